@@ -1,0 +1,45 @@
+# telcrm: `make run` (install, migrate, demo data, serve) and `make test` (whole suite).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-dev migrate demo lint benchmark clean
+
+$(PY):
+	@mkdir -p var
+	@PYBIN=$$(bin/find-python) && echo "Creating $(VENV) with $$PYBIN" && "$$PYBIN" -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PY) bin/requirements > var/requirements.txt
+	$(PY) -m pip install --quiet -r var/requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) bin/requirements --dev > var/requirements-dev.txt
+	$(PY) -m pip install --quiet -r var/requirements-dev.txt
+	@touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py demo_data
+
+run: demo
+	@bin/run
+
+test: install-dev
+	@test -x /usr/bin/chromium || { echo "Browser tests need Debian's chromium: apt-get install -y chromium"; exit 1; }
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) var

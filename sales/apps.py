@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SalesConfig(AppConfig):
+    """Layer 1: accounts, catalog, leads, opportunities, agreements and quotes."""
+
+    name = "sales"
+    verbose_name = "Sales"
+
+    def ready(self) -> None:
+        from telcrm.ui import HomePanel, NavItem, register_home_panel, register_nav
+
+        from .home import my_accounts_panel
+
+        register_nav(NavItem("Accounts", "sales:account_list", "building", "sales.view_account", 10))
+        register_home_panel(HomePanel("sales/home_accounts.html", my_accounts_panel, 10))

@@ -1,0 +1,66 @@
+"""Choices of the sales app. States carry a Bootstrap badge colour in ``BADGES``."""
+
+from django.db import models
+
+
+class AccountType(models.TextChoices):
+    LEGAL = "legal", "Legal (root)"
+    CHILD = "child", "Child (site / department)"
+
+
+class AccountState(models.TextChoices):
+    PROSPECT = "prospect", "Prospect"
+    ACTIVE = "active", "Active"
+    SUSPENDED = "suspended", "Suspended"
+    CLOSED = "closed", "Closed"
+
+
+class Industry(models.TextChoices):
+    FINANCE = "finance", "Banking & finance"
+    RETAIL = "retail", "Retail"
+    MANUFACTURING = "manufacturing", "Manufacturing"
+    HEALTHCARE = "healthcare", "Healthcare"
+    PUBLIC = "public", "Public sector"
+    EDUCATION = "education", "Education"
+    LOGISTICS = "logistics", "Transport & logistics"
+    ENERGY = "energy", "Energy & utilities"
+    MEDIA = "media", "Media"
+    TECHNOLOGY = "technology", "Technology"
+    HOSPITALITY = "hospitality", "Hospitality"
+    OTHER = "other", "Other"
+
+
+class PaymentMethod(models.TextChoices):
+    DIRECT_DEBIT = "direct_debit", "Direct debit"
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    CREDIT_CARD = "credit_card", "Credit card"
+
+
+class InvoiceDelivery(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    PORTAL = "portal", "Customer portal"
+    POST = "post", "Post"
+    EDI = "edi", "EDI"
+
+
+class BillingProfileState(models.TextChoices):
+    ACTIVE = "active", "Active"
+    INACTIVE = "inactive", "Inactive"
+
+
+class Currency(models.TextChoices):
+    EUR = "EUR", "EUR – Euro"
+    USD = "USD", "USD – US dollar"
+    GBP = "GBP", "GBP – Pound sterling"
+    CHF = "CHF", "CHF – Swiss franc"
+    SEK = "SEK", "SEK – Swedish krona"
+    PLN = "PLN", "PLN – Polish złoty"
+
+
+BADGES: dict[str, str] = {
+    AccountState.PROSPECT: "info",
+    AccountState.ACTIVE: "success",
+    AccountState.SUSPENDED: "warning",
+    AccountState.CLOSED: "secondary",
+    BillingProfileState.INACTIVE: "secondary",
+}

@@ -1,0 +1,34 @@
+"""FilterSets of the sales app: one per list, shared by the page and the API."""
+
+import django_filters
+from django.db.models import Q
+
+from telcrm.models import Team
+
+from .choices import AccountState, AccountType
+from .forms import UserChoiceField, sales_users
+from .models import Account
+
+
+class UserFilter(django_filters.ModelChoiceFilter):
+    field_class = UserChoiceField
+
+
+class AccountFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    account_type = django_filters.ChoiceFilter(choices=AccountType.choices, label="Type", empty_label="Any")
+    owner = UserFilter(queryset=sales_users(), empty_label="Anyone")
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), empty_label="Any")
+    state = django_filters.ChoiceFilter(choices=AccountState.choices, label="Status", empty_label="Any")
+
+    class Meta:
+        model = Account
+        fields = ["q", "account_type", "owner", "team", "state"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(number__icontains=value) | Q(vat_number__iexact=value)
+        )

@@ -1,0 +1,154 @@
+"""Forms of the sales app (crispy, Bootstrap 5)."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+
+from telcrm.roles import SALES_MANAGER, SALES_REP
+
+from .models import Account, BillingProfile, Contact, Location
+
+User = get_user_model()
+
+
+class CrispyModelForm(forms.ModelForm):
+    """A model form rendered by crispy with one submit button."""
+
+    submit_label = "Save"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        layout = self.get_layout()
+        if layout is not None:
+            self.helper.layout = layout
+
+    def get_layout(self):
+        return None
+
+
+def sales_users():
+    return (
+        User.objects.filter(is_active=True, groups__name__in=[SALES_REP, SALES_MANAGER])
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class AccountForm(CrispyModelForm):
+    """Create or edit an account. ``version`` guards against overwriting a concurrent edit."""
+
+    owner = UserChoiceField(queryset=User.objects.none(), required=False,
+                            help_text="Defaults to you (or the parent's owner for a child).")
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Account
+        fields = [
+            "name", "parent", "industry", "owner", "team",
+            "credit_limit", "credit_currency", "vat_number", "website",
+        ]
+
+    def __init__(self, *args, user, fixed_parent: Account | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = sales_users()
+        visible = Account.objects.visible_to(user).exclude(state="closed")
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.updated_at.isoformat()
+            if self.instance.is_legal:
+                del self.fields["parent"]
+            else:
+                self.fields["parent"].required = True
+                self.fields["parent"].queryset = visible.exclude(pk=self.instance.pk)
+        elif fixed_parent is not None:
+            del self.fields["parent"]
+            self.instance.parent = fixed_parent
+        else:
+            del self.fields["parent"]
+        if "parent" in self.fields:
+            self.fields["parent"].help_text = "Moving a child moves everything below it too."
+
+    def get_layout(self):
+        names = list(self.fields)
+        return Layout(
+            "name",
+            *(["parent"] if "parent" in names else []),
+            Row(Column("industry"), Column("owner"), Column("team")),
+            Row(Column("credit_limit"), Column("credit_currency")),
+            Row(Column("vat_number"), Column("website")),
+            "version",
+        )
+
+
+class LocationForm(CrispyModelForm):
+    class Meta:
+        model = Location
+        fields = [
+            "name", "site_code", "address_line1", "address_line2", "postcode", "city",
+            "country", "latitude", "longitude", "is_primary",
+        ]
+
+    def clean_country(self):
+        return self.cleaned_data["country"].upper()
+
+    def get_layout(self):
+        return Layout(
+            Row(Column("name"), Column("site_code")),
+            "address_line1",
+            "address_line2",
+            Row(Column("postcode"), Column("city"), Column("country")),
+            Row(Column("latitude"), Column("longitude")),
+            "is_primary",
+        )
+
+
+class ContactForm(CrispyModelForm):
+    class Meta:
+        model = Contact
+        fields = ["first_name", "last_name", "email", "phone", "job_role", "signing_authority"]
+
+    def get_layout(self):
+        return Layout(
+            Row(Column("first_name"), Column("last_name")),
+            Row(Column("email"), Column("phone")),
+            "job_role",
+            "signing_authority",
+        )
+
+
+class BillingProfileForm(CrispyModelForm):
+    class Meta:
+        model = BillingProfile
+        fields = [
+            "billing_account_number", "currency", "payment_method", "bill_cycle_day",
+            "invoice_delivery", "invoice_email",
+        ]
+        help_texts = {"billing_account_number": "Leave empty to generate one (BA-…)."}
+
+    def get_layout(self):
+        return Layout(
+            Row(Column("billing_account_number"), Column("currency")),
+            Row(Column("payment_method"), Column("bill_cycle_day")),
+            Row(Column("invoice_delivery"), Column("invoice_email")),
+        )
+
+
+class AccountImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8, one account per row; see the column list below.",
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The file is larger than 5 MB.")
+        return f

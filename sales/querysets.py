@@ -1,0 +1,67 @@
+"""Reads of the sales app. Access is decided here, once per model (R29)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+
+from telcrm.roles import SALES_MANAGER, SALES_REP, has_role, sees_everything
+
+
+def account_visibility(user, prefix: str = "") -> Q | None:
+    """The filter of accounts ``user`` may see; ``None`` means all of them.
+
+    A sales rep sees the accounts they own or their team owns; a sales manager also those of
+    the teams they manage; back-office roles and administrators see all; anybody else none.
+    """
+    if sees_everything(user):
+        return None
+    if not has_role(user, SALES_REP, SALES_MANAGER):
+        return Q(pk__in=[])
+    q = Q(**{f"{prefix}owner": user}) | Q(**{f"{prefix}team__members": user})
+    if has_role(user, SALES_MANAGER):
+        q |= Q(**{f"{prefix}team__manager": user})
+    return q
+
+
+class AccountQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AccountQuerySet:
+        q = account_visibility(user)
+        if q is None:
+            return self
+        # Team membership joins can repeat a row: filter on ids to keep one row per account.
+        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
+    def in_tree(self, root_id: int) -> AccountQuerySet:
+        """The legal account ``root_id`` and everything below it."""
+        return self.filter(Q(pk=root_id) | Q(root_id=root_id))
+
+    def with_list_columns(self) -> AccountQuerySet:
+        """What the account list shows, computed in SQL (no per-row queries)."""
+        from .models import Location
+
+        primary = Location.objects.filter(account=OuterRef("pk")).order_by("-is_primary", "pk")
+        return self.select_related("parent", "owner", "team").annotate(
+            city=Subquery(primary.values("city")[:1]),
+            country=Subquery(primary.values("country")[:1]),
+            child_count=Count("children", distinct=True),
+        )
+
+    def with_location_flag(self) -> AccountQuerySet:
+        from .models import Location
+
+        return self.annotate(has_location=Exists(Location.objects.filter(account=OuterRef("pk"))))
+
+    def owned_by(self, user) -> AccountQuerySet:
+        return self.filter(owner=user)
+
+
+class AccountChildQuerySet(models.QuerySet):
+    """Locations, contacts and billing profiles: visible with their account."""
+
+    def visible_to(self, user) -> AccountChildQuerySet:
+        from .models import Account
+
+        if sees_everything(user):
+            return self
+        return self.filter(account__in=Account.objects.visible_to(user).values("pk"))

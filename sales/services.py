@@ -1,0 +1,372 @@
+"""Business actions on customer accounts. One function per action: atomic, locked, audited.
+
+Views pass in what a form validated; every rule that protects stored data is checked here
+again, so the admin, the CSV import and later the API cannot get around it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from telcrm.fsm import DomainError, fsm_field_names, run_transition
+from telcrm.models import Team
+
+from .choices import AccountType, Industry
+from .models import Account, BillingProfile, Contact, Location
+
+User = get_user_model()
+
+
+def _save(obj: models.Model, actor, reason: str | None = None) -> None:
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = reason
+    try:
+        obj.full_clean(exclude=fsm_field_names(obj))
+    except ValidationError as exc:
+        raise DomainError(
+            "; ".join(exc.messages), errors=exc.messages
+        ) from exc
+    obj.save()
+
+
+# Accounts ----------------------------------------------------------------------------
+
+
+def account_create(*, actor, account: Account) -> Account:
+    """Create a legal account, or a child below ``account.parent`` (inherits owner and team)."""
+    with transaction.atomic():
+        if account.parent_id:
+            parent = Account.objects.select_for_update().get(pk=account.parent_id)
+            account.account_type = AccountType.CHILD
+            account.parent = parent
+            if not account.owner_id:
+                account.owner = parent.owner
+            if not account.team_id:
+                account.team = parent.team
+        else:
+            account.account_type = AccountType.LEGAL
+        if not account.owner_id:
+            account.owner = actor
+        _save(account, actor)
+    return account
+
+
+def account_update(*, actor, account: Account, version: str = "") -> Account:
+    """Save the edited fields of ``account``; refused when someone saved it since ``version``.
+
+    A new parent is checked for cycles and moves the whole subtree to the new root.
+    """
+    with transaction.atomic():
+        current = Account.objects.select_for_update().get(pk=account.pk)
+        if version and current.updated_at.isoformat() != version:
+            raise DomainError(
+                f"{current.number} was changed by someone else while you edited it. "
+                "Reload the page to see their change, then edit again."
+            )
+        if account.parent_id and account.account_type == AccountType.LEGAL:
+            account.account_type = AccountType.CHILD
+        _save(account, actor)
+        if current.tree_root_id != account.tree_root_id:
+            _move_subtree(account, actor)
+    return account
+
+
+def _move_subtree(account: Account, actor) -> None:
+    """Re-point ``root`` of every descendant after ``account`` moved (history kept per row)."""
+    frontier = [account]
+    while frontier:
+        children = list(Account.objects.filter(parent__in=frontier).select_for_update())
+        for child in children:
+            child._history_user = actor
+            child._change_reason = "moved with parent"
+            child.save()
+        frontier = children
+
+
+def account_transition(*, actor, account_id: int, name: str) -> Account:
+    """Run a lifecycle transition (activate, suspend, close) on an account."""
+    return run_transition(
+        Account, pk=account_id, name=name, actor=actor, allowed={"activate", "suspend", "close"}
+    )
+
+
+# Locations, contacts, billing profiles -------------------------------------------------
+
+
+def location_save(*, actor, location: Location) -> Location:
+    """Add or edit a location. The first location of an account becomes its primary one;
+    making another one primary demotes the old primary."""
+    with transaction.atomic():
+        Account.objects.select_for_update().get(pk=location.account_id)
+        others = Location.objects.filter(account_id=location.account_id).exclude(pk=location.pk)
+        if not others.exists():
+            location.is_primary = True
+        elif location.is_primary:
+            for old in others.filter(is_primary=True):
+                old.is_primary = False
+                _save(old, actor, "primary moved")
+        _save(location, actor)
+    return location
+
+
+def contact_save(*, actor, contact: Contact) -> Contact:
+    """Add or edit a contact of an account."""
+    with transaction.atomic():
+        Account.objects.select_for_update().get(pk=contact.account_id)
+        _save(contact, actor)
+    return contact
+
+
+def billing_profile_save(*, actor, profile: BillingProfile) -> BillingProfile:
+    """Add or edit a billing profile (the billing account number is generated when empty)."""
+    with transaction.atomic():
+        Account.objects.select_for_update().get(pk=profile.account_id)
+        _save(profile, actor)
+    return profile
+
+
+def billing_profile_transition(*, actor, profile_id: int, name: str) -> BillingProfile:
+    """Deactivate or re-activate a billing profile."""
+    return run_transition(
+        BillingProfile, pk=profile_id, name=name, actor=actor, allowed={"activate", "deactivate"}
+    )
+
+
+# Hierarchy -------------------------------------------------------------------------------
+
+
+@dataclass
+class HierarchyCheck:
+    """Whether an account tree is ready for quoting (R9): a legal root with at least one
+    child, and a location on every account."""
+
+    root: Account
+    accounts: list[Account]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+
+def hierarchy_check(root: Account) -> HierarchyCheck:
+    """Check the tree of ``root`` (one query). ``root`` may be any account of the tree."""
+    root_id = root.tree_root_id
+    accounts = list(Account.objects.in_tree(root_id).with_location_flag().order_by("pk"))
+    top = next(a for a in accounts if a.pk == root_id)
+    problems = []
+    if len(accounts) < 2:
+        problems.append(f"{top.number} has no child account (site) yet.")
+    missing = [a for a in accounts if not a.has_location]
+    if missing:
+        names = ", ".join(a.number for a in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        problems.append(f"No location on {names}{more}.")
+    return HierarchyCheck(root=top, accounts=accounts, problems=problems)
+
+
+# CSV import ------------------------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "ref", "parent_ref", "name", "industry", "credit_limit", "owner", "team",
+    "address_line1", "address_line2", "city", "postcode", "country", "site_code",
+    "contact_first_name", "contact_last_name", "contact_email", "contact_phone",
+    "contact_job_role", "contact_signing_authority",
+]
+REQUIRED_COLUMNS = {"ref", "name"}
+MAX_IMPORT_ROWS = 5000
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or why it did nothing: ``errors`` lists (row number, reason)."""
+
+    created: list[Account] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _parse_bool(value: str) -> bool | None:
+    value = value.strip().lower()
+    if value in {"", "0", "no", "n", "false"}:
+        return False
+    if value in {"1", "yes", "y", "true", "x"}:
+        return True
+    return None
+
+
+def _check_row(row: dict[str, str], refs: dict[str, int], users: dict, teams: dict) -> list[str]:
+    errors = []
+    if not row["ref"]:
+        errors.append("ref is empty")
+    elif refs.get(row["ref"], 0) > 1:
+        errors.append(f"ref {row['ref']!r} is used by more than one row")
+    if not row["name"]:
+        errors.append("name is empty")
+    parent = row["parent_ref"]
+    if parent and parent not in refs and not parent.startswith("ACC-"):
+        errors.append(f"parent_ref {parent!r} is neither a ref in this file nor an account number")
+    if parent and parent == row["ref"]:
+        errors.append("an account cannot be its own parent")
+    if row["industry"] and row["industry"] not in Industry.values:
+        errors.append(f"industry {row['industry']!r} is not one of {', '.join(Industry.values)}")
+    if row["credit_limit"]:
+        try:
+            if Decimal(row["credit_limit"]) < 0:
+                errors.append("credit_limit is negative")
+        except InvalidOperation:
+            errors.append(f"credit_limit {row['credit_limit']!r} is not a number")
+    if row["owner"] and row["owner"] not in users:
+        errors.append(f"owner {row['owner']!r} is not a user")
+    if row["team"] and row["team"] not in teams:
+        errors.append(f"team {row['team']!r} does not exist")
+    address = [row[c] for c in ("address_line1", "city", "postcode", "country")]
+    if any(address) and not all(address):
+        errors.append("a location needs address_line1, city, postcode and country")
+    contact = [row[c] for c in ("contact_first_name", "contact_last_name", "contact_email")]
+    if any(contact) and not all(contact):
+        errors.append("a contact needs contact_first_name, contact_last_name and contact_email")
+    if _parse_bool(row["contact_signing_authority"]) is None:
+        errors.append("contact_signing_authority must be yes or no")
+    return errors
+
+
+def accounts_import_csv(*, actor, data: bytes | str) -> ImportResult:
+    """Import accounts with their location and contact from CSV, all or nothing.
+
+    Each row is an account: ``parent_ref`` names another row's ``ref`` (or an existing
+    ACC- number) to make it a child. Any bad row rolls the whole file back; the result
+    lists every bad row with its reason.
+    """
+    result = ImportResult()
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            result.errors.append((0, "the file is not UTF-8 text"))
+            return result
+    reader = csv.DictReader(io.StringIO(data))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = REQUIRED_COLUMNS - set(header)
+    unknown = set(header) - set(CSV_COLUMNS)
+    if missing or unknown:
+        if missing:
+            result.errors.append((1, f"missing column(s): {', '.join(sorted(missing))}"))
+        if unknown:
+            result.errors.append((1, f"unknown column(s): {', '.join(sorted(unknown))}"))
+        return result
+    rows = []
+    for raw in reader:
+        if None in raw:
+            result.errors.append((reader.line_num, "more values than columns"))
+            continue
+        rows.append((reader.line_num, {c: (raw.get(c) or "").strip() for c in CSV_COLUMNS}))
+    if not rows and not result.errors:
+        result.errors.append((0, "the file has no data rows"))
+    if len(rows) > MAX_IMPORT_ROWS:
+        result.errors.append((0, f"at most {MAX_IMPORT_ROWS} rows per file"))
+    if result.errors:
+        return result
+
+    refs: dict[str, int] = {}
+    for _, row in rows:
+        refs[row["ref"]] = refs.get(row["ref"], 0) + 1
+    users = {u.username: u for u in User.objects.filter(username__in={r["owner"] for _, r in rows})}
+    teams = {t.name: t for t in Team.objects.filter(name__in={r["team"] for _, r in rows})}
+    numbers = {r["parent_ref"] for _, r in rows if r["parent_ref"].startswith("ACC-")}
+    existing = {a.number: a for a in Account.objects.visible_to(actor).filter(number__in=numbers)}
+    for line, row in rows:
+        errors = _check_row(row, refs, users, teams)
+        parent = row["parent_ref"]
+        if parent.startswith("ACC-") and parent not in refs and parent not in existing:
+            errors.append(f"account {parent} does not exist or is not yours")
+        result.errors.extend((line, e) for e in errors)
+    if result.errors:
+        return result
+
+    # Parents before children; a ref chain that never reaches a root is a cycle.
+    by_ref = {row["ref"]: (line, row) for line, row in rows}
+    order, placed = [], set()
+    while len(order) < len(rows):
+        progress = False
+        for line, row in rows:
+            p = row["parent_ref"]
+            if row["ref"] not in placed and (not p or p in placed or p in existing):
+                order.append((line, row))
+                placed.add(row["ref"])
+                progress = True
+        if not progress:
+            for ref in sorted(set(by_ref) - placed):
+                result.errors.append((by_ref[ref][0], f"ref {ref!r} is part of a parent cycle"))
+            return result
+
+    try:
+        with transaction.atomic():
+            created: dict[str, Account] = {}
+            for line, row in order:
+                try:
+                    created[row["ref"]] = _import_row(actor, row, created, existing, users, teams)
+                except DomainError as exc:
+                    result.errors.extend((line, e) for e in exc.errors)
+            if result.errors:
+                raise _Rollback
+    except _Rollback:
+        return result
+    result.created = list(created.values())
+    return result
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _import_row(actor, row, created, existing, users, teams) -> Account:
+    parent_ref = row["parent_ref"]
+    parent = created.get(parent_ref) or existing.get(parent_ref)
+    account = Account(
+        name=row["name"],
+        parent=parent,
+        industry=row["industry"],
+        credit_limit=Decimal(row["credit_limit"] or "0"),
+        owner=users.get(row["owner"]),
+        team=teams.get(row["team"]),
+    )
+    account_create(actor=actor, account=account)
+    if row["address_line1"]:
+        location_save(
+            actor=actor,
+            location=Location(
+                account=account,
+                address_line1=row["address_line1"],
+                address_line2=row["address_line2"],
+                city=row["city"],
+                postcode=row["postcode"],
+                country=row["country"].upper(),
+                site_code=row["site_code"],
+            ),
+        )
+    if row["contact_email"]:
+        contact_save(
+            actor=actor,
+            contact=Contact(
+                account=account,
+                first_name=row["contact_first_name"],
+                last_name=row["contact_last_name"],
+                email=row["contact_email"],
+                phone=row["contact_phone"],
+                job_role=row["contact_job_role"],
+                signing_authority=bool(_parse_bool(row["contact_signing_authority"])),
+            ),
+        )
+    return account

@@ -1,0 +1,333 @@
+"""Pages of the sales app. Thin: fetch through ``visible_to``, call one service, report."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import DetailView, FormView, ListView
+
+from telcrm.audit import history_entries
+from telcrm.fsm import DomainError
+from telcrm.views import RolePermissionMixin, TransitionView
+
+from . import services
+from .filters import AccountFilterSet
+from .forms import AccountForm, AccountImportForm, BillingProfileForm, ContactForm, LocationForm
+from .models import Account, BillingProfile, Contact, Location
+
+
+def account_history(account: Account, limit: int = 30):
+    """The account's own changes, its direct children's, and its locations', contacts' and
+    billing profiles' — what a user expects to see on the account page."""
+    return history_entries(
+        [
+            Account.history.filter(Q(id=account.pk) | Q(parent_id=account.pk)),
+            Location.history.filter(account_id=account.pk),
+            Contact.history.filter(account_id=account.pk),
+            BillingProfile.history.filter(account_id=account.pk),
+        ],
+        limit=limit,
+    )
+
+
+class AccountListView(RolePermissionMixin, ListView):
+    permission_required = "sales.view_account"
+    template_name = "sales/account_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        qs = Account.objects.visible_to(self.request.user).with_list_columns()
+        self.filterset = AccountFilterSet(self.request.GET, queryset=qs)
+        return self.filterset.qs.order_by("name", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["breadcrumbs"] = [("Accounts", "")]
+        return context
+
+
+def tree_rows(accounts: list[Account], root_id: int) -> list[tuple[Account, int]]:
+    """The hierarchy in depth-first order with each account's depth, for an indented tree."""
+    children: dict[int | None, list[Account]] = {}
+    for acc in accounts:
+        children.setdefault(acc.parent_id, []).append(acc)
+    for kids in children.values():
+        kids.sort(key=lambda a: a.name.lower())
+    rows, stack = [], [(a, 0) for a in children.get(None, []) if a.pk == root_id]
+    while stack:
+        acc, depth = stack.pop()
+        rows.append((acc, depth))
+        stack.extend((c, depth + 1) for c in reversed(children.get(acc.pk, [])))
+    return rows
+
+
+class AccountDetailView(RolePermissionMixin, DetailView):
+    permission_required = "sales.view_account"
+    template_name = "sales/account_detail.html"
+    context_object_name = "account"
+
+    def get_queryset(self):
+        return Account.objects.visible_to(self.request.user).select_related(
+            "owner", "team", "parent", "root"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        account = self.object
+        user = self.request.user
+        check = services.hierarchy_check(account)
+        visible_ids = set(
+            Account.objects.visible_to(user)
+            .in_tree(account.tree_root_id)
+            .values_list("pk", flat=True)
+        )
+        context.update(
+            hierarchy=check,
+            tree=tree_rows(check.accounts, account.tree_root_id),
+            visible_ids=visible_ids,
+            locations=list(account.locations.all()),
+            contacts=list(account.contacts.all()),
+            billing_profiles=list(account.billing_profiles.all()),
+            history=account_history(account),
+            can_change=user.has_perm("sales.change_account"),
+            can_add_child=user.has_perm("sales.add_account"),
+            can_location=user.has_perm("sales.add_location"),
+            can_contact=user.has_perm("sales.add_contact"),
+            can_billing=user.has_perm("sales.add_billingprofile"),
+            breadcrumbs=[("Accounts", reverse("sales:account_list")), (account.number, "")],
+        )
+        return context
+
+
+class FormPageMixin:
+    """Shared bits of the create/edit pages: title, cancel link, domain errors on the form."""
+
+    template_name = "partials/form_page.html"
+    title = ""
+    submit_label = "Save"
+
+    def get_cancel_url(self):
+        return reverse("sales:account_list")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=self.get_title(),
+            submit_label=self.submit_label,
+            cancel_url=self.get_cancel_url(),
+            breadcrumbs=self.get_breadcrumbs(),
+        )
+        return context
+
+    def get_title(self):
+        return self.title
+
+    def get_breadcrumbs(self):
+        return [("Accounts", reverse("sales:account_list")), (self.get_title(), "")]
+
+    def form_valid(self, form):
+        try:
+            obj = self.save(form)
+        except DomainError as exc:
+            for error in exc.errors:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message(obj))
+        return HttpResponseRedirect(self.get_success_url_for(obj))
+
+    def success_message(self, obj):
+        return f"Saved {obj}."
+
+    def get_success_url_for(self, obj):
+        return obj.get_absolute_url()
+
+
+class AccountCreateView(RolePermissionMixin, FormPageMixin, FormView):
+    """A new legal (root) account."""
+
+    permission_required = "sales.add_account"
+    form_class = AccountForm
+    title = "New legal account"
+    submit_label = "Create account"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user,
+                "instance": Account()}
+
+    def save(self, form):
+        return services.account_create(actor=self.request.user, account=form.instance)
+
+    def success_message(self, obj):
+        return f"Created {obj}. Add its sites (child accounts), locations and contacts next."
+
+
+class AccountScopedMixin:
+    """Views under /accounts/<account_pk>/...: the account must be visible to the user."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.account = get_object_or_404(
+                Account.objects.visible_to(request.user), pk=kwargs["account_pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_cancel_url(self):
+        return self.account.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return [
+            ("Accounts", reverse("sales:account_list")),
+            (self.account.number, self.account.get_absolute_url()),
+            (self.get_title(), ""),
+        ]
+
+
+class AccountChildCreateView(AccountScopedMixin, RolePermissionMixin, FormPageMixin, FormView):
+    """A child account (site, department) below an existing account."""
+
+    permission_required = "sales.add_account"
+    form_class = AccountForm
+    submit_label = "Add child account"
+
+    def get_title(self):
+        return f"New child account of {self.account.name}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user,
+                "instance": Account(), "fixed_parent": self.account}
+
+    def get_initial(self):
+        return {"owner": self.account.owner_id, "team": self.account.team_id,
+                "industry": self.account.industry}
+
+    def save(self, form):
+        return services.account_create(actor=self.request.user, account=form.instance)
+
+
+class AccountUpdateView(RolePermissionMixin, FormPageMixin, FormView):
+    permission_required = "sales.change_account"
+    form_class = AccountForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.account = get_object_or_404(
+                Account.objects.visible_to(request.user), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_title(self):
+        return f"Edit {self.account}"
+
+    def get_cancel_url(self):
+        return self.account.get_absolute_url()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user,
+                "instance": self.account}
+
+    def save(self, form):
+        return services.account_update(
+            actor=self.request.user, account=form.instance,
+            version=form.cleaned_data.get("version", ""),
+        )
+
+
+class AccountTransitionView(RolePermissionMixin, TransitionView):
+    permission_required = "sales.view_account"
+    model = Account
+
+    def run(self, obj):
+        return services.account_transition(
+            actor=self.request.user, account_id=obj.pk, name=self.transition_name
+        )
+
+
+class AccountPartMixin(AccountScopedMixin, RolePermissionMixin, FormPageMixin):
+    """Add or edit a location, contact or billing profile of an account."""
+
+    part_model = None
+    anchor = ""
+
+    def get_object(self):
+        pk = self.kwargs.get("pk")
+        if pk is None:
+            return self.part_model(account=self.account)
+        return get_object_or_404(self.part_model.objects.filter(account=self.account), pk=pk)
+
+    def get_permission_required(self):
+        action = "change" if "pk" in self.kwargs else "add"
+        return [f"sales.{action}_{self.part_model._meta.model_name}"]
+
+    def get_title(self):
+        name = self.part_model._meta.verbose_name
+        if "pk" in self.kwargs:
+            return f"Edit {name} of {self.account.name}"
+        return f"Add {name} to {self.account.name}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_object()}
+
+    def get_success_url_for(self, obj):
+        return f"{self.account.get_absolute_url()}#{self.anchor}"
+
+
+class LocationFormView(AccountPartMixin, FormView):
+    part_model = Location
+    form_class = LocationForm
+    anchor = "locations"
+
+    def save(self, form):
+        return services.location_save(actor=self.request.user, location=form.instance)
+
+
+class ContactFormView(AccountPartMixin, FormView):
+    part_model = Contact
+    form_class = ContactForm
+    anchor = "contacts"
+
+    def save(self, form):
+        return services.contact_save(actor=self.request.user, contact=form.instance)
+
+
+class BillingProfileFormView(AccountPartMixin, FormView):
+    part_model = BillingProfile
+    form_class = BillingProfileForm
+    anchor = "billing"
+
+    def save(self, form):
+        return services.billing_profile_save(actor=self.request.user, profile=form.instance)
+
+
+class BillingProfileTransitionView(RolePermissionMixin, TransitionView):
+    permission_required = "sales.view_billingprofile"
+    model = BillingProfile
+
+    def run(self, obj):
+        return services.billing_profile_transition(
+            actor=self.request.user, profile_id=obj.pk, name=self.transition_name
+        )
+
+
+class AccountImportView(RolePermissionMixin, FormView):
+    """Upload a CSV of accounts; all rows are imported, or none with a report of bad rows."""
+
+    permission_required = "sales.add_account"
+    template_name = "sales/account_import.html"
+    form_class = AccountImportForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["columns"] = services.CSV_COLUMNS
+        context["breadcrumbs"] = [("Accounts", reverse("sales:account_list")), ("Import", "")]
+        return context
+
+    def form_valid(self, form):
+        result = services.accounts_import_csv(
+            actor=self.request.user, data=form.cleaned_data["file"].read()
+        )
+        if not result.ok:
+            return self.render_to_response(self.get_context_data(form=form, result=result))
+        messages.success(self.request, f"Imported {len(result.created)} accounts.")
+        return HttpResponseRedirect(reverse("sales:account_list"))

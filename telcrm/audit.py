@@ -1,0 +1,143 @@
+"""Reading the audit trail (R27): history rows turned into "who changed what from what to what".
+
+Rows are written by django-simple-history (request user from its middleware, or the
+``_history_user`` a service sets; transition names as change reason). Reading a page of
+entries costs a fixed number of queries: two per history model (the rows, then their
+predecessors) plus one per related model whose ids appear in a change.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import models
+from django.db.models import OuterRef, QuerySet, Subquery
+
+HIDDEN_FIELDS = {"id", "created_at", "updated_at", "root"}
+ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: str
+    action: str
+    kind: str
+    subject: str
+    url: str
+    changes: list[Change] = field(default_factory=list)
+    history_id: int = 0
+
+
+def _label_for_reason(model: type[models.Model], reason: str) -> str:
+    for f in model._meta.concrete_fields:
+        transitions = getattr(f, "get_all_transitions", None)
+        if transitions is None:
+            continue
+        for t in transitions(model):
+            if t.name == reason:
+                return t.custom.get("label", reason.replace("_", " ").capitalize())
+    return reason
+
+
+def _with_previous(qs: QuerySet, limit: int) -> tuple[list, dict]:
+    model = qs.model
+    previous = model.objects.filter(
+        id=OuterRef("id"), history_id__lt=OuterRef("history_id")
+    ).order_by("-history_id")
+    rows = list(
+        qs.select_related("history_user")
+        .annotate(previous_id=Subquery(previous.values("history_id")[:1]))
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    ids = [r.previous_id for r in rows if r.previous_id]
+    return rows, model.objects.in_bulk(ids) if ids else {}
+
+
+def _display(model_field: models.Field, value, related: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field.is_relation:
+        obj = related.get(model_field.related_model, {}).get(value)
+        if obj is None:
+            return f"#{value}"
+        full_name = getattr(obj, "get_full_name", None)
+        return (full_name() or str(obj)) if full_name else str(obj)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryEntry]:
+    """The newest ``limit`` entries across the given history querysets, newest first."""
+    pairs = []  # (row, previous row or None, tracked fields)
+    for qs in querysets:
+        rows, previous = _with_previous(qs, limit)
+        tracked = [
+            f for f in qs.model.tracked_fields if f.editable and f.name not in HIDDEN_FIELDS
+        ] if hasattr(qs.model, "tracked_fields") else []
+        for row in rows:
+            pairs.append((row, previous.get(row.previous_id), tracked))
+    pairs.sort(key=lambda p: (p[0].history_date, p[0].history_id), reverse=True)
+    pairs = pairs[:limit]
+
+    raw_changes = []
+    wanted: dict[type[models.Model], set] = defaultdict(set)
+    for row, prev, tracked in pairs:
+        changes = []
+        for f in tracked:
+            new = getattr(row, f.attname)
+            old = getattr(prev, f.attname) if prev is not None else None
+            if prev is not None and old == new:
+                continue
+            if prev is None and row.history_type == "+":
+                break  # a creation is summed up by its subject; the record shows its values
+            if prev is None and (new is None or new == ""):
+                continue
+            changes.append((f, old, new))
+            if f.is_relation:
+                wanted[f.related_model].update(v for v in (old, new) if v is not None)
+        raw_changes.append(changes)
+    related = {m: m._default_manager.in_bulk(list(ids)) for m, ids in wanted.items() if ids}
+
+    entries = []
+    for (row, prev, _tracked), changes in zip(pairs, raw_changes, strict=True):
+        model = row.instance_type
+        instance = row.instance
+        reason = row.history_change_reason or ""
+        action = _label_for_reason(model, reason) if reason else ACTIONS[row.history_type]
+        user = row.history_user
+        url = ""
+        if row.history_type != "-" and hasattr(instance, "get_absolute_url"):
+            url = instance.get_absolute_url()
+        entries.append(
+            HistoryEntry(
+                when=row.history_date,
+                who=(user.get_full_name() or user.username) if user else "system",
+                action=action,
+                kind=str(model._meta.verbose_name).capitalize(),
+                subject=str(instance),
+                url=url,
+                changes=[
+                    Change(
+                        field=str(f.verbose_name).capitalize(),
+                        old=_display(f, old, related) if prev is not None else "",
+                        new=_display(f, new, related),
+                    )
+                    for f, old, new in changes
+                ],
+                history_id=row.history_id,
+            )
+        )
+    return entries

@@ -1,0 +1,154 @@
+"""State machine plumbing shared by every app: run a transition as a locked, audited action,
+explain why one is not possible, and list what a user may do now (for the record header).
+
+Transitions declare their UI in ``custom``: ``label``, ``style`` (Bootstrap colour) and
+optionally ``confirm`` (a question asked before posting). A condition function explains
+itself through a ``message`` attribute (see :func:`condition`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django_fsm import ConcurrentTransition, FSMFieldMixin, can_proceed, has_transition_perm
+
+
+class DomainError(Exception):
+    """A business rule refused an action; the message is meant for the user."""
+
+    def __init__(self, message: str, *, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or [message]
+
+
+def fsm_field_names(obj: models.Model) -> list[str]:
+    """State fields, which ``full_clean`` must leave alone (they are protected)."""
+    return [f.name for f in obj._meta.concrete_fields if isinstance(f, FSMFieldMixin)]
+
+
+def condition(message: str) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
+    """Attach the message shown to a user when this transition condition is not met."""
+
+    def decorate(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        func.message = message  # type: ignore[attr-defined]
+        return func
+
+    return decorate
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    """One button of the record header."""
+
+    name: str
+    label: str
+    style: str
+    confirm: str
+    allowed: bool
+    reason: str
+
+
+def _transitions_from_state(obj: models.Model, field: str = "state"):
+    """The transitions that leave the object's current state (one per name)."""
+    current = getattr(obj, field)
+    seen = set()
+    for transition in getattr(obj, f"get_all_{field}_transitions")():
+        leaves = transition.source in (current, "*") or (
+            transition.source == "+" and transition.target != current
+        )
+        if leaves and transition.name not in seen:
+            seen.add(transition.name)
+            yield transition
+
+
+def _unmet(obj: models.Model, transition) -> list[str]:
+    return [
+        getattr(cond, "message", cond.__doc__ or cond.__name__)
+        for cond in transition.conditions
+        if not cond(obj)
+    ]
+
+
+def transition_options(obj: models.Model, user, field: str = "state") -> list[TransitionOption]:
+    """The transitions leaving the current state that ``user`` holds the permission for.
+
+    Those whose conditions are not met come back with ``allowed=False`` and the reason, so the
+    page can show the button disabled with an explanation rather than hide the rule.
+    """
+    options = []
+    for transition in _transitions_from_state(obj, field):
+        if not transition.has_perm(obj, user):
+            continue
+        unmet = _unmet(obj, transition)
+        custom = transition.custom
+        options.append(
+            TransitionOption(
+                name=transition.name,
+                label=custom.get("label", transition.name.replace("_", " ").capitalize()),
+                style=custom.get("style", "primary"),
+                confirm=custom.get("confirm", ""),
+                allowed=not unmet,
+                reason="; ".join(unmet),
+            )
+        )
+    return options
+
+
+def run_transition(
+    model: type[models.Model],
+    *,
+    pk: int,
+    name: str,
+    actor,
+    field: str = "state",
+    allowed: set[str] | None = None,
+    **kwargs: Any,
+) -> models.Model:
+    """Lock the row, check and run transition ``name``, save it with an audit record.
+
+    Raises :class:`DomainError` naming the reason when the state, a condition or the
+    user's permission does not allow it, or when another user changed the record first.
+    """
+    with transaction.atomic():
+        obj = model.objects.select_for_update().get(pk=pk)
+        method = getattr(obj, name, None)
+        if method is None or not hasattr(method, "_django_fsm") or (
+            allowed is not None and name not in allowed
+        ):
+            raise DomainError(f"“{name}” is not an action of {model._meta.verbose_name}.")
+        label = _label(obj, name, field)
+        if not has_transition_perm(method, actor):
+            state = getattr(obj, f"get_{field}_display")()
+            if not can_proceed(method, check_conditions=False):
+                raise DomainError(f"{label} is not possible while the record is {state}.")
+            raise DomainError(f"You are not allowed to {label.lower()}.")
+        if not can_proceed(method):
+            transition = next(
+                t for t in _transitions_from_state(obj, field) if t.name == name
+            )
+            raise DomainError(f"{label} is not possible: " + "; ".join(_unmet(obj, transition)))
+        method(**kwargs)
+        obj._history_user = actor
+        obj._change_reason = name
+        try:
+            obj.save()
+        except ConcurrentTransition as exc:
+            raise DomainError(
+                "Someone else changed this record a moment ago. Reload the page and try again."
+            ) from exc
+    return obj
+
+
+def _label(obj: models.Model, name: str, field: str) -> str:
+    for transition in getattr(obj, f"get_all_{field}_transitions")():
+        if transition.name == name:
+            return transition.custom.get("label", name.replace("_", " ").capitalize())
+    return name
+
+
+def user_may(obj: models.Model, name: str, user, field: str = "state") -> bool:
+    """Whether ``user``'s role allows transition ``name`` at all (whatever the state)."""
+    transitions = [t for t in getattr(obj, f"get_all_{field}_transitions")() if t.name == name]
+    return bool(transitions) and any(t.has_perm(obj, user) for t in transitions)

@@ -1,0 +1,54 @@
+"""Template tags of the UI shell: record header, state badges, money."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from telcrm.fsm import transition_options
+
+register = template.Library()
+
+MINOR_UNITS = {"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3}
+
+
+@register.inclusion_tag("partials/record_header.html", takes_context=True)
+def record_header(context, obj, title: str = "", field: str = "state"):
+    """Number, name, state badge and the transitions the user may take now, as buttons.
+
+    A transition posts to the URL named ``<app>:<model>_<transition>``."""
+    request = context["request"]
+    meta = obj._meta
+    buttons = []
+    for option in transition_options(obj, request.user, field):
+        try:
+            url = reverse(f"{meta.app_label}:{meta.model_name}_{option.name}", args=[obj.pk])
+        except NoReverseMatch:
+            continue
+        buttons.append((option, url))
+    return {
+        "obj": obj,
+        "title": title or str(obj),
+        "state_label": getattr(obj, f"get_{field}_display")(),
+        "badge": getattr(obj, "badge", "secondary"),
+        "buttons": buttons,
+        "kind": meta.verbose_name,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("partials/badge.html")
+def state_badge(obj, field: str = "state"):
+    return {"label": getattr(obj, f"get_{field}_display")(), "badge": getattr(obj, "badge", "secondary")}
+
+
+@register.filter
+def money(value, currency: str = "EUR"):
+    """1234.5|money:"EUR" -> "EUR 1,234.50" (half-up to the currency's minor unit)."""
+    if value in (None, ""):
+        return "—"
+    places = MINOR_UNITS.get(currency, 2)
+    quantum = Decimal(1).scaleb(-places)
+    amount = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    return f"{currency} {amount:,.{places}f}"

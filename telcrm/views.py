@@ -1,0 +1,145 @@
+"""Views of the UI shell, and the base classes every app's views build on."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+
+from simple_history.models import registered_models
+
+from .audit import history_entries
+from .fsm import DomainError, user_may
+from .ui import HOME_PANELS
+
+
+class HomeView(TemplateView):
+    """The signed-in user's own work: each app contributes panels (see ``telcrm.ui``)."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        panels = []
+        for panel in HOME_PANELS:
+            panel_context = panel.context(self.request)
+            if panel_context is not None:
+                panels.append((panel.template, panel_context))
+        context["panels"] = panels
+        return context
+
+
+class RolePermissionMixin(PermissionRequiredMixin):
+    """403 for a signed-in user whose role lacks the permission (login is enforced earlier
+    by LoginRequiredMiddleware, so anonymous users are redirected to the login page)."""
+
+    raise_exception = True
+
+
+def safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+class TransitionView(View):
+    """POST-only: run one named transition through the app's service, then go back.
+
+    404 when the record is outside the user's view, 403 when their role may never take this
+    transition, and a message naming the reason when the state or a condition forbids it.
+    """
+
+    http_method_names = ["post"]
+    model = None
+    transition_name = ""
+    field = "state"
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def run(self, obj):
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        if not user_may(obj, self.transition_name, request.user, self.field):
+            raise PermissionDenied
+        try:
+            obj = self.run(obj)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{obj}: {obj.get_state_display().lower()}.")
+        return HttpResponseRedirect(safe_next(request, obj.get_absolute_url()))
+
+
+class AuditLogForm(forms.Form):
+    kind = forms.ChoiceField(required=False, label="Record type")
+    user = forms.CharField(required=False, label="Changed by (username)")
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, models_by_label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "All records")] + [
+            (label, str(model._meta.verbose_name).capitalize())
+            for label, model in models_by_label.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError("“From” must not be after “To”.")
+        return data
+
+
+def audited_models() -> dict[str, type]:
+    """Every business model with history, from our own apps, keyed by ``app.model``."""
+    ours = {"telcrm", *settings.TELCRM_APPS}
+    found = {
+        model._meta.label_lower: model
+        for model in registered_models.values()
+        if model._meta.app_label in ours and hasattr(model, "history")
+    }
+    return dict(sorted(found.items()))
+
+
+class AuditLogView(UserPassesTestMixin, TemplateView):
+    """One searchable log of every change to every business record (R27), for administrators."""
+
+    template_name = "audit_log.html"
+    raise_exception = True
+    limit = 100
+
+    def test_func(self):
+        return self.request.user.is_staff
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        models_by_label = audited_models()
+        form = AuditLogForm(self.request.GET or None, models_by_label=models_by_label)
+        entries = []
+        if not form.is_bound or form.is_valid():
+            data = form.cleaned_data if form.is_bound else {}
+            chosen = [models_by_label[data["kind"]]] if data.get("kind") else models_by_label.values()
+            filters = {}
+            if data.get("user"):
+                filters["history_user__username__iexact"] = data["user"].strip()
+            if data.get("date_from"):
+                filters["history_date__date__gte"] = data["date_from"]
+            if data.get("date_to"):
+                filters["history_date__date__lte"] = data["date_to"]
+            entries = history_entries(
+                [model.history.filter(**filters) for model in chosen], limit=self.limit
+            )
+        context.update(form=form, entries=entries, limit=self.limit,
+                       breadcrumbs=[("Audit log", "")])
+        return context
