@@ -12,5 +12,7 @@ class SalesConfig(AppConfig):
 
         from .home import my_accounts_panel
 
-        register_nav(NavItem("Accounts", "sales:account_list", "building", "sales.view_account", 10))
+        register_nav(
+            NavItem("Accounts", "sales:account_list", "building", "sales.view_account", 10)
+        )
         register_home_panel(HomePanel("sales/home_accounts.html", my_accounts_panel, 10))

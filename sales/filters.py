@@ -16,10 +16,14 @@ class UserFilter(django_filters.ModelChoiceFilter):
 
 class AccountFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
-    account_type = django_filters.ChoiceFilter(choices=AccountType.choices, label="Type", empty_label="Any")
+    account_type = django_filters.ChoiceFilter(
+        choices=AccountType.choices, label="Type", empty_label="Any"
+    )
     owner = UserFilter(queryset=sales_users(), empty_label="Anyone")
     team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), empty_label="Any")
-    state = django_filters.ChoiceFilter(choices=AccountState.choices, label="Status", empty_label="Any")
+    state = django_filters.ChoiceFilter(
+        choices=AccountState.choices, label="Status", empty_label="Any"
+    )
 
     class Meta:
         model = Account

@@ -1,12 +1,14 @@
 """Forms of the sales app (crispy, Bootstrap 5)."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from telcrm.roles import SALES_MANAGER, SALES_REP
 
+from .choices import AccountType
 from .models import Account, BillingProfile, Contact, Location
 
 User = get_user_model()
@@ -29,6 +31,17 @@ class CrispyModelForm(forms.ModelForm):
     def get_layout(self):
         return None
 
+    def _update_errors(self, errors):
+        """A model rule about a field this form does not show is reported on the form as a
+        whole, instead of failing (Django raises for errors on unknown fields)."""
+        if hasattr(errors, "error_dict"):
+            remapped = {}
+            for name, field_errors in errors.error_dict.items():
+                key = name if name in self.fields or name == NON_FIELD_ERRORS else NON_FIELD_ERRORS
+                remapped.setdefault(key, []).extend(field_errors)
+            errors = ValidationError(remapped)
+        super()._update_errors(errors)
+
 
 def sales_users():
     return (
@@ -46,15 +59,25 @@ class UserChoiceField(forms.ModelChoiceField):
 class AccountForm(CrispyModelForm):
     """Create or edit an account. ``version`` guards against overwriting a concurrent edit."""
 
-    owner = UserChoiceField(queryset=User.objects.none(), required=False,
-                            help_text="Defaults to you (or the parent's owner for a child).")
+    owner = UserChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        help_text="Defaults to you (or the parent's owner for a child).",
+    )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Account
         fields = [
-            "name", "parent", "industry", "owner", "team",
-            "credit_limit", "credit_currency", "vat_number", "website",
+            "name",
+            "parent",
+            "industry",
+            "owner",
+            "team",
+            "credit_limit",
+            "credit_currency",
+            "vat_number",
+            "website",
         ]
 
     def __init__(self, *args, user, fixed_parent: Account | None = None, **kwargs):
@@ -71,6 +94,7 @@ class AccountForm(CrispyModelForm):
         elif fixed_parent is not None:
             del self.fields["parent"]
             self.instance.parent = fixed_parent
+            self.instance.account_type = AccountType.CHILD
         else:
             del self.fields["parent"]
         if "parent" in self.fields:
@@ -92,8 +116,16 @@ class LocationForm(CrispyModelForm):
     class Meta:
         model = Location
         fields = [
-            "name", "site_code", "address_line1", "address_line2", "postcode", "city",
-            "country", "latitude", "longitude", "is_primary",
+            "name",
+            "site_code",
+            "address_line1",
+            "address_line2",
+            "postcode",
+            "city",
+            "country",
+            "latitude",
+            "longitude",
+            "is_primary",
         ]
 
     def clean_country(self):
@@ -128,8 +160,12 @@ class BillingProfileForm(CrispyModelForm):
     class Meta:
         model = BillingProfile
         fields = [
-            "billing_account_number", "currency", "payment_method", "bill_cycle_day",
-            "invoice_delivery", "invoice_email",
+            "billing_account_number",
+            "currency",
+            "payment_method",
+            "bill_cycle_day",
+            "invoice_delivery",
+            "invoice_email",
         ]
         help_texts = {"billing_account_number": "Leave empty to generate one (BA-…)."}
 

@@ -23,7 +23,7 @@ from .choices import (
     InvoiceDelivery,
     PaymentMethod,
 )
-from .querysets import AccountQuerySet, AccountChildQuerySet
+from .querysets import AccountChildQuerySet, AccountQuerySet
 
 country_code = RegexValidator(r"^[A-Z]{2}$", "Use the two-letter ISO 3166 country code, e.g. DE.")
 
@@ -125,8 +125,10 @@ class Account(ConcurrentTransitionMixin, models.Model):
             while ancestor is not None and ancestor.pk not in seen:
                 if ancestor.pk == self.pk:
                     raise ValidationError(
-                        {"parent": "That parent lies below this account: the hierarchy would "
-                         "become a cycle."}
+                        {
+                            "parent": "That parent lies below this account: the hierarchy would "
+                            "become a cycle."
+                        }
                     )
                 seen.add(ancestor.pk)
                 ancestor = ancestor.parent
@@ -157,8 +159,11 @@ class Account(ConcurrentTransitionMixin, models.Model):
         source=AccountState.ACTIVE,
         target=AccountState.SUSPENDED,
         permission="sales.close_account",
-        custom={"label": "Suspend", "style": "warning",
-                "confirm": "Suspend this account? New orders will be held."},
+        custom={
+            "label": "Suspend",
+            "style": "warning",
+            "confirm": "Suspend this account? New orders will be held.",
+        },
     )
     def suspend(self) -> None:
         """Put the customer on hold (e.g. unpaid invoices)."""
@@ -168,8 +173,11 @@ class Account(ConcurrentTransitionMixin, models.Model):
         source=[AccountState.PROSPECT, AccountState.ACTIVE, AccountState.SUSPENDED],
         target=AccountState.CLOSED,
         permission="sales.close_account",
-        custom={"label": "Close", "style": "danger",
-                "confirm": "Close this account for good? This cannot be undone."},
+        custom={
+            "label": "Close",
+            "style": "danger",
+            "confirm": "Close this account for good? This cannot be undone.",
+        },
     )
     def close(self) -> None:
         """End the relationship; the record stays for the audit trail."""
@@ -185,13 +193,21 @@ class Location(models.Model):
     address_line2 = models.CharField("address line 2", max_length=200, blank=True)
     city = models.CharField(max_length=100)
     postcode = models.CharField(max_length=20)
-    country = models.CharField(max_length=2, validators=[country_code], help_text="ISO code, e.g. DE")
+    country = models.CharField(
+        max_length=2, validators=[country_code], help_text="ISO code, e.g. DE"
+    )
     latitude = models.DecimalField(
-        max_digits=9, decimal_places=6, null=True, blank=True,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
     )
     longitude = models.DecimalField(
-        max_digits=9, decimal_places=6, null=True, blank=True,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
     )
     is_primary = models.BooleanField("primary location", default=False)
@@ -224,7 +240,12 @@ class Location(models.Model):
 
     @property
     def one_line(self) -> str:
-        parts = [self.address_line1, self.address_line2, f"{self.postcode} {self.city}", self.country]
+        parts = [
+            self.address_line1,
+            self.address_line2,
+            f"{self.postcode} {self.city}",
+            self.country,
+        ]
         return ", ".join(p for p in parts if p)
 
 
@@ -261,9 +282,7 @@ class Contact(models.Model):
 class BillingProfile(ConcurrentTransitionMixin, models.Model):
     """How an account is billed; an active one is mandatory for orders (R15)."""
 
-    account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="billing_profiles"
-    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="billing_profiles")
     billing_account_number = models.CharField(max_length=30, unique=True, blank=True)
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
     payment_method = models.CharField(

@@ -31,9 +31,7 @@ def _save(obj: models.Model, actor, reason: str | None = None) -> None:
     try:
         obj.full_clean(exclude=fsm_field_names(obj))
     except ValidationError as exc:
-        raise DomainError(
-            "; ".join(exc.messages), errors=exc.messages
-        ) from exc
+        raise DomainError("; ".join(exc.messages), errors=exc.messages) from exc
     obj.save()
 
 
@@ -176,10 +174,25 @@ def hierarchy_check(root: Account) -> HierarchyCheck:
 # CSV import ------------------------------------------------------------------------------
 
 CSV_COLUMNS = [
-    "ref", "parent_ref", "name", "industry", "credit_limit", "owner", "team",
-    "address_line1", "address_line2", "city", "postcode", "country", "site_code",
-    "contact_first_name", "contact_last_name", "contact_email", "contact_phone",
-    "contact_job_role", "contact_signing_authority",
+    "ref",
+    "parent_ref",
+    "name",
+    "industry",
+    "credit_limit",
+    "owner",
+    "team",
+    "address_line1",
+    "address_line2",
+    "city",
+    "postcode",
+    "country",
+    "site_code",
+    "contact_first_name",
+    "contact_last_name",
+    "contact_email",
+    "contact_phone",
+    "contact_job_role",
+    "contact_signing_authority",
 ]
 REQUIRED_COLUMNS = {"ref", "name"}
 MAX_IMPORT_ROWS = 5000

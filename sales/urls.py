@@ -10,32 +10,57 @@ urlpatterns = [
     path("accounts/import/", views.AccountImportView.as_view(), name="account_import"),
     path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account_detail"),
     path("accounts/<int:pk>/edit/", views.AccountUpdateView.as_view(), name="account_update"),
-    path("accounts/<int:account_pk>/children/new/", views.AccountChildCreateView.as_view(),
-         name="account_child_create"),
-    path("accounts/<int:account_pk>/locations/new/", views.LocationFormView.as_view(),
-         name="location_create"),
-    path("accounts/<int:account_pk>/locations/<int:pk>/edit/", views.LocationFormView.as_view(),
-         name="location_update"),
-    path("accounts/<int:account_pk>/contacts/new/", views.ContactFormView.as_view(),
-         name="contact_create"),
-    path("accounts/<int:account_pk>/contacts/<int:pk>/edit/", views.ContactFormView.as_view(),
-         name="contact_update"),
-    path("accounts/<int:account_pk>/billing-profiles/new/", views.BillingProfileFormView.as_view(),
-         name="billingprofile_create"),
-    path("accounts/<int:account_pk>/billing-profiles/<int:pk>/edit/",
-         views.BillingProfileFormView.as_view(), name="billingprofile_update"),
+    path(
+        "accounts/<int:account_pk>/children/new/",
+        views.AccountChildCreateView.as_view(),
+        name="account_child_create",
+    ),
+    path(
+        "accounts/<int:account_pk>/locations/new/",
+        views.LocationFormView.as_view(),
+        name="location_create",
+    ),
+    path(
+        "accounts/<int:account_pk>/locations/<int:pk>/edit/",
+        views.LocationFormView.as_view(),
+        name="location_update",
+    ),
+    path(
+        "accounts/<int:account_pk>/contacts/new/",
+        views.ContactFormView.as_view(),
+        name="contact_create",
+    ),
+    path(
+        "accounts/<int:account_pk>/contacts/<int:pk>/edit/",
+        views.ContactFormView.as_view(),
+        name="contact_update",
+    ),
+    path(
+        "accounts/<int:account_pk>/billing-profiles/new/",
+        views.BillingProfileFormView.as_view(),
+        name="billingprofile_create",
+    ),
+    path(
+        "accounts/<int:account_pk>/billing-profiles/<int:pk>/edit/",
+        views.BillingProfileFormView.as_view(),
+        name="billingprofile_update",
+    ),
 ]
 
 # One POST-only URL per transition, named <model>_<transition> for the record header.
 for _name in ("activate", "suspend", "close"):
     urlpatterns.append(
-        path(f"accounts/<int:pk>/{_name}/",
-             views.AccountTransitionView.as_view(transition_name=_name),
-             name=f"account_{_name}")
+        path(
+            f"accounts/<int:pk>/{_name}/",
+            views.AccountTransitionView.as_view(transition_name=_name),
+            name=f"account_{_name}",
+        )
     )
 for _name in ("activate", "deactivate"):
     urlpatterns.append(
-        path(f"billing-profiles/<int:pk>/{_name}/",
-             views.BillingProfileTransitionView.as_view(transition_name=_name),
-             name=f"billingprofile_{_name}")
+        path(
+            f"billing-profiles/<int:pk>/{_name}/",
+            views.BillingProfileTransitionView.as_view(transition_name=_name),
+            name=f"billingprofile_{_name}",
+        )
     )

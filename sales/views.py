@@ -153,8 +153,7 @@ class AccountCreateView(RolePermissionMixin, FormPageMixin, FormView):
     submit_label = "Create account"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user,
-                "instance": Account()}
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": Account()}
 
     def save(self, form):
         return services.account_create(actor=self.request.user, account=form.instance)
@@ -166,12 +165,10 @@ class AccountCreateView(RolePermissionMixin, FormPageMixin, FormView):
 class AccountScopedMixin:
     """Views under /accounts/<account_pk>/...: the account must be visible to the user."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.account = get_object_or_404(
-                Account.objects.visible_to(request.user), pk=kwargs["account_pk"]
-            )
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, request, *args, **kwargs):
+        self.account = get_object_or_404(
+            Account.objects.visible_to(request.user), pk=kwargs["account_pk"]
+        )
 
     def get_cancel_url(self):
         return self.account.get_absolute_url()
@@ -195,12 +192,19 @@ class AccountChildCreateView(AccountScopedMixin, RolePermissionMixin, FormPageMi
         return f"New child account of {self.account.name}"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user,
-                "instance": Account(), "fixed_parent": self.account}
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "instance": Account(),
+            "fixed_parent": self.account,
+        }
 
     def get_initial(self):
-        return {"owner": self.account.owner_id, "team": self.account.team_id,
-                "industry": self.account.industry}
+        return {
+            "owner": self.account.owner_id,
+            "team": self.account.team_id,
+            "industry": self.account.industry,
+        }
 
     def save(self, form):
         return services.account_create(actor=self.request.user, account=form.instance)
@@ -210,12 +214,8 @@ class AccountUpdateView(RolePermissionMixin, FormPageMixin, FormView):
     permission_required = "sales.change_account"
     form_class = AccountForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.account = get_object_or_404(
-                Account.objects.visible_to(request.user), pk=kwargs["pk"]
-            )
-        return super().dispatch(request, *args, **kwargs)
+    def load(self, request, *args, **kwargs):
+        self.account = get_object_or_404(Account.objects.visible_to(request.user), pk=kwargs["pk"])
 
     def get_title(self):
         return f"Edit {self.account}"
@@ -224,17 +224,17 @@ class AccountUpdateView(RolePermissionMixin, FormPageMixin, FormView):
         return self.account.get_absolute_url()
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user,
-                "instance": self.account}
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.account}
 
     def save(self, form):
         return services.account_update(
-            actor=self.request.user, account=form.instance,
+            actor=self.request.user,
+            account=form.instance,
             version=form.cleaned_data.get("version", ""),
         )
 
 
-class AccountTransitionView(RolePermissionMixin, TransitionView):
+class AccountTransitionView(TransitionView):
     permission_required = "sales.view_account"
     model = Account
 
@@ -300,7 +300,7 @@ class BillingProfileFormView(AccountPartMixin, FormView):
         return services.billing_profile_save(actor=self.request.user, profile=form.instance)
 
 
-class BillingProfileTransitionView(RolePermissionMixin, TransitionView):
+class BillingProfileTransitionView(TransitionView):
     permission_required = "sales.view_billingprofile"
     model = BillingProfile
 

@@ -84,9 +84,11 @@ def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryE
     pairs = []  # (row, previous row or None, tracked fields)
     for qs in querysets:
         rows, previous = _with_previous(qs, limit)
-        tracked = [
-            f for f in qs.model.tracked_fields if f.editable and f.name not in HIDDEN_FIELDS
-        ] if hasattr(qs.model, "tracked_fields") else []
+        tracked = (
+            [f for f in qs.model.tracked_fields if f.editable and f.name not in HIDDEN_FIELDS]
+            if hasattr(qs.model, "tracked_fields")
+            else []
+        )
         for row in rows:
             pairs.append((row, previous.get(row.previous_id), tracked))
     pairs.sort(key=lambda p: (p[0].history_date, p[0].history_id), reverse=True)

@@ -26,9 +26,13 @@ def load(log) -> None:
     for username, first, last, role in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last,
-                      "email": f"{username}@telcrm.example",
-                      "is_staff": role is None, "is_superuser": role is None},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@telcrm.example",
+                "is_staff": role is None,
+                "is_superuser": role is None,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)

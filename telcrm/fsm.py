@@ -114,8 +114,10 @@ def run_transition(
     with transaction.atomic():
         obj = model.objects.select_for_update().get(pk=pk)
         method = getattr(obj, name, None)
-        if method is None or not hasattr(method, "_django_fsm") or (
-            allowed is not None and name not in allowed
+        if (
+            method is None
+            or not hasattr(method, "_django_fsm")
+            or (allowed is not None and name not in allowed)
         ):
             raise DomainError(f"“{name}” is not an action of {model._meta.verbose_name}.")
         label = _label(obj, name, field)
@@ -125,9 +127,7 @@ def run_transition(
                 raise DomainError(f"{label} is not possible while the record is {state}.")
             raise DomainError(f"You are not allowed to {label.lower()}.")
         if not can_proceed(method):
-            transition = next(
-                t for t in _transitions_from_state(obj, field) if t.name == name
-            )
+            transition = next(t for t in _transitions_from_state(obj, field) if t.name == name)
             raise DomainError(f"{label} is not possible: " + "; ".join(_unmet(obj, transition)))
         method(**kwargs)
         obj._history_user = actor
@@ -148,7 +148,9 @@ def _label(obj: models.Model, name: str, field: str) -> str:
     return name
 
 
-def user_may(obj: models.Model, name: str, user, field: str = "state") -> bool:
-    """Whether ``user``'s role allows transition ``name`` at all (whatever the state)."""
-    transitions = [t for t in getattr(obj, f"get_all_{field}_transitions")() if t.name == name]
-    return bool(transitions) and any(t.has_perm(obj, user) for t in transitions)
+def user_may(model: type[models.Model], name: str, user, field: str = "state") -> bool:
+    """Whether ``user``'s role allows transition ``name`` at all, whatever the state."""
+    transitions = [
+        t for t in model._meta.get_field(field).get_all_transitions(model) if t.name == name
+    ]
+    return bool(transitions) and any(t.has_perm(None, user) for t in transitions)

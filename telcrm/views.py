@@ -4,13 +4,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin, UserPassesTestMixin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
-
 from simple_history.models import registered_models
 
 from .audit import history_entries
@@ -36,9 +34,22 @@ class HomeView(TemplateView):
 
 class RolePermissionMixin(PermissionRequiredMixin):
     """403 for a signed-in user whose role lacks the permission (login is enforced earlier
-    by LoginRequiredMiddleware, so anonymous users are redirected to the login page)."""
+    by LoginRequiredMiddleware, so anonymous users are redirected to the login page).
+
+    The role is checked before any record is looked up, so the answers are always in the
+    same order: login, then role (403), then the record's visibility (404) in ``load``.
+    """
 
     raise_exception = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.load(request, *args, **kwargs)
+        return super(PermissionRequiredMixin, self).dispatch(request, *args, **kwargs)
+
+    def load(self, request, *args, **kwargs) -> None:
+        """Fetch the records the view works on through ``visible_to`` (404 if hidden)."""
 
 
 def safe_next(request, default: str) -> str:
@@ -50,7 +61,7 @@ def safe_next(request, default: str) -> str:
     return default
 
 
-class TransitionView(View):
+class TransitionView(RolePermissionMixin, View):
     """POST-only: run one named transition through the app's service, then go back.
 
     404 when the record is outside the user's view, 403 when their role may never take this
@@ -68,10 +79,13 @@ class TransitionView(View):
     def run(self, obj):
         raise NotImplementedError
 
+    def has_permission(self) -> bool:
+        return super().has_permission() and user_may(
+            self.model, self.transition_name, self.request.user, self.field
+        )
+
     def post(self, request, pk: int):
         obj = get_object_or_404(self.get_queryset(), pk=pk)
-        if not user_may(obj, self.transition_name, request.user, self.field):
-            raise PermissionDenied
         try:
             obj = self.run(obj)
         except DomainError as exc:
@@ -84,8 +98,12 @@ class TransitionView(View):
 class AuditLogForm(forms.Form):
     kind = forms.ChoiceField(required=False, label="Record type")
     user = forms.CharField(required=False, label="Changed by (username)")
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, models_by_label, **kwargs):
         super().__init__(*args, **kwargs)
@@ -129,7 +147,9 @@ class AuditLogView(UserPassesTestMixin, TemplateView):
         entries = []
         if not form.is_bound or form.is_valid():
             data = form.cleaned_data if form.is_bound else {}
-            chosen = [models_by_label[data["kind"]]] if data.get("kind") else models_by_label.values()
+            chosen = (
+                [models_by_label[data["kind"]]] if data.get("kind") else models_by_label.values()
+            )
             filters = {}
             if data.get("user"):
                 filters["history_user__username__iexact"] = data["user"].strip()
@@ -140,6 +160,7 @@ class AuditLogView(UserPassesTestMixin, TemplateView):
             entries = history_entries(
                 [model.history.filter(**filters) for model in chosen], limit=self.limit
             )
-        context.update(form=form, entries=entries, limit=self.limit,
-                       breadcrumbs=[("Audit log", "")])
+        context.update(
+            form=form, entries=entries, limit=self.limit, breadcrumbs=[("Audit log", "")]
+        )
         return context

@@ -40,7 +40,10 @@ def record_header(context, obj, title: str = "", field: str = "state"):
 
 @register.inclusion_tag("partials/badge.html")
 def state_badge(obj, field: str = "state"):
-    return {"label": getattr(obj, f"get_{field}_display")(), "badge": getattr(obj, "badge", "secondary")}
+    return {
+        "label": getattr(obj, f"get_{field}_display")(),
+        "badge": getattr(obj, "badge", "secondary"),
+    }
 
 
 @register.filter

@@ -29,6 +29,6 @@ class Command(BaseCommand):
         if settings.DEBUG:
             from telcrm.demo import DEMO_PASSWORD, DEMO_USERS
 
-            self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for username, first, last, role in DEMO_USERS:
                 self.stdout.write(f"  {username:<7} {first} {last} – {role or 'administrator'}")

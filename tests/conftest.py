@@ -1,0 +1,84 @@
+"""Shared fixtures: one user per role plus an outsider and an administrator (STYLE.md 11)."""
+
+import os
+
+import pytest
+
+from tests.factories import AccountFactory, TeamFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROLE_USERS = {
+    "rep": "sales_rep",
+    "other_rep": "sales_rep",
+    "manager": "sales_manager",
+    "contracts": "contract_manager",
+    "orders": "order_manager",
+    "agent": "fulfillment_agent",
+    "technician": "field_technician",
+    "pm": "project_manager",
+}
+
+
+@pytest.fixture
+def users(db):
+    """Named users: rep and manager in team A, other_rep in team B, back-office roles,
+    an outsider (no role) and an admin (staff)."""
+    people = {key: UserFactory(username=key, role=role) for key, role in ROLE_USERS.items()}
+    people["outsider"] = UserFactory(username="outsider")
+    people["admin"] = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    people["team_a"] = TeamFactory(
+        name="Team A", manager=people["manager"], members=[people["rep"]]
+    )
+    people["team_b"] = TeamFactory(name="Team B", members=[people["other_rep"]])
+    return people
+
+
+@pytest.fixture
+def rep_account(users):
+    """A legal account owned by the rep in team A."""
+    return AccountFactory(name="Nordwind Logistik GmbH", owner=users["rep"], team=users["team_a"])
+
+
+@pytest.fixture
+def other_account(users):
+    """A legal account of team B: outside the rep's and the manager's view."""
+    return AccountFactory(name="Südlicht AG", owner=users["other_rep"], team=users["team_b"])
+
+
+@pytest.fixture
+def login(client):
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user
+
+
+# Browser tests: Debian's chromium, never a downloaded browser (DESIGN.md section 3).
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a skipped test fails the run: every test must really run there."""
+    if os.environ.get("FAIL_ON_SKIP") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped and exitstatus == 0:
+        reporter.write_line(f"FAIL_ON_SKIP: {skipped} test(s) were skipped.", red=True)
+        session.exitstatus = 1

@@ -1,0 +1,119 @@
+"""R29: every URL of the project, for every role: anonymous users are sent to the login page,
+the wrong role gets 403, a record outside the user's view 404.
+
+A URL that is missing from MATRIX fails ``test_every_url_is_in_the_matrix``: add it there
+with the roles that may use it."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import BillingProfileFactory, ContactFactory, LocationFactory
+
+EVERYONE = {
+    "rep",
+    "other_rep",
+    "manager",
+    "contracts",
+    "orders",
+    "agent",
+    "technician",
+    "pm",
+    "admin",
+    "outsider",
+}
+ROLES = EVERYONE - {"outsider"}
+SALES = {"rep", "other_rep", "manager", "admin"}
+# URLs that need no login or belong to Django itself.
+EXEMPT_PREFIXES = ("admin:",)
+EXEMPT = {"login", "logout"}
+
+
+@dataclass(frozen=True)
+class Spec:
+    allowed: set[str]
+    args: tuple[str, ...] = ()  # names of objects in the ``objects`` fixture
+    method: str = "get"
+    scoped: bool = False  # the object belongs to team A: other_rep gets 404
+    data: dict = field(default_factory=dict)
+
+
+MATRIX: dict[str, Spec] = {
+    "home": Spec(EVERYONE),
+    "audit_log": Spec({"admin"}),
+    "sales:account_list": Spec(ROLES),
+    "sales:account_create": Spec(SALES),
+    "sales:account_import": Spec(SALES),
+    "sales:account_detail": Spec(ROLES, ("account",), scoped=True),
+    "sales:account_update": Spec(SALES, ("account",), scoped=True),
+    "sales:account_child_create": Spec(SALES, ("account",), scoped=True),
+    "sales:location_create": Spec(SALES, ("account",), scoped=True),
+    "sales:location_update": Spec(SALES, ("account", "location"), scoped=True),
+    "sales:contact_create": Spec(SALES | {"contracts"}, ("account",), scoped=True),
+    "sales:contact_update": Spec(SALES | {"contracts"}, ("account", "contact"), scoped=True),
+    "sales:billingprofile_create": Spec(SALES | {"orders"}, ("account",), scoped=True),
+    "sales:billingprofile_update": Spec(SALES | {"orders"}, ("account", "billing"), scoped=True),
+    "sales:account_activate": Spec(SALES, ("account",), "post", scoped=True),
+    "sales:account_suspend": Spec({"manager", "admin"}, ("account",), "post", scoped=True),
+    "sales:account_close": Spec({"manager", "admin"}, ("account",), "post", scoped=True),
+    "sales:billingprofile_activate": Spec(SALES | {"orders"}, ("billing",), "post", scoped=True),
+    "sales:billingprofile_deactivate": Spec(SALES | {"orders"}, ("billing",), "post", scoped=True),
+}
+
+
+def all_url_names(resolver=None, namespace="") -> set[str]:
+    names = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= all_url_names(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{namespace}{entry.name}")
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    names = {n for n in all_url_names() if n not in EXEMPT and not n.startswith(EXEMPT_PREFIXES)}
+    assert names - set(MATRIX) == set(), "add these URLs to MATRIX"
+    assert set(MATRIX) - names == set(), "MATRIX names URLs that do not exist"
+
+
+@pytest.fixture
+def objects(rep_account):
+    return {
+        "account": rep_account,
+        "location": LocationFactory(account=rep_account),
+        "contact": ContactFactory(account=rep_account),
+        "billing": BillingProfileFactory(account=rep_account),
+    }
+
+
+def url_for(name: str, objects) -> str:
+    spec = MATRIX[name]
+    return reverse(name, args=[objects[a].pk for a in spec.args])
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_anonymous_is_sent_to_login(client, objects, name):
+    spec = MATRIX[name]
+    response = getattr(client, spec.method)(url_for(name, objects))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def expected_status(spec: Spec, who: str) -> int:
+    if who not in spec.allowed:
+        return 403
+    if spec.scoped and who == "other_rep":
+        return 404
+    return 302 if spec.method == "post" else 200
+
+
+@pytest.mark.parametrize("who", sorted(EVERYONE))
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_role_and_visibility(client, users, objects, name, who):
+    spec = MATRIX[name]
+    client.force_login(users[who])
+    response = getattr(client, spec.method)(url_for(name, objects), spec.data)
+    assert response.status_code == expected_status(spec, who), (name, who)

@@ -1,0 +1,90 @@
+"""factory_boy factories with fixed, readable values."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from sales.models import Account, BillingProfile, Contact, Location
+from telcrm.models import Team
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"User {n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("pw")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if extracted:
+            self.members.add(*extracted)
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Account
+
+    name = factory.Sequence(lambda n: f"Customer {n} GmbH")
+    owner = factory.SubFactory(UserFactory)
+    industry = "logistics"
+    credit_limit = Decimal("100000.00")
+
+
+class ChildAccountFactory(AccountFactory):
+    account_type = "child"
+    parent = factory.SubFactory(AccountFactory)
+    owner = factory.SelfAttribute("parent.owner")
+    team = factory.SelfAttribute("parent.team")
+    name = factory.Sequence(lambda n: f"Site {n}")
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+
+    account = factory.SubFactory(AccountFactory)
+    address_line1 = "Am Sandtorkai 50"
+    city = "Hamburg"
+    postcode = "20457"
+    country = "DE"
+    is_primary = True
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    account = factory.SubFactory(AccountFactory)
+    first_name = "Jana"
+    last_name = factory.Sequence(lambda n: f"Kontakt {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@customer.example")
+
+
+class BillingProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BillingProfile
+
+    account = factory.SubFactory(AccountFactory)
+    currency = "EUR"
+    invoice_delivery = "post"
