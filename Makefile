@@ -12,11 +12,13 @@ $(PY):
 	@$(PY) -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-run: pyproject.toml | $(PY)
+	@mkdir -p var
 	$(PY) bin/requirements > var/requirements.txt
 	$(PY) -m pip install --quiet -r var/requirements.txt
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
+	@mkdir -p var
 	$(PY) bin/requirements --dev > var/requirements-dev.txt
 	$(PY) -m pip install --quiet -r var/requirements-dev.txt
 	@touch $@ $(VENV)/.installed-run
