@@ -171,6 +171,21 @@ CUSTOMERS = [
     },
 ]
 
+SITE_MANAGERS = [
+    ("Jörg", "Albers"),
+    ("Sabine", "Krüger"),
+    ("Deniz", "Yilmaz"),
+    ("Petra", "Lorenz"),
+    ("Tobias", "Engel"),
+    ("Aylin", "Demir"),
+    ("Frank", "Seidel"),
+    ("Marta", "Nowak"),
+    ("Claudia", "Wolf"),
+    ("Felix", "Hartmann"),
+    ("Ines", "Baumann"),
+    ("Ole", "Thomsen"),
+]
+
 STATE_PATH = {"active": ["activate"], "suspended": ["activate", "suspend"], "closed": ["close"]}
 
 
@@ -231,12 +246,13 @@ def load(log) -> None:
             )
             if address:
                 _location(owner, site, address)
+                first_name, last_name = SITE_MANAGERS[sum(map(ord, site_name)) % len(SITE_MANAGERS)]
                 services.contact_save(
                     actor=owner,
                     contact=Contact(
                         account=site,
-                        first_name="Site",
-                        last_name=f"Manager {address[4]}",
+                        first_name=first_name,
+                        last_name=last_name,
                         email=f"site.{address[4].lower()}@{spec['contacts'][0][2].split('@')[1]}",
                         job_role="Site manager",
                         phone="+49 30 555 0199",

@@ -86,6 +86,8 @@ class AccountForm(CrispyModelForm):
         visible = Account.objects.visible_to(user).exclude(state="closed")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.updated_at.isoformat()
+            self.fields["owner"].required = True
+            self.fields["owner"].help_text = ""
             if self.instance.is_legal:
                 del self.fields["parent"]
             else:
