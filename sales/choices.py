@@ -64,3 +64,66 @@ BADGES: dict[str, str] = {
     AccountState.CLOSED: "secondary",
     BillingProfileState.INACTIVE: "secondary",
 }
+
+
+# Catalog ---------------------------------------------------------------------------------
+
+
+class OfferingKind(models.TextChoices):
+    CONNECTIVITY = "connectivity", "Connectivity"
+    MANAGED_SERVICE = "managed_service", "Managed service"
+    VOICE = "voice", "Voice"
+    EQUIPMENT = "equipment", "Equipment"
+    ENTITLEMENT = "entitlement", "Entitlement"
+    PARTNER_SERVICE = "partner_service", "Partner service"
+
+
+class OfferingState(models.TextChoices):
+    """TMF620 lifecycleStatus values."""
+
+    DRAFT = "draft", "Draft"
+    ACTIVE = "active", "Active"
+    RETIRED = "retired", "Retired"
+
+
+class Domain(models.TextChoices):
+    """Fulfillment domains: each gets its own domain order at decomposition (R19)."""
+
+    ACCESS = "access", "Access"
+    IP_CORE = "ip_core", "IP core"
+    CPE = "cpe", "CPE"
+    SECURITY = "security", "Security"
+    VOICE = "voice", "Voice"
+    WIFI = "wifi", "Wi-Fi / LAN"
+    SERVICE_MGMT = "service_mgmt", "Service management"
+    PARTNER = "partner", "Partner"
+
+
+class ValueType(models.TextChoices):
+    CHOICE = "choice", "Choice"
+    INTEGER = "integer", "Integer"
+    BOOLEAN = "boolean", "Yes / no"
+    TEXT = "text", "Text"
+
+
+class RelationshipKind(models.TextChoices):
+    BUNDLES = "bundles", "Bundles"
+    REQUIRES = "requires", "Requires"
+    REALIZED_AS = "realized_as", "Realized as"
+
+
+class FeasibilityStatus(models.TextChoices):
+    FEASIBLE = "feasible", "Feasible"
+    CONDITIONAL = "conditional", "Feasible with conditions"
+    NOT_FEASIBLE = "not_feasible", "Not feasible"
+
+
+BADGES.update(
+    {
+        OfferingState.DRAFT: "secondary",
+        OfferingState.RETIRED: "dark",
+        FeasibilityStatus.FEASIBLE: "success",
+        FeasibilityStatus.CONDITIONAL: "warning",
+        FeasibilityStatus.NOT_FEASIBLE: "danger",
+    }
+)

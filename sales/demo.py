@@ -8,7 +8,9 @@ from django.contrib.auth import get_user_model
 from telcrm.models import Team
 
 from . import services
-from .models import Account, BillingProfile, Contact, Location
+from .catalog_io import catalog_import
+from .demo_catalog import CATALOG
+from .models import Account, BillingProfile, Contact, Location, ProductOffering
 
 # name, industry, owner, team, state, credit limit, legal address, sites, contacts, billing
 # site: (name, address or None) — None leaves the site without a location (incomplete tree)
@@ -208,6 +210,10 @@ def _location(actor, account, address, name=""):
 
 def load(log) -> None:
     User = get_user_model()
+    if not ProductOffering.objects.exists():
+        admin = User.objects.get(username="admin")
+        counts = catalog_import(actor=admin, data=CATALOG)
+        log(f"catalog: {counts}")
     users = {u.username: u for u in User.objects.all()}
     teams = {t.name: t for t in Team.objects.all()}
     admin = users["admin"]

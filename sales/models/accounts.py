@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from telcrm.models import Team, next_number
 
-from .choices import (
+from ..choices import (
     BADGES,
     AccountState,
     AccountType,
@@ -23,7 +23,7 @@ from .choices import (
     InvoiceDelivery,
     PaymentMethod,
 )
-from .querysets import AccountChildQuerySet, AccountQuerySet
+from ..querysets import AccountChildQuerySet, AccountQuerySet
 
 country_code = RegexValidator(r"^[A-Z]{2}$", "Use the two-letter ISO 3166 country code, e.g. DE.")
 

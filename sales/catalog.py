@@ -1,0 +1,286 @@
+"""What later stages ask of the catalog: validate, price, check feasibility and preview the
+decomposition of a configuration. Pure reads; user input gives named errors, never
+exceptions.
+
+A configuration is a dict ``{characteristic code: value}``; values may be the raw texts of
+a form or already typed (int, bool)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from .choices import Domain, FeasibilityStatus, ValueType
+from .models import (
+    CharacteristicSpecification,
+    FeasibilityRule,
+    Location,
+    ProductOffering,
+    ProductSpecification,
+    SpecificationRelationship,
+)
+
+TRUE_WORDS = {"yes", "true", "1", "on", "y"}
+FALSE_WORDS = {"no", "false", "0", "off", "n"}
+VIA = {"bundles": "bundled in", "requires": "required by", "realized_as": "realization of"}
+ACCESS_TYPE = "access_type"
+BANDWIDTH = "bandwidth"
+POP_REDUNDANCY = "pop_redundancy"
+
+
+@dataclass(frozen=True)
+class ConfigError:
+    """One problem of a configuration, for the user: which characteristic, and why."""
+
+    code: str
+    message: str
+
+
+def offering_characteristics(offering: ProductOffering) -> list[CharacteristicSpecification]:
+    """The characteristics of all the offering's specifications, each once, in a stable order.
+
+    Uses prefetched ``specifications__characteristics`` when present."""
+    seen: dict[str, CharacteristicSpecification] = {}
+    for spec in offering.specifications.all():
+        for char in spec.characteristics.all():
+            seen.setdefault(char.code, char)
+    return sorted(seen.values(), key=lambda c: (not c.price_affecting, c.name))
+
+
+def parse_value(char: CharacteristicSpecification, raw) -> tuple[object, str]:
+    """Turn a raw value into the characteristic's type: (value, "") or (None, error)."""
+    if char.value_type == ValueType.BOOLEAN:
+        if isinstance(raw, bool):
+            return raw, ""
+        word = str(raw).strip().lower()
+        if word in TRUE_WORDS:
+            return True, ""
+        if word in FALSE_WORDS:
+            return False, ""
+        return None, "must be yes or no"
+    if char.value_type == ValueType.INTEGER:
+        if isinstance(raw, bool):
+            return None, "must be a whole number"
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            return None, "must be a whole number"
+        if char.min_value is not None and value < char.min_value:
+            return None, f"must be at least {char.min_value}"
+        if char.max_value is not None and value > char.max_value:
+            return None, f"must be at most {char.max_value}"
+        return value, ""
+    text = str(raw).strip()
+    if char.value_type == ValueType.CHOICE and text not in char.allowed_values:
+        return None, f"“{text}” is not allowed (choose {', '.join(char.allowed_values)})"
+    return text, ""
+
+
+def validate_configuration(
+    offering: ProductOffering, values: dict
+) -> tuple[dict, list[ConfigError]]:
+    """Check ``values`` against the offering's characteristics.
+
+    Returns the typed configuration (defaults filled in) and the list of errors: missing
+    value, value not allowed, out of range, unknown characteristic."""
+    chars = offering_characteristics(offering)
+    known = {c.code for c in chars}
+    errors = [
+        ConfigError(code, f"{code} is not a characteristic of {offering.name}")
+        for code in values
+        if code not in known
+    ]
+    config: dict = {}
+    for char in chars:
+        raw = values.get(char.code)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            raw = char.default
+        if raw is None or raw == "":
+            if char.value_type != ValueType.TEXT:
+                errors.append(ConfigError(char.code, f"{char.name}: a value is required"))
+            else:
+                config[char.code] = ""
+            continue
+        value, problem = parse_value(char, raw)
+        if problem:
+            errors.append(ConfigError(char.code, f"{char.name} {problem}"))
+        else:
+            config[char.code] = value
+    return config, errors
+
+
+def _money(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class PriceLine:
+    description: str
+    recurring: Decimal
+    one_time: Decimal
+
+
+@dataclass
+class PriceBreakdown:
+    """List price plus each characteristic adder; recurring (monthly) and one-time apart."""
+
+    currency: str
+    list_recurring: Decimal
+    list_one_time: Decimal
+    adders: list[PriceLine] = field(default_factory=list)
+
+    @property
+    def recurring(self) -> Decimal:
+        return _money(self.list_recurring + sum((a.recurring for a in self.adders), Decimal(0)))
+
+    @property
+    def one_time(self) -> Decimal:
+        return _money(self.list_one_time + sum((a.one_time for a in self.adders), Decimal(0)))
+
+
+def price_configuration(offering: ProductOffering, config: dict) -> PriceBreakdown:
+    """Price a validated configuration from the offering's list price and price rules.
+
+    Uses prefetched ``price_rules__characteristic`` when present."""
+    breakdown = PriceBreakdown(
+        currency=offering.currency,
+        list_recurring=offering.recurring_price,
+        list_one_time=offering.one_time_price,
+    )
+    for rule in offering.price_rules.all():
+        code = rule.characteristic.code
+        if code not in config or not rule.matches(config[code]):
+            continue
+        factor = Decimal(config[code]) if rule.per_unit else Decimal(1)
+        label = rule.description or f"{rule.characteristic.name} {config[code]}"
+        if rule.per_unit:
+            label = f"{label} × {config[code]}"
+        breakdown.adders.append(
+            PriceLine(label, rule.recurring_adder * factor, rule.one_time_adder * factor)
+        )
+    return breakdown
+
+
+@dataclass
+class Feasibility:
+    """The answer for one site line (R10)."""
+
+    status: str
+    reasons: list[str] = field(default_factory=list)
+    surcharge: Decimal = Decimal("0")
+    rule: FeasibilityRule | None = None
+
+    @property
+    def label(self) -> str:
+        return FeasibilityStatus(self.status).label
+
+    @property
+    def badge(self) -> str:
+        return {"feasible": "success", "conditional": "warning"}.get(self.status, "danger")
+
+
+def _normalise_address(text: str) -> str:
+    return " ".join(text.casefold().replace(",", " ").split())
+
+
+def matching_rule(location: Location, rules=None) -> FeasibilityRule | None:
+    """The most specific coverage rule for ``location`` (on-net address, then the longest
+    postcode prefix, then the country)."""
+    rules = FeasibilityRule.objects.filter(country=location.country) if rules is None else rules
+    address = _normalise_address(f"{location.postcode} {location.address_line1}")
+    candidates = []
+    for rule in rules:
+        if rule.country != location.country:
+            continue
+        if rule.on_net_addresses:
+            if address not in {_normalise_address(a) for a in rule.on_net_addresses}:
+                continue
+        elif not location.postcode.replace(" ", "").startswith(rule.postcode_prefix):
+            continue
+        candidates.append(rule)
+    return max(candidates, key=lambda r: r.specificity, default=None)
+
+
+def needs_access(offering: ProductOffering) -> bool:
+    return any(spec.domain == Domain.ACCESS for spec in offering.specifications.all())
+
+
+def check_feasibility(
+    offering: ProductOffering, config: dict, location: Location, rules=None
+) -> Feasibility:
+    """Whether the configured access can be delivered at ``location``: feasible, feasible
+    with conditions (a build surcharge, which enters the price), or not feasible with the
+    reasons."""
+    if not needs_access(offering):
+        return Feasibility(FeasibilityStatus.FEASIBLE, ["No access line: deliverable anywhere."])
+    rule = matching_rule(location, rules)
+    if rule is None:
+        return Feasibility(
+            FeasibilityStatus.NOT_FEASIBLE,
+            [f"No network coverage at {location.postcode} {location.city} ({location.country})."],
+        )
+    reasons = []
+    access = config.get(ACCESS_TYPE)
+    if access and access not in rule.access_types:
+        available = ", ".join(rule.access_types) or "none"
+        reasons.append(f"{access} access is not available here (available: {available}).")
+    bandwidth = config.get(BANDWIDTH)
+    limit = rule.max_bandwidth.get(access) if access else None
+    if bandwidth is not None and limit is not None and int(bandwidth) > int(limit):
+        reasons.append(f"{bandwidth} Mbit/s exceeds the {limit} Mbit/s {access} limit here.")
+    if config.get(POP_REDUNDANCY) == "dual" and not rule.dual_pop_available:
+        reasons.append("Dual-POP redundancy is not available here.")
+    if reasons:
+        return Feasibility(FeasibilityStatus.NOT_FEASIBLE, reasons, rule=rule)
+    applies = not rule.surcharge_access_types or access in rule.surcharge_access_types
+    if rule.build_surcharge > 0 and applies:
+        note = rule.condition_note or "Network build needed."
+        return Feasibility(
+            FeasibilityStatus.CONDITIONAL, [note], surcharge=rule.build_surcharge, rule=rule
+        )
+    return Feasibility(FeasibilityStatus.FEASIBLE, [f"Covered by {rule.name}."], rule=rule)
+
+
+@dataclass(frozen=True)
+class DecompositionItem:
+    """One product specification the offering decomposes into, and how it got there."""
+
+    specification: ProductSpecification
+    domain: str
+    via: str  # "" for the offering's own specifications, else e.g. "requires CPE-ROUTER"
+    depth: int
+
+    @property
+    def domain_label(self) -> str:
+        return Domain(self.domain).label
+
+
+def decomposition_preview(offering: ProductOffering, config: dict) -> list[DecompositionItem]:
+    """The specifications (and their domains) an order line of this configuration turns
+    into: the offering's own, plus whatever their relationships bundle, require or are
+    realized as, where a relationship's condition matches the configuration (R19)."""
+    by_source: dict[int, list[SpecificationRelationship]] = {}
+    # The whole relationship graph in one query: catalogs hold hundreds of rows, not more.
+    for rel in SpecificationRelationship.objects.select_related(
+        "target", "condition_characteristic"
+    ):
+        by_source.setdefault(rel.source_id, []).append(rel)
+    items: list[DecompositionItem] = []
+    seen: set[int] = set()
+    stack = [(spec, "", 0) for spec in reversed(list(offering.specifications.all()))]
+    while stack:
+        spec, via, depth = stack.pop()
+        if spec.pk in seen:
+            continue
+        seen.add(spec.pk)
+        items.append(DecompositionItem(spec, spec.domain, via, depth))
+        related = [r for r in by_source.get(spec.pk, []) if r.applies_to(config)]
+        for rel in reversed(related):
+            via = f"{VIA[rel.kind]} {spec.code}"
+            stack.append((rel.target, via, depth + 1))
+    return items
+
+
+def domains_of(items: list[DecompositionItem]) -> list[str]:
+    """The distinct domains in order of first appearance: one domain order each."""
+    return list(dict.fromkeys(item.domain for item in items))
