@@ -15,4 +15,7 @@ class SalesConfig(AppConfig):
         register_nav(
             NavItem("Accounts", "sales:account_list", "building", "sales.view_account", 10)
         )
+        register_nav(
+            NavItem("Catalog", "sales:offering_list", "box-seam", "sales.view_productoffering", 20)
+        )
         register_home_panel(HomePanel("sales/home_accounts.html", my_accounts_panel, 10))

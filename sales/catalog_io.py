@@ -36,8 +36,9 @@ OFFERING_FIELDS = ["code", "name", "description", "kind", "sellable_from", "sell
                    "currency", "recurring_price", "one_time_price", "requires_project",
                    "partner_name", "partner_terms", "sla_availability",
                    "sla_time_to_restore_hours", "sla_response_time_hours"]  # fmt: skip
-DECIMALS = {"recurring_price", "one_time_price", "sla_availability", "sla_time_to_restore_hours",
-            "sla_response_time_hours", "recurring_adder", "one_time_adder", "build_surcharge"}  # fmt: skip
+DECIMALS = {"recurring_price", "one_time_price", "sla_availability",
+            "sla_time_to_restore_hours", "sla_response_time_hours", "recurring_adder",
+            "one_time_adder", "build_surcharge"}  # fmt: skip
 DATES = {"sellable_from", "sellable_to"}
 RULE_FIELDS = ["characteristic", "value", "min_value", "max_value", "per_unit",
                "recurring_adder", "one_time_adder", "description"]  # fmt: skip

@@ -5,9 +5,9 @@ from django.db.models import Q
 
 from telcrm.models import Team
 
-from .choices import AccountState, AccountType
+from .choices import AccountState, AccountType, Domain, OfferingKind, OfferingState
 from .forms import UserChoiceField, sales_users
-from .models import Account
+from .models import Account, ProductOffering
 
 
 class UserFilter(django_filters.ModelChoiceFilter):
@@ -35,4 +35,32 @@ class AccountFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(
             Q(name__icontains=value) | Q(number__icontains=value) | Q(vat_number__iexact=value)
+        )
+
+
+class OfferingFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    kind = django_filters.ChoiceFilter(choices=OfferingKind.choices, empty_label="Any")
+    state = django_filters.ChoiceFilter(
+        choices=OfferingState.choices, label="Lifecycle status", empty_label="Any"
+    )
+    domain = django_filters.ChoiceFilter(
+        choices=Domain.choices, method="in_domain", label="Domain", empty_label="Any"
+    )
+
+    class Meta:
+        model = ProductOffering
+        fields = ["q", "kind", "state", "domain"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(code__icontains=value) | Q(description__icontains=value)
+        )
+
+    def in_domain(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=ProductOffering.objects.filter(specifications__domain=value).values("pk")
         )

@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from telcrm.roles import SALES_MANAGER, SALES_REP
 
-from .choices import AccountType
+from .choices import AccountType, ValueType
 from .models import Account, BillingProfile, Contact, Location
 
 User = get_user_model()
@@ -190,3 +190,50 @@ class AccountImportForm(forms.Form):
         if f.size > 5 * 1024 * 1024:
             raise forms.ValidationError("The file is larger than 5 MB.")
         return f
+
+
+class ConfigurationForm(forms.Form):
+    """One field per characteristic of an offering, plus the site to check feasibility at.
+
+    Fields accept any text: the catalog's own validation (``catalog.validate_configuration``)
+    judges the values, so its rules and messages live in one place."""
+
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.none(),
+        required=False,
+        label="Site for feasibility",
+        empty_label="(no site: price only)",
+    )
+
+    def __init__(self, *args, characteristics, locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.characteristics = characteristics
+        self.fields["location"].queryset = locations
+        self.fields["location"].label_from_instance = lambda loc: (
+            f"{loc.account.name} · {loc.postcode} {loc.city} ({loc.country})"
+        )
+        for char in characteristics:
+            self.fields[f"c_{char.code}"] = forms.CharField(
+                label=f"{char.name}{f' ({char.unit})' if char.unit else ''}",
+                required=False,
+                initial=char.default,
+                widget=self._widget(char),
+                help_text=char.description,
+            )
+
+    @staticmethod
+    def _widget(char):
+        if char.value_type == ValueType.CHOICE:
+            return forms.Select(choices=[(v, v) for v in char.allowed_values])
+        if char.value_type == ValueType.BOOLEAN:
+            return forms.Select(choices=[("yes", "yes"), ("no", "no")])
+        if char.value_type == ValueType.INTEGER:
+            attrs = {"min": char.min_value, "max": char.max_value, "step": 1}
+            return forms.NumberInput(attrs={k: v for k, v in attrs.items() if v is not None})
+        return forms.TextInput()
+
+    def values(self) -> dict[str, str]:
+        """The characteristic values as entered (only call after ``is_valid``)."""
+        return {
+            char.code: self.cleaned_data.get(f"c_{char.code}", "") for char in self.characteristics
+        }

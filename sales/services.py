@@ -19,7 +19,7 @@ from telcrm.fsm import DomainError, fsm_field_names, run_transition
 from telcrm.models import Team
 
 from .choices import AccountType, Industry
-from .models import Account, BillingProfile, Contact, Location
+from .models import Account, BillingProfile, Contact, Location, ProductOffering
 
 User = get_user_model()
 
@@ -383,3 +383,13 @@ def _import_row(actor, row, created, existing, users, teams) -> Account:
             ),
         )
     return account
+
+
+# Catalog ---------------------------------------------------------------------------------
+
+
+def offering_transition(*, actor, offering_id: int, name: str) -> ProductOffering:
+    """Publish (draft -> active) or retire (active -> retired) a product offering."""
+    return run_transition(
+        ProductOffering, pk=offering_id, name=name, actor=actor, allowed={"publish", "retire"}
+    )

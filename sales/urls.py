@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from .views import accounts as views
+from .views import catalog
 
 app_name = "sales"
 
@@ -62,5 +63,18 @@ for _name in ("activate", "deactivate"):
             f"billing-profiles/<int:pk>/{_name}/",
             views.BillingProfileTransitionView.as_view(transition_name=_name),
             name=f"billingprofile_{_name}",
+        )
+    )
+
+urlpatterns += [
+    path("catalog/", catalog.OfferingListView.as_view(), name="offering_list"),
+    path("catalog/<int:pk>/", catalog.OfferingDetailView.as_view(), name="offering_detail"),
+]
+for _name in ("publish", "retire"):
+    urlpatterns.append(
+        path(
+            f"catalog/<int:pk>/{_name}/",
+            catalog.OfferingTransitionView.as_view(transition_name=_name),
+            name=f"productoffering_{_name}",
         )
     )

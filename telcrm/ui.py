@@ -16,10 +16,6 @@ class NavItem:
     permission: str  # shown to users holding this model permission
     order: int = 100
 
-    @property
-    def namespace(self) -> str:
-        return self.url_name.partition(":")[0]
-
 
 @dataclass(frozen=True)
 class HomePanel:

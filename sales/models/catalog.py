@@ -13,7 +13,6 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from .accounts import country_code
 from ..choices import (
     BADGES,
     Currency,
@@ -23,6 +22,7 @@ from ..choices import (
     RelationshipKind,
     ValueType,
 )
+from .accounts import country_code
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", "Use letters, digits, dots, dashes and underscores."

@@ -11,10 +11,10 @@ from telcrm.audit import history_entries
 from telcrm.fsm import DomainError
 from telcrm.views import RolePermissionMixin, TransitionView
 
-from . import services
-from .filters import AccountFilterSet
-from .forms import AccountForm, AccountImportForm, BillingProfileForm, ContactForm, LocationForm
-from .models import Account, BillingProfile, Contact, Location
+from .. import services
+from ..filters import AccountFilterSet
+from ..forms import AccountForm, AccountImportForm, BillingProfileForm, ContactForm, LocationForm
+from ..models import Account, BillingProfile, Contact, Location
 
 
 def account_history(account: Account, limit: int = 30):

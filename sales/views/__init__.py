@@ -1,0 +1,1 @@
+"""Pages of the sales app, a module per area."""

@@ -1,0 +1,144 @@
+"""Catalog browser for sales users: search offerings, read them, try a configuration."""
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.views.generic import DetailView, ListView
+
+from telcrm.views import RolePermissionMixin, TransitionView
+
+from .. import catalog, services
+from ..filters import OfferingFilterSet
+from ..forms import ConfigurationForm
+from ..models import (
+    CharacteristicSpecification,
+    Location,
+    PriceRule,
+    ProductOffering,
+    ProductSpecification,
+)
+
+
+def offerings_for(user):
+    return ProductOffering.objects.visible_to(user)
+
+
+def with_catalog_details(queryset):
+    """What configuring, pricing and decomposing an offering reads, in four queries."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "specifications",
+            queryset=ProductSpecification.objects.order_by("domain", "name").prefetch_related(
+                Prefetch("characteristics", queryset=CharacteristicSpecification.objects.all())
+            ),
+        ),
+        Prefetch("price_rules", queryset=PriceRule.objects.select_related("characteristic")),
+    )
+
+
+class OfferingListView(RolePermissionMixin, ListView):
+    permission_required = "sales.view_productoffering"
+    template_name = "sales/offering_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        qs = offerings_for(self.request.user).prefetch_related(
+            Prefetch("specifications", queryset=ProductSpecification.objects.only("domain"))
+        )
+        self.filterset = OfferingFilterSet(self.request.GET, queryset=qs)
+        return self.filterset.qs.order_by("kind", "name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["breadcrumbs"] = [("Catalog", "")]
+        return context
+
+
+class TryConfiguration:
+    """The "try a configuration" panel: validate, price, check feasibility, decompose."""
+
+    def __init__(self, offering, user, data):
+        self.offering = offering
+        self.characteristics = catalog.offering_characteristics(offering)
+        locations = (
+            Location.objects.visible_to(user)
+            .select_related("account")
+            .order_by("account__name", "city")
+        )
+        self.form = ConfigurationForm(
+            data, characteristics=self.characteristics, locations=locations
+        )
+        self.tried = data is not None
+        self.errors: list[catalog.ConfigError] = []
+        self.price = self.feasibility = None
+        self.decomposition: list[catalog.DecompositionItem] = []
+        if self.tried and self.form.is_valid():
+            self._run()
+
+    def _run(self) -> None:
+        config, self.errors = catalog.validate_configuration(self.offering, self.form.values())
+        if self.errors:
+            return
+        self.price = catalog.price_configuration(self.offering, config)
+        location = self.form.cleaned_data.get("location")
+        if location is not None:
+            self.feasibility = catalog.check_feasibility(self.offering, config, location)
+        self.decomposition = catalog.decomposition_preview(self.offering, config)
+        self.domains = [
+            (domain, catalog.Domain(domain).label)
+            for domain in catalog.domains_of(self.decomposition)
+        ]
+
+    @property
+    def one_time_with_surcharge(self):
+        surcharge = self.feasibility.surcharge if self.feasibility else 0
+        return self.price.one_time + surcharge
+
+
+def rule_order(rule: PriceRule) -> tuple:
+    """By characteristic, then numerically where values are numbers (10 < 100 < 1000)."""
+    value = rule.value
+    return (
+        rule.characteristic.name,
+        rule.min_value or 0,
+        (0, int(value), "") if value.isdigit() else (1, 0, value),
+    )
+
+
+class OfferingDetailView(RolePermissionMixin, DetailView):
+    permission_required = "sales.view_productoffering"
+    template_name = "sales/offering_detail.html"
+    context_object_name = "offering"
+
+    def get_queryset(self):
+        return with_catalog_details(offerings_for(self.request.user))
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["sales/partials/try_result.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        offering = self.object
+        data = self.request.GET if "try" in self.request.GET else None
+        context.update(
+            trial=TryConfiguration(offering, self.request.user, data),
+            price_rules=sorted(offering.price_rules.all(), key=rule_order),
+            sellable=offering.is_sellable(),
+            breadcrumbs=[("Catalog", reverse("sales:offering_list")), (offering.code, "")],
+        )
+        return context
+
+
+class OfferingTransitionView(TransitionView):
+    permission_required = "sales.view_productoffering"
+    model = ProductOffering
+
+    def get_queryset(self):
+        return offerings_for(self.request.user)
+
+    def run(self, obj):
+        return services.offering_transition(
+            actor=self.request.user, offering_id=obj.pk, name=self.transition_name
+        )
