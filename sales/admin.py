@@ -1,8 +1,23 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
 from telcrm.admin import AuditedAdmin
+from telcrm.fsm import DomainError
 
-from .models import Account, BillingProfile, Contact, Location
+from . import services
+from .choices import AccountState
+from .models import (
+    Account,
+    BillingProfile,
+    CharacteristicSpecification,
+    Contact,
+    FeasibilityRule,
+    Location,
+    PriceRule,
+    ProductOffering,
+    ProductSpecification,
+    SpecificationRelationship,
+)
 
 
 class LocationInline(admin.TabularInline):
@@ -17,8 +32,26 @@ class ContactInline(admin.TabularInline):
     fields = ["first_name", "last_name", "email", "phone", "job_role", "signing_authority"]
 
 
+class AccountAdminForm(forms.ModelForm):
+    class Meta:
+        model = Account
+        fields = [
+            "name", "account_type", "parent", "owner", "team", "industry", "credit_limit",
+            "credit_currency", "vat_number", "website",
+        ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        parent = data.get("parent")
+        moved = parent is not None and parent.pk != self.instance.parent_id
+        if moved and parent.state == AccountState.CLOSED:
+            raise forms.ValidationError({"parent": f"{parent} is closed."})
+        return data
+
+
 @admin.register(Account)
 class AccountAdmin(AuditedAdmin):
+    form = AccountAdminForm
     list_display = ["number", "name", "account_type", "parent", "owner", "team", "state"]
     list_filter = ["account_type", "state", "team", "industry"]
     search_fields = ["number", "name", "vat_number"]
@@ -26,6 +59,13 @@ class AccountAdmin(AuditedAdmin):
     raw_id_fields = ["parent"]
     readonly_fields = ["number", "root", "created_at", "updated_at"]
     inlines = [LocationInline, ContactInline]
+
+    def save_model(self, request, obj, form, change):
+        """Through the services, so that a move re-roots the subtree like in the app."""
+        if change:
+            services.account_update(actor=request.user, account=obj)
+        else:
+            services.account_create(actor=request.user, account=obj)
 
 
 @admin.register(Location)
@@ -55,3 +95,80 @@ class BillingProfileAdmin(AuditedAdmin):
     search_fields = ["billing_account_number", "account__name", "account__number"]
     list_select_related = ["account"]
     raw_id_fields = ["account"]
+
+
+# Catalog ---------------------------------------------------------------------------------
+
+
+@admin.register(CharacteristicSpecification)
+class CharacteristicAdmin(AuditedAdmin):
+    list_display = ["code", "name", "value_type", "choices_display", "unit", "price_affecting"]
+    list_filter = ["value_type", "price_affecting"]
+    search_fields = ["code", "name", "description"]
+
+
+class RelationshipInline(admin.TabularInline):
+    model = SpecificationRelationship
+    fk_name = "source"
+    extra = 0
+    autocomplete_fields = ["target"]
+
+
+@admin.register(ProductSpecification)
+class SpecificationAdmin(AuditedAdmin):
+    list_display = ["code", "name", "domain"]
+    list_filter = ["domain"]
+    search_fields = ["code", "name", "description"]
+    filter_horizontal = ["characteristics"]
+    inlines = [RelationshipInline]
+
+
+class PriceRuleInline(admin.TabularInline):
+    model = PriceRule
+    extra = 0
+    fields = ["characteristic", "value", "min_value", "max_value", "per_unit",
+              "recurring_adder", "one_time_adder", "description"]  # fmt: skip
+
+
+@admin.action(description="Publish the selected offerings (draft → active)")
+def publish_offerings(modeladmin, request, queryset):
+    _offering_action(modeladmin, request, queryset, "publish")
+
+
+@admin.action(description="Retire the selected offerings (active → retired)")
+def retire_offerings(modeladmin, request, queryset):
+    _offering_action(modeladmin, request, queryset, "retire")
+
+
+def _offering_action(modeladmin, request, queryset, name: str) -> None:
+    done, refused = [], []
+    for offering in queryset:
+        try:
+            services.offering_transition(actor=request.user, offering_id=offering.pk, name=name)
+            done.append(offering.code)
+        except DomainError as exc:
+            refused.append(f"{offering.code}: {exc.message}")
+    if done:
+        past = {"publish": "Published", "retire": "Retired"}[name]
+        modeladmin.message_user(request, f"{past}: {', '.join(done)}.")
+    for message in refused:
+        modeladmin.message_user(request, message, level=messages.ERROR)
+
+
+@admin.register(ProductOffering)
+class OfferingAdmin(AuditedAdmin):
+    list_display = ["code", "name", "kind", "state", "recurring_price", "one_time_price",
+                    "sellable_from", "sellable_to", "requires_project"]  # fmt: skip
+    list_filter = ["state", "kind", "requires_project", "specifications__domain"]
+    search_fields = ["code", "name", "description", "partner_name"]
+    filter_horizontal = ["specifications"]
+    inlines = [PriceRuleInline]
+    actions = [publish_offerings, retire_offerings]
+
+
+@admin.register(FeasibilityRule)
+class FeasibilityRuleAdmin(AuditedAdmin):
+    list_display = ["name", "country", "postcode_prefix", "dual_pop_available", "build_surcharge"]
+    list_filter = ["country", "dual_pop_available"]
+    search_fields = ["name", "postcode_prefix", "condition_note"]
+    deletable = True

@@ -3,11 +3,10 @@
 import django_filters
 from django.db.models import Q
 
-from telcrm.models import Team
-
 from .choices import AccountState, AccountType, Domain, OfferingKind, OfferingState
-from .forms import UserChoiceField, sales_users
+from .forms import UserChoiceField
 from .models import Account, ProductOffering
+from .querysets import assignable_owners, assignable_teams
 
 
 class UserFilter(django_filters.ModelChoiceFilter):
@@ -19,8 +18,12 @@ class AccountFilterSet(django_filters.FilterSet):
     account_type = django_filters.ChoiceFilter(
         choices=AccountType.choices, label="Type", empty_label="Any"
     )
-    owner = UserFilter(queryset=sales_users(), empty_label="Anyone")
-    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), empty_label="Any")
+    owner = UserFilter(
+        queryset=lambda request: assignable_owners(request.user), empty_label="Anyone"
+    )
+    team = django_filters.ModelChoiceFilter(
+        queryset=lambda request: assignable_teams(request.user), empty_label="Any"
+    )
     state = django_filters.ChoiceFilter(
         choices=AccountState.choices, label="Status", empty_label="Any"
     )

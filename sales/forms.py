@@ -5,11 +5,13 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
 
-from telcrm.roles import SALES_MANAGER, SALES_REP
+from telcrm.models import Team
 
 from .choices import AccountType, ValueType
 from .models import Account, BillingProfile, Contact, Location
+from .querysets import assignable_owners, assignable_teams
 
 User = get_user_model()
 
@@ -21,9 +23,15 @@ class CrispyModelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and hasattr(self.instance, "updated_at"):
+            # The version this edit starts from: a save on a stale copy is refused (R31).
+            self.fields["version"] = forms.CharField(
+                widget=forms.HiddenInput, initial=self.instance.updated_at.isoformat()
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.helper.render_unmentioned_fields = True
         layout = self.get_layout()
         if layout is not None:
             self.helper.layout = layout
@@ -43,14 +51,6 @@ class CrispyModelForm(forms.ModelForm):
         super()._update_errors(errors)
 
 
-def sales_users():
-    return (
-        User.objects.filter(is_active=True, groups__name__in=[SALES_REP, SALES_MANAGER])
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
@@ -64,7 +64,6 @@ class AccountForm(CrispyModelForm):
         required=False,
         help_text="Defaults to you (or the parent's owner for a child).",
     )
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Account
@@ -82,17 +81,28 @@ class AccountForm(CrispyModelForm):
 
     def __init__(self, *args, user, fixed_parent: Account | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = sales_users()
+        self.fields["owner"].queryset = assignable_owners(user)
+        self.fields["team"].queryset = assignable_teams(user)
         visible = Account.objects.visible_to(user).exclude(state="closed")
         if self.instance.pk:
-            self.fields["version"].initial = self.instance.updated_at.isoformat()
             self.fields["owner"].required = True
             self.fields["owner"].help_text = ""
+            # The current owner, team and parent stay choosable even where the user could
+            # not pick them today (another team's parent, a closed parent).
+            current = self.instance
+            self.fields["owner"].queryset = User.objects.filter(
+                Q(pk__in=assignable_owners(user).values("pk")) | Q(pk=current.owner_id)
+            ).order_by("first_name", "last_name", "username")
+            self.fields["team"].queryset = Team.objects.filter(
+                Q(pk__in=assignable_teams(user).values("pk")) | Q(pk=current.team_id)
+            )
             if self.instance.is_legal:
                 del self.fields["parent"]
             else:
                 self.fields["parent"].required = True
-                self.fields["parent"].queryset = visible.exclude(pk=self.instance.pk)
+                self.fields["parent"].queryset = (
+                    visible | Account.objects.filter(pk=current.parent_id)
+                ).exclude(pk=current.pk)
         elif fixed_parent is not None:
             del self.fields["parent"]
             self.instance.parent = fixed_parent
@@ -101,6 +111,7 @@ class AccountForm(CrispyModelForm):
             del self.fields["parent"]
         if "parent" in self.fields:
             self.fields["parent"].help_text = "Moving a child moves everything below it too."
+        self.helper.layout = self.get_layout()
 
     def get_layout(self):
         names = list(self.fields)
@@ -110,7 +121,6 @@ class AccountForm(CrispyModelForm):
             Row(Column("industry"), Column("owner"), Column("team")),
             Row(Column("credit_limit"), Column("credit_currency")),
             Row(Column("vat_number"), Column("website")),
-            "version",
         )
 
 

@@ -13,13 +13,15 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django_fsm import ConcurrentTransition
 
-from telcrm.fsm import DomainError, fsm_field_names, run_transition
-from telcrm.models import Team
+from telcrm.fsm import DomainError, check_version, fsm_field_names, run_transition
+from telcrm.models import Team, next_number
 
-from .choices import AccountType, Industry
+from .choices import AccountState, AccountType, Industry
 from .models import Account, BillingProfile, Contact, Location, ProductOffering
+from .querysets import assignable_owners, assignable_teams
 
 User = get_user_model()
 
@@ -32,7 +34,28 @@ def _save(obj: models.Model, actor, reason: str | None = None) -> None:
         obj.full_clean(exclude=fsm_field_names(obj))
     except ValidationError as exc:
         raise DomainError("; ".join(exc.messages), errors=exc.messages) from exc
-    obj.save()
+    try:
+        with transaction.atomic():
+            obj.save()
+    except ConcurrentTransition as exc:
+        raise DomainError(
+            f"{obj} changed state a moment ago. Reload the page and try again."
+        ) from exc
+    except IntegrityError as exc:
+        # A constraint the checks above could not see yet (a concurrent insert).
+        raise DomainError(f"{obj} could not be saved: it clashes with another record.") from exc
+
+
+def _check_assignment(actor, account: Account, current: Account | None = None) -> None:
+    """The owner and team must be ones the acting user may hand accounts to (R29)."""
+    if account.team_id and account.team_id != getattr(current, "team_id", None):
+        if not assignable_teams(actor).filter(pk=account.team_id).exists():
+            raise DomainError("You cannot give accounts to that team.")
+    if account.owner_id and account.owner_id != getattr(current, "owner_id", None):
+        if not assignable_owners(actor).filter(pk=account.owner_id).exists():
+            raise DomainError(
+                "That user cannot own accounts of yours (not a sales person of your teams)."
+            )
 
 
 # Accounts ----------------------------------------------------------------------------
@@ -41,18 +64,23 @@ def _save(obj: models.Model, actor, reason: str | None = None) -> None:
 def account_create(*, actor, account: Account) -> Account:
     """Create a legal account, or a child below ``account.parent`` (inherits owner and team)."""
     with transaction.atomic():
+        inherited = None
         if account.parent_id:
             parent = Account.objects.select_for_update().get(pk=account.parent_id)
+            if parent.state == AccountState.CLOSED:
+                raise DomainError(f"{parent} is closed: it takes no new child accounts.")
             account.account_type = AccountType.CHILD
             account.parent = parent
             if not account.owner_id:
                 account.owner = parent.owner
             if not account.team_id:
                 account.team = parent.team
+            inherited = parent
         else:
             account.account_type = AccountType.LEGAL
         if not account.owner_id:
             account.owner = actor
+        _check_assignment(actor, account, inherited)
         _save(account, actor)
     return account
 
@@ -64,11 +92,12 @@ def account_update(*, actor, account: Account, version: str = "") -> Account:
     """
     with transaction.atomic():
         current = Account.objects.select_for_update().get(pk=account.pk)
-        if version and current.updated_at.isoformat() != version:
-            raise DomainError(
-                f"{current.number} was changed by someone else while you edited it. "
-                "Reload the page to see their change, then edit again."
-            )
+        check_version(current, version)
+        _check_assignment(actor, account, current)
+        if account.parent_id and account.parent_id != current.parent_id:
+            parent = Account.objects.get(pk=account.parent_id)
+            if parent.state == AccountState.CLOSED:
+                raise DomainError(f"{parent} is closed: it takes no new child accounts.")
         if account.parent_id and account.account_type == AccountType.LEGAL:
             account.account_type = AccountType.CHILD
         _save(account, actor)
@@ -99,11 +128,18 @@ def account_transition(*, actor, account_id: int, name: str) -> Account:
 # Locations, contacts, billing profiles -------------------------------------------------
 
 
-def location_save(*, actor, location: Location) -> Location:
+def _lock_part(model, obj, version: str) -> None:
+    """Lock the account (serialises edits of its parts) and refuse stale edits."""
+    Account.objects.select_for_update().get(pk=obj.account_id)
+    if obj.pk:
+        check_version(model.objects.select_for_update().get(pk=obj.pk), version)
+
+
+def location_save(*, actor, location: Location, version: str = "") -> Location:
     """Add or edit a location. The first location of an account becomes its primary one;
     making another one primary demotes the old primary."""
     with transaction.atomic():
-        Account.objects.select_for_update().get(pk=location.account_id)
+        _lock_part(Location, location, version)
         others = Location.objects.filter(account_id=location.account_id).exclude(pk=location.pk)
         if not others.exists():
             location.is_primary = True
@@ -115,18 +151,23 @@ def location_save(*, actor, location: Location) -> Location:
     return location
 
 
-def contact_save(*, actor, contact: Contact) -> Contact:
+def contact_save(*, actor, contact: Contact, version: str = "") -> Contact:
     """Add or edit a contact of an account."""
     with transaction.atomic():
-        Account.objects.select_for_update().get(pk=contact.account_id)
+        _lock_part(Contact, contact, version)
         _save(contact, actor)
     return contact
 
 
-def billing_profile_save(*, actor, profile: BillingProfile) -> BillingProfile:
-    """Add or edit a billing profile (the billing account number is generated when empty)."""
+def billing_profile_save(*, actor, profile: BillingProfile, version: str = "") -> BillingProfile:
+    """Add or edit a billing profile (the billing account number is generated when empty,
+    skipping numbers that were typed in by hand)."""
     with transaction.atomic():
-        Account.objects.select_for_update().get(pk=profile.account_id)
+        _lock_part(BillingProfile, profile, version)
+        while not profile.billing_account_number:
+            number = next_number("BA-", width=7)
+            if not BillingProfile.objects.filter(billing_account_number=number).exists():
+                profile.billing_account_number = number
         _save(profile, actor)
     return profile
 
@@ -252,6 +293,41 @@ def _check_row(row: dict[str, str], refs: dict[str, int], users: dict, teams: di
         errors.append("a contact needs contact_first_name, contact_last_name and contact_email")
     if _parse_bool(row["contact_signing_authority"]) is None:
         errors.append("contact_signing_authority must be yes or no")
+    if not errors:
+        errors.extend(_model_errors(row))
+    return errors
+
+
+def _model_errors(row: dict[str, str]) -> list[str]:
+    """What the models would refuse in this row (lengths, e-mail, country code ...), named
+    by CSV column, so that one pass reports every bad row."""
+    checks = [
+        (Account(name=row["name"], industry=row["industry"]), {"name": "name"}, None),
+    ]
+    if row["address_line1"]:
+        location = Location(
+            address_line1=row["address_line1"], address_line2=row["address_line2"],
+            city=row["city"], postcode=row["postcode"], country=row["country"].upper(),
+            site_code=row["site_code"],
+        )  # fmt: skip
+        checks.append((location, {}, "location"))
+    if row["contact_email"]:
+        contact = Contact(
+            first_name=row["contact_first_name"], last_name=row["contact_last_name"],
+            email=row["contact_email"], phone=row["contact_phone"],
+            job_role=row["contact_job_role"],
+        )  # fmt: skip
+        checks.append((contact, {}, "contact"))
+    errors = []
+    for obj, columns, prefix in checks:
+        try:
+            obj.clean_fields(exclude=["account", "owner", "parent", "number", "state", "root"])
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                column = columns.get(name) or (f"{prefix}_{name}" if prefix else name)
+                if prefix == "location":
+                    column = name
+                errors.extend(f"{column}: {m}" for m in messages)
     return errors
 
 
@@ -269,22 +345,37 @@ def accounts_import_csv(*, actor, data: bytes | str) -> ImportResult:
         except UnicodeDecodeError:
             result.errors.append((0, "the file is not UTF-8 text"))
             return result
-    reader = csv.DictReader(io.StringIO(data))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    if "\x00" in data:
+        result.errors.append((0, "the file contains NUL characters: it is not a CSV text file"))
+        return result
+    reader = csv.DictReader(io.StringIO(data, newline=""))
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        result.errors.append((1, f"unreadable CSV: {exc}"))
+        return result
     missing = REQUIRED_COLUMNS - set(header)
     unknown = set(header) - set(CSV_COLUMNS)
-    if missing or unknown:
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if missing or unknown or repeated:
         if missing:
             result.errors.append((1, f"missing column(s): {', '.join(sorted(missing))}"))
         if unknown:
             result.errors.append((1, f"unknown column(s): {', '.join(sorted(unknown))}"))
+        if repeated:
+            result.errors.append((1, f"repeated column(s): {', '.join(repeated)}"))
         return result
+    reader.fieldnames = header
     rows = []
-    for raw in reader:
-        if None in raw:
-            result.errors.append((reader.line_num, "more values than columns"))
-            continue
-        rows.append((reader.line_num, {c: (raw.get(c) or "").strip() for c in CSV_COLUMNS}))
+    try:
+        for raw in reader:
+            if None in raw:
+                result.errors.append((reader.line_num, "more values than columns"))
+                continue
+            rows.append((reader.line_num, {c: (raw.get(c) or "").strip() for c in CSV_COLUMNS}))
+    except csv.Error as exc:
+        result.errors.append((reader.line_num, f"unreadable CSV: {exc}"))
+        return result
     if not rows and not result.errors:
         result.errors.append((0, "the file has no data rows"))
     if len(rows) > MAX_IMPORT_ROWS:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import NumberSequence, Team
@@ -19,6 +20,12 @@ class AuditedAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return self.deletable and super().has_delete_permission(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Past versions can be looked at, never posted back (R27: history is read-only)."""
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Team)

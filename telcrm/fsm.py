@@ -154,3 +154,13 @@ def user_may(model: type[models.Model], name: str, user, field: str = "state") -
         t for t in model._meta.get_field(field).get_all_transitions(model) if t.name == name
     ]
     return bool(transitions) and any(t.has_perm(None, user) for t in transitions)
+
+
+def check_version(current: models.Model, version: str) -> None:
+    """Refuse to save an edit made on a stale copy (R31): ``version`` is the ``updated_at``
+    the form was rendered with; the row must be locked by the caller."""
+    if version and current.updated_at.isoformat() != version:
+        raise DomainError(
+            f"{current} was changed by someone else while you edited it. "
+            "Reload the page to see their change, then edit again."
+        )

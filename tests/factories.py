@@ -6,7 +6,15 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from sales.models import Account, BillingProfile, Contact, Location
+from sales.models import (
+    Account,
+    BillingProfile,
+    CharacteristicSpecification,
+    Contact,
+    Location,
+    ProductOffering,
+    ProductSpecification,
+)
 from telcrm.models import Team
 
 
@@ -88,3 +96,50 @@ class BillingProfileFactory(factory.django.DjangoModelFactory):
     account = factory.SubFactory(AccountFactory)
     currency = "EUR"
     invoice_delivery = "post"
+
+
+class CharacteristicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CharacteristicSpecification
+        django_get_or_create = ("code",)
+
+    code = "bandwidth"
+    name = "Bandwidth"
+    value_type = "choice"
+    allowed_values = ["10", "100", "1000"]
+    unit = "Mbit/s"
+    default = "100"
+    price_affecting = True
+
+
+class SpecificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductSpecification
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"SPEC-{n}")
+    name = factory.Sequence(lambda n: f"Specification {n}")
+    domain = "access"
+
+    @factory.post_generation
+    def characteristics(self, create, extracted, **kwargs):
+        if extracted:
+            self.characteristics.add(*extracted)
+
+
+class OfferingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductOffering
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"OFF-{n}")
+    name = factory.Sequence(lambda n: f"Offering {n}")
+    kind = "connectivity"
+    state = "active"
+    recurring_price = Decimal("100.00")
+    one_time_price = Decimal("250.00")
+
+    @factory.post_generation
+    def specifications(self, create, extracted, **kwargs):
+        if extracted:
+            self.specifications.add(*extracted)

@@ -212,6 +212,8 @@ class Location(models.Model):
     )
     is_primary = models.BooleanField("primary location", default=False)
 
+    updated_at = models.DateTimeField(auto_now=True)
+
     history = HistoricalRecords()
     objects = AccountChildQuerySet.as_manager()
 
@@ -262,6 +264,8 @@ class Contact(models.Model):
         default=False, help_text="May sign quotes and contracts for the legal entity."
     )
 
+    updated_at = models.DateTimeField(auto_now=True)
+
     history = HistoricalRecords()
     objects = AccountChildQuerySet.as_manager()
 
@@ -303,6 +307,8 @@ class BillingProfile(ConcurrentTransitionMixin, models.Model):
         choices=BillingProfileState.choices,
         protected=True,
     )
+
+    updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
     objects = AccountChildQuerySet.as_manager()

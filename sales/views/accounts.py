@@ -17,12 +17,12 @@ from ..forms import AccountForm, AccountImportForm, BillingProfileForm, ContactF
 from ..models import Account, BillingProfile, Contact, Location
 
 
-def account_history(account: Account, limit: int = 30):
-    """The account's own changes, its direct children's, and its locations', contacts' and
-    billing profiles' — what a user expects to see on the account page."""
+def account_history(account: Account, visible_ids: set[int], limit: int = 30):
+    """The account's own changes, its visible direct children's, and its locations',
+    contacts' and billing profiles' — what a user expects to see on the account page."""
     return history_entries(
         [
-            Account.history.filter(Q(id=account.pk) | Q(parent_id=account.pk)),
+            Account.history.filter(Q(id=account.pk) | Q(parent_id=account.pk, id__in=visible_ids)),
             Location.history.filter(account_id=account.pk),
             Contact.history.filter(account_id=account.pk),
             BillingProfile.history.filter(account_id=account.pk),
@@ -38,7 +38,7 @@ class AccountListView(RolePermissionMixin, ListView):
 
     def get_queryset(self):
         qs = Account.objects.visible_to(self.request.user).with_list_columns()
-        self.filterset = AccountFilterSet(self.request.GET, queryset=qs)
+        self.filterset = AccountFilterSet(self.request.GET, queryset=qs, request=self.request)
         return self.filterset.qs.order_by("name", "pk")
 
     def get_context_data(self, **kwargs):
@@ -90,7 +90,7 @@ class AccountDetailView(RolePermissionMixin, DetailView):
             locations=list(account.locations.all()),
             contacts=list(account.contacts.all()),
             billing_profiles=list(account.billing_profiles.all()),
-            history=account_history(account),
+            history=account_history(account, visible_ids),
             can_change=user.has_perm("sales.change_account"),
             can_add_child=user.has_perm("sales.add_account"),
             can_location=user.has_perm("sales.add_location"),
@@ -279,7 +279,11 @@ class LocationFormView(AccountPartMixin, FormView):
     anchor = "locations"
 
     def save(self, form):
-        return services.location_save(actor=self.request.user, location=form.instance)
+        return services.location_save(
+            actor=self.request.user,
+            location=form.instance,
+            version=form.cleaned_data.get("version", ""),
+        )
 
 
 class ContactFormView(AccountPartMixin, FormView):
@@ -288,7 +292,11 @@ class ContactFormView(AccountPartMixin, FormView):
     anchor = "contacts"
 
     def save(self, form):
-        return services.contact_save(actor=self.request.user, contact=form.instance)
+        return services.contact_save(
+            actor=self.request.user,
+            contact=form.instance,
+            version=form.cleaned_data.get("version", ""),
+        )
 
 
 class BillingProfileFormView(AccountPartMixin, FormView):
@@ -297,7 +305,11 @@ class BillingProfileFormView(AccountPartMixin, FormView):
     anchor = "billing"
 
     def save(self, form):
-        return services.billing_profile_save(actor=self.request.user, profile=form.instance)
+        return services.billing_profile_save(
+            actor=self.request.user,
+            profile=form.instance,
+            version=form.cleaned_data.get("version", ""),
+        )
 
 
 class BillingProfileTransitionView(TransitionView):

@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import BillingProfileFactory, ContactFactory, LocationFactory
+from tests.factories import (
+    BillingProfileFactory,
+    ContactFactory,
+    LocationFactory,
+    OfferingFactory,
+)
 
 EVERYONE = {
     "rep",
@@ -59,6 +64,10 @@ MATRIX: dict[str, Spec] = {
     "sales:account_close": Spec({"manager", "admin"}, ("account",), "post", scoped=True),
     "sales:billingprofile_activate": Spec(SALES | {"orders"}, ("billing",), "post", scoped=True),
     "sales:billingprofile_deactivate": Spec(SALES | {"orders"}, ("billing",), "post", scoped=True),
+    "sales:offering_list": Spec(ROLES),
+    "sales:offering_detail": Spec(ROLES, ("offering",)),
+    "sales:productoffering_publish": Spec({"admin"}, ("offering",), "post"),
+    "sales:productoffering_retire": Spec({"admin"}, ("offering",), "post"),
 }
 
 
@@ -86,6 +95,7 @@ def objects(rep_account):
         "location": LocationFactory(account=rep_account),
         "contact": ContactFactory(account=rep_account),
         "billing": BillingProfileFactory(account=rep_account),
+        "offering": OfferingFactory(),
     }
 
 

@@ -76,6 +76,7 @@ def test_cycle_refused_on_the_edit_form(login, users, rep_account):
             "owner": users["rep"].pk,
             "credit_limit": "0",
             "credit_currency": "EUR",
+            "version": site.updated_at.isoformat(),
         },
     )
     assert response.status_code == 200
@@ -357,6 +358,7 @@ def test_edit_records_before_and_after_in_history(login, users, rep_account):
             "credit_currency": "EUR",
             "industry": "logistics",
             "team": users["team_a"].pk,
+            "version": rep_account.updated_at.isoformat(),
         },
     )
     page = client.get(rep_account.get_absolute_url()).content.decode()
