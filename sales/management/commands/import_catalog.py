@@ -1,0 +1,41 @@
+"""Import a product catalog JSON file (from export_catalog); a bad file changes nothing."""
+
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from sales.catalog_io import catalog_import
+from telcrm.fsm import DomainError
+
+
+class Command(BaseCommand):
+    help = "Import the product catalog from JSON, all or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--as-user", required=True, help="username recorded as the importer in the audit trail"
+        )
+
+    def handle(self, *args, path: Path, as_user: str, **options):
+        User = get_user_model()
+        try:
+            actor = User.objects.get(username=as_user)
+        except User.DoesNotExist as exc:
+            raise CommandError(f"No user {as_user!r}.") from exc
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CommandError(f"{path} is not valid JSON: {exc}") from exc
+        try:
+            counts = catalog_import(actor=actor, data=data)
+        except DomainError as exc:
+            for error in exc.errors:
+                self.stderr.write(f"  {error}")
+            raise CommandError(f"{exc.message} Nothing was changed.") from exc
+        summary = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Imported {summary}."))
