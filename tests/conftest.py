@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.conf import settings
 
 from tests.factories import AccountFactory, TeamFactory, UserFactory
 
@@ -82,3 +83,25 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped and exitstatus == 0:
         reporter.write_line(f"FAIL_ON_SKIP: {skipped} test(s) were skipped.", red=True)
         session.exitstatus = 1
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """Transactional tests flush the database between tests, and with it the role groups
+    that data migrations made: run those data migrations again when they are gone."""
+    from importlib import import_module
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.db.migrations import RunPython
+
+    if Group.objects.exists():
+        return
+    for app in ("telcrm", *settings.TELCRM_APPS):
+        folder = Path(apps.get_app_config(app).path) / "migrations"
+        for path in sorted(folder.glob("[0-9]*.py")):
+            migration = import_module(f"{app}.migrations.{path.stem}").Migration
+            for operation in migration.operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, None)

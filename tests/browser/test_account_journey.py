@@ -5,11 +5,14 @@ from playwright.sync_api import Page, expect
 
 from tests.factories import TeamFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture
-def rep(db):
+def rep(roles):
     user = UserFactory(username="sara", first_name="Sara", last_name="Lindqvist", role="sales_rep")
     TeamFactory(name="Enterprise North", members=[user])
     return user

@@ -11,11 +11,14 @@ from sales.demo_catalog import CATALOG
 from sales.models import Location
 from tests.factories import AccountFactory, TeamFactory, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture
-def setup(db):
+def setup(roles):
     rep = UserFactory(username="sara", first_name="Sara", role="sales_rep")
     team = TeamFactory(name="Enterprise North", members=[rep])
     admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
