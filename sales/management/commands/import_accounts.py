@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from sales.services import CSV_COLUMNS, accounts_import_csv
+from telcrm.management import actor_from_username
 
 
 class Command(BaseCommand):
@@ -21,11 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: Path, as_user: str, **options):
-        User = get_user_model()
-        try:
-            actor = User.objects.get(username=as_user)
-        except User.DoesNotExist as exc:
-            raise CommandError(f"No user {as_user!r}.") from exc
+        actor = actor_from_username(as_user)
         try:
             data = path.read_bytes()
         except OSError as exc:

@@ -3,11 +3,11 @@
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from sales.catalog_io import catalog_import
 from telcrm.fsm import DomainError
+from telcrm.management import actor_from_username
 
 
 class Command(BaseCommand):
@@ -20,11 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path: Path, as_user: str, **options):
-        User = get_user_model()
-        try:
-            actor = User.objects.get(username=as_user)
-        except User.DoesNotExist as exc:
-            raise CommandError(f"No user {as_user!r}.") from exc
+        actor = actor_from_username(as_user)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except OSError as exc:
