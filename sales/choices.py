@@ -127,3 +127,58 @@ BADGES.update(
         FeasibilityStatus.NOT_FEASIBLE: "danger",
     }
 )
+
+
+# Leads and opportunities -----------------------------------------------------------------
+
+
+class LeadState(models.TextChoices):
+    NEW = "new", "New"
+    WORKING = "working", "Working"
+    QUALIFIED = "qualified", "Qualified"
+    DISQUALIFIED = "disqualified", "Disqualified"
+    CONVERTED = "converted", "Converted"
+
+
+class LeadSource(models.TextChoices):
+    WEB = "web", "Web form"
+    REFERRAL = "referral", "Referral"
+    EVENT = "event", "Event / trade fair"
+    PARTNER = "partner", "Partner"
+    CAMPAIGN = "campaign", "Campaign"
+    COLD_CALL = "cold_call", "Outbound call"
+    EXISTING = "existing", "Existing customer"
+
+
+class Stage(models.TextChoices):
+    QUALIFICATION = "qualification", "Qualification"
+    PROPOSAL = "proposal", "Proposal"
+    NEGOTIATION = "negotiation", "Negotiation"
+    CLOSED_WON = "closed_won", "Closed won"
+    CLOSED_LOST = "closed_lost", "Closed lost"
+
+
+# Default win probability (%) per stage; editable on each opportunity.
+STAGE_PROBABILITY = {
+    Stage.QUALIFICATION: 10,
+    Stage.PROPOSAL: 40,
+    Stage.NEGOTIATION: 70,
+    Stage.CLOSED_WON: 100,
+    Stage.CLOSED_LOST: 0,
+}
+OPEN_STAGES = [Stage.QUALIFICATION, Stage.PROPOSAL, Stage.NEGOTIATION]
+
+BADGES.update(
+    {
+        LeadState.NEW: "info",
+        LeadState.WORKING: "primary",
+        LeadState.QUALIFIED: "success",
+        LeadState.DISQUALIFIED: "secondary",
+        LeadState.CONVERTED: "dark",
+        Stage.QUALIFICATION: "info",
+        Stage.PROPOSAL: "primary",
+        Stage.NEGOTIATION: "warning",
+        Stage.CLOSED_WON: "success",
+        Stage.CLOSED_LOST: "secondary",
+    }
+)

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from telcrm.models import Team
 
-from . import services
+from . import demo_pipeline, services
 from .catalog_io import catalog_import
 from .demo_catalog import CATALOG
 from .models import Account, BillingProfile, Contact, Location, ProductOffering
@@ -281,3 +281,4 @@ def load(log) -> None:
             actor = owner if name == "activate" else users.get("mia", admin)
             services.account_transition(actor=actor, account_id=root.pk, name=name)
         log(f"account {root}")
+    demo_pipeline.load(users, log)

@@ -1,11 +1,23 @@
 """FilterSets of the sales app: one per list, shared by the page and the API."""
 
+from datetime import date
+
 import django_filters
 from django.db.models import Q
+from django.forms import DateInput, TextInput
 
-from .choices import AccountState, AccountType, Domain, OfferingKind, OfferingState
+from .choices import (
+    AccountState,
+    AccountType,
+    Domain,
+    LeadSource,
+    LeadState,
+    OfferingKind,
+    OfferingState,
+    Stage,
+)
 from .forms import UserChoiceField
-from .models import Account, ProductOffering
+from .models import Account, Lead, Opportunity, ProductOffering
 from .querysets import assignable_owners, assignable_teams
 
 
@@ -67,3 +79,86 @@ class OfferingFilterSet(django_filters.FilterSet):
         return queryset.filter(
             pk__in=ProductOffering.objects.filter(specifications__domain=value).values("pk")
         )
+
+
+SCOPES = [("mine", "My records"), ("team", "My teams' records")]
+
+
+class ScopeFilterMixin(django_filters.FilterSet):
+    """ "My" and "my teams'" views of records with an owner and a team."""
+
+    scope = django_filters.ChoiceFilter(
+        choices=SCOPES, method="in_scope", label="Show", empty_label="Everything I can see"
+    )
+    owner = UserFilter(
+        queryset=lambda request: assignable_owners(request.user), empty_label="Anyone"
+    )
+    team = django_filters.ModelChoiceFilter(
+        queryset=lambda request: assignable_teams(request.user), empty_label="Any"
+    )
+
+    def in_scope(self, queryset, name, value):
+        user = self.request.user
+        if value == "mine":
+            return queryset.filter(owner=user)
+        return queryset.filter(team__in=assignable_teams(user))
+
+
+class LeadFilterSet(ScopeFilterMixin):
+    q = django_filters.CharFilter(method="search", label="Search")
+    state = django_filters.ChoiceFilter(choices=LeadState.choices, label="Status",
+                                        empty_label="Any")  # fmt: skip
+    source = django_filters.ChoiceFilter(choices=LeadSource.choices, empty_label="Any")
+    created_after = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label="Created from",
+        widget=DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+    created_before = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label="Created to",
+        widget=DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+
+    class Meta:
+        model = Lead
+        fields = ["q", "scope", "state", "source", "owner", "team", "created_after",
+                  "created_before"]  # fmt: skip
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(company_name__icontains=value) | Q(number__icontains=value)
+            | Q(contact_name__icontains=value) | Q(contact_email__icontains=value)
+        )  # fmt: skip
+
+
+class OpportunityFilterSet(ScopeFilterMixin):
+    q = django_filters.CharFilter(method="search", label="Search")
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, empty_label="Any")
+    close_month = django_filters.CharFilter(
+        method="in_close_month", label="Close month",
+        widget=TextInput(attrs={"type": "month"}),
+    )  # fmt: skip
+
+    class Meta:
+        model = Opportunity
+        fields = ["q", "scope", "stage", "owner", "team", "close_month"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(number__icontains=value)
+            | Q(account__name__icontains=value)
+        )  # fmt: skip
+
+    def in_close_month(self, queryset, name, value):
+        try:
+            year, month = (int(part) for part in value.split("-"))
+            date(year, month, 1)
+        except ValueError:
+            self.form.add_error("close_month", "Use a month like 2026-12.")
+            return queryset.none()
+        return queryset.filter(expected_close_date__year=year, expected_close_date__month=month)

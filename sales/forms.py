@@ -10,7 +10,17 @@ from django.db.models import Q
 from telcrm.models import Team
 
 from .choices import AccountType, ValueType
-from .models import Account, BillingProfile, Contact, Location
+from .models import (
+    Account,
+    BillingProfile,
+    Contact,
+    Lead,
+    LeadLine,
+    Location,
+    Opportunity,
+    OpportunityLine,
+    ProductOffering,
+)
 from .querysets import assignable_owners, assignable_teams
 
 User = get_user_model()
@@ -247,3 +257,221 @@ class ConfigurationForm(forms.Form):
         return {
             char.code: self.cleaned_data.get(f"c_{char.code}", "") for char in self.characteristics
         }
+
+
+# Leads and opportunities -----------------------------------------------------------------
+
+
+class CharacteristicsField(forms.CharField):
+    """``bandwidth=1000, access_type=fiber`` <-> ``{"bandwidth": "1000", ...}``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", "Optional, e.g. bandwidth=100, access_type=fiber")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return ", ".join(f"{k}={v}" for k, v in value.items())
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        result = {}
+        for part in filter(None, (p.strip() for p in text.replace(";", ",").split(","))):
+            key, sep, val = part.partition("=")
+            if not sep or not key.strip() or not val.strip():
+                raise ValidationError(f"“{part}” is not name=value.")
+            result[key.strip()] = val.strip()
+        return result
+
+
+def sellable_offerings():
+    return ProductOffering.objects.sellable().order_by("name")
+
+
+class LineForm(CrispyModelForm):
+    """A line: pick a catalog offering (priced by the catalog) or describe it in words with a
+    manual estimate (R1, R4)."""
+
+    characteristics = CharacteristicsField()
+
+    class Meta:
+        fields = ["offering", "description", "quantity", "characteristics", "manual_estimate"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offerings = sellable_offerings()
+        if self.instance.offering_id:  # keep a line's offering even after it was retired
+            offerings = ProductOffering.objects.filter(
+                Q(pk__in=offerings.values("pk")) | Q(pk=self.instance.offering_id)
+            ).order_by("name")
+        self.fields["offering"].queryset = offerings
+        self.fields["offering"].empty_label = "(free text)"
+        self.fields["description"].help_text = "For a free-text line: what the customer wants."
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("offering") and not (data.get("description") or "").strip():
+            raise ValidationError("Pick a catalog offering or describe the line.")
+        if data.get("offering") and data.get("manual_estimate") is not None:
+            self.add_error("manual_estimate", "Catalog lines are priced by the catalog.")
+        return data
+
+    def get_layout(self):
+        return Layout(
+            Row(Column("offering", css_class="col-md-4"),
+                Column("description", css_class="col-md-5"),
+                Column("quantity", css_class="col-md-3")),
+            Row(Column("characteristics", css_class="col-md-8"),
+                Column("manual_estimate", css_class="col-md-4")),
+        )  # fmt: skip
+
+
+class LeadLineForm(LineForm):
+    class Meta(LineForm.Meta):
+        model = LeadLine
+
+
+LeadLineFormSet = forms.inlineformset_factory(
+    Lead, LeadLine, form=LeadLineForm, extra=2, can_delete=True, max_num=50
+)
+
+
+class LeadForm(CrispyModelForm):
+    owner = UserChoiceField(queryset=User.objects.none(), required=False,
+                            help_text="Defaults to you.")  # fmt: skip
+    confirm_duplicate = forms.BooleanField(
+        required=False, widget=forms.HiddenInput, label="Create it anyway"
+    )
+
+    class Meta:
+        model = Lead
+        fields = [
+            "company_name", "contact_name", "contact_email", "contact_phone", "source",
+            "description", "estimated_value", "currency", "owner", "team",
+        ]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = assignable_owners(user)
+        self.fields["team"].queryset = assignable_teams(user)
+        if self.instance.pk:
+            self.fields["owner"].required = True
+            self.fields["owner"].help_text = ""
+        self.helper.layout = self.get_layout()
+
+    def get_layout(self):
+        return Layout(
+            "company_name",
+            Row(Column("contact_name"), Column("contact_email"), Column("contact_phone")),
+            Row(Column("source"), Column("estimated_value"), Column("currency")),
+            "description",
+            Row(Column("owner"), Column("team")),
+        )
+
+
+class ConvertLeadForm(forms.Form):
+    """R3: an existing account, or a new legal account with its first site, in one step."""
+
+    MODE_CHOICES = [("existing", "An existing account"), ("new", "A new account")]
+    mode = forms.ChoiceField(choices=MODE_CHOICES, widget=forms.RadioSelect, initial="new",
+                             label="Convert onto")  # fmt: skip
+    account = forms.ModelChoiceField(queryset=Account.objects.none(), required=False,
+                                     label="Existing legal account")  # fmt: skip
+    name = forms.CharField(max_length=200, required=False, label="New account name")
+    site_name = forms.CharField(max_length=200, required=False, label="First site",
+                                initial="Head office")  # fmt: skip
+    address_line1 = forms.CharField(max_length=200, required=False, label="Address")
+    postcode = forms.CharField(max_length=20, required=False)
+    city = forms.CharField(max_length=100, required=False)
+    country = forms.CharField(max_length=2, required=False, initial="DE",
+                              help_text="ISO code, e.g. DE")  # fmt: skip
+    opportunity_name = forms.CharField(
+        max_length=200, required=False, help_text="Defaults to account and lead description."
+    )
+    expected_close_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    NEW_FIELDS = ["name", "site_name", "address_line1", "postcode", "city", "country"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = (
+            Account.objects.visible_to(user)
+            .filter(account_type=AccountType.LEGAL)
+            .exclude(state="closed")
+            .order_by("name")
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == "existing":
+            if not data.get("account"):
+                self.add_error("account", "Choose the account (R3: no account, no conversion).")
+        else:
+            for name in self.NEW_FIELDS:
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, "Needed for the new account.")
+            country = (data.get("country") or "").strip().upper()
+            if country and (len(country) != 2 or not country.isalpha()):
+                self.add_error("country", "Use the two-letter ISO 3166 country code, e.g. DE.")
+        return data
+
+
+class OpportunityForm(CrispyModelForm):
+    owner = UserChoiceField(queryset=User.objects.none(), required=False,
+                            help_text="Defaults to you.")  # fmt: skip
+
+    class Meta:
+        model = Opportunity
+        fields = ["name", "account", "owner", "team", "expected_close_date", "probability",
+                  "currency"]  # fmt: skip
+        widgets = {"expected_close_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = assignable_owners(user)
+        self.fields["team"].queryset = assignable_teams(user)
+        legal = Account.objects.visible_to(user).filter(account_type=AccountType.LEGAL)
+        self.fields["account"].queryset = legal.exclude(state="closed").order_by("name")
+        if self.instance.pk:
+            self.fields["account"].disabled = True
+            self.fields["account"].queryset = Account.objects.filter(pk=self.instance.account_id)
+            self.fields["owner"].required = True
+            self.fields["owner"].help_text = ""
+        else:
+            del self.fields["probability"]
+        self.helper.layout = self.get_layout()
+
+    def get_layout(self):
+        return Layout(
+            "name", "account",
+            Row(Column("owner"), Column("team")),
+            Row(Column("expected_close_date"),
+                *([Column("probability")] if "probability" in self.fields else []),
+                Column("currency")),
+        )  # fmt: skip
+
+
+class OpportunityLineForm(LineForm):
+    class Meta(LineForm.Meta):
+        model = OpportunityLine
+        fields = LineForm.Meta.fields + ["site"]
+
+    def __init__(self, *args, opportunity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Account.objects.filter(
+            root_id=opportunity.account_id
+        ).order_by("name")
+        self.fields["site"].empty_label = "(no site yet)"
+
+    def get_layout(self):
+        return Layout(
+            Row(Column("offering"), Column("quantity", css_class="col-md-2")),
+            "description", "characteristics",
+            Row(Column("manual_estimate"), Column("site")),
+        )  # fmt: skip

@@ -4,7 +4,8 @@ from django.db.models import Q
 
 from telcrm.audit import history_entries
 
-from .models import Account, BillingProfile, Contact, Location
+from .choices import OPEN_STAGES, LeadState
+from .models import Account, BillingProfile, Contact, Lead, Location, Opportunity
 
 
 def my_accounts_panel(request):
@@ -26,3 +27,24 @@ def my_accounts_panel(request):
         limit=10,
     )
     return {"accounts": accounts, "count": mine.count(), "history": history}
+
+
+def my_pipeline_panel(request):
+    """The user's open leads and opportunities."""
+    user = request.user
+    if not (user.has_perm("sales.view_lead") or user.has_perm("sales.view_opportunity")):
+        return None
+    leads = []
+    if user.has_perm("sales.view_lead"):
+        leads = list(
+            Lead.objects.visible_to(user).owned_by(user)
+            .filter(state__in=[LeadState.NEW, LeadState.WORKING, LeadState.QUALIFIED])
+            .order_by("-created_at")[:8]
+        )  # fmt: skip
+    opportunities = []
+    if user.has_perm("sales.view_opportunity"):
+        opportunities = list(
+            Opportunity.objects.visible_to(user).owned_by(user).filter(stage__in=OPEN_STAGES)
+            .select_related("account").with_amount().order_by("expected_close_date")[:8]
+        )  # fmt: skip
+    return {"leads": leads, "opportunities": opportunities}

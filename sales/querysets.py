@@ -96,3 +96,47 @@ def assignable_owners(user):
         .objects.filter(pk__in=sales.values("pk"))
         .order_by("first_name", "last_name", "username")
     )
+
+
+def line_estimate(prefix: str = "") -> models.Expression:
+    """SQL for a line's first-year value (see ``LineMixin.estimate``)."""
+    from django.db.models import Case, DecimalField, ExpressionWrapper, F, Value, When
+    from django.db.models.functions import Coalesce
+
+    money = DecimalField(max_digits=16, decimal_places=2)
+    p = prefix
+    catalog_value = ExpressionWrapper(
+        (F(f"{p}unit_recurring") * Value(12) + F(f"{p}unit_one_time")) * F(f"{p}quantity"),
+        output_field=money,
+    )
+    return Case(
+        When(**{f"{p}offering__isnull": True},
+             then=Coalesce(F(f"{p}manual_estimate"), Value(0), output_field=money)),
+        default=catalog_value,
+        output_field=money,
+    )  # fmt: skip
+
+
+class OwnedQuerySet(models.QuerySet):
+    """Records with an owner and a team (leads, opportunities): visible like accounts."""
+
+    def visible_to(self, user) -> OwnedQuerySet:
+        q = account_visibility(user)
+        if q is None:
+            return self
+        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
+    def owned_by(self, user) -> OwnedQuerySet:
+        return self.filter(owner=user)
+
+    def with_amount(self) -> OwnedQuerySet:
+        """``amount``: the sum of the line estimates, in SQL."""
+        from django.db.models import DecimalField, Sum, Value
+        from django.db.models.functions import Coalesce
+
+        return self.annotate(
+            amount=Coalesce(
+                Sum(line_estimate("lines__")), Value(0),
+                output_field=DecimalField(max_digits=16, decimal_places=2),
+            )
+        )  # fmt: skip

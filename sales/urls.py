@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import accounts as views
-from .views import catalog
+from .views import catalog, leads
 
 app_name = "sales"
 
@@ -78,3 +78,35 @@ for _name in ("publish", "retire"):
             name=f"productoffering_{_name}",
         )
     )
+
+urlpatterns += [
+    path("leads/", leads.LeadListView.as_view(), name="lead_list"),
+    path("leads/new/", leads.LeadFormView.as_view(), name="lead_create"),
+    path("leads/<int:pk>/", leads.LeadDetailView.as_view(), name="lead_detail"),
+    path("leads/<int:pk>/edit/", leads.LeadFormView.as_view(), name="lead_update"),
+    path("leads/<int:pk>/convert/", leads.LeadConvertView.as_view(), name="lead_convert"),
+    path("opportunities/", leads.OpportunityListView.as_view(), name="opportunity_list"),
+    path("opportunities/new/", leads.OpportunityFormView.as_view(), name="opportunity_create"),
+    path("opportunities/<int:pk>/", leads.OpportunityDetailView.as_view(),
+         name="opportunity_detail"),
+    path("opportunities/<int:pk>/edit/", leads.OpportunityFormView.as_view(),
+         name="opportunity_update"),
+    path("opportunities/<int:opportunity_pk>/lines/new/",
+         leads.OpportunityLineFormView.as_view(), name="opportunityline_create"),
+    path("opportunities/<int:opportunity_pk>/lines/<int:pk>/edit/",
+         leads.OpportunityLineFormView.as_view(), name="opportunityline_update"),
+    path("opportunities/<int:opportunity_pk>/lines/<int:pk>/delete/",
+         leads.OpportunityLineDeleteView.as_view(), name="opportunityline_delete"),
+    path("pipeline/", leads.PipelineView.as_view(), name="pipeline"),
+]  # fmt: skip
+for _name in ("start_work", "qualify", "disqualify", "reopen"):
+    urlpatterns.append(
+        path(f"leads/<int:pk>/{_name.replace('_', '-')}/",
+             leads.LeadTransitionView.as_view(transition_name=_name), name=f"lead_{_name}")
+    )  # fmt: skip
+for _name in ("to_proposal", "to_negotiation", "back_to_proposal", "close_won", "close_lost"):
+    urlpatterns.append(
+        path(f"opportunities/<int:pk>/{_name.replace('_', '-')}/",
+             leads.OpportunityTransitionView.as_view(transition_name=_name),
+             name=f"opportunity_{_name}")
+    )  # fmt: skip

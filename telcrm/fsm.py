@@ -28,11 +28,17 @@ def fsm_field_names(obj: models.Model) -> list[str]:
     return [f.name for f in obj._meta.concrete_fields if isinstance(f, FSMFieldMixin)]
 
 
-def condition(message: str) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
-    """Attach the message shown to a user when this transition condition is not met."""
+def condition(
+    message: str, *, user_input: bool = False
+) -> Callable[[Callable[[Any], bool]], Callable[[Any], bool]]:
+    """Attach the message shown to a user when this transition condition is not met.
+
+    ``user_input``: the condition is met by what the user enters with the transition (e.g.
+    a reason), so the button stays enabled and asks for it."""
 
     def decorate(func: Callable[[Any], bool]) -> Callable[[Any], bool]:
         func.message = message  # type: ignore[attr-defined]
+        func.user_input = user_input  # type: ignore[attr-defined]
         return func
 
     return decorate
@@ -48,6 +54,8 @@ class TransitionOption:
     confirm: str
     allowed: bool
     reason: str
+    asks_reason: bool = False
+    page: str = ""
 
 
 def _transitions_from_state(obj: models.Model, field: str = "state"):
@@ -63,11 +71,11 @@ def _transitions_from_state(obj: models.Model, field: str = "state"):
             yield transition
 
 
-def _unmet(obj: models.Model, transition) -> list[str]:
+def _unmet(obj: models.Model, transition, *, include_input: bool = True) -> list[str]:
     return [
         getattr(cond, "message", cond.__doc__ or cond.__name__)
         for cond in transition.conditions
-        if not cond(obj)
+        if (include_input or not getattr(cond, "user_input", False)) and not cond(obj)
     ]
 
 
@@ -81,7 +89,7 @@ def transition_options(obj: models.Model, user, field: str = "state") -> list[Tr
     for transition in _transitions_from_state(obj, field):
         if not transition.has_perm(obj, user):
             continue
-        unmet = _unmet(obj, transition)
+        unmet = _unmet(obj, transition, include_input=False)
         custom = transition.custom
         options.append(
             TransitionOption(
@@ -91,6 +99,8 @@ def transition_options(obj: models.Model, user, field: str = "state") -> list[Tr
                 confirm=custom.get("confirm", ""),
                 allowed=not unmet,
                 reason="; ".join(unmet),
+                asks_reason=bool(custom.get("reason")),
+                page=custom.get("page", ""),
             )
         )
     return options
@@ -104,15 +114,20 @@ def run_transition(
     actor,
     field: str = "state",
     allowed: set[str] | None = None,
+    prepare: Callable[[Any], None] | None = None,
     **kwargs: Any,
 ) -> models.Model:
     """Lock the row, check and run transition ``name``, save it with an audit record.
 
     Raises :class:`DomainError` naming the reason when the state, a condition or the
     user's permission does not allow it, or when another user changed the record first.
+    ``prepare(obj)`` sets what the user entered with the transition (e.g. a reason) on the
+    locked row before the conditions are checked.
     """
     with transaction.atomic():
         obj = model.objects.select_for_update().get(pk=pk)
+        if prepare is not None:
+            prepare(obj)
         method = getattr(obj, name, None)
         if (
             method is None

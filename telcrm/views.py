@@ -91,7 +91,8 @@ class TransitionView(RolePermissionMixin, View):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"{obj}: {obj.get_state_display().lower()}.")
+            state = getattr(obj, f"get_{self.field}_display")()
+            messages.success(request, f"{obj}: {state.lower()}.")
         return HttpResponseRedirect(safe_next(request, obj.get_absolute_url()))
 
 

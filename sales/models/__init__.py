@@ -9,6 +9,7 @@ from .catalog import (
     ProductSpecification,
     SpecificationRelationship,
 )
+from .leads import Lead, LeadLine, Opportunity, OpportunityLine
 
 __all__ = [
     "Account",
@@ -16,7 +17,11 @@ __all__ = [
     "CharacteristicSpecification",
     "Contact",
     "FeasibilityRule",
+    "Lead",
+    "LeadLine",
     "Location",
+    "Opportunity",
+    "OpportunityLine",
     "PriceRule",
     "ProductOffering",
     "ProductSpecification",

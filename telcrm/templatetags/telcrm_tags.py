@@ -21,8 +21,9 @@ def record_header(context, obj, title: str = "", field: str = "state"):
     meta = obj._meta
     buttons = []
     for option in transition_options(obj, request.user, field):
+        name = option.page or f"{meta.app_label}:{meta.model_name}_{option.name}"
         try:
-            url = reverse(f"{meta.app_label}:{meta.model_name}_{option.name}", args=[obj.pk])
+            url = reverse(name, args=[obj.pk])
         except NoReverseMatch:
             continue
         buttons.append((option, url))

@@ -19,9 +19,9 @@ from django_fsm import ConcurrentTransition
 from telcrm.fsm import DomainError, check_version, fsm_field_names, run_transition
 from telcrm.models import Team, next_number
 
-from .choices import AccountState, AccountType, Industry
-from .models import Account, BillingProfile, Contact, Location, ProductOffering
-from .querysets import assignable_owners, assignable_teams
+from ..choices import AccountState, AccountType, Industry
+from ..models import Account, BillingProfile, Contact, Location
+from ..querysets import assignable_owners, assignable_teams
 
 User = get_user_model()
 
@@ -474,13 +474,3 @@ def _import_row(actor, row, created, existing, users, teams) -> Account:
             ),
         )
     return account
-
-
-# Catalog ---------------------------------------------------------------------------------
-
-
-def offering_transition(*, actor, offering_id: int, name: str) -> ProductOffering:
-    """Publish (draft -> active) or retire (active -> retired) a product offering."""
-    return run_transition(
-        ProductOffering, pk=offering_id, name=name, actor=actor, allowed={"publish", "retire"}
-    )

@@ -1,0 +1,50 @@
+"""Business actions of the sales app: one function per action, atomic, locked, audited.
+A module per area; everything is importable from ``sales.services``."""
+
+from .accounts import (
+    CSV_COLUMNS,
+    HierarchyCheck,
+    ImportResult,
+    account_create,
+    account_transition,
+    account_update,
+    accounts_import_csv,
+    billing_profile_save,
+    billing_profile_transition,
+    contact_save,
+    hierarchy_check,
+    location_save,
+)
+from .catalog import offering_transition
+from .leads import (
+    lead_convert,
+    lead_save,
+    lead_transition,
+    opportunity_line_delete,
+    opportunity_line_save,
+    opportunity_save,
+    opportunity_transition,
+)
+
+__all__ = [
+    "CSV_COLUMNS",
+    "HierarchyCheck",
+    "ImportResult",
+    "account_create",
+    "account_transition",
+    "account_update",
+    "accounts_import_csv",
+    "billing_profile_save",
+    "billing_profile_transition",
+    "contact_save",
+    "hierarchy_check",
+    "lead_convert",
+    "lead_save",
+    "lead_transition",
+    "location_save",
+    "offering_transition",
+    "opportunity_line_delete",
+    "opportunity_line_save",
+    "opportunity_save",
+    "opportunity_transition",
+]

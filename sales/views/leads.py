@@ -1,0 +1,442 @@
+"""Leads, opportunities and the pipeline board."""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from telcrm.audit import history_entries
+from telcrm.fsm import DomainError, transition_options
+from telcrm.views import RolePermissionMixin, TransitionView
+
+from .. import services
+from ..choices import OPEN_STAGES, Stage
+from ..filters import LeadFilterSet, OpportunityFilterSet
+from ..forms import (
+    ConvertLeadForm,
+    LeadForm,
+    LeadLineFormSet,
+    OpportunityForm,
+    OpportunityLineForm,
+)
+from ..models import Account, Lead, LeadLine, Opportunity, OpportunityLine
+from .accounts import FormPageMixin
+
+
+def possible_duplicates(lead: Lead, user) -> list[tuple[object, str]]:
+    """Leads and accounts whose company name or e-mail matches this lead's, with a word on
+    what each is."""
+    name = lead.company_name.strip()
+    email = (lead.contact_email or "").strip()
+    match = Q(company_name__iexact=name)
+    if email:
+        match |= Q(contact_email__iexact=email)
+    leads = Lead.objects.visible_to(user).filter(match).exclude(pk=lead.pk)[:5]
+    account_match = Q(name__iexact=name)
+    if email:
+        account_match |= Q(contacts__email__iexact=email)
+    accounts = Account.objects.visible_to(user).filter(account_match).distinct()[:5]
+    return [(lead, f"lead, {lead.get_state_display().lower()}") for lead in leads] + [
+        (account, "account") for account in accounts
+    ]
+
+
+# Leads -------------------------------------------------------------------------------------
+
+
+class LeadListView(RolePermissionMixin, ListView):
+    permission_required = "sales.view_lead"
+    template_name = "sales/lead_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        qs = Lead.objects.visible_to(self.request.user).select_related("owner", "team")
+        qs = qs.annotate(line_count=Count("lines"))
+        self.filterset = LeadFilterSet(self.request.GET, queryset=qs, request=self.request)
+        return self.filterset.qs.order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["breadcrumbs"] = [("Leads", "")]
+        return context
+
+
+class LeadFormView(RolePermissionMixin, FormPageMixin, FormView):
+    """Create or edit a lead with its lines; warns about possible duplicates first."""
+
+    form_class = LeadForm
+    template_name = "sales/lead_form.html"
+
+    def get_permission_required(self):
+        return ["sales.change_lead" if "pk" in self.kwargs else "sales.add_lead"]
+
+    def load(self, request, *args, **kwargs):
+        self.lead = Lead()
+        if "pk" in kwargs:
+            self.lead = get_object_or_404(Lead.objects.visible_to(request.user), pk=kwargs["pk"])
+
+    def get_title(self):
+        return f"Edit {self.lead}" if self.lead.pk else "New lead"
+
+    def get_cancel_url(self):
+        return self.lead.get_absolute_url() if self.lead.pk else reverse("sales:lead_list")
+
+    def get_breadcrumbs(self):
+        return [("Leads", reverse("sales:lead_list")), (self.get_title(), "")]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.lead}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("lines", self.get_formset())
+        return context
+
+    def get_formset(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return LeadLineFormSet(data, instance=self.lead, prefix="lines")
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        lines = self.get_formset()
+        if not (form.is_valid() and lines.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, lines=lines))
+        duplicates = [] if self.lead.pk else possible_duplicates(form.instance, request.user)
+        if duplicates and not form.cleaned_data.get("confirm_duplicate"):
+            form.data = form.data.copy()
+            form.data["confirm_duplicate"] = "on"
+            return self.render_to_response(
+                self.get_context_data(form=form, lines=lines, duplicates=duplicates)
+            )
+        keep, removed = [], []
+        for line_form in lines.forms:
+            if line_form in lines.deleted_forms:
+                if line_form.instance.pk:
+                    removed.append(line_form.instance)
+            elif line_form.has_changed():
+                line = line_form.instance
+                line.characteristics = line_form.cleaned_data.get("characteristics") or {}
+                keep.append(line)
+        try:
+            lead = services.lead_save(
+                actor=request.user, lead=form.instance, lines=keep, removed=removed,
+                version=form.cleaned_data.get("version", ""),
+            )  # fmt: skip
+        except DomainError as exc:
+            for error in exc.errors:
+                form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form, lines=lines))
+        messages.success(request, f"Saved {lead}.")
+        return HttpResponseRedirect(lead.get_absolute_url())
+
+
+class LeadDetailView(RolePermissionMixin, DetailView):
+    permission_required = "sales.view_lead"
+    template_name = "sales/lead_detail.html"
+    context_object_name = "lead"
+
+    def get_queryset(self):
+        return Lead.objects.visible_to(self.request.user).select_related(
+            "owner", "team", "opportunity"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lead = self.object
+        lines = list(lead.lines.select_related("offering"))
+        context.update(
+            lines=lines,
+            total=sum((line.estimate for line in lines), Decimal("0")),
+            duplicates=possible_duplicates(lead, self.request.user),
+            history=history_entries(
+                [Lead.history.filter(id=lead.pk), LeadLine.history.filter(lead_id=lead.pk)]
+            ),
+            breadcrumbs=[("Leads", reverse("sales:lead_list")), (lead.number, "")],
+        )
+        return context
+
+
+class LeadTransitionView(TransitionView):
+    permission_required = "sales.view_lead"
+    model = Lead
+
+    def run(self, obj):
+        return services.lead_transition(
+            actor=self.request.user, lead_id=obj.pk, name=self.transition_name,
+            reason=self.request.POST.get("reason", ""),
+        )  # fmt: skip
+
+
+class LeadConvertView(RolePermissionMixin, FormView):
+    """R3: one step from a qualified lead to an opportunity on an account."""
+
+    permission_required = "sales.add_opportunity"
+    template_name = "sales/lead_convert.html"
+    form_class = ConvertLeadForm
+
+    def load(self, request, *args, **kwargs):
+        self.lead = get_object_or_404(Lead.objects.visible_to(request.user), pk=kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {"name": self.lead.company_name}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            lead=self.lead,
+            lines=list(self.lead.lines.select_related("offering")),
+            breadcrumbs=[
+                ("Leads", reverse("sales:lead_list")),
+                (self.lead.number, self.lead.get_absolute_url()),
+                ("Convert", ""),
+            ],
+        )
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        existing = data["mode"] == "existing"
+        try:
+            opportunity = services.lead_convert(
+                actor=self.request.user, lead_id=self.lead.pk,
+                account=data["account"] if existing else None,
+                new_account=None if existing else {f: data[f] for f in form.NEW_FIELDS},
+                opportunity_name=data.get("opportunity_name", ""),
+                expected_close_date=data["expected_close_date"],
+            )  # fmt: skip
+        except DomainError as exc:
+            for error in exc.errors:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.lead.number} became {opportunity}.")
+        return HttpResponseRedirect(opportunity.get_absolute_url())
+
+
+# Opportunities ---------------------------------------------------------------------------
+
+
+def opportunities_for(user):
+    return Opportunity.objects.visible_to(user).select_related("account", "owner", "team")
+
+
+class OpportunityListView(RolePermissionMixin, ListView):
+    permission_required = "sales.view_opportunity"
+    template_name = "sales/opportunity_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        qs = opportunities_for(self.request.user).with_amount()
+        self.filterset = OpportunityFilterSet(self.request.GET, queryset=qs, request=self.request)
+        return self.filterset.qs.order_by("expected_close_date", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["breadcrumbs"] = [("Opportunities", "")]
+        return context
+
+
+class OpportunityFormView(RolePermissionMixin, FormPageMixin, FormView):
+    form_class = OpportunityForm
+
+    def get_permission_required(self):
+        return ["sales.change_opportunity" if "pk" in self.kwargs else "sales.add_opportunity"]
+
+    def load(self, request, *args, **kwargs):
+        self.opportunity = Opportunity()
+        if "pk" in kwargs:
+            self.opportunity = get_object_or_404(
+                Opportunity.objects.visible_to(request.user), pk=kwargs["pk"]
+            )
+
+    def get_title(self):
+        return f"Edit {self.opportunity}" if self.opportunity.pk else "New opportunity"
+
+    def get_cancel_url(self):
+        if self.opportunity.pk:
+            return self.opportunity.get_absolute_url()
+        return reverse("sales:opportunity_list")
+
+    def get_breadcrumbs(self):
+        return [("Opportunities", reverse("sales:opportunity_list")), (self.get_title(), "")]
+
+    def get_initial(self):
+        account = self.request.GET.get("account")
+        return {"account": account} if account and account.isdigit() else {}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user,
+                "instance": self.opportunity}  # fmt: skip
+
+    def save(self, form):
+        return services.opportunity_save(
+            actor=self.request.user, opportunity=form.instance,
+            version=form.cleaned_data.get("version", ""),
+        )  # fmt: skip
+
+
+class OpportunityDetailView(RolePermissionMixin, DetailView):
+    permission_required = "sales.view_opportunity"
+    template_name = "sales/opportunity_detail.html"
+    context_object_name = "opportunity"
+
+    def get_queryset(self):
+        return opportunities_for(self.request.user).select_related("lead")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        opportunity = self.object
+        lines = list(opportunity.lines.select_related("offering", "site"))
+        context.update(
+            lines=lines,
+            amount=sum((line.estimate for line in lines), Decimal("0")),
+            line_form=OpportunityLineForm(opportunity=opportunity, prefix="line"),
+            can_edit=opportunity.is_open and self.request.user.has_perm("sales.change_opportunity"),
+            history=history_entries(
+                [
+                    Opportunity.history.filter(id=opportunity.pk),
+                    OpportunityLine.history.filter(opportunity_id=opportunity.pk),
+                ]
+            ),  # fmt: skip
+            breadcrumbs=[
+                ("Opportunities", reverse("sales:opportunity_list")),
+                (opportunity.number, ""),
+            ],
+        )
+        return context
+
+
+class OpportunityTransitionView(TransitionView):
+    permission_required = "sales.view_opportunity"
+    model = Opportunity
+    field = "stage"
+
+    def run(self, obj):
+        return services.opportunity_transition(
+            actor=self.request.user, opportunity_id=obj.pk, name=self.transition_name,
+            reason=self.request.POST.get("reason", ""),
+        )  # fmt: skip
+
+
+class OpportunityLineFormView(RolePermissionMixin, FormPageMixin, FormView):
+    """Add or edit a line of an open opportunity."""
+
+    form_class = OpportunityLineForm
+
+    def get_permission_required(self):
+        return ["sales.change_opportunity"]
+
+    def load(self, request, *args, **kwargs):
+        self.opportunity = get_object_or_404(
+            Opportunity.objects.visible_to(request.user), pk=kwargs["opportunity_pk"]
+        )
+        self.line = OpportunityLine(opportunity=self.opportunity)
+        if "pk" in kwargs:
+            self.line = get_object_or_404(self.opportunity.lines, pk=kwargs["pk"])
+
+    prefix = "line"  # the add-line form on the detail page posts here with this prefix
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.line,
+                "opportunity": self.opportunity}  # fmt: skip
+
+    def get_title(self):
+        return f"{'Edit' if self.line.pk else 'Add'} a line of {self.opportunity}"
+
+    def get_cancel_url(self):
+        return self.opportunity.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return [
+            ("Opportunities", reverse("sales:opportunity_list")),
+            (self.opportunity.number, self.opportunity.get_absolute_url()),
+            (self.get_title(), ""),
+        ]
+
+    def save(self, form):
+        form.instance.characteristics = form.cleaned_data.get("characteristics") or {}
+        services.opportunity_line_save(actor=self.request.user, line=form.instance)
+        return self.opportunity
+
+    def success_message(self, obj):
+        return f"Saved the line of {obj}."
+
+
+class OpportunityLineDeleteView(RolePermissionMixin, View):
+    """POST-only: remove a line from an open opportunity."""
+
+    http_method_names = ["post"]
+    permission_required = "sales.change_opportunity"
+
+    def post(self, request, opportunity_pk: int, pk: int):
+        opportunity = get_object_or_404(
+            Opportunity.objects.visible_to(request.user), pk=opportunity_pk
+        )
+        line = get_object_or_404(opportunity.lines, pk=pk)
+        try:
+            services.opportunity_line_delete(actor=request.user, line=line)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Removed “{line.title}”.")
+        return HttpResponseRedirect(opportunity.get_absolute_url())
+
+
+# Pipeline --------------------------------------------------------------------------------
+
+
+class PipelineView(RolePermissionMixin, TemplateView):
+    """Columns by stage with counts and amounts; each card offers the stage moves its user
+    may make now (htmx). Below, the forecast: amount and weighted amount by month."""
+
+    permission_required = "sales.view_opportunity"
+    template_name = "sales/pipeline.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        qs = opportunities_for(user).with_amount().filter(stage__in=OPEN_STAGES)
+        filterset = OpportunityFilterSet(self.request.GET, queryset=qs, request=self.request)
+        opportunities = list(filterset.qs.order_by("expected_close_date", "pk"))
+        columns = []
+        for stage in OPEN_STAGES:
+            cards = [o for o in opportunities if o.stage == stage]
+            for card in cards:
+                card.moves = [t for t in transition_options(card, user, "stage") if t.allowed]
+            columns.append({
+                "stage": stage, "label": Stage(stage).label, "cards": cards,
+                "count": len(cards), "amount": sum((c.amount for c in cards), Decimal("0")),
+            })  # fmt: skip
+        context.update(
+            filter=filterset, columns=columns, forecast=forecast(opportunities),
+            breadcrumbs=[("Pipeline", "")],
+        )  # fmt: skip
+        return context
+
+
+def forecast(opportunities) -> list[dict]:
+    """Per expected close month: amount and probability-weighted amount, per stage."""
+    months: dict = defaultdict(lambda: defaultdict(lambda: [Decimal("0"), Decimal("0")]))
+    for o in opportunities:
+        key = o.expected_close_date.replace(day=1)
+        cell = months[key][o.stage]
+        cell[0] += o.amount
+        cell[1] += o.amount * o.probability / 100
+    rows = []
+    for month in sorted(months):
+        cells = [months[month].get(stage, [Decimal("0"), Decimal("0")]) for stage in OPEN_STAGES]
+        rows.append({
+            "month": month, "cells": cells,
+            "amount": sum(c[0] for c in cells), "weighted": sum(c[1] for c in cells),
+        })  # fmt: skip
+    return rows
