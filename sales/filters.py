@@ -3,6 +3,7 @@
 from datetime import date
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.forms import DateInput, TextInput
 
@@ -81,6 +82,27 @@ class OfferingFilterSet(django_filters.FilterSet):
         )
 
 
+class MonthField(forms.CharField):
+    """``2026-12`` -> ``(2026, 12)``."""
+
+    widget = TextInput(attrs={"type": "month"})
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            date(year, month, 1)
+        except ValueError as exc:
+            raise forms.ValidationError("Use a month like 2026-12.") from exc
+        return year, month
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+
 SCOPES = [("mine", "My records"), ("team", "My teams' records")]
 
 
@@ -136,10 +158,7 @@ class LeadFilterSet(ScopeFilterMixin):
 class OpportunityFilterSet(ScopeFilterMixin):
     q = django_filters.CharFilter(method="search", label="Search")
     stage = django_filters.ChoiceFilter(choices=Stage.choices, empty_label="Any")
-    close_month = django_filters.CharFilter(
-        method="in_close_month", label="Close month",
-        widget=TextInput(attrs={"type": "month"}),
-    )  # fmt: skip
+    close_month = MonthFilter(method="in_close_month", label="Close month")
 
     class Meta:
         model = Opportunity
@@ -155,10 +174,5 @@ class OpportunityFilterSet(ScopeFilterMixin):
         )  # fmt: skip
 
     def in_close_month(self, queryset, name, value):
-        try:
-            year, month = (int(part) for part in value.split("-"))
-            date(year, month, 1)
-        except ValueError:
-            self.form.add_error("close_month", "Use a month like 2026-12.")
-            return queryset.none()
+        year, month = value
         return queryset.filter(expected_close_date__year=year, expected_close_date__month=month)

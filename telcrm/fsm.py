@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django_fsm import ConcurrentTransition, FSMFieldMixin, can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition, FSMFieldMixin
 
 
 class DomainError(Exception):
@@ -136,14 +136,15 @@ def run_transition(
         ):
             raise DomainError(f"“{name}” is not an action of {model._meta.verbose_name}.")
         label = _label(obj, name, field)
-        if not has_transition_perm(method, actor):
+        transition = next((t for t in _transitions_from_state(obj, field) if t.name == name), None)
+        if transition is None:
             state = getattr(obj, f"get_{field}_display")()
-            if not can_proceed(method, check_conditions=False):
-                raise DomainError(f"{label} is not possible while the record is {state}.")
+            raise DomainError(f"{label} is not possible while the record is {state}.")
+        if not transition.has_perm(obj, actor):
             raise DomainError(f"You are not allowed to {label.lower()}.")
-        if not can_proceed(method):
-            transition = next(t for t in _transitions_from_state(obj, field) if t.name == name)
-            raise DomainError(f"{label} is not possible: " + "; ".join(_unmet(obj, transition)))
+        unmet = _unmet(obj, transition)
+        if unmet:
+            raise DomainError(f"{label} is not possible: " + "; ".join(unmet))
         method(**kwargs)
         obj._history_user = actor
         obj._change_reason = name

@@ -1,5 +1,6 @@
 """factory_boy factories with fixed, readable values."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
@@ -11,7 +12,9 @@ from sales.models import (
     BillingProfile,
     CharacteristicSpecification,
     Contact,
+    Lead,
     Location,
+    Opportunity,
     ProductOffering,
     ProductSpecification,
 )
@@ -143,3 +146,25 @@ class OfferingFactory(factory.django.DjangoModelFactory):
     def specifications(self, create, extracted, **kwargs):
         if extracted:
             self.specifications.add(*extracted)
+
+
+class LeadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lead
+
+    company_name = factory.Sequence(lambda n: f"Prospect {n} AG")
+    contact_name = "Maren Lüth"
+    contact_email = factory.Sequence(lambda n: f"buyer{n}@prospect.example")
+    source = "web"
+    owner = factory.SubFactory(UserFactory)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Opportunity
+
+    name = factory.Sequence(lambda n: f"Deal {n}")
+    account = factory.SubFactory(AccountFactory)
+    owner = factory.SelfAttribute("account.owner")
+    team = factory.SelfAttribute("account.team")
+    expected_close_date = factory.LazyFunction(lambda: date.today() + timedelta(days=30))

@@ -62,8 +62,10 @@ def lead_save(
             check_version(current, version)
             if current.state == LeadState.CONVERTED:
                 raise DomainError(f"{current} is converted: edit its opportunity instead.")
-        elif not lead.owner_id:
-            lead.owner = actor
+        else:
+            lead.owner_id = lead.owner_id or actor.pk
+            if not lead.team_id:  # the owner's team sees it too (R29)
+                lead.team = lead.owner.sales_teams.order_by("name").first()
         _check_assignment(actor, lead, current if lead.pk else None)
         _save(lead, actor)
         for line in removed:

@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from sales.models import OpportunityLine
 from tests.factories import (
     BillingProfileFactory,
     ContactFactory,
+    LeadFactory,
     LocationFactory,
     OfferingFactory,
+    OpportunityFactory,
 )
 
 EVERYONE = {
@@ -30,6 +33,7 @@ EVERYONE = {
 }
 ROLES = EVERYONE - {"outsider"}
 SALES = {"rep", "other_rep", "manager", "admin"}
+OPPORTUNITY_READERS = SALES | {"contracts", "orders"}
 # URLs that need no login or belong to Django itself.
 EXEMPT_PREFIXES = ("admin:",)
 EXEMPT = {"login", "logout"}
@@ -68,6 +72,30 @@ MATRIX: dict[str, Spec] = {
     "sales:offering_detail": Spec(ROLES, ("offering",)),
     "sales:productoffering_publish": Spec({"admin"}, ("offering",), "post"),
     "sales:productoffering_retire": Spec({"admin"}, ("offering",), "post"),
+    "sales:lead_list": Spec(SALES),
+    "sales:lead_create": Spec(SALES),
+    "sales:lead_detail": Spec(SALES, ("lead",), scoped=True),
+    "sales:lead_update": Spec(SALES, ("lead",), scoped=True),
+    "sales:lead_convert": Spec(SALES, ("lead",), scoped=True),
+    "sales:lead_start_work": Spec(SALES, ("lead",), "post", scoped=True),
+    "sales:lead_qualify": Spec(SALES, ("lead",), "post", scoped=True),
+    "sales:lead_disqualify": Spec(SALES, ("lead",), "post", scoped=True),
+    "sales:lead_reopen": Spec(SALES, ("lead",), "post", scoped=True),
+    "sales:opportunity_list": Spec(OPPORTUNITY_READERS),
+    "sales:opportunity_create": Spec(SALES),
+    "sales:opportunity_detail": Spec(OPPORTUNITY_READERS, ("opportunity",), scoped=True),
+    "sales:opportunity_update": Spec(SALES, ("opportunity",), scoped=True),
+    "sales:opportunityline_create": Spec(SALES, ("opportunity",), scoped=True),
+    "sales:opportunityline_update": Spec(SALES, ("opportunity", "opportunity_line"), scoped=True),
+    "sales:opportunityline_delete": Spec(
+        SALES, ("opportunity", "opportunity_line"), "post", scoped=True
+    ),
+    "sales:opportunity_to_proposal": Spec(SALES, ("opportunity",), "post", scoped=True),
+    "sales:opportunity_to_negotiation": Spec(SALES, ("opportunity",), "post", scoped=True),
+    "sales:opportunity_back_to_proposal": Spec(SALES, ("opportunity",), "post", scoped=True),
+    "sales:opportunity_close_won": Spec(SALES, ("opportunity",), "post", scoped=True),
+    "sales:opportunity_close_lost": Spec(SALES, ("opportunity",), "post", scoped=True),
+    "sales:pipeline": Spec(OPPORTUNITY_READERS),
 }
 
 
@@ -90,12 +118,18 @@ def test_every_url_is_in_the_matrix():
 
 @pytest.fixture
 def objects(rep_account):
+    opportunity = OpportunityFactory(account=rep_account)
     return {
         "account": rep_account,
         "location": LocationFactory(account=rep_account),
         "contact": ContactFactory(account=rep_account),
         "billing": BillingProfileFactory(account=rep_account),
         "offering": OfferingFactory(),
+        "lead": LeadFactory(owner=rep_account.owner, team=rep_account.team),
+        "opportunity": opportunity,
+        "opportunity_line": OpportunityLine.objects.create(
+            opportunity=opportunity, description="Dark fiber", manual_estimate=1000
+        ),
     }
 
 

@@ -68,8 +68,9 @@ def test_home_query_count(client, users, rep_account, django_assert_num_queries,
     populate(users, rep_account, rows)
     client.force_login(users["rep"])
     # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 roles,
-    # 6 my accounts, 7-11 history rows of 4 models + predecessors of account changes,
-    # 12 count of my accounts
-    with django_assert_num_queries(12):
+    # 6 my open leads, 7 my open opportunities with amounts,
+    # 8 my accounts, 9-13 history rows of 4 models + predecessors of account changes,
+    # 14 count of my accounts
+    with django_assert_num_queries(14):
         response = client.get(reverse("home"))
     assert response.status_code == 200
