@@ -334,8 +334,9 @@ class LeadLineForm(LineForm):
 
 
 LeadLineFormSet = forms.inlineformset_factory(
-    Lead, LeadLine, form=LeadLineForm, extra=2, can_delete=True, max_num=50
-)
+    Lead, LeadLine, form=LeadLineForm, extra=2, can_delete=True, can_delete_extra=False,
+    max_num=50,
+)  # fmt: skip
 
 
 class LeadForm(CrispyModelForm):
@@ -360,6 +361,8 @@ class LeadForm(CrispyModelForm):
         if self.instance.pk:
             self.fields["owner"].required = True
             self.fields["owner"].help_text = ""
+        else:
+            self.fields["team"].initial = user.sales_teams.order_by("name").first()
         self.helper.layout = self.get_layout()
 
     def get_layout(self):
