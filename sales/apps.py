@@ -22,6 +22,10 @@ class SalesConfig(AppConfig):
         )  # fmt: skip
         register_nav(NavItem("Pipeline", "sales:pipeline", "kanban", "sales.view_opportunity", 8))
         register_nav(
+            NavItem("Agreements", "sales:agreement_list", "file-earmark-text",
+                    "sales.view_salesagreement", 9)
+        )  # fmt: skip
+        register_nav(
             NavItem("Catalog", "sales:offering_list", "box-seam", "sales.view_productoffering", 20)
         )
         register_home_panel(HomePanel("sales/home_pipeline.html", my_pipeline_panel, 5))

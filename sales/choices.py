@@ -182,3 +182,26 @@ BADGES.update(
         Stage.CLOSED_LOST: "secondary",
     }
 )
+
+
+# Sales agreements ------------------------------------------------------------------------
+
+
+class AgreementState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    NEGOTIATION = "negotiation", "Negotiation"
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    TERMINATED = "terminated", "Terminated"
+
+
+class SlaMetric(models.TextChoices):
+    AVAILABILITY = "availability", "Availability (%)"
+    TIME_TO_RESTORE = "time_to_restore", "Time to restore (hours)"
+    RESPONSE_TIME = "response_time", "Response time (hours)"
+
+
+# For availability a higher target is stronger; for the time metrics a lower one (R14).
+SLA_HIGHER_IS_STRONGER = {SlaMetric.AVAILABILITY}
+
+BADGES.update({AgreementState.EXPIRED: "secondary", AgreementState.TERMINATED: "dark"})

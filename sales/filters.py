@@ -10,6 +10,7 @@ from django.forms import DateInput, TextInput
 from .choices import (
     AccountState,
     AccountType,
+    AgreementState,
     Domain,
     LeadSource,
     LeadState,
@@ -18,7 +19,7 @@ from .choices import (
     Stage,
 )
 from .forms import UserChoiceField
-from .models import Account, Lead, Opportunity, ProductOffering
+from .models import Account, Lead, Opportunity, ProductOffering, SalesAgreement
 from .querysets import assignable_owners, assignable_teams
 
 
@@ -176,3 +177,22 @@ class OpportunityFilterSet(ScopeFilterMixin):
     def in_close_month(self, queryset, name, value):
         year, month = value
         return queryset.filter(expected_close_date__year=year, expected_close_date__month=month)
+
+
+class AgreementFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    state = django_filters.ChoiceFilter(choices=AgreementState.choices, label="Status",
+                                        empty_label="Any")  # fmt: skip
+
+    class Meta:
+        model = SalesAgreement
+        fields = ["q", "state"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(number__icontains=value)
+            | Q(account__name__icontains=value)
+        )  # fmt: skip

@@ -12,6 +12,8 @@ from telcrm.models import Team
 from .choices import AccountType, ValueType
 from .models import (
     Account,
+    AgreementLine,
+    AgreementSla,
     BillingProfile,
     Contact,
     Lead,
@@ -19,7 +21,9 @@ from .models import (
     Location,
     Opportunity,
     OpportunityLine,
+    PartnerTerm,
     ProductOffering,
+    SalesAgreement,
 )
 from .querysets import assignable_owners, assignable_teams
 
@@ -478,3 +482,90 @@ class OpportunityLineForm(LineForm):
             "description", "characteristics",
             Row(Column("manual_estimate"), Column("site")),
         )  # fmt: skip
+
+
+# Sales agreements ------------------------------------------------------------------------
+
+
+class AgreementForm(CrispyModelForm):
+    class Meta:
+        model = SalesAgreement
+        fields = ["name", "account", "valid_from", "valid_to", "currency", "terms"]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_to": forms.DateInput(attrs={"type": "date"}),
+            "terms": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        legal = Account.objects.visible_to(user).filter(account_type=AccountType.LEGAL)
+        self.fields["account"].queryset = legal.exclude(state="closed").order_by("name")
+        if self.instance.pk:
+            self.fields["account"].disabled = True
+            self.fields["account"].queryset = Account.objects.filter(pk=self.instance.account_id)
+        self.helper.layout = Layout(
+            "name", "account",
+            Row(Column("valid_from"), Column("valid_to"), Column("currency")),
+            "terms",
+        )  # fmt: skip
+
+
+class AgreementLineForm(CrispyModelForm):
+    class Meta:
+        model = AgreementLine
+        fields = ["offering", "recurring_price", "one_time_price", "discount_percent"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offerings = sellable_offerings()
+        if self.instance.offering_id:
+            offerings = ProductOffering.objects.filter(
+                Q(pk__in=offerings.values("pk")) | Q(pk=self.instance.offering_id)
+            ).order_by("name")
+        self.fields["offering"].queryset = offerings
+        self.helper.layout = Layout(
+            "offering",
+            Row(Column("recurring_price"), Column("one_time_price"), Column("discount_percent")),
+        )
+
+
+class AgreementSlaForm(CrispyModelForm):
+    class Meta:
+        model = AgreementSla
+        fields = ["metric", "target", "service_credit_percent"]
+
+    def get_layout(self):
+        return Layout(Row(Column("metric"), Column("target"), Column("service_credit_percent")))
+
+
+class PartnerTermForm(CrispyModelForm):
+    class Meta:
+        model = PartnerTerm
+        fields = ["partner", "offering", "terms"]
+        widgets = {"terms": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offering"].queryset = ProductOffering.objects.filter(
+            kind="partner_service"
+        ).order_by("name")
+
+
+class ActivateAgreementForm(forms.Form):
+    """R6: activation records who signed for the customer, and when."""
+
+    signatory = forms.ModelChoiceField(
+        queryset=Contact.objects.none(),
+        help_text="Contacts with signing authority at the legal account.",
+    )
+    signed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signatory"].queryset = Contact.objects.filter(
+            account_id=agreement.account_id, signing_authority=True
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

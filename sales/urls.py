@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import accounts as views
-from .views import catalog, leads
+from .views import agreements, catalog, leads
 
 app_name = "sales"
 
@@ -109,4 +109,27 @@ for _name in ("to_proposal", "to_negotiation", "back_to_proposal", "close_won", 
         path(f"opportunities/<int:pk>/{_name.replace('_', '-')}/",
              leads.OpportunityTransitionView.as_view(transition_name=_name),
              name=f"opportunity_{_name}")
+    )  # fmt: skip
+
+urlpatterns += [
+    path("agreements/", agreements.AgreementListView.as_view(), name="agreement_list"),
+    path("agreements/new/", agreements.AgreementFormView.as_view(), name="agreement_create"),
+    path("agreements/<int:pk>/", agreements.AgreementDetailView.as_view(),
+         name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", agreements.AgreementFormView.as_view(),
+         name="agreement_update"),
+    path("agreements/<int:pk>/activate/", agreements.AgreementActivateView.as_view(),
+         name="agreement_activate"),
+    path("agreements/<int:agreement_pk>/<str:kind>/new/",
+         agreements.AgreementPartFormView.as_view(), name="agreementpart_create"),
+    path("agreements/<int:agreement_pk>/<str:kind>/<int:pk>/edit/",
+         agreements.AgreementPartFormView.as_view(), name="agreementpart_update"),
+    path("agreements/<int:agreement_pk>/<str:kind>/<int:pk>/delete/",
+         agreements.AgreementPartDeleteView.as_view(), name="agreementpart_delete"),
+]  # fmt: skip
+for _name in ("negotiate", "expire", "terminate"):
+    urlpatterns.append(
+        path(f"agreements/<int:pk>/{_name}/",
+             agreements.AgreementTransitionView.as_view(transition_name=_name),
+             name=f"salesagreement_{_name}")
     )  # fmt: skip

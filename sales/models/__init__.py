@@ -1,6 +1,7 @@
 """Models of the sales app, a module per aggregate."""
 
 from .accounts import Account, BillingProfile, Contact, Location
+from .agreements import AgreementLine, AgreementSla, PartnerTerm, SalesAgreement
 from .catalog import (
     CharacteristicSpecification,
     FeasibilityRule,
@@ -13,6 +14,8 @@ from .leads import Lead, LeadLine, Opportunity, OpportunityLine
 
 __all__ = [
     "Account",
+    "AgreementLine",
+    "AgreementSla",
     "BillingProfile",
     "CharacteristicSpecification",
     "Contact",
@@ -22,8 +25,10 @@ __all__ = [
     "Location",
     "Opportunity",
     "OpportunityLine",
+    "PartnerTerm",
     "PriceRule",
     "ProductOffering",
     "ProductSpecification",
+    "SalesAgreement",
     "SpecificationRelationship",
 ]

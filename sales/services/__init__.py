@@ -15,6 +15,13 @@ from .accounts import (
     hierarchy_check,
     location_save,
 )
+from .agreements import (
+    agreement_activate,
+    agreement_part_delete,
+    agreement_part_save,
+    agreement_save,
+    agreement_transition,
+)
 from .catalog import offering_transition
 from .leads import (
     lead_convert,
@@ -33,6 +40,11 @@ __all__ = [
     "account_create",
     "account_transition",
     "account_update",
+    "agreement_activate",
+    "agreement_part_delete",
+    "agreement_part_save",
+    "agreement_save",
+    "agreement_transition",
     "accounts_import_csv",
     "billing_profile_save",
     "billing_profile_transition",

@@ -1,0 +1,89 @@
+"""Business actions on sales agreements (R6)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models, transaction
+
+from telcrm.fsm import DomainError, check_version, run_transition
+
+from ..models import Contact, SalesAgreement
+from .accounts import _save
+
+
+def agreement_save(*, actor, agreement: SalesAgreement, version: str = "") -> SalesAgreement:
+    """Create or edit an agreement's header; only drafts and agreements in negotiation."""
+    with transaction.atomic():
+        if agreement.pk:
+            current = SalesAgreement.objects.select_for_update().get(pk=agreement.pk)
+            check_version(current, version)
+            _require_editable(current)
+        _save(agreement, actor)
+    return agreement
+
+
+def _require_editable(agreement: SalesAgreement) -> None:
+    if not agreement.editable:
+        raise DomainError(
+            f"{agreement} is {agreement.get_state_display().lower()}: its terms are fixed."
+        )
+
+
+def agreement_part_save(*, actor, part: models.Model) -> models.Model:
+    """Add or change a line, SLA or partner term of an agreement being drafted or negotiated."""
+    with transaction.atomic():
+        agreement = SalesAgreement.objects.select_for_update().get(pk=part.agreement_id)
+        _require_editable(agreement)
+        _save(part, actor)
+        _touch(agreement, actor)
+    return part
+
+
+def agreement_part_delete(*, actor, part: models.Model) -> None:
+    """Remove a line, SLA or partner term of an agreement being drafted or negotiated."""
+    with transaction.atomic():
+        agreement = SalesAgreement.objects.select_for_update().get(pk=part.agreement_id)
+        _require_editable(agreement)
+        part._history_user = actor
+        part.delete()
+        _touch(agreement, actor)
+
+
+def _touch(agreement: SalesAgreement, actor) -> None:
+    """A change of terms is a new version of the agreement (stale edit forms are refused)."""
+    agreement._history_user = actor
+    agreement._change_reason = "terms changed"
+    agreement.save(update_fields=["updated_at"])
+
+
+def agreement_transition(
+    *, actor, agreement_id: int, name: str, reason: str = ""
+) -> SalesAgreement:
+    """Start negotiation, expire, or terminate (with a reason) an agreement."""
+
+    def prepare(agreement: SalesAgreement) -> None:
+        if name == "terminate":
+            agreement.termination_reason = reason.strip()[:200]
+
+    return run_transition(
+        SalesAgreement, pk=agreement_id, name=name, actor=actor, prepare=prepare,
+        allowed={"negotiate", "expire", "terminate"},
+    )  # fmt: skip
+
+
+def agreement_activate(
+    *, actor, agreement_id: int, signatory: Contact, signed_on: date
+) -> SalesAgreement:
+    """Record the customer's signature and put the agreement in force (R6)."""
+    if signed_on > date.today():
+        raise DomainError("The signing date cannot be in the future.")
+
+    def prepare(agreement: SalesAgreement) -> None:
+        agreement.signatory = signatory
+        agreement.signed_on = signed_on
+
+    return run_transition(
+        SalesAgreement, pk=agreement_id, name="activate", actor=actor, prepare=prepare,
+        allowed={"activate"},
+    )  # fmt: skip
