@@ -96,6 +96,11 @@ def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryE
 
     raw_changes = []
     wanted: dict[type[models.Model], set] = defaultdict(set)
+    for row, _prev, tracked in pairs:
+        # Every row's references too: a subject's name may use them (a line's offering).
+        for f in tracked:
+            if f.is_relation and getattr(row, f.attname) is not None:
+                wanted[f.related_model].add(getattr(row, f.attname))
     for row, prev, tracked in pairs:
         changes = []
         for f in tracked:
@@ -114,9 +119,14 @@ def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryE
     related = {m: m._default_manager.in_bulk(list(ids)) for m, ids in wanted.items() if ids}
 
     entries = []
-    for (row, prev, _tracked), changes in zip(pairs, raw_changes, strict=True):
+    for (row, prev, tracked), changes in zip(pairs, raw_changes, strict=True):
         model = row.instance_type
         instance = row.instance
+        for f in tracked:
+            if f.is_relation:
+                obj = related.get(f.related_model, {}).get(getattr(row, f.attname))
+                if obj is not None:
+                    setattr(instance, f.name, obj)
         reason = row.history_change_reason or ""
         action = _label_for_reason(model, reason) if reason else ACTIONS[row.history_type]
         user = row.history_user

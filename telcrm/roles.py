@@ -62,7 +62,7 @@ def grant_permissions(apps, grants: dict[str, list[str]]) -> None:
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        original = app_config.models_module
+        original = getattr(app_config, "models_module", None)
         app_config.models_module = original or True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = original

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from telcrm.fsm import DomainError, check_version, run_transition
 
@@ -51,10 +52,9 @@ def agreement_part_delete(*, actor, part: models.Model) -> None:
 
 
 def _touch(agreement: SalesAgreement, actor) -> None:
-    """A change of terms is a new version of the agreement (stale edit forms are refused)."""
-    agreement._history_user = actor
-    agreement._change_reason = "terms changed"
-    agreement.save(update_fields=["updated_at"])
+    """A change of terms makes open edit forms of the header stale (R31). Only the version
+    stamp moves, so no history row: the part's own row records the change."""
+    SalesAgreement.objects.filter(pk=agreement.pk).update(updated_at=timezone.now())
 
 
 def agreement_transition(

@@ -5,11 +5,12 @@ A URL that is missing from MATRIX fails ``test_every_url_is_in_the_matrix``: add
 with the roles that may use it."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from sales.models import OpportunityLine
+from sales.models import AgreementLine, OpportunityLine, SalesAgreement
 from tests.factories import (
     BillingProfileFactory,
     ContactFactory,
@@ -34,6 +35,8 @@ EVERYONE = {
 ROLES = EVERYONE - {"outsider"}
 SALES = {"rep", "other_rep", "manager", "admin"}
 OPPORTUNITY_READERS = SALES | {"contracts", "orders"}
+AGREEMENT_EDITORS = SALES | {"contracts"}
+SIGNERS = {"manager", "contracts", "admin"}
 # URLs that need no login or belong to Django itself.
 EXEMPT_PREFIXES = ("admin:",)
 EXEMPT = {"login", "logout"}
@@ -96,6 +99,21 @@ MATRIX: dict[str, Spec] = {
     "sales:opportunity_close_won": Spec(SALES, ("opportunity",), "post", scoped=True),
     "sales:opportunity_close_lost": Spec(SALES, ("opportunity",), "post", scoped=True),
     "sales:pipeline": Spec(OPPORTUNITY_READERS),
+    "sales:agreement_list": Spec(OPPORTUNITY_READERS),
+    "sales:agreement_create": Spec(AGREEMENT_EDITORS),
+    "sales:agreement_detail": Spec(OPPORTUNITY_READERS, ("agreement",), scoped=True),
+    "sales:agreement_update": Spec(AGREEMENT_EDITORS, ("agreement",), scoped=True),
+    "sales:agreement_activate": Spec(SIGNERS, ("agreement",), scoped=True),
+    "sales:agreementpart_create": Spec(AGREEMENT_EDITORS, ("agreement", "kind"), scoped=True),
+    "sales:agreementpart_update": Spec(
+        AGREEMENT_EDITORS, ("agreement", "kind", "agreement_line"), scoped=True
+    ),
+    "sales:agreementpart_delete": Spec(
+        AGREEMENT_EDITORS, ("agreement", "kind", "agreement_line"), "post", scoped=True
+    ),
+    "sales:salesagreement_negotiate": Spec(AGREEMENT_EDITORS, ("agreement",), "post", scoped=True),
+    "sales:salesagreement_expire": Spec(SIGNERS, ("agreement",), "post", scoped=True),
+    "sales:salesagreement_terminate": Spec(SIGNERS, ("agreement",), "post", scoped=True),
 }
 
 
@@ -119,7 +137,15 @@ def test_every_url_is_in_the_matrix():
 @pytest.fixture
 def objects(rep_account):
     opportunity = OpportunityFactory(account=rep_account)
+    agreement = SalesAgreement.objects.create(
+        name="Framework", account=rep_account, valid_from=date.today()
+    )
     return {
+        "agreement": agreement,
+        "kind": "line",
+        "agreement_line": AgreementLine.objects.create(
+            agreement=agreement, offering=OfferingFactory(), discount_percent=5
+        ),
         "account": rep_account,
         "location": LocationFactory(account=rep_account),
         "contact": ContactFactory(account=rep_account),
@@ -135,7 +161,7 @@ def objects(rep_account):
 
 def url_for(name: str, objects) -> str:
     spec = MATRIX[name]
-    return reverse(name, args=[objects[a].pk for a in spec.args])
+    return reverse(name, args=[getattr(objects[a], "pk", objects[a]) for a in spec.args])
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))

@@ -57,8 +57,8 @@ def test_account_detail_query_count(client, users, rep_account, django_assert_nu
     # 6 the account, 7 its tree with location flags, 8 which tree nodes the user may open,
     # 9 locations, 10 contacts, 11 billing profiles,
     # 12-17 history: rows of 4 models, predecessors of the 2 that have changes,
-    # 18 users named in those changes (owner)
-    with django_assert_num_queries(18):
+    # 18-20 the records those rows name: accounts, users (owner), teams
+    with django_assert_num_queries(20):
         response = client.get(rep_account.get_absolute_url())
     assert len(response.context["tree"]) == 1 + 2 * rows
 
@@ -70,7 +70,7 @@ def test_home_query_count(client, users, rep_account, django_assert_num_queries,
     # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 roles,
     # 6 my open leads, 7 my open opportunities with amounts,
     # 8 my accounts, 9-13 history rows of 4 models + predecessors of account changes,
-    # 14 count of my accounts
-    with django_assert_num_queries(14):
+    # 14-16 the records those rows name: accounts, users, teams, 17 count of my accounts
+    with django_assert_num_queries(17):
         response = client.get(reverse("home"))
     assert response.status_code == 200
