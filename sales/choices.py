@@ -205,3 +205,32 @@ class SlaMetric(models.TextChoices):
 SLA_HIGHER_IS_STRONGER = {SlaMetric.AVAILABILITY}
 
 BADGES.update({AgreementState.EXPIRED: "secondary", AgreementState.TERMINATED: "dark"})
+
+
+# Quotes ----------------------------------------------------------------------------------
+
+
+class QuoteState(models.TextChoices):
+    """Our states; ``TMF648_STATE`` gives the TM Forum name where it differs."""
+
+    DRAFT = "draft", "Draft"
+    PENDING = "pending", "Pending approval"
+    APPROVED = "approved", "Approved"
+    ACCEPTED = "accepted", "Accepted by customer"
+    REJECTED = "rejected", "Rejected"
+    CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Expired"
+
+
+TMF648_STATE = {QuoteState.DRAFT: "inProgress", QuoteState.EXPIRED: "cancelled"}
+QUOTE_EDITABLE = (QuoteState.DRAFT,)
+
+BADGES.update(
+    {
+        QuoteState.PENDING: "warning",
+        QuoteState.APPROVED: "primary",
+        QuoteState.ACCEPTED: "success",
+        QuoteState.REJECTED: "danger",
+        QuoteState.CANCELLED: "secondary",
+    }
+)

@@ -16,10 +16,11 @@ from .choices import (
     LeadState,
     OfferingKind,
     OfferingState,
+    QuoteState,
     Stage,
 )
 from .forms import UserChoiceField
-from .models import Account, Lead, Opportunity, ProductOffering, SalesAgreement
+from .models import Account, Lead, Opportunity, ProductOffering, Quote, SalesAgreement
 from .querysets import assignable_owners, assignable_teams
 
 
@@ -196,3 +197,19 @@ class AgreementFilterSet(django_filters.FilterSet):
             Q(name__icontains=value) | Q(number__icontains=value)
             | Q(account__name__icontains=value)
         )  # fmt: skip
+
+
+class QuoteFilterSet(ScopeFilterMixin):
+    q = django_filters.CharFilter(method="search", label="Search")
+    state = django_filters.ChoiceFilter(choices=QuoteState.choices, label="Status",
+                                        empty_label="Any")  # fmt: skip
+
+    class Meta:
+        model = Quote
+        fields = ["q", "scope", "state", "owner", "team"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(number__icontains=value) | Q(account__name__icontains=value))

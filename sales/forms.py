@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from telcrm.models import Team
 
-from .choices import AccountType, ValueType
+from .choices import OPEN_STAGES, AccountType, ValueType
 from .models import (
     Account,
     AgreementLine,
@@ -23,6 +23,8 @@ from .models import (
     OpportunityLine,
     PartnerTerm,
     ProductOffering,
+    Quote,
+    QuoteLine,
     SalesAgreement,
 )
 from .querysets import assignable_owners, assignable_teams
@@ -569,3 +571,70 @@ class ActivateAgreementForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+# Quotes ----------------------------------------------------------------------------------
+
+
+class QuoteForm(CrispyModelForm):
+    class Meta:
+        model = Quote
+        fields = ["account", "opportunity", "term_months", "valid_until", "currency"]
+        widgets = {"valid_until": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        legal = Account.objects.visible_to(user).filter(account_type=AccountType.LEGAL)
+        self.fields["account"].queryset = legal.exclude(state="closed").order_by("name")
+        self.fields["opportunity"].queryset = (
+            Opportunity.objects.visible_to(user).filter(stage__in=OPEN_STAGES)
+            .select_related("account").order_by("account__name", "name")
+        )  # fmt: skip
+        self.fields["opportunity"].help_text = "Optional: it moves to proposal."
+        self.helper.layout = Layout(
+            "account", "opportunity",
+            Row(Column("term_months"), Column("valid_until"), Column("currency")),
+        )  # fmt: skip
+
+
+class SiteChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class QuoteLineForm(forms.Form):
+    """Configure an offering once and place it at one or many sites (R9)."""
+
+    sites = SiteChoiceField(queryset=Account.objects.none(), widget=forms.CheckboxSelectMultiple)
+    offering = forms.ModelChoiceField(queryset=ProductOffering.objects.none())
+    characteristics = CharacteristicsField()
+    quantity = forms.IntegerField(min_value=1, max_value=10000, initial=1)
+    discount_percent = forms.DecimalField(label="Discount %", min_value=0, max_value=100,
+                                          decimal_places=2, initial=0)  # fmt: skip
+
+    def __init__(self, *args, quote, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = Account.objects.filter(root_id=quote.account_id).order_by(
+            "name"
+        )
+        self.fields["offering"].queryset = sellable_offerings().exclude(kind="entitlement")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            "sites",
+            Row(Column("offering", css_class="col-md-6"), Column("quantity", css_class="col-md-3"),
+                Column("discount_percent", css_class="col-md-3")),
+            "characteristics",
+        )  # fmt: skip
+
+
+class QuoteLineEditForm(CrispyModelForm):
+    characteristics = CharacteristicsField()
+
+    class Meta:
+        model = QuoteLine
+        fields = ["characteristics", "quantity", "discount_percent"]
+
+    def get_layout(self):
+        return Layout("characteristics", Row(Column("quantity"), Column("discount_percent")))

@@ -4,8 +4,8 @@ from django.db.models import Q
 
 from telcrm.audit import history_entries
 
-from .choices import OPEN_STAGES, LeadState
-from .models import Account, BillingProfile, Contact, Lead, Location, Opportunity
+from .choices import OPEN_STAGES, LeadState, QuoteState
+from .models import Account, BillingProfile, Contact, Lead, Location, Opportunity, Quote
 
 
 def my_accounts_panel(request):
@@ -48,3 +48,24 @@ def my_pipeline_panel(request):
             .select_related("account").with_amount().order_by("expected_close_date")[:8]
         )  # fmt: skip
     return {"leads": leads, "opportunities": opportunities}
+
+
+def my_quotes_panel(request):
+    """Quotes waiting for my approval (sales managers), and my open quotes."""
+    user = request.user
+    if not user.has_perm("sales.view_quote"):
+        return None
+    visible = Quote.objects.visible_to(user).filter(is_current=True).select_related("account")
+    approvals = []
+    if user.has_perm("sales.approve_quote"):
+        approvals = list(visible.filter(state=QuoteState.PENDING).order_by("created_at")[:8])
+    mine = list(
+        visible.owned_by(user)
+        .filter(state__in=[QuoteState.DRAFT, QuoteState.PENDING, QuoteState.APPROVED])
+        .order_by("-updated_at")[:8]
+    )
+    return {
+        "approvals": approvals,
+        "quotes": mine,
+        "approver": user.has_perm("sales.approve_quote"),
+    }

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .views import accounts as views
-from .views import agreements, catalog, leads
+from .views import agreements, catalog, leads, quotes
 
 app_name = "sales"
 
@@ -132,4 +132,22 @@ for _name in ("negotiate", "expire", "terminate"):
         path(f"agreements/<int:pk>/{_name}/",
              agreements.AgreementTransitionView.as_view(transition_name=_name),
              name=f"salesagreement_{_name}")
+    )  # fmt: skip
+
+urlpatterns += [
+    path("quotes/", quotes.QuoteListView.as_view(), name="quote_list"),
+    path("quotes/new/", quotes.QuoteCreateView.as_view(), name="quote_create"),
+    path("quotes/approvals/", quotes.ApprovalQueueView.as_view(), name="quote_approvals"),
+    path("quotes/<int:pk>/", quotes.QuoteDetailView.as_view(), name="quote_detail"),
+    path("quotes/<int:pk>/lines/add/", quotes.QuoteLineAddView.as_view(), name="quoteline_add"),
+    path("quotes/<int:quote_pk>/lines/<int:pk>/edit/", quotes.QuoteLineUpdateView.as_view(),
+         name="quoteline_update"),
+    path("quotes/<int:quote_pk>/lines/<int:pk>/delete/", quotes.QuoteLineDeleteView.as_view(),
+         name="quoteline_delete"),
+]  # fmt: skip
+for _name in ("submit", "finalise", "approve", "send_back", "reopen", "accept", "reject",
+              "cancel", "expire"):  # fmt: skip
+    urlpatterns.append(
+        path(f"quotes/<int:pk>/{_name.replace('_', '-')}/",
+             quotes.QuoteTransitionView.as_view(transition_name=_name), name=f"quote_{_name}")
     )  # fmt: skip

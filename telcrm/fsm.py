@@ -98,7 +98,7 @@ def transition_options(obj: models.Model, user, field: str = "state") -> list[Tr
                 style=custom.get("style", "primary"),
                 confirm=custom.get("confirm", ""),
                 allowed=not unmet,
-                reason="; ".join(unmet),
+                reason=" ".join(unmet),
                 asks_reason=bool(custom.get("reason")),
                 page=custom.get("page", ""),
             )
@@ -144,7 +144,7 @@ def run_transition(
             raise DomainError(f"You are not allowed to {label.lower()}.")
         unmet = _unmet(obj, transition)
         if unmet:
-            raise DomainError(f"{label} is not possible: " + "; ".join(unmet))
+            raise DomainError(f"{label} is not possible: " + " ".join(unmet))
         method(**kwargs)
         obj._history_user = actor
         obj._change_reason = name

@@ -11,6 +11,7 @@ from .catalog import (
     SpecificationRelationship,
 )
 from .leads import Lead, LeadLine, Opportunity, OpportunityLine
+from .quotes import DiscountThreshold, Quote, QuoteLine
 
 __all__ = [
     "Account",
@@ -19,6 +20,7 @@ __all__ = [
     "BillingProfile",
     "CharacteristicSpecification",
     "Contact",
+    "DiscountThreshold",
     "FeasibilityRule",
     "Lead",
     "LeadLine",
@@ -29,6 +31,8 @@ __all__ = [
     "PriceRule",
     "ProductOffering",
     "ProductSpecification",
+    "Quote",
+    "QuoteLine",
     "SalesAgreement",
     "SpecificationRelationship",
 ]

@@ -202,12 +202,10 @@ class LeadLine(LineMixin):
 
 
 def _has_signed_quote(opportunity: "Opportunity") -> bool:
-    """R5: a confirmed quote carrying a legal signature. Quotes arrive with the CPQ stage;
-    until one exists for this opportunity the answer is no."""
-    quotes = getattr(opportunity, "quotes", None)
-    if quotes is None:
-        return False
-    return quotes.filter(state="accepted", signature__isnull=False).exists()
+    """R5: a current quote the customer accepted, carrying a legal signature (signatures
+    arrive with the contracts stage as ``quote.signature``)."""
+    accepted = opportunity.quotes.filter(state="accepted", is_current=True)
+    return any(getattr(quote, "signature", None) is not None for quote in accepted)
 
 
 class Opportunity(ConcurrentTransitionMixin, models.Model):

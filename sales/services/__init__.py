@@ -32,6 +32,13 @@ from .leads import (
     opportunity_save,
     opportunity_transition,
 )
+from .quotes import (
+    agreement_for,
+    quote_create,
+    quote_line_delete,
+    quote_lines_save,
+    quote_transition,
+)
 
 __all__ = [
     "CSV_COLUMNS",
@@ -41,6 +48,7 @@ __all__ = [
     "account_transition",
     "account_update",
     "agreement_activate",
+    "agreement_for",
     "agreement_part_delete",
     "agreement_part_save",
     "agreement_save",
@@ -59,4 +67,8 @@ __all__ = [
     "opportunity_line_save",
     "opportunity_save",
     "opportunity_transition",
+    "quote_create",
+    "quote_line_delete",
+    "quote_lines_save",
+    "quote_transition",
 ]

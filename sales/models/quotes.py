@@ -1,0 +1,258 @@
+"""Quotes (R9-R11): a legal account's sites configured and priced, line by line."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from telcrm.fsm import condition
+from telcrm.models import Team, next_number
+
+from ..choices import (
+    BADGES,
+    TMF648_STATE,
+    Currency,
+    FeasibilityStatus,
+    OfferingKind,
+    QuoteState,
+)
+from ..querysets import OwnedQuerySet
+from .accounts import Account, Location
+from .agreements import SalesAgreement
+from .catalog import ProductOffering
+from .leads import Opportunity
+
+money = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
+percent = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+class DiscountThreshold(models.Model):
+    """Discounts above this need a sales manager's approval (R11); one row without a kind is
+    the global default, rows with a kind override it for that kind of offering."""
+
+    offering_kind = models.CharField(max_length=20, choices=OfferingKind.choices, blank=True,
+                                     unique=True)  # fmt: skip
+    max_discount_percent = models.DecimalField(max_digits=5, decimal_places=2,
+                                               validators=percent)  # fmt: skip
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["offering_kind"]
+
+    def __str__(self) -> str:
+        kind = self.get_offering_kind_display() if self.offering_kind else "All offerings"
+        return f"{kind}: up to {self.max_discount_percent} %"
+
+
+@condition("Every line must be feasible before the quote goes for approval (R10).")
+def _all_feasible(quote: "Quote") -> bool:
+    return not quote.lines.filter(feasibility=FeasibilityStatus.NOT_FEASIBLE).exists()
+
+
+@condition("A quote needs at least one line.")
+def _has_lines(quote: "Quote") -> bool:
+    return quote.lines.exists()
+
+
+@condition("The quote is past its valid-until date.")
+def _past_validity(quote: "Quote") -> bool:
+    return quote.valid_until < timezone.localdate()
+
+
+@condition("The quote is still valid: it expires after its valid-until date.")
+def _still_valid(quote: "Quote") -> bool:
+    return quote.valid_until >= timezone.localdate()
+
+
+@condition("A rejection needs a comment for the sales rep.", user_input=True)
+def _has_comment(quote: "Quote") -> bool:
+    return bool(quote.approval_comment.strip())
+
+
+class Quote(ConcurrentTransitionMixin, models.Model):
+    """One version of a quote (TMF648) for a legal account: ``Q-000123 v2``."""
+
+    number = models.CharField(max_length=20, editable=False, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    is_current = models.BooleanField(default=True, editable=False)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="quotes")
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="quotes")  # fmt: skip
+    agreement = models.ForeignKey(SalesAgreement, on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="quotes")  # fmt: skip
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="owned_quotes")  # fmt: skip
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="quotes")  # fmt: skip
+    currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
+    term_months = models.PositiveSmallIntegerField(
+        "contract term (months)", default=36,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )  # fmt: skip
+    valid_until = models.DateField()
+    state = FSMField(default=QuoteState.DRAFT, choices=QuoteState.choices, protected=True)
+    needs_approval = models.BooleanField(default=False, editable=False)
+    approval_comment = models.CharField(max_length=300, blank=True, editable=False)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+",
+                                    editable=False)  # fmt: skip
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("approve_quote", "Can approve or reject discounts on quotes")]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "version"],
+                                    name="%(app_label)s_%(class)s_number_version"),
+            models.UniqueConstraint(fields=["number"], condition=Q(is_current=True),
+                                    name="%(app_label)s_%(class)s_one_current_version"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.number} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sales:quote_detail", args=[self.pk])
+
+    @property
+    def badge(self) -> str:
+        return BADGES.get(self.state, "secondary")
+
+    @property
+    def tmf_state(self) -> str:
+        return TMF648_STATE.get(self.state, self.state)
+
+    @property
+    def editable(self) -> bool:
+        return self.is_current and self.state == QuoteState.DRAFT
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.number:
+            self.number = next_number("Q-")
+        super().save(*args, **kwargs)
+
+    @transition(field=state, source=QuoteState.DRAFT, target=QuoteState.PENDING,
+                permission="sales.change_quote", conditions=[_has_lines, _all_feasible],
+                custom={"label": "Submit for approval", "style": "primary"})  # fmt: skip
+    def submit(self) -> None:
+        """Discounts above the threshold wait for a sales manager (R11)."""
+
+    @transition(field=state, source=QuoteState.DRAFT, target=QuoteState.APPROVED,
+                permission="sales.change_quote",
+                conditions=[_has_lines, _all_feasible,
+                            condition("Discounts above the threshold need a sales manager's "
+                                      "approval: submit the quote instead.")(
+                                lambda q: not q.needs_approval)],
+                custom={"label": "Finalise (no approval needed)", "style": "success"})  # fmt: skip
+    def finalise(self) -> None:
+        """Within the discount thresholds: approved without a manager."""
+
+    @transition(field=state, source=QuoteState.PENDING, target=QuoteState.APPROVED,
+                permission="sales.approve_quote",
+                custom={"label": "Approve", "style": "success"})  # fmt: skip
+    def approve(self) -> None:
+        self.approved_at = timezone.now()
+
+    @transition(field=state, source=QuoteState.PENDING, target=QuoteState.DRAFT,
+                permission="sales.approve_quote", conditions=[_has_comment],
+                custom={"label": "Send back", "style": "outline-danger",
+                        "reason": True})  # fmt: skip
+    def send_back(self) -> None:
+        """Rejected by the manager: back to the rep with a comment."""
+
+    @transition(field=state, source=QuoteState.APPROVED, target=QuoteState.DRAFT,
+                permission="sales.change_quote",
+                custom={"label": "Reopen to change", "style": "outline-secondary",
+                        "confirm": "Reopen this approved quote? "
+                                   "Changes need approval again."})  # fmt: skip
+    def reopen(self) -> None:
+        """Changing a priced line after approval needs approval again (R11)."""
+        self.approved_by = None
+        self.approved_at = None
+
+    @transition(field=state, source=QuoteState.APPROVED, target=QuoteState.ACCEPTED,
+                permission="sales.change_quote", conditions=[_still_valid],
+                custom={"label": "Customer accepted", "style": "success"})  # fmt: skip
+    def accept(self) -> None:
+        """Confirmed by the customer (TMF648 accepted)."""
+
+    @transition(field=state, source=QuoteState.APPROVED, target=QuoteState.REJECTED,
+                permission="sales.change_quote",
+                custom={"label": "Customer rejected", "style": "outline-danger"})  # fmt: skip
+    def reject(self) -> None:
+        """Declined by the customer."""
+
+    @transition(field=state, source=[QuoteState.DRAFT, QuoteState.PENDING, QuoteState.APPROVED],
+                target=QuoteState.CANCELLED, permission="sales.change_quote",
+                custom={"label": "Cancel quote", "style": "outline-secondary",
+                        "confirm": "Cancel this quote?"})  # fmt: skip
+    def cancel(self) -> None:
+        """Withdrawn by us."""
+
+    @transition(field=state, source=QuoteState.APPROVED, target=QuoteState.EXPIRED,
+                permission="sales.change_quote", conditions=[_past_validity],
+                custom={"label": "Expire", "style": "outline-secondary"})  # fmt: skip
+    def expire(self) -> None:
+        """Not accepted in time."""
+
+
+class QuoteLine(models.Model):
+    """An offering configured at one site (child account) of the quote's account (R9), priced
+    list -> agreement -> discount (R11), with its feasibility there (R10)."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")
+    characteristics = models.JSONField(default=dict, blank=True)
+    quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    list_recurring = models.DecimalField(**money)
+    list_one_time = models.DecimalField(**money)
+    agreement_recurring = models.DecimalField(**money)
+    agreement_one_time = models.DecimalField(**money)
+    discount_percent = models.DecimalField("discount %", max_digits=5, decimal_places=2,
+                                           default=Decimal("0"), validators=percent)  # fmt: skip
+    net_recurring = models.DecimalField(**money)
+    net_one_time = models.DecimalField(**money)
+    surcharge = models.DecimalField("build surcharge", **money)
+    feasibility = models.CharField(max_length=20, choices=FeasibilityStatus.choices)
+    feasibility_reasons = models.JSONField(default=list, blank=True)
+    needs_approval = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["site__name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1),
+                                   name="%(app_label)s_%(class)s_quantity_positive"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.offering.name} at {self.site.name}"
+
+    @property
+    def total_recurring(self) -> Decimal:
+        return self.net_recurring * self.quantity
+
+    @property
+    def total_one_time(self) -> Decimal:
+        return (self.net_one_time + self.surcharge) * self.quantity
+
+    @property
+    def characteristics_display(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in (self.characteristics or {}).items() if v)
+
+    @property
+    def feasibility_badge(self) -> str:
+        return BADGES.get(self.feasibility, "secondary")

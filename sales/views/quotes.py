@@ -1,0 +1,282 @@
+"""Quotes: list, the quote builder (sites, lines, live pricing), approvals."""
+
+from collections import OrderedDict
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from telcrm.audit import history_entries
+from telcrm.fsm import DomainError
+from telcrm.views import RolePermissionMixin, TransitionView
+
+from .. import services
+from ..choices import FeasibilityStatus, QuoteState
+from ..filters import QuoteFilterSet
+from ..forms import QuoteForm, QuoteLineEditForm, QuoteLineForm
+from ..models import Account, Quote, QuoteLine
+from ..services.quotes import agreement_line, discount_threshold, price_quote_line
+from .accounts import FormPageMixin
+
+
+def quotes_for(user):
+    return Quote.objects.visible_to(user).select_related("account", "owner", "agreement")
+
+
+class QuoteListView(RolePermissionMixin, ListView):
+    permission_required = "sales.view_quote"
+    template_name = "sales/quote_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filterset = QuoteFilterSet(
+            self.request.GET, queryset=quotes_for(self.request.user), request=self.request
+        )
+        return self.filterset.qs.order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(filter=self.filterset, breadcrumbs=[("Quotes", "")])
+        return context
+
+
+class QuoteCreateView(RolePermissionMixin, FormPageMixin, FormView):
+    permission_required = "sales.add_quote"
+    form_class = QuoteForm
+    title = "New quote"
+    submit_label = "Create quote"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": Quote()}
+
+    def get_initial(self):
+        initial = {"valid_until": timezone.localdate() + timedelta(days=30)}
+        for key in ("account", "opportunity"):
+            value = self.request.GET.get(key, "")
+            if value.isdigit():
+                initial[key] = value
+        return initial
+
+    def get_breadcrumbs(self):
+        return [("Quotes", reverse("sales:quote_list")), ("New quote", "")]
+
+    def get_cancel_url(self):
+        return reverse("sales:quote_list")
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.quote_create(
+            actor=self.request.user, account=data["account"], opportunity=data["opportunity"],
+            valid_until=data["valid_until"], term_months=data["term_months"],
+            currency=data["currency"],
+        )  # fmt: skip
+
+    def success_message(self, obj):
+        agreement = f", priced by {obj.agreement}" if obj.agreement else ""
+        return f"Created {obj}{agreement}. Place offerings at the sites below."
+
+
+def quote_summary(quote: Quote, lines: list[QuoteLine]) -> dict:
+    """Totals and the warnings a rep must see before submitting."""
+    recurring = sum((line.total_recurring for line in lines), Decimal("0"))
+    one_time = sum((line.total_one_time for line in lines), Decimal("0"))
+    warnings = []
+    infeasible = [line for line in lines if line.feasibility == FeasibilityStatus.NOT_FEASIBLE]
+    if infeasible:
+        warnings.append(f"{len(infeasible)} line(s) not feasible: the quote cannot go for "
+                        "approval until they change (R10).")  # fmt: skip
+    if any(line.needs_approval for line in lines):
+        warnings.append("A discount is above the threshold: a sales manager must approve.")
+    return {
+        "recurring": recurring, "one_time": one_time,
+        "tcv": recurring * quote.term_months + one_time, "warnings": warnings,
+    }  # fmt: skip
+
+
+class QuoteDetailView(RolePermissionMixin, DetailView):
+    """The quote builder: the account's sites with their lines, totals and warnings."""
+
+    permission_required = "sales.view_quote"
+    template_name = "sales/quote_detail.html"
+    context_object_name = "quote"
+
+    def get_queryset(self):
+        return quotes_for(self.request.user).select_related("opportunity", "approved_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        quote = self.object
+        lines = list(quote.lines.select_related("offering", "site", "location"))
+        sites = list(
+            Account.objects.filter(root_id=quote.account_id)
+            .prefetch_related("locations").order_by("name")
+        )  # fmt: skip
+        by_site = OrderedDict((site, []) for site in sites)
+        for line in lines:
+            by_site.setdefault(line.site, []).append(line)
+        editable = quote.editable and self.request.user.has_perm("sales.change_quote")
+        context.update(
+            by_site=list(by_site.items()), lines=lines, summary=quote_summary(quote, lines),
+            slas=list(quote.agreement.slas.all()) if quote.agreement_id else [],
+            editable=editable,
+            line_form=QuoteLineForm(quote=quote, prefix="add") if editable else None,
+            history=history_entries([Quote.history.filter(id=quote.pk),
+                                     QuoteLine.history.filter(quote_id=quote.pk)]),
+            breadcrumbs=[("Quotes", reverse("sales:quote_list")), (str(quote), "")],
+        )  # fmt: skip
+        return context
+
+
+class QuoteLineAddView(RolePermissionMixin, View):
+    """POST: place the configured offering at the chosen sites. GET with htmx: the price
+    and feasibility it would get at each site, without saving (live repricing)."""
+
+    permission_required = "sales.change_quote"
+
+    def load(self, request, *args, **kwargs):
+        self.quote = get_object_or_404(quotes_for(request.user), pk=kwargs["pk"])
+
+    def lines_from(self, form) -> list[QuoteLine]:
+        data = form.cleaned_data
+        return [
+            QuoteLine(
+                quote=self.quote,
+                site=site,
+                offering=data["offering"],
+                characteristics=data["characteristics"] or {},
+                quantity=data["quantity"],
+                discount_percent=data["discount_percent"],
+            )  # fmt: skip
+            for site in data["sites"]
+        ]
+
+    def get(self, request, pk: int):
+        form = QuoteLineForm(request.GET, quote=self.quote, prefix="add")
+        preview, error = [], ""
+        if form.is_valid():
+            for line in self.lines_from(form):
+                line.location = line.site.locations.order_by("-is_primary", "pk").first()
+                if line.location is None:
+                    error = f"{line.site} has no location (R9)."
+                    break
+                try:
+                    price_quote_line(line, agreement_line(self.quote, line.offering),
+                                     discount_threshold(line.offering.kind))  # fmt: skip
+                except DomainError as exc:
+                    error = exc.message
+                    break
+                preview.append(line)
+        context = {"form": form, "preview": preview, "error": error, "quote": self.quote}
+        return render(request, "sales/partials/quote_preview.html", context)
+
+    def post(self, request, pk: int):
+        form = QuoteLineForm(request.POST, quote=self.quote, prefix="add")
+        if not form.is_valid():
+            errors = "; ".join(f"{field}: {' '.join(e)}" for field, e in form.errors.items())
+            messages.error(request, f"The line was not added: {errors}")
+        else:
+            try:
+                lines = services.quote_lines_save(actor=request.user, quote=self.quote,
+                                                  lines=self.lines_from(form))  # fmt: skip
+            except DomainError as exc:
+                messages.error(request, f"The line was not added: {exc.message}")
+            else:
+                messages.success(request, f"Added {len(lines)} line(s).")
+        return HttpResponseRedirect(self.quote.get_absolute_url() + "#lines")
+
+
+class QuoteLineUpdateView(RolePermissionMixin, FormPageMixin, FormView):
+    permission_required = "sales.change_quote"
+    form_class = QuoteLineEditForm
+
+    def load(self, request, *args, **kwargs):
+        self.quote = get_object_or_404(quotes_for(request.user), pk=kwargs["quote_pk"])
+        self.line = get_object_or_404(self.quote.lines.select_related("offering", "site"),
+                                      pk=kwargs["pk"])  # fmt: skip
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.line}
+
+    def get_title(self):
+        return f"Change {self.line} on {self.quote}"
+
+    def get_cancel_url(self):
+        return self.quote.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return [("Quotes", reverse("sales:quote_list")),
+                (str(self.quote), self.quote.get_absolute_url()), ("Change line", "")]  # fmt: skip
+
+    def save(self, form):
+        form.instance.characteristics = form.cleaned_data.get("characteristics") or {}
+        services.quote_lines_save(actor=self.request.user, quote=self.quote,
+                                  lines=[form.instance])  # fmt: skip
+        return self.quote
+
+    def success_message(self, obj):
+        return "Line repriced and saved."
+
+
+class QuoteLineDeleteView(RolePermissionMixin, View):
+    http_method_names = ["post"]
+    permission_required = "sales.change_quote"
+
+    def post(self, request, quote_pk: int, pk: int):
+        quote = get_object_or_404(quotes_for(request.user), pk=quote_pk)
+        line = get_object_or_404(quote.lines, pk=pk)
+        try:
+            services.quote_line_delete(actor=request.user, line=line)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Line removed.")
+        return HttpResponseRedirect(quote.get_absolute_url() + "#lines")
+
+
+class QuoteTransitionView(TransitionView):
+    permission_required = "sales.view_quote"
+    model = Quote
+
+    def get_queryset(self):
+        return quotes_for(self.request.user)
+
+    def run(self, obj):
+        return services.quote_transition(
+            actor=self.request.user, quote_id=obj.pk, name=self.transition_name,
+            comment=self.request.POST.get("reason", ""),
+        )  # fmt: skip
+
+
+class ApprovalQueueView(RolePermissionMixin, TemplateView):
+    """Quotes waiting for a sales manager, with the margin facts to decide on (R11)."""
+
+    permission_required = "sales.approve_quote"
+    template_name = "sales/approval_queue.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        quotes = list(
+            quotes_for(self.request.user).filter(state=QuoteState.PENDING, is_current=True)
+            .prefetch_related("lines__offering").order_by("created_at")
+        )  # fmt: skip
+        rows = []
+        for quote in quotes:
+            lines = list(quote.lines.all())
+            summary = quote_summary(quote, lines)
+            list_recurring = sum((line.list_recurring * line.quantity for line in lines),
+                                 Decimal("0"))  # fmt: skip
+            give = list_recurring - summary["recurring"]
+            rows.append({
+                "quote": quote, "summary": summary, "list_recurring": list_recurring,
+                "given_away": give,
+                "given_percent": (give / list_recurring * 100) if list_recurring else 0,
+                "max_discount": max((line.discount_percent for line in lines), default=0),
+            })  # fmt: skip
+        context.update(rows=rows, breadcrumbs=[("Approvals", "")])
+        return context
