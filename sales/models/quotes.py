@@ -60,6 +60,11 @@ def _has_lines(quote: "Quote") -> bool:
     return quote.lines.exists()
 
 
+@condition("No discount is above the threshold: finalise the quote instead.")
+def _needs_approval(quote: "Quote") -> bool:
+    return quote.needs_approval
+
+
 @condition("The quote is past its valid-until date.")
 def _past_validity(quote: "Quote") -> bool:
     return quote.valid_until < timezone.localdate()
@@ -143,7 +148,8 @@ class Quote(ConcurrentTransitionMixin, models.Model):
         super().save(*args, **kwargs)
 
     @transition(field=state, source=QuoteState.DRAFT, target=QuoteState.PENDING,
-                permission="sales.change_quote", conditions=[_has_lines, _all_feasible],
+                permission="sales.change_quote",
+                conditions=[_has_lines, _all_feasible, _needs_approval],
                 custom={"label": "Submit for approval", "style": "primary"})  # fmt: skip
     def submit(self) -> None:
         """Discounts above the threshold wait for a sales manager (R11)."""

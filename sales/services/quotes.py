@@ -182,8 +182,6 @@ def quote_transition(*, actor, quote_id: int, name: str, comment: str = "") -> Q
     def prepare(quote: Quote) -> None:
         if not quote.is_current:
             raise DomainError(f"{quote} is superseded by a newer version.")
-        if name == "submit" and not quote.needs_approval:
-            raise DomainError("No discount needs approval: finalise the quote instead.")
         if name in ("approve", "send_back"):
             quote.approval_comment = comment.strip()[:300]
         if name == "approve":

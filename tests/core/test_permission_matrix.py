@@ -10,8 +10,16 @@ from datetime import date
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from sales.models import AgreementLine, OpportunityLine, SalesAgreement
+from sales.models import (
+    AgreementLine,
+    Location,
+    OpportunityLine,
+    Quote,
+    QuoteLine,
+    SalesAgreement,
+)
 from tests.factories import (
+    AccountFactory,
     BillingProfileFactory,
     ContactFactory,
     LeadFactory,
@@ -114,6 +122,19 @@ MATRIX: dict[str, Spec] = {
     "sales:salesagreement_negotiate": Spec(AGREEMENT_EDITORS, ("agreement",), "post", scoped=True),
     "sales:salesagreement_expire": Spec(SIGNERS, ("agreement",), "post", scoped=True),
     "sales:salesagreement_terminate": Spec(SIGNERS, ("agreement",), "post", scoped=True),
+    "sales:quote_list": Spec(OPPORTUNITY_READERS),
+    "sales:quote_create": Spec(SALES),
+    "sales:quote_approvals": Spec({"manager", "admin"}),
+    "sales:quote_detail": Spec(OPPORTUNITY_READERS, ("quote",), scoped=True),
+    "sales:quoteline_add": Spec(SALES, ("quote",), "post", scoped=True),
+    "sales:quoteline_update": Spec(SALES, ("quote", "quote_line"), scoped=True),
+    "sales:quoteline_delete": Spec(SALES, ("quote", "quote_line"), "post", scoped=True),
+    **{
+        f"sales:quote_{name}": Spec(SALES, ("quote",), "post", scoped=True)
+        for name in ("submit", "finalise", "reopen", "accept", "reject", "cancel", "expire")
+    },
+    "sales:quote_approve": Spec({"manager", "admin"}, ("quote",), "post", scoped=True),
+    "sales:quote_send_back": Spec({"manager", "admin"}, ("quote",), "post", scoped=True),
 }
 
 
@@ -140,7 +161,21 @@ def objects(rep_account):
     agreement = SalesAgreement.objects.create(
         name="Framework", account=rep_account, valid_from=date.today()
     )
+    site = AccountFactory(name="Site", account_type="child", parent=rep_account,
+                          owner=rep_account.owner, team=rep_account.team)  # fmt: skip
+    location = Location.objects.create(account=site, address_line1="A", postcode="20457",
+                                       city="Hamburg", country="DE")  # fmt: skip
+    quote = Quote.objects.create(account=rep_account, owner=rep_account.owner,
+                                 team=rep_account.team, valid_until=date.today())  # fmt: skip
     return {
+        "quote": quote,
+        "quote_line": QuoteLine.objects.create(
+            quote=quote,
+            site=site,
+            location=location,
+            offering=OfferingFactory(),
+            feasibility="feasible",
+        ),
         "agreement": agreement,
         "kind": "line",
         "agreement_line": AgreementLine.objects.create(

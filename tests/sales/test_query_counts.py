@@ -67,10 +67,10 @@ def test_account_detail_query_count(client, users, rep_account, django_assert_nu
 def test_home_query_count(client, users, rep_account, django_assert_num_queries, rows):
     populate(users, rep_account, rows)
     client.force_login(users["rep"])
-    # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 roles,
-    # 6 my open leads, 7 my open opportunities with amounts,
-    # 8 my accounts, 9-13 history rows of 4 models + predecessors of account changes,
-    # 14-16 the records those rows name: accounts, users, teams, 17 count of my accounts
-    with django_assert_num_queries(17):
+    # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 roles, 6 my open quotes,
+    # 7 my open leads, 8 my open opportunities with amounts,
+    # 9 my accounts, 10-14 history rows of 4 models + predecessors of account changes,
+    # 15-17 the records those rows name: accounts, users, teams, 18 count of my accounts
+    with django_assert_num_queries(18):
         response = client.get(reverse("home"))
     assert response.status_code == 200
