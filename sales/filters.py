@@ -5,7 +5,9 @@ from datetime import date
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.forms import DateInput, TextInput
+from django.forms import TextInput
+
+from telcrm.widgets import DateInput
 
 from .choices import (
     AccountState,
@@ -135,11 +137,11 @@ class LeadFilterSet(ScopeFilterMixin):
     source = django_filters.ChoiceFilter(choices=LeadSource.choices, empty_label="Any")
     created_after = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", label="Created from",
-        widget=DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )  # fmt: skip
     created_before = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__lte", label="Created to",
-        widget=DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )  # fmt: skip
 
     class Meta:

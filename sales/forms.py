@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 
 from telcrm.models import Team
+from telcrm.widgets import DateInput
 
 from .choices import OPEN_STAGES, AccountType, ValueType
 from .models import (
@@ -400,7 +401,7 @@ class ConvertLeadForm(forms.Form):
     opportunity_name = forms.CharField(
         max_length=200, required=False, help_text="Defaults to account and lead description."
     )
-    expected_close_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    expected_close_date = forms.DateField(widget=DateInput())
 
     NEW_FIELDS = ["name", "site_name", "address_line1", "postcode", "city", "country"]
 
@@ -439,7 +440,7 @@ class OpportunityForm(CrispyModelForm):
         model = Opportunity
         fields = ["name", "account", "owner", "team", "expected_close_date", "probability",
                   "currency"]  # fmt: skip
-        widgets = {"expected_close_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"expected_close_date": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -494,8 +495,8 @@ class AgreementForm(CrispyModelForm):
         model = SalesAgreement
         fields = ["name", "account", "valid_from", "valid_to", "currency", "terms"]
         widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}),
-            "valid_to": forms.DateInput(attrs={"type": "date"}),
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
             "terms": forms.Textarea(attrs={"rows": 6}),
         }
 
@@ -561,7 +562,7 @@ class ActivateAgreementForm(forms.Form):
         queryset=Contact.objects.none(),
         help_text="Contacts with signing authority at the legal account.",
     )
-    signed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(widget=DateInput())
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
@@ -580,7 +581,7 @@ class QuoteForm(CrispyModelForm):
     class Meta:
         model = Quote
         fields = ["account", "opportunity", "term_months", "valid_until", "currency"]
-        widgets = {"valid_until": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"valid_until": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

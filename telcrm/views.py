@@ -14,6 +14,7 @@ from simple_history.models import registered_models
 from .audit import history_entries
 from .fsm import DomainError, user_may
 from .ui import HOME_PANELS
+from .widgets import DateInput
 
 
 class HomeView(TemplateView):
@@ -99,12 +100,8 @@ class TransitionView(RolePermissionMixin, View):
 class AuditLogForm(forms.Form):
     kind = forms.ChoiceField(required=False, label="Record type")
     user = forms.CharField(required=False, label="Changed by (username)")
-    date_from = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(required=False, label="From", widget=DateInput())
+    date_to = forms.DateField(required=False, label="To", widget=DateInput())
 
     def __init__(self, *args, models_by_label, **kwargs):
         super().__init__(*args, **kwargs)

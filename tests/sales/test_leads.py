@@ -456,3 +456,10 @@ def test_demo_pipeline_has_every_lead_state_and_open_stage(db):
     assert set(Opportunity.objects.values_list("stage", flat=True)) == {
         "qualification", "proposal", "negotiation", "closed_lost"}  # fmt: skip
     assert Location.objects.filter(account__name="Weserklinik Bremen gGmbH").exists()
+
+
+def test_date_fields_keep_their_value_in_the_browser_date_picker(login, users, rep_account):
+    """A type=date input only takes ISO dates; a localised value shows as an empty field."""
+    opportunity = OpportunityFactory(account=rep_account, expected_close_date=date(2027, 3, 9))
+    page = login(users["rep"]).get(reverse("sales:opportunity_update", args=[opportunity.pk]))
+    assert 'type="date" name="expected_close_date" value="2027-03-09"' in page.content.decode()
