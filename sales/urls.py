@@ -144,6 +144,14 @@ urlpatterns += [
          name="quoteline_update"),
     path("quotes/<int:quote_pk>/lines/<int:pk>/delete/", quotes.QuoteLineDeleteView.as_view(),
          name="quoteline_delete"),
+    path("quotes/<int:quote_pk>/lines/<int:pk>/promote/", quotes.QuoteLinePromoteView.as_view(),
+         name="quoteline_promote"),
+    path("quotes/<int:pk>/revise/", quotes.QuoteReviseView.as_view(), name="quote_revise"),
+    path("quotes/<int:pk>/compare/", quotes.QuoteCompareView.as_view(), name="quote_compare"),
+    path("quotes/<int:pk>/notice/dismiss/", quotes.QuoteNoticeDismissView.as_view(),
+         name="quote_notice_dismiss"),
+    path("agreements/<int:pk>/new-quote/", quotes.QuoteFromAgreementView.as_view(),
+         name="agreement_new_quote"),
 ]  # fmt: skip
 for _name in ("submit", "finalise", "approve", "send_back", "reopen", "accept", "reject",
               "cancel", "expire"):  # fmt: skip

@@ -2,7 +2,8 @@
 explain why one is not possible, and list what a user may do now (for the record header).
 
 Transitions declare their UI in ``custom``: ``label``, ``style`` (Bootstrap colour) and
-optionally ``confirm`` (a question asked before posting). A condition function explains
+optionally ``confirm`` (a question asked before posting); ``internal`` transitions are taken
+by services only and never offered as a button. A condition function explains
 itself through a ``message`` attribute (see :func:`condition`).
 """
 
@@ -87,7 +88,7 @@ def transition_options(obj: models.Model, user, field: str = "state") -> list[Tr
     """
     options = []
     for transition in _transitions_from_state(obj, field):
-        if not transition.has_perm(obj, user):
+        if transition.custom.get("internal") or not transition.has_perm(obj, user):
             continue
         unmet = _unmet(obj, transition, include_input=False)
         custom = transition.custom

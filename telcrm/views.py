@@ -97,6 +97,29 @@ class TransitionView(RolePermissionMixin, View):
         return HttpResponseRedirect(safe_next(request, obj.get_absolute_url()))
 
 
+class ActionView(RolePermissionMixin, View):
+    """POST-only: one business action through its service, then on to ``act``'s URL with its
+    message, or back to ``fallback_url`` with the reason the service refused."""
+
+    http_method_names = ["post"]
+
+    def act(self, request) -> tuple[str, str]:
+        """Run the action; return the success message and where to go next."""
+        raise NotImplementedError
+
+    def fallback_url(self) -> str:
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        try:
+            message, url = self.act(request)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(self.fallback_url())
+        messages.success(request, message)
+        return HttpResponseRedirect(url)
+
+
 class AuditLogForm(forms.Form):
     kind = forms.ChoiceField(required=False, label="Record type")
     user = forms.CharField(required=False, label="Changed by (username)")

@@ -1,5 +1,6 @@
 """Quotes (R9-R11): a legal account's sites configured and priced, line by line."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -108,6 +109,10 @@ class Quote(ConcurrentTransitionMixin, models.Model):
                                     null=True, blank=True, related_name="+",
                                     editable=False)  # fmt: skip
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    price_notice = models.CharField(
+        max_length=300, blank=True, editable=False,
+        help_text="Why the quote was repriced without its owner (R7), until they have seen it.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -141,6 +146,16 @@ class Quote(ConcurrentTransitionMixin, models.Model):
     @property
     def editable(self) -> bool:
         return self.is_current and self.state == QuoteState.DRAFT
+
+    @property
+    def read_only(self) -> bool:
+        """A superseded version is kept as it was: no actions (R11)."""
+        return not self.is_current
+
+    @property
+    def revisable(self) -> bool:
+        """A current quote past drafting can be revised into a new version (R11)."""
+        return self.is_current and self.state in REVISABLE
 
     def save(self, *args, **kwargs) -> None:
         if not self.number:
@@ -212,12 +227,25 @@ class Quote(ConcurrentTransitionMixin, models.Model):
     def expire(self) -> None:
         """Not accepted in time."""
 
+    @transition(field=state, source=[QuoteState.PENDING, QuoteState.APPROVED],
+                target=QuoteState.DRAFT, custom={"internal": True})  # fmt: skip
+    def agreement_repriced(self) -> None:
+        """The agreement's prices changed under the quote (R7): approve it again (R11)."""
+        self.approved_by = None
+        self.approved_at = None
+
+
+REVISABLE = (QuoteState.PENDING, QuoteState.APPROVED, QuoteState.ACCEPTED, QuoteState.REJECTED,
+             QuoteState.EXPIRED)  # fmt: skip
+
 
 class QuoteLine(models.Model):
     """An offering configured at one site (child account) of the quote's account (R9), priced
     list -> agreement -> discount (R11), with its feasibility there (R10)."""
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    key = models.UUIDField(default=uuid.uuid4, editable=False,
+                           help_text="Shared by a line's copies in every version of the quote.")  # fmt: skip
     site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")
@@ -242,6 +270,8 @@ class QuoteLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1),
                                    name="%(app_label)s_%(class)s_quantity_positive"),
+            models.UniqueConstraint(fields=["quote", "key"],
+                                    name="%(app_label)s_%(class)s_key_once_per_version"),
         ]  # fmt: skip
 
     def __str__(self) -> str:

@@ -35,9 +35,14 @@ from .leads import (
 from .quotes import (
     agreement_for,
     quote_create,
+    quote_from_agreement,
     quote_line_delete,
+    quote_line_promote,
     quote_lines_save,
+    quote_notice_dismiss,
+    quote_revise,
     quote_transition,
+    reprice_agreement_quotes,
 )
 
 __all__ = [
@@ -68,7 +73,12 @@ __all__ = [
     "opportunity_save",
     "opportunity_transition",
     "quote_create",
+    "quote_from_agreement",
     "quote_line_delete",
+    "quote_line_promote",
     "quote_lines_save",
+    "quote_notice_dismiss",
+    "quote_revise",
     "quote_transition",
+    "reprice_agreement_quotes",
 ]

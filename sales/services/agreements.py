@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from telcrm.fsm import DomainError, check_version, run_transition
 
-from ..models import Contact, SalesAgreement
+from ..models import AgreementLine, Contact, SalesAgreement
 from .accounts import _save
+from .quotes import reprice_agreement_quotes
 
 
 def agreement_save(*, actor, agreement: SalesAgreement, version: str = "") -> SalesAgreement:
@@ -38,6 +39,8 @@ def agreement_part_save(*, actor, part: models.Model) -> models.Model:
         _require_editable(agreement)
         _save(part, actor)
         _touch(agreement, actor)
+        if isinstance(part, AgreementLine):
+            _reprice(actor, agreement, f"{agreement} changed the terms for {part.offering.name}.")
     return part
 
 
@@ -49,6 +52,13 @@ def agreement_part_delete(*, actor, part: models.Model) -> None:
         part._history_user = actor
         part.delete()
         _touch(agreement, actor)
+        if isinstance(part, AgreementLine):
+            _reprice(actor, agreement, f"{agreement} no longer has terms for {part.offering.name}.")
+
+
+def _reprice(actor, agreement: SalesAgreement, reason: str) -> None:
+    """R7: the agreement's open quotes follow its terms."""
+    reprice_agreement_quotes(actor=actor, agreement_id=agreement.pk, reason=reason)
 
 
 def _touch(agreement: SalesAgreement, actor) -> None:

@@ -3,7 +3,7 @@ per site (R10, R11), and move quotes through approval (TMF648 states)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -12,7 +12,7 @@ from django.utils import timezone
 from telcrm.fsm import DomainError, run_transition
 
 from .. import catalog
-from ..choices import AgreementState, Stage
+from ..choices import AgreementState, QuoteState, Stage
 from ..models import (
     Account,
     AgreementLine,
@@ -53,10 +53,12 @@ def discount_threshold(kind: str) -> Decimal:
 def quote_create(
     *, actor, account: Account, valid_until: date, term_months: int = 36,
     opportunity: Opportunity | None = None, currency: str = "EUR",
+    agreement: SalesAgreement | None = None,
 ) -> Quote:  # fmt: skip
     """Open a quote for a legal account. R9: its hierarchy must be complete (a child site,
-    a location on every account); each missing piece is named. The account's agreement in
-    force prices it; an opportunity in qualification moves to proposal."""
+    a location on every account); each missing piece is named. The given agreement, else the
+    account's agreement in force, prices it; an opportunity in qualification moves to
+    proposal."""
     with transaction.atomic():
         account = Account.objects.select_for_update().get(pk=account.pk)
         if not account.is_legal:
@@ -71,8 +73,14 @@ def quote_create(
             raise DomainError(f"{opportunity} belongs to another account.")
         if valid_until < timezone.localdate():
             raise DomainError("“Valid until” is in the past.")
+        if agreement is not None and (
+            agreement.account_id != account.pk
+            or agreement.state not in (AgreementState.ACTIVE, AgreementState.NEGOTIATION)
+        ):
+            raise DomainError(f"{agreement} does not price quotes for {account} now.")
         quote = Quote(
-            account=account, opportunity=opportunity, agreement=agreement_for(account),
+            account=account, opportunity=opportunity,
+            agreement=agreement or agreement_for(account),
             owner=opportunity.owner if opportunity else actor,
             team=opportunity.team if opportunity else account.team,
             currency=currency, term_months=term_months, valid_until=valid_until,
@@ -192,3 +200,157 @@ def quote_transition(*, actor, quote_id: int, name: str, comment: str = "") -> Q
         allowed={"submit", "finalise", "approve", "send_back", "reopen", "accept", "reject",
                  "cancel", "expire"},
     )  # fmt: skip
+
+
+def quote_from_agreement(*, actor, agreement_id: int) -> Quote:
+    """R8: a new quote for the agreement's customer in one step, priced by the agreement's
+    terms and carrying its SLAs, valid for 30 days (never past the agreement's end)."""
+    agreement = SalesAgreement.objects.select_related("account").get(pk=agreement_id)
+    if agreement.state not in (AgreementState.ACTIVE, AgreementState.NEGOTIATION):
+        raise DomainError(
+            f"{agreement} is {agreement.get_state_display().lower()}: only an active agreement "
+            "or one in negotiation prices new quotes."
+        )
+    valid_until = timezone.localdate() + timedelta(days=30)
+    if agreement.valid_to:
+        valid_until = min(valid_until, agreement.valid_to)
+    return quote_create(actor=actor, account=agreement.account, agreement=agreement,
+                        valid_until=valid_until)  # fmt: skip
+
+
+LINE_COPY_EXCLUDE = {"id", "quote"}
+
+
+def quote_revise(*, actor, quote_id: int) -> Quote:
+    """R11: version n+1 as a copy of the current version (header, lines with their prices and
+    keys), in draft; version n is kept as it was, superseded and read-only."""
+    with transaction.atomic():
+        old = Quote.objects.select_for_update().get(pk=quote_id)
+        if not old.is_current:
+            raise DomainError(f"{old} is already superseded: revise the current version.")
+        if not old.revisable:
+            raise DomainError(
+                f"{old} is {old.get_state_display().lower()}: "
+                + ("change it directly." if old.state == QuoteState.DRAFT
+                   else "a cancelled quote cannot be revised.")
+            )  # fmt: skip
+        old.is_current = False
+        _save(old, actor, reason=f"superseded by v{old.version + 1}")
+        new = Quote(
+            number=old.number, version=old.version + 1, is_current=True, account=old.account,
+            opportunity=old.opportunity, agreement=old.agreement, owner=old.owner,
+            team=old.team, currency=old.currency, term_months=old.term_months,
+            valid_until=max(old.valid_until, timezone.localdate() + timedelta(days=30)),
+            needs_approval=old.needs_approval,
+        )  # fmt: skip
+        _save(new, actor, reason=f"revised from v{old.version}")
+        copies = []
+        for line in old.lines.all():
+            values = {
+                f.attname: getattr(line, f.attname)
+                for f in QuoteLine._meta.concrete_fields
+                if f.name not in LINE_COPY_EXCLUDE
+            }
+            copies.append(QuoteLine(quote=new, **values))
+        QuoteLine.objects.bulk_create(copies)
+        QuoteLine.history.bulk_history_create(copies, default_user=actor,
+                                              default_change_reason=f"copied from v{old.version}")  # fmt: skip
+    return new
+
+
+def _reprice_quote(quote: Quote, actor, reason: str) -> bool:
+    """Reprice every line of a locked quote from its agreement's current terms; True when a
+    price changed. Quotes waiting for or holding an approval go back to draft (R11)."""
+    terms = {al.offering_id: al for al in AgreementLine.objects.filter(agreement_id=quote.agreement_id)}
+    changed = False
+    for line in quote.lines.select_related("offering", "location"):
+        before = (line.agreement_recurring, line.agreement_one_time, line.net_recurring,
+                  line.net_one_time, line.needs_approval)  # fmt: skip
+        try:
+            price_quote_line(line, terms.get(line.offering_id),
+                             discount_threshold(line.offering.kind))  # fmt: skip
+        except DomainError:
+            continue  # a configuration the catalog no longer accepts keeps its old price
+        after = (line.agreement_recurring, line.agreement_one_time, line.net_recurring,
+                 line.net_one_time, line.needs_approval)  # fmt: skip
+        if after != before:
+            _save(line, actor, reason=reason)
+            changed = True
+    if not changed:
+        return False
+    quote.needs_approval = quote.lines.filter(needs_approval=True).exists()
+    quote.price_notice = f"{timezone.localdate():%d %b %Y}: {reason}"[:300]
+    if quote.state in (QuoteState.PENDING, QuoteState.APPROVED):
+        quote.agreement_repriced()
+        quote.price_notice = (quote.price_notice + " It needs approval again.")[:300]
+    _save(quote, actor, reason=reason)
+    return True
+
+
+def reprice_agreement_quotes(*, actor, agreement_id: int, reason: str,
+                             exclude: int | None = None) -> list[Quote]:  # fmt: skip
+    """R7: the agreement's terms changed, so its open quotes (current versions not yet
+    accepted) are repriced; each changed quote tells its owner why."""
+    with transaction.atomic():
+        quotes = list(
+            Quote.objects.select_for_update()
+            .filter(agreement_id=agreement_id, is_current=True,
+                    state__in=[QuoteState.DRAFT, QuoteState.PENDING, QuoteState.APPROVED])
+            .exclude(pk=exclude).order_by("pk")
+        )  # fmt: skip
+        return [quote for quote in quotes if _reprice_quote(quote, actor, reason)]
+
+
+def quote_line_promote(*, actor, line_id: int) -> AgreementLine:
+    """R7: make the net price negotiated on a quote line the agreement's price for that
+    offering (base prices such that this configuration costs exactly that net), audited, and
+    reprice the agreement's other open quotes."""
+    with transaction.atomic():
+        line = QuoteLine.objects.select_related("offering", "quote").get(pk=line_id)
+        quote = Quote.objects.select_for_update().get(pk=line.quote_id)
+        if not quote.is_current or quote.state not in (
+            QuoteState.DRAFT, QuoteState.PENDING, QuoteState.APPROVED
+        ):
+            raise DomainError(f"{quote} is not open: promote prices from an open quote.")
+        if quote.agreement_id is None:
+            raise DomainError(f"{quote} has no agreement to promote a price into.")
+        agreement = SalesAgreement.objects.select_for_update().get(pk=quote.agreement_id)
+        if not agreement.editable:
+            raise DomainError(
+                f"{agreement} is {agreement.get_state_display().lower()}: its terms are fixed."
+            )
+        if not line.discount_percent:
+            raise DomainError("This line has no negotiated discount to promote.")
+        offering = line.offering
+        recurring = _cents(offering.recurring_price + line.net_recurring - line.list_recurring)
+        one_time = _cents(offering.one_time_price + line.net_one_time - line.list_one_time)
+        if recurring < 0 or one_time < 0:
+            raise DomainError(
+                "This discount is deeper than the offering's base price: it cannot become a "
+                "negotiated price. Agree a discount % on the agreement instead."
+            )
+        terms = AgreementLine.objects.filter(agreement=agreement, offering=offering).first()
+        terms = terms or AgreementLine(agreement=agreement, offering=offering)
+        terms.recurring_price, terms.one_time_price = recurring, one_time
+        terms.discount_percent = None
+        reason = (f"{offering.name} negotiated on {quote} promoted into {agreement}: "
+                  f"{recurring} {quote.currency}/month, {one_time} one-time.")  # fmt: skip
+        _save(terms, actor, reason=reason)
+        SalesAgreement.objects.filter(pk=agreement.pk).update(updated_at=timezone.now())
+        # The promoted line now gets its price from the agreement instead of a discount.
+        line.discount_percent = Decimal("0")
+        price_quote_line(line, terms, discount_threshold(offering.kind))
+        _save(line, actor, reason=reason)
+        _refresh_approval_flag(quote, actor)
+        reprice_agreement_quotes(actor=actor, agreement_id=agreement.pk, reason=reason,
+                                 exclude=quote.pk)  # fmt: skip
+    return terms
+
+
+def quote_notice_dismiss(*, actor, quote_id: int) -> None:
+    """The owner has seen why their quote was repriced."""
+    with transaction.atomic():
+        quote = Quote.objects.select_for_update().get(pk=quote_id)
+        if quote.price_notice:
+            quote.price_notice = ""
+            _save(quote, actor, reason="repricing notice seen")

@@ -12,6 +12,7 @@ from telcrm.fsm import DomainError
 from telcrm.views import RolePermissionMixin, TransitionView
 
 from .. import services
+from ..choices import AgreementState
 from ..filters import AgreementFilterSet
 from ..forms import (
     ActivateAgreementForm,
@@ -20,7 +21,7 @@ from ..forms import (
     AgreementSlaForm,
     PartnerTermForm,
 )
-from ..models import AgreementLine, AgreementSla, PartnerTerm, SalesAgreement
+from ..models import AgreementLine, AgreementSla, PartnerTerm, Quote, SalesAgreement
 from .accounts import FormPageMixin
 
 PARTS = {
@@ -72,6 +73,15 @@ class AgreementDetailView(RolePermissionMixin, DetailView):
         editable = agreement.editable and self.request.user.has_perm("sales.change_salesagreement")
         context.update(
             lines=list(agreement.lines.select_related("offering")),
+            quotes=list(
+                Quote.objects.visible_to(self.request.user)
+                .filter(agreement=agreement, is_current=True)
+                .select_related("account", "owner").order_by("-updated_at")[:20]
+            ),
+            may_quote=(
+                agreement.state in (AgreementState.ACTIVE, AgreementState.NEGOTIATION)
+                and self.request.user.has_perm("sales.add_quote")
+            ),
             slas=list(agreement.slas.all()),
             partner_terms=list(agreement.partner_terms.select_related("offering")),
             editable=editable,

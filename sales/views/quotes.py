@@ -14,13 +14,14 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from telcrm.audit import history_entries
 from telcrm.fsm import DomainError
-from telcrm.views import RolePermissionMixin, TransitionView
+from telcrm.views import ActionView, RolePermissionMixin, TransitionView
 
 from .. import services
 from ..choices import FeasibilityStatus, QuoteState
 from ..filters import QuoteFilterSet
 from ..forms import QuoteForm, QuoteLineEditForm, QuoteLineForm
-from ..models import Account, Quote, QuoteLine
+from ..models import Account, Quote, QuoteLine, SalesAgreement
+from ..quote_diff import header_changes, line_diffs
 from ..services.quotes import agreement_line, discount_threshold, price_quote_line
 from .accounts import FormPageMixin
 
@@ -120,8 +121,20 @@ class QuoteDetailView(RolePermissionMixin, DetailView):
         by_site = OrderedDict((site, []) for site in sites)
         for line in lines:
             by_site.setdefault(line.site, []).append(line)
-        editable = quote.editable and self.request.user.has_perm("sales.change_quote")
+        user = self.request.user
+        editable = quote.editable and user.has_perm("sales.change_quote")
+        versions = list(quotes_for(user).filter(number=quote.number).order_by("version"))
+        agreement = quote.agreement
         context.update(
+            versions=versions,
+            current=next((v for v in versions if v.is_current), None),
+            may_revise=quote.revisable and user.has_perm("sales.change_quote"),
+            may_promote=(
+                quote.is_current and agreement is not None and agreement.editable
+                and quote.state in (QuoteState.DRAFT, QuoteState.PENDING, QuoteState.APPROVED)
+                and user.has_perm("sales.change_salesagreement")
+            ),
+            is_owner=quote.owner_id == user.pk,
             by_site=list(by_site.items()), lines=lines, summary=quote_summary(quote, lines),
             slas=list(quote.agreement.slas.all()) if quote.agreement_id else [],
             editable=editable,
@@ -223,20 +236,128 @@ class QuoteLineUpdateView(RolePermissionMixin, FormPageMixin, FormView):
         return "Line repriced and saved."
 
 
-class QuoteLineDeleteView(RolePermissionMixin, View):
-    http_method_names = ["post"]
+class QuoteLineActionView(ActionView):
+    """A POST action on one line of a quote the user can see."""
+
+    def load(self, request, *args, **kwargs):
+        self.quote = get_object_or_404(quotes_for(request.user), pk=kwargs["quote_pk"])
+        self.line = get_object_or_404(self.quote.lines.select_related("offering"),
+                                      pk=kwargs["pk"])  # fmt: skip
+
+    def fallback_url(self) -> str:
+        return self.quote.get_absolute_url() + "#lines"
+
+
+class QuoteLineDeleteView(QuoteLineActionView):
     permission_required = "sales.change_quote"
 
-    def post(self, request, quote_pk: int, pk: int):
-        quote = get_object_or_404(quotes_for(request.user), pk=quote_pk)
-        line = get_object_or_404(quote.lines, pk=pk)
-        try:
-            services.quote_line_delete(actor=request.user, line=line)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Line removed.")
-        return HttpResponseRedirect(quote.get_absolute_url() + "#lines")
+    def act(self, request):
+        services.quote_line_delete(actor=request.user, line=self.line)
+        return "Line removed.", self.fallback_url()
+
+
+class QuoteLinePromoteView(QuoteLineActionView):
+    """R7: the line's negotiated price becomes the agreement's price for the offering."""
+
+    permission_required = "sales.change_salesagreement"
+
+    def act(self, request):
+        terms = services.quote_line_promote(actor=request.user, line_id=self.line.pk)
+        return (
+            f"{self.line.offering.name} now costs {terms.recurring_price} {self.quote.currency}"
+            f"/month on {self.quote.agreement}; its other open quotes were repriced.",
+            self.fallback_url(),
+        )
+
+
+class QuoteActionView(ActionView):
+    """A POST action on a quote the user can see."""
+
+    def load(self, request, *args, **kwargs):
+        self.quote = get_object_or_404(quotes_for(request.user), pk=kwargs["pk"])
+
+    def fallback_url(self) -> str:
+        return self.quote.get_absolute_url()
+
+
+class QuoteReviseView(QuoteActionView):
+    """R11: version n+1 as an editable copy; version n is kept, superseded."""
+
+    permission_required = "sales.change_quote"
+
+    def act(self, request):
+        new = services.quote_revise(actor=request.user, quote_id=self.quote.pk)
+        return (f"Created {new} from v{self.quote.version}, which is now superseded.",
+                new.get_absolute_url())  # fmt: skip
+
+
+class QuoteNoticeDismissView(QuoteActionView):
+    permission_required = "sales.change_quote"
+
+    def act(self, request):
+        services.quote_notice_dismiss(actor=request.user, quote_id=self.quote.pk)
+        return "Noted.", self.fallback_url()
+
+
+class QuoteFromAgreementView(ActionView):
+    """R8: a new quote for the agreement's customer, priced by it, in one step."""
+
+    permission_required = "sales.add_quote"
+
+    def load(self, request, *args, **kwargs):
+        self.agreement = get_object_or_404(SalesAgreement.objects.visible_to(request.user),
+                                           pk=kwargs["pk"])  # fmt: skip
+
+    def fallback_url(self) -> str:
+        return self.agreement.get_absolute_url()
+
+    def act(self, request):
+        quote = services.quote_from_agreement(actor=request.user, agreement_id=self.agreement.pk)
+        return (f"Created {quote} from {self.agreement}: its prices and SLAs apply. "
+                "Place offerings at the sites below.", quote.get_absolute_url())  # fmt: skip
+
+
+class QuoteCompareView(RolePermissionMixin, TemplateView):
+    """What changed between two versions of a quote, line by line (R11)."""
+
+    permission_required = "sales.view_quote"
+    template_name = "sales/quote_compare.html"
+
+    def load(self, request, *args, **kwargs):
+        self.quote = get_object_or_404(quotes_for(request.user), pk=kwargs["pk"])
+        self.versions = list(
+            quotes_for(request.user).filter(number=self.quote.number).order_by("version")
+        )
+        other = request.GET.get("with", "")
+        by_pk = {v.pk: v for v in self.versions}
+        if other.isdigit() and int(other) in by_pk and int(other) != self.quote.pk:
+            self.other = by_pk[int(other)]
+        else:  # the version before, or after for the first one
+            index = self.versions.index(next(v for v in self.versions if v.pk == self.quote.pk))
+            neighbours = self.versions[index - 1:index] or self.versions[index + 1:index + 2]
+            self.other = neighbours[0] if neighbours else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        quote = self.quote
+        context.update(quote=quote, versions=self.versions, other=self.other,
+                       breadcrumbs=[("Quotes", reverse("sales:quote_list")),
+                                    (str(quote), quote.get_absolute_url()), ("Compare", "")])  # fmt: skip
+        if self.other is None:
+            return context
+        old, new = sorted([quote, self.other], key=lambda q: q.version)
+        lines = {
+            q.pk: list(q.lines.select_related("offering", "site")) for q in (old, new)
+        }  # fmt: skip
+        diffs = line_diffs(lines[old.pk], lines[new.pk])
+        context.update(
+            old=old, new=new, diffs=diffs, header=header_changes(old, new),
+            old_summary=quote_summary(old, lines[old.pk]),
+            new_summary=quote_summary(new, lines[new.pk]),
+            counts={s: sum(1 for d in diffs if d.status == s)
+                    for s in ("added", "changed", "removed", "unchanged")},
+        )  # fmt: skip
+        return context
 
 
 class QuoteTransitionView(TransitionView):

@@ -129,6 +129,13 @@ MATRIX: dict[str, Spec] = {
     "sales:quoteline_add": Spec(SALES, ("quote",), "post", scoped=True),
     "sales:quoteline_update": Spec(SALES, ("quote", "quote_line"), scoped=True),
     "sales:quoteline_delete": Spec(SALES, ("quote", "quote_line"), "post", scoped=True),
+    "sales:quoteline_promote": Spec(
+        AGREEMENT_EDITORS, ("quote", "quote_line"), "post", scoped=True
+    ),
+    "sales:quote_revise": Spec(SALES, ("quote",), "post", scoped=True),
+    "sales:quote_compare": Spec(OPPORTUNITY_READERS, ("quote",), scoped=True),
+    "sales:quote_notice_dismiss": Spec(SALES, ("quote",), "post", scoped=True),
+    "sales:agreement_new_quote": Spec(SALES, ("agreement",), "post", scoped=True),
     **{
         f"sales:quote_{name}": Spec(SALES, ("quote",), "post", scoped=True)
         for name in ("submit", "finalise", "reopen", "accept", "reject", "cancel", "expire")

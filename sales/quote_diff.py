@@ -1,0 +1,84 @@
+"""What changed between two versions of a quote, line by line (R11): lines are matched by
+the key their copies share across versions."""
+
+from dataclasses import dataclass, field
+from .models import Quote, QuoteLine
+
+LINE_FIELDS = [
+    ("quantity", "Quantity"),
+    ("characteristics_display", "Configuration"),
+    ("list_recurring", "List / month"),
+    ("agreement_recurring", "Agreement / month"),
+    ("discount_percent", "Discount %"),
+    ("net_recurring", "Net / month"),
+    ("net_one_time", "One-time"),
+    ("surcharge", "Build surcharge"),
+    ("feasibility", "Feasibility"),
+]
+MONEY_FIELDS = {"list_recurring", "agreement_recurring", "net_recurring", "net_one_time",
+                "surcharge"}
+HEADER_FIELDS = [
+    ("term_months", "Term (months)"),
+    ("valid_until", "Valid until"),
+    ("currency", "Currency"),
+    ("agreement", "Agreement"),
+]
+
+
+@dataclass
+class Change:
+    label: str
+    old: object
+    new: object
+    money: bool = False
+
+
+@dataclass
+class LineDiff:
+    status: str  # added, removed, changed, unchanged
+    old: QuoteLine | None
+    new: QuoteLine | None
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def line(self) -> QuoteLine:
+        return self.new or self.old
+
+
+def _value(line: QuoteLine, name: str):
+    if name == "feasibility":
+        return line.get_feasibility_display()
+    return getattr(line, name)
+
+
+def line_diffs(old_lines: list[QuoteLine], new_lines: list[QuoteLine]) -> list[LineDiff]:
+    """Every line of either version once, in site order: added, removed, changed (with the
+    fields that differ) or unchanged."""
+    old_by_key = {line.key: line for line in old_lines}
+    new_keys = {line.key for line in new_lines}
+    diffs = []
+    for new in new_lines:
+        old = old_by_key.get(new.key)
+        if old is None:
+            diffs.append(LineDiff("added", None, new))
+            continue
+        changes = [
+            Change(label, _value(old, name), _value(new, name), name in MONEY_FIELDS)
+            for name, label in LINE_FIELDS
+            if _value(old, name) != _value(new, name)
+        ]
+        if old.site_id != new.site_id:
+            changes.insert(0, Change("Site", old.site.name, new.site.name))
+        diffs.append(LineDiff("changed" if changes else "unchanged", old, new, changes))
+    diffs += [LineDiff("removed", old, None) for old in old_lines if old.key not in new_keys]
+    diffs.sort(key=lambda d: (d.line.site.name, d.line.offering.name, d.status))
+    return diffs
+
+
+def header_changes(old: Quote, new: Quote) -> list[Change]:
+    changes = []
+    for name, label in HEADER_FIELDS:
+        a, b = getattr(old, name), getattr(new, name)
+        if a != b:
+            changes.append(Change(label, a if a is not None else "none", b if b is not None else "none"))
+    return changes
