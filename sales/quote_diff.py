@@ -2,6 +2,7 @@
 the key their copies share across versions."""
 
 from dataclasses import dataclass, field
+
 from .models import Quote, QuoteLine
 
 LINE_FIELDS = [
@@ -15,8 +16,13 @@ LINE_FIELDS = [
     ("surcharge", "Build surcharge"),
     ("feasibility", "Feasibility"),
 ]
-MONEY_FIELDS = {"list_recurring", "agreement_recurring", "net_recurring", "net_one_time",
-                "surcharge"}
+MONEY_FIELDS = {
+    "list_recurring",
+    "agreement_recurring",
+    "net_recurring",
+    "net_one_time",
+    "surcharge",
+}
 HEADER_FIELDS = [
     ("term_months", "Term (months)"),
     ("valid_until", "Valid until"),
@@ -80,5 +86,5 @@ def header_changes(old: Quote, new: Quote) -> list[Change]:
     for name, label in HEADER_FIELDS:
         a, b = getattr(old, name), getattr(new, name)
         if a != b:
-            changes.append(Change(label, a if a is not None else "none", b if b is not None else "none"))
+            changes.append(Change(label, "none" if a is None else a, "none" if b is None else b))
     return changes

@@ -244,8 +244,10 @@ class QuoteLine(models.Model):
     list -> agreement -> discount (R11), with its feasibility there (R10)."""
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
-    key = models.UUIDField(default=uuid.uuid4, editable=False,
-                           help_text="Shared by a line's copies in every version of the quote.")  # fmt: skip
+    key = models.UUIDField(
+        default=uuid.uuid4, editable=False,
+        help_text="Shared by a line's copies in every version of the quote.",
+    )  # fmt: skip
     site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")

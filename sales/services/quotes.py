@@ -253,15 +253,17 @@ def quote_revise(*, actor, quote_id: int) -> Quote:
             }
             copies.append(QuoteLine(quote=new, **values))
         QuoteLine.objects.bulk_create(copies)
-        QuoteLine.history.bulk_history_create(copies, default_user=actor,
-                                              default_change_reason=f"copied from v{old.version}")  # fmt: skip
+        QuoteLine.history.bulk_history_create(
+            copies, default_user=actor, default_change_reason=f"copied from v{old.version}"
+        )
     return new
 
 
 def _reprice_quote(quote: Quote, actor, reason: str) -> bool:
     """Reprice every line of a locked quote from its agreement's current terms; True when a
     price changed. Quotes waiting for or holding an approval go back to draft (R11)."""
-    terms = {al.offering_id: al for al in AgreementLine.objects.filter(agreement_id=quote.agreement_id)}
+    agreement_lines = AgreementLine.objects.filter(agreement_id=quote.agreement_id)
+    terms = {terms.offering_id: terms for terms in agreement_lines}
     changed = False
     for line in quote.lines.select_related("offering", "location"):
         before = (line.agreement_recurring, line.agreement_one_time, line.net_recurring,
@@ -309,7 +311,9 @@ def quote_line_promote(*, actor, line_id: int) -> AgreementLine:
         line = QuoteLine.objects.select_related("offering", "quote").get(pk=line_id)
         quote = Quote.objects.select_for_update().get(pk=line.quote_id)
         if not quote.is_current or quote.state not in (
-            QuoteState.DRAFT, QuoteState.PENDING, QuoteState.APPROVED
+            QuoteState.DRAFT,
+            QuoteState.PENDING,
+            QuoteState.APPROVED,
         ):
             raise DomainError(f"{quote} is not open: promote prices from an open quote.")
         if quote.agreement_id is None:

@@ -334,15 +334,17 @@ class QuoteCompareView(RolePermissionMixin, TemplateView):
             self.other = by_pk[int(other)]
         else:  # the version before, or after for the first one
             index = self.versions.index(next(v for v in self.versions if v.pk == self.quote.pk))
-            neighbours = self.versions[index - 1:index] or self.versions[index + 1:index + 2]
+            neighbours = self.versions[index - 1 : index] or self.versions[index + 1 : index + 2]
             self.other = neighbours[0] if neighbours else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         quote = self.quote
-        context.update(quote=quote, versions=self.versions, other=self.other,
-                       breadcrumbs=[("Quotes", reverse("sales:quote_list")),
-                                    (str(quote), quote.get_absolute_url()), ("Compare", "")])  # fmt: skip
+        context.update(
+            quote=quote, versions=self.versions, other=self.other,
+            breadcrumbs=[("Quotes", reverse("sales:quote_list")),
+                         (str(quote), quote.get_absolute_url()), ("Compare", "")],
+        )  # fmt: skip
         if self.other is None:
             return context
         old, new = sorted([quote, self.other], key=lambda q: q.version)

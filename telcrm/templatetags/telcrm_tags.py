@@ -20,7 +20,8 @@ def record_header(context, obj, title: str = "", field: str = "state"):
     request = context["request"]
     meta = obj._meta
     buttons = []
-    options = [] if getattr(obj, "read_only", False) else transition_options(obj, request.user, field)
+    read_only = getattr(obj, "read_only", False)
+    options = [] if read_only else transition_options(obj, request.user, field)
     for option in options:
         name = option.page or f"{meta.app_label}:{meta.model_name}_{option.name}"
         try:
