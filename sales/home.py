@@ -1,6 +1,6 @@
 """The sales app's contributions to the UI shell: navigation and home-page panels."""
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from telcrm.audit import history_entries
 
@@ -62,8 +62,8 @@ def my_quotes_panel(request):
     mine = list(
         visible.owned_by(user)
         .filter(state__in=[QuoteState.DRAFT, QuoteState.PENDING, QuoteState.APPROVED])
-        .order_by("-updated_at")[:8]
-    )
+        .order_by(F("price_notice").desc(), "-updated_at")[:8]
+    )  # repriced quotes first: their owner should look at them (R7)
     return {
         "approvals": approvals,
         "quotes": mine,

@@ -1,6 +1,5 @@
 """Quotes: R9 preconditions, R10 feasibility, R11 pricing and approval, TMF648 states."""
 
-import copy
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -8,8 +7,6 @@ import pytest
 from django.urls import reverse
 
 from sales import services
-from sales.catalog_io import catalog_import
-from sales.demo_catalog import CATALOG
 from sales.models import (
     AgreementLine,
     AgreementSla,
@@ -24,26 +21,6 @@ from telcrm.fsm import DomainError
 from tests.factories import ChildAccountFactory, ContactFactory, OpportunityFactory
 
 SOON = date.today() + timedelta(days=30)
-
-
-@pytest.fixture
-def world(users, rep_account):
-    """The demo catalog, and a customer with three sites: on-net Hamburg, Hamburg metro
-    (fiber with a build surcharge) and Kiel (no fiber)."""
-    catalog_import(actor=users["admin"], data=copy.deepcopy(CATALOG))
-    Location.objects.create(account=rep_account, address_line1="Am Sandtorkai 50",
-                            postcode="20457", city="Hamburg", country="DE")  # fmt: skip
-    sites = {}
-    for name, street, postcode, city in [
-        ("HQ", "Am Sandtorkai 50", "20457", "Hamburg"),
-        ("Metro", "Mönckebergstr. 7", "20095", "Hamburg"),
-        ("Kiel", "Schulstr. 3", "24103", "Kiel"),
-    ]:
-        site = ChildAccountFactory(parent=rep_account, name=name)
-        Location.objects.create(account=site, address_line1=street, postcode=postcode,
-                                city=city, country="DE")  # fmt: skip
-        sites[name] = site
-    return sites
 
 
 def offering(code):
