@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from telcrm.models import Team
 
-from . import demo_agreements, demo_quotes, demo_pipeline, services
+from . import demo_agreements, demo_pipeline, demo_quotes, services
 from .catalog_io import catalog_import
 from .demo_catalog import CATALOG
 from .models import Account, BillingProfile, Contact, Location, ProductOffering
