@@ -32,7 +32,7 @@ QUOTES = [
      [("Hansa Studio Berlin", "MPLS", {"bandwidth": "500"}, 1, "0"),
       ("Hansa Studio Köln", "MPLS", {"bandwidth": "50", "access_type": "copper"}, 1, "0")],
      ["finalise", "accept"]),
-    ("Hansa Media Group", "Hansa studios MPLS network", "mia", 36,
+    ("Hansa Media Group", None, "mia", 36,
      [("Hansa Studio Berlin", "MPLS", {"bandwidth": "1000"}, 1, "8"),
       ("Hansa Studio Köln", "MPLS", {"bandwidth": "1000"}, 1, "8"),
       ("Hansa Studio Köln", "SIP", {"sip_channels": "30"}, 1, "0")],

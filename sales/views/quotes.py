@@ -123,6 +123,12 @@ class QuoteDetailView(RolePermissionMixin, DetailView):
             by_site.setdefault(line.site, []).append(line)
         user = self.request.user
         editable = quote.editable and user.has_perm("sales.change_quote")
+        opportunity_lines = []
+        if editable and quote.opportunity_id:
+            opportunity_lines = list(
+                quote.opportunity.lines.filter(offering__isnull=False)
+                .select_related("offering", "site")
+            )  # fmt: skip
         versions = list(quotes_for(user).filter(number=quote.number).order_by("version"))
         agreement = quote.agreement
         context.update(
@@ -138,12 +144,29 @@ class QuoteDetailView(RolePermissionMixin, DetailView):
             by_site=list(by_site.items()), lines=lines, summary=quote_summary(quote, lines),
             slas=list(quote.agreement.slas.all()) if quote.agreement_id else [],
             editable=editable,
-            line_form=QuoteLineForm(quote=quote, prefix="add") if editable else None,
+            line_form=(
+                QuoteLineForm(quote=quote, prefix="add",
+                              initial=self.line_initial(opportunity_lines))
+                if editable else None
+            ),
+            opportunity_lines=opportunity_lines,
             history=history_entries([Quote.history.filter(id=quote.pk),
                                      QuoteLine.history.filter(quote_id=quote.pk)]),
             breadcrumbs=[("Quotes", reverse("sales:quote_list")), (str(quote), "")],
         )  # fmt: skip
         return context
+
+    def line_initial(self, opportunity_lines) -> dict:
+        """``?from_line=<opportunity line>`` fills the form with that line (R9: the rep picks
+        the sites where it goes)."""
+        chosen = self.request.GET.get("from_line", "")
+        line = next((ol for ol in opportunity_lines if str(ol.pk) == chosen), None)
+        if line is None:
+            return {}
+        return {
+            "offering": line.offering_id, "characteristics": line.characteristics or {},
+            "quantity": line.quantity, "sites": [line.site_id] if line.site_id else [],
+        }  # fmt: skip
 
 
 class QuoteLineAddView(RolePermissionMixin, View):

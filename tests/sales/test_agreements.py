@@ -198,6 +198,7 @@ def test_agreement_detail_query_count(login, users, agreement, django_assert_num
     # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 roles, 6 the agreement,
     # 7 lines with offerings, 8 SLAs, 9 partner terms, 10-13 history rows of 4 models,
     # 14-16 records they name (agreement, offerings, account), 17 "has lines?" for the
-    # negotiate button, 18 offering choices of the add-line form, 19 those of partner terms
-    with django_assert_num_queries(19):
+    # negotiate button, 18 offering choices of the add-line form, 19 those of partner terms,
+    # 20 the quotes it prices
+    with django_assert_num_queries(20):
         client.get(agreement.get_absolute_url())

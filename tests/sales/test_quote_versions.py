@@ -268,3 +268,33 @@ def test_r8_no_quote_from_a_draft_agreement_or_incomplete_hierarchy(login, users
                                         follow=True)  # fmt: skip
     assert "only an active agreement or one in negotiation" in response.content.decode()
     assert not Quote.objects.exists()
+
+
+def test_r9_quote_from_an_opportunity_offers_its_lines_for_placing(login, users, rep_account,
+                                                                   world):  # fmt: skip
+    from sales.models import OpportunityLine
+    from tests.factories import OpportunityFactory
+
+    opportunity = OpportunityFactory(account=rep_account, owner=users["rep"])
+    line = OpportunityLine.objects.create(opportunity=opportunity, offering=offering("DIA"),
+                                          quantity=2, characteristics={"bandwidth": "200"},
+                                          site=world["Metro"])  # fmt: skip
+    OpportunityLine.objects.create(opportunity=opportunity, description="Dark fiber study",
+                                   manual_estimate=5000)  # fmt: skip
+    quote = new_quote(users, rep_account, opportunity=opportunity)
+    client = login(users["rep"])
+    page = client.get(quote.get_absolute_url())
+    assert [ol.pk for ol in page.context["opportunity_lines"]] == [line.pk]  # catalog lines
+    form = client.get(quote.get_absolute_url(), {"from_line": line.pk}).context["line_form"]
+    assert form.initial == {"offering": offering("DIA").pk, "characteristics": {"bandwidth": "200"},
+                            "quantity": 2, "sites": [world["Metro"].pk]}  # fmt: skip
+
+
+def test_demo_has_quotes_in_every_state_with_versions_and_a_repricing(db):
+    from django.core.management import call_command
+
+    call_command("demo_data", verbosity=0)
+    assert set(Quote.objects.values_list("state", flat=True)) == {
+        "draft", "pending", "approved", "accepted", "rejected", "cancelled", "expired"}  # fmt: skip
+    assert Quote.objects.filter(is_current=False).exists()
+    assert Quote.objects.exclude(price_notice="").exists()
