@@ -99,12 +99,14 @@ def test_quote_from_agreement_approved_revised_and_compared(page: Page, live_ser
     expect(page.get_by_test_id("state-badge")).to_have_text("Pending approval")
     quote_url = page.url
 
-    manager = page.context.browser.new_context().new_page()
+    manager_context = page.context.browser.new_context()
+    manager = manager_context.new_page()
     sign_in(manager, live_server.url, "mia")
     manager.get_by_role("link", name="Approvals").first.click()
     manager.get_by_role("link", name="v1").first.click()
     manager.get_by_role("button", name="Approve").click()
     expect(manager.get_by_test_id("state-badge")).to_have_text("Approved")
+    manager_context.close()
 
     page.goto(quote_url)
     expect(page.get_by_test_id("state-badge")).to_have_text("Approved")
