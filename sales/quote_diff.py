@@ -1,8 +1,10 @@
-"""What changed between two versions of a quote, line by line (R11): lines are matched by
-the key their copies share across versions."""
+"""Totals of a quote, and what changed between two versions of it, line by line (R11):
+lines are matched by the key their copies share across versions."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from .choices import FeasibilityStatus
 from .models import Quote, QuoteLine
 
 LINE_FIELDS = [
@@ -88,3 +90,20 @@ def header_changes(old: Quote, new: Quote) -> list[Change]:
         if a != b:
             changes.append(Change(label, "none" if a is None else a, "none" if b is None else b))
     return changes
+
+
+def quote_summary(quote: Quote, lines: list[QuoteLine]) -> dict:
+    """Totals and the warnings a rep must see before submitting."""
+    recurring = sum((line.total_recurring for line in lines), Decimal("0"))
+    one_time = sum((line.total_one_time for line in lines), Decimal("0"))
+    warnings = []
+    infeasible = [line for line in lines if line.feasibility == FeasibilityStatus.NOT_FEASIBLE]
+    if infeasible:
+        warnings.append(f"{len(infeasible)} line(s) not feasible: the quote cannot go for "
+                        "approval until they change (R10).")  # fmt: skip
+    if any(line.needs_approval for line in lines):
+        warnings.append("A discount is above the threshold: a sales manager must approve.")
+    return {
+        "recurring": recurring, "one_time": one_time,
+        "tcv": recurring * quote.term_months + one_time, "warnings": warnings,
+    }  # fmt: skip

@@ -29,7 +29,8 @@ User = get_user_model()
 def _save(obj: models.Model, actor, reason: str | None = None) -> None:
     obj._history_user = actor
     if reason:
-        obj._change_reason = reason
+        # The audit column holds 100 characters (PostgreSQL enforces it).
+        obj._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
     try:
         obj.full_clean(exclude=fsm_field_names(obj))
     except ValidationError as exc:

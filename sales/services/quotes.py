@@ -337,14 +337,14 @@ def quote_line_promote(*, actor, line_id: int) -> AgreementLine:
         terms = terms or AgreementLine(agreement=agreement, offering=offering)
         terms.recurring_price, terms.one_time_price = recurring, one_time
         terms.discount_percent = None
-        reason = (f"{offering.name} negotiated on {quote} promoted into {agreement}: "
+        reason = (f"{offering.name} negotiated on {quote} promoted into {agreement.number}: "
                   f"{recurring} {quote.currency}/month, {one_time} one-time.")  # fmt: skip
-        _save(terms, actor, reason=reason)
+        _save(terms, actor, reason=f"promoted from {quote} into {agreement.number}")
         SalesAgreement.objects.filter(pk=agreement.pk).update(updated_at=timezone.now())
         # The promoted line now gets its price from the agreement instead of a discount.
         line.discount_percent = Decimal("0")
         price_quote_line(line, terms, discount_threshold(offering.kind))
-        _save(line, actor, reason=reason)
+        _save(line, actor, reason=f"price promoted into {agreement.number}")
         _refresh_approval_flag(quote, actor)
         reprice_agreement_quotes(actor=actor, agreement_id=agreement.pk, reason=reason,
                                  exclude=quote.pk)  # fmt: skip

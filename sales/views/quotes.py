@@ -17,11 +17,11 @@ from telcrm.fsm import DomainError
 from telcrm.views import ActionView, RolePermissionMixin, TransitionView
 
 from .. import services
-from ..choices import FeasibilityStatus, QuoteState
+from ..choices import QuoteState
 from ..filters import QuoteFilterSet
 from ..forms import QuoteForm, QuoteLineEditForm, QuoteLineForm
 from ..models import Account, Quote, QuoteLine, SalesAgreement
-from ..quote_diff import header_changes, line_diffs
+from ..quote_diff import header_changes, line_diffs, quote_summary
 from ..services.quotes import agreement_line, discount_threshold, price_quote_line
 from .accounts import FormPageMixin
 
@@ -81,23 +81,6 @@ class QuoteCreateView(RolePermissionMixin, FormPageMixin, FormView):
     def success_message(self, obj):
         agreement = f", priced by {obj.agreement}" if obj.agreement else ""
         return f"Created {obj}{agreement}. Place offerings at the sites below."
-
-
-def quote_summary(quote: Quote, lines: list[QuoteLine]) -> dict:
-    """Totals and the warnings a rep must see before submitting."""
-    recurring = sum((line.total_recurring for line in lines), Decimal("0"))
-    one_time = sum((line.total_one_time for line in lines), Decimal("0"))
-    warnings = []
-    infeasible = [line for line in lines if line.feasibility == FeasibilityStatus.NOT_FEASIBLE]
-    if infeasible:
-        warnings.append(f"{len(infeasible)} line(s) not feasible: the quote cannot go for "
-                        "approval until they change (R10).")  # fmt: skip
-    if any(line.needs_approval for line in lines):
-        warnings.append("A discount is above the threshold: a sales manager must approve.")
-    return {
-        "recurring": recurring, "one_time": one_time,
-        "tcv": recurring * quote.term_months + one_time, "warnings": warnings,
-    }  # fmt: skip
 
 
 class QuoteDetailView(RolePermissionMixin, DetailView):

@@ -159,7 +159,7 @@ def test_r7_promote_a_negotiated_line_price_into_the_agreement(users, rep_accoun
         Decimal("0"), Decimal("412.20"), Decimal("412.20"))  # fmt: skip
     record = AgreementLine.history.filter(id=terms.pk).first()
     assert record.history_user == users["rep"]
-    assert f"promoted into {agr}" in record.history_change_reason
+    assert record.history_change_reason == f"promoted from {quote} into {agr.number}"
     # A new quote for the same configuration now gets the price without a discount.
     fresh = place(users, new_quote(users, rep_account), world["Metro"], bandwidth="100")
     assert fresh.agreement_recurring == Decimal("412.20")
@@ -185,7 +185,7 @@ def test_r7_promotion_reprices_the_agreements_other_open_quotes(login, users, re
     draft_line = draft.lines.get()
     assert draft_line.agreement_recurring == Decimal("412.20")
     draft.refresh_from_db()
-    assert draft.state == "draft" and str(agr) in draft.price_notice
+    assert draft.state == "draft" and f"promoted into {agr.number}" in draft.price_notice
     approved.refresh_from_db()
     assert approved.state == "draft" and "needs approval again" in approved.price_notice
     assert approved.approved_by is None
