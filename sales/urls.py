@@ -153,8 +153,9 @@ urlpatterns += [
     path("agreements/<int:pk>/new-quote/", quotes.QuoteFromAgreementView.as_view(),
          name="agreement_new_quote"),
 ]  # fmt: skip
-for _name in ("submit", "finalise", "approve", "send_back", "reopen", "accept", "reject",
-              "cancel", "expire"):  # fmt: skip
+# Acceptance is recorded by the contracts stage, which prepares the document to sign (R12).
+for _name in ("submit", "finalise", "approve", "send_back", "reopen", "reject", "cancel",
+              "expire"):  # fmt: skip
     urlpatterns.append(
         path(f"quotes/<int:pk>/{_name.replace('_', '-')}/",
              quotes.QuoteTransitionView.as_view(transition_name=_name), name=f"quote_{_name}")

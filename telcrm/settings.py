@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DE
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Our apps, lowest layer first (DESIGN.md section 2).
-TELCRM_APPS = ["sales"]
+TELCRM_APPS = ["sales", "contracts"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -148,6 +148,28 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 MESSAGE_TAGS = {40: "danger"}
 
+# Who we are on customer documents (quote summaries, contracts).
+TELCRM_PROVIDER = {
+    "name": os.environ.get("TELCRM_PROVIDER_NAME", "Nordlicht Telekom GmbH"),
+    "address": os.environ.get("TELCRM_PROVIDER_ADDRESS", "Überseeallee 10, 20457 Hamburg, Germany"),
+    "register": os.environ.get("TELCRM_PROVIDER_REGISTER", "HRB 123456, Amtsgericht Hamburg"),
+    "vat": os.environ.get("TELCRM_PROVIDER_VAT", "DE300000001"),
+}
+# E-mail (signing links): SMTP in production (SMTP_HOST, default localhost); printed to the
+# console while developing unless an SMTP host is set.
+MAILERS = {
+    "default": (
+        {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+         "OPTIONS": {"host": os.environ.get("SMTP_HOST", "localhost"),
+                     "port": int(os.environ.get("SMTP_PORT", "25"))}}
+        if os.environ.get("SMTP_HOST") or not DEBUG
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}  # fmt: skip
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sales@telcrm.example")
+# Signing links (R12) stay valid this many days.
+SIGNING_LINK_DAYS = 14
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -210,5 +232,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint reports every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

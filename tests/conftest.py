@@ -1,11 +1,12 @@
 """Shared fixtures: one user per role plus an outsider and an administrator (STYLE.md 11)."""
 
+import copy
 import os
 
 import pytest
 from django.conf import settings
 
-from tests.factories import AccountFactory, TeamFactory, UserFactory
+from tests.factories import AccountFactory, ChildAccountFactory, TeamFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -33,6 +34,12 @@ def users(db):
     )
     people["team_b"] = TeamFactory(name="Team B", members=[people["other_rep"]])
     return people
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Documents rendered by tests go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -105,3 +112,27 @@ def roles(transactional_db):
             for operation in migration.operations:
                 if isinstance(operation, RunPython):
                     operation.code(apps, None)
+
+
+@pytest.fixture
+def world(users, rep_account):
+    """The demo catalog, and a customer with three sites: on-net Hamburg, Hamburg metro
+    (fiber with a build surcharge) and Kiel (no fiber)."""
+    from sales.catalog_io import catalog_import
+    from sales.demo_catalog import CATALOG
+    from sales.models import Location
+
+    catalog_import(actor=users["admin"], data=copy.deepcopy(CATALOG))
+    Location.objects.create(account=rep_account, address_line1="Am Sandtorkai 50",
+                            postcode="20457", city="Hamburg", country="DE")  # fmt: skip
+    sites = {}
+    for name, street, postcode, city in [
+        ("HQ", "Am Sandtorkai 50", "20457", "Hamburg"),
+        ("Metro", "Mönckebergstr. 7", "20095", "Hamburg"),
+        ("Kiel", "Schulstr. 3", "24103", "Kiel"),
+    ]:
+        site = ChildAccountFactory(parent=rep_account, name=name)
+        Location.objects.create(account=site, address_line1=street, postcode=postcode,
+                                city=city, country="DE")  # fmt: skip
+        sites[name] = site
+    return sites

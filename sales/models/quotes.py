@@ -204,7 +204,8 @@ class Quote(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=QuoteState.APPROVED, target=QuoteState.ACCEPTED,
                 permission="sales.change_quote", conditions=[_still_valid],
-                custom={"label": "Customer accepted", "style": "success"})  # fmt: skip
+                custom={"label": "Customer accepted", "style": "success",
+                        "page": "contracts:quote_accept"})  # fmt: skip
     def accept(self) -> None:
         """Confirmed by the customer (TMF648 accepted)."""
 

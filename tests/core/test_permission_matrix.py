@@ -4,12 +4,22 @@ the wrong role gets 403, a record outside the user's view 404.
 A URL that is missing from MATRIX fails ``test_every_url_is_in_the_matrix``: add it there
 with the roles that may use it."""
 
+import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from contracts.models import (
+    Document,
+    SalesContract,
+    ServiceContract,
+    Signature,
+    SigningRequest,
+)
 from sales.models import (
     AgreementLine,
     Location,
@@ -45,9 +55,13 @@ SALES = {"rep", "other_rep", "manager", "admin"}
 OPPORTUNITY_READERS = SALES | {"contracts", "orders"}
 AGREEMENT_EDITORS = SALES | {"contracts"}
 SIGNERS = {"manager", "contracts", "admin"}
+SENDERS = SALES | {"contracts"}  # who sends documents for signature
+CONTRACT_MANAGERS = {"contracts", "admin"}
 # URLs that need no login or belong to Django itself.
 EXEMPT_PREFIXES = ("admin:",)
 EXEMPT = {"login", "logout"}
+# The signatory's pages: no login, the unguessable link is the key (tests/contracts).
+PUBLIC = {"contracts:sign", "contracts:sign_pdf"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,7 @@ class Spec:
     method: str = "get"
     scoped: bool = False  # the object belongs to team A: other_rep gets 404
     data: dict = field(default_factory=dict)
+    ok: int = 0  # the status for allowed users when not the usual 200 (GET) / 302 (POST)
 
 
 MATRIX: dict[str, Spec] = {
@@ -138,9 +153,31 @@ MATRIX: dict[str, Spec] = {
     "sales:agreement_new_quote": Spec(SALES, ("agreement",), "post", scoped=True),
     **{
         f"sales:quote_{name}": Spec(SALES, ("quote",), "post", scoped=True)
-        for name in ("submit", "finalise", "reopen", "accept", "reject", "cancel", "expire")
+        for name in ("submit", "finalise", "reopen", "reject", "cancel", "expire")
     },
     "sales:quote_approve": Spec({"manager", "admin"}, ("quote",), "post", scoped=True),
+    "contracts:quote_accept": Spec(SALES, ("quote",), scoped=True),
+    "contracts:quote_document": Spec(OPPORTUNITY_READERS, ("quote",), scoped=True, ok=302),
+    "contracts:document_detail": Spec(OPPORTUNITY_READERS, ("document",), scoped=True),
+    "contracts:document_pdf": Spec(OPPORTUNITY_READERS, ("document",), scoped=True),
+    "contracts:document_verify": Spec(OPPORTUNITY_READERS, ("document",), scoped=True),
+    "contracts:document_retry": Spec(SENDERS, ("document",), "post", scoped=True),
+    "contracts:signingrequest_send": Spec(SENDERS, ("document",), "post", scoped=True),
+    "contracts:signingrequest_withdraw": Spec(SENDERS, ("signing_request",), "post", scoped=True),
+    "contracts:contract_list": Spec(OPPORTUNITY_READERS),
+    "contracts:contract_detail": Spec(OPPORTUNITY_READERS, ("contract",), scoped=True),
+    "contracts:contract_create": Spec(SENDERS, ("quote",), "post", scoped=True),
+    "contracts:servicecontracts_create": Spec(
+        CONTRACT_MANAGERS, ("contract",), "post", scoped=True
+    ),
+    "contracts:contract_new_quote": Spec(SALES, ("contract",), "post", scoped=True),
+    "contracts:servicecontract_detail": Spec(OPPORTUNITY_READERS, ("service",), scoped=True),
+    "contracts:slacommitment_save": Spec(CONTRACT_MANAGERS, ("service",), "post", scoped=True),
+    **{
+        f"contracts:{model}_{name}": Spec(CONTRACT_MANAGERS, (key,), "post", scoped=True)
+        for model, key in (("salescontract", "contract"), ("servicecontract", "service"))
+        for name in ("activate", "expire", "terminate")
+    },
     "sales:quote_send_back": Spec({"manager", "admin"}, ("quote",), "post", scoped=True),
 }
 
@@ -157,7 +194,10 @@ def all_url_names(resolver=None, namespace="") -> set[str]:
 
 
 def test_every_url_is_in_the_matrix():
-    names = {n for n in all_url_names() if n not in EXEMPT and not n.startswith(EXEMPT_PREFIXES)}
+    names = {
+        n for n in all_url_names()
+        if n not in EXEMPT | PUBLIC and not n.startswith(EXEMPT_PREFIXES)
+    }  # fmt: skip
     assert names - set(MATRIX) == set(), "add these URLs to MATRIX"
     assert set(MATRIX) - names == set(), "MATRIX names URLs that do not exist"
 
@@ -174,7 +214,29 @@ def objects(rep_account):
                                        city="Hamburg", country="DE")  # fmt: skip
     quote = Quote.objects.create(account=rep_account, owner=rep_account.owner,
                                  team=rep_account.team, valid_until=date.today())  # fmt: skip
+    content = b"%PDF-1.7 test"
+    document = Document(kind="quote_summary", quote=quote, requested_by=rep_account.owner,
+                        state="ready", sha256=hashlib.sha256(content).hexdigest())  # fmt: skip
+    document.file.save("test.pdf", ContentFile(content), save=True)
+    signing_request = SigningRequest.objects.create(
+        document=document, signatory=ContactFactory(account=rep_account),
+        token_hash="0" * 64, expires_at=timezone.now() + timedelta(days=3),
+        sent_by=rep_account.owner,
+    )  # fmt: skip
+    signature = Signature.objects.create(
+        quote=quote, request=signing_request, document=document,
+        signatory=signing_request.signatory, signer_name="Signer", method="typed",
+        signed_at=timezone.now(), document_sha256=document.sha256,
+    )  # fmt: skip
+    contract = SalesContract.objects.create(
+        quote=quote, account=rep_account, signature=signature, owner=rep_account.owner,
+        team=rep_account.team, currency="EUR", term_months=36,
+    )  # fmt: skip
     return {
+        "contract": contract,
+        "service": ServiceContract.objects.create(sales_contract=contract, site=site),
+        "document": document,
+        "signing_request": signing_request,
         "quote": quote,
         "quote_line": QuoteLine.objects.create(
             quote=quote,
@@ -219,7 +281,7 @@ def expected_status(spec: Spec, who: str) -> int:
         return 403
     if spec.scoped and who == "other_rep":
         return 404
-    return 302 if spec.method == "post" else 200
+    return spec.ok or (302 if spec.method == "post" else 200)
 
 
 @pytest.mark.parametrize("who", sorted(EVERYONE))

@@ -454,7 +454,7 @@ def test_demo_pipeline_has_every_lead_state_and_open_stage(db):
     assert set(Lead.objects.values_list("state", flat=True)) == {
         "new", "working", "qualified", "disqualified", "converted"}  # fmt: skip
     assert set(Opportunity.objects.values_list("stage", flat=True)) == {
-        "qualification", "proposal", "negotiation", "closed_lost"}  # fmt: skip
+        "qualification", "proposal", "negotiation", "closed_won", "closed_lost"}  # fmt: skip
     assert Location.objects.filter(account__name="Weserklinik Bremen gGmbH").exists()
 
 

@@ -68,9 +68,10 @@ def test_home_query_count(client, users, rep_account, django_assert_num_queries,
     populate(users, rep_account, rows)
     client.force_login(users["rep"])
     # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 roles, 6 my open quotes,
-    # 7 my open leads, 8 my open opportunities with amounts,
-    # 9 my accounts, 10-14 history rows of 4 models + predecessors of account changes,
-    # 15-17 the records those rows name: accounts, users, teams, 18 count of my accounts
-    with django_assert_num_queries(18):
+    # 7 my documents waiting for signature, 8 my open leads, 9 my open opportunities with
+    # amounts, 10 my accounts, 11-15 history rows of 4 models + predecessors of account
+    # changes, 16-18 the records those rows name: accounts, users, teams, 19 count of my
+    # accounts
+    with django_assert_num_queries(19):
         response = client.get(reverse("home"))
     assert response.status_code == 200

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class ContractsConfig(AppConfig):
+    """Layer 2: quote documents, legal signatures, sales and service contracts."""
+
+    name = "contracts"
+    verbose_name = "Contracts"
+
+    def ready(self) -> None:
+        from telcrm.ui import HomePanel, NavItem, register_home_panel, register_nav
+
+        from .home import my_signatures_panel
+
+        register_nav(
+            NavItem("Contracts", "contracts:contract_list", "file-earmark-check",
+                    "contracts.view_salescontract", 9.5)
+        )  # fmt: skip
+        register_home_panel(HomePanel("contracts/home_signatures.html", my_signatures_panel, 4))

@@ -1,0 +1,67 @@
+"""Demo documents and signatures: a signed quote (its opportunity won) with its signed copy,
+and a quote waiting for the customer's signature."""
+
+from django.contrib.auth import get_user_model
+
+from sales.models import ProductOffering, Quote
+from sales.services.accounts import _save
+
+from . import services
+from .choices import DocumentKind
+from .models import Document, EntitlementRule
+
+LINK = "http://127.0.0.1:8000/contracts/sign/{}/"
+# Entitlement rules (R14): every site gets Bronze; dual POP brings Gold, BGP monitoring.
+RULES = [("", "", "SLA-BRONZE"), ("pop_redundancy", "dual", "SLA-GOLD"),
+         ("routing_type", "bgp", "MON"), ("managed_cpe", "yes", "SUP-247")]  # fmt: skip
+
+
+def _render(document: Document) -> Document:
+    return services.document_render(document.pk)  # at once: the demo needs no worker
+
+
+def load(log) -> None:
+    if Document.objects.exists():
+        return
+    users = {u.username: u for u in get_user_model().objects.all()}
+    # Nordwind's Wi-Fi quote: accepted, sent to the CIO and signed by him (R12), which wins
+    # the "Warehouse Wi-Fi Bremen" opportunity (R5).
+    wifi = Quote.objects.get(account__name="Nordwind Logistik GmbH", state="approved",
+                             lines__offering__code="WIFI")  # fmt: skip
+    document = _render(services.quote_accept(actor=users["sara"], quote_id=wifi.pk))
+    signatory = wifi.account.contacts.filter(signing_authority=True).first()
+    _, link = services.signing_request_send(
+        actor=users["sara"], document_id=document.pk, signatory=signatory,
+        build_link=LINK.format,
+    )  # fmt: skip
+    signature = services.document_sign(
+        token=link.rstrip("/").rsplit("/", 1)[1], signer_name=signatory.full_name,
+        method="typed", consent=True, ip_address="198.51.100.23",
+        user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edge/131.0",
+    )  # fmt: skip
+    _render(signature.signed_copy)
+    log(f"signed {wifi}")
+    # Its sales contract (R13), in force, with a service contract for the warehouse (R14).
+    for characteristic, value, code in RULES:
+        EntitlementRule.objects.get_or_create(
+            characteristic=characteristic, value=value,
+            offering=ProductOffering.objects.get(code=code),
+        )  # fmt: skip
+    contract = services.contract_create(actor=users["clara"], quote_id=wifi.pk)
+    services.service_contracts_create(actor=users["clara"], contract_id=contract.pk)
+    services.contract_transition(actor=users["clara"], contract_id=contract.pk, name="activate")
+    for service in contract.service_contracts.all():
+        services.contract_transition(actor=users["clara"], contract_id=service.pk,
+                                     name="activate", model=type(service))  # fmt: skip
+    log(f"contract {contract}")
+    # Hansa's accepted quote: its document is out for signature with the managing director.
+    hansa = Quote.objects.get(account__name="Hansa Media Group", state="accepted")
+    document = Document(kind=DocumentKind.QUOTE_SUMMARY, quote=hansa, requested_by=hansa.owner)
+    _save(document, hansa.owner, reason="quote accepted")
+    _render(document)
+    services.signing_request_send(
+        actor=hansa.owner, document_id=document.pk,
+        signatory=hansa.account.contacts.filter(signing_authority=True).first(),
+        build_link=LINK.format,
+    )  # fmt: skip
+    log(f"{hansa} out for signature")

@@ -1,0 +1,265 @@
+"""Sales contracts (R13) and the service contracts per site with their entitlements and SLA
+commitments (R14)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from sales.choices import SLA_HIGHER_IS_STRONGER, OfferingKind, SlaMetric
+from sales.models import (
+    Account,
+    AgreementSla,
+    Location,
+    ProductOffering,
+    Quote,
+    QuoteLine,
+    SalesAgreement,
+)
+from telcrm.fsm import condition
+from telcrm.models import Team, next_number
+
+from ..choices import BADGES, ContractState
+from ..querysets import ContractQuerySet, ServiceContractQuerySet
+from .documents import Signature
+
+money = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
+
+
+@condition("A termination needs a reason.", user_input=True)
+def _has_reason(contract) -> bool:
+    return bool(contract.termination_reason.strip())
+
+
+class ContractLifecycle(ConcurrentTransitionMixin, models.Model):
+    """States shared by sales and service contracts: draft -> active -> expired | terminated."""
+
+    state = FSMField(default=ContractState.DRAFT, choices=ContractState.choices, protected=True)
+    start_date = models.DateField(null=True, blank=True, editable=False)
+    end_date = models.DateField(null=True, blank=True, editable=False)
+    termination_reason = models.CharField(max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def badge(self) -> str:
+        return BADGES.get(self.state, "secondary")
+
+    @transition(field=state, source=ContractState.DRAFT, target=ContractState.ACTIVE,
+                permission="contracts.change_salescontract",
+                custom={"label": "Activate", "style": "success"})  # fmt: skip
+    def activate(self) -> None:
+        """In force from its start date."""
+
+    @transition(field=state, source=ContractState.ACTIVE, target=ContractState.EXPIRED,
+                permission="contracts.change_salescontract",
+                custom={"label": "Expire", "style": "outline-secondary",
+                        "confirm": "Mark this contract as expired?"})  # fmt: skip
+    def expire(self) -> None:
+        """Its term ended."""
+
+    @transition(
+        field=state,
+        source=[ContractState.DRAFT, ContractState.ACTIVE],
+        target=ContractState.TERMINATED,
+        permission="contracts.change_salescontract",
+        conditions=[_has_reason],
+        custom={"label": "Terminate", "style": "outline-danger", "reason": True},
+    )
+    def terminate(self) -> None:
+        """Ended early, with a reason."""
+
+
+class SalesContract(ContractLifecycle):
+    """The binding contract made from an accepted, signed quote version (R13)."""
+
+    number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    quote = models.OneToOneField(Quote, on_delete=models.PROTECT, related_name="sales_contract")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="sales_contracts")
+    agreement = models.ForeignKey(SalesAgreement, on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="sales_contracts")  # fmt: skip
+    signature = models.OneToOneField(Signature, on_delete=models.PROTECT,
+                                     related_name="sales_contract")  # fmt: skip
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+")  # fmt: skip
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+")  # fmt: skip
+    currency = models.CharField(max_length=3)
+    term_months = models.PositiveSmallIntegerField("contract term (months)")
+    history = HistoricalRecords()
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.account.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:contract_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.number:
+            self.number = next_number("SC-")
+        super().save(*args, **kwargs)
+
+
+class SalesContractLine(models.Model):
+    """Mirrors one quote line exactly (R13): site, offering, configuration, prices."""
+
+    contract = models.ForeignKey(SalesContract, on_delete=models.CASCADE, related_name="lines")
+    quote_line = models.OneToOneField(QuoteLine, on_delete=models.PROTECT,
+                                      related_name="contract_line")  # fmt: skip
+    site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")
+    characteristics = models.JSONField(default=dict, blank=True)
+    quantity = models.PositiveIntegerField()
+    list_recurring = models.DecimalField(**money)
+    list_one_time = models.DecimalField(**money)
+    agreement_recurring = models.DecimalField(**money)
+    agreement_one_time = models.DecimalField(**money)
+    discount_percent = models.DecimalField("discount %", max_digits=5, decimal_places=2)
+    net_recurring = models.DecimalField(**money)
+    net_one_time = models.DecimalField(**money)
+    surcharge = models.DecimalField("build surcharge", **money)
+    history = HistoricalRecords()
+
+    # The fields copied from the quote line, in one place for creation and for the check.
+    MIRRORED = ["site_id", "location_id", "offering_id", "characteristics", "quantity",
+                "list_recurring", "list_one_time", "agreement_recurring", "agreement_one_time",
+                "discount_percent", "net_recurring", "net_one_time", "surcharge"]  # fmt: skip
+
+    class Meta:
+        ordering = ["site__name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.offering.name} at {self.site.name}"
+
+    @property
+    def total_recurring(self) -> Decimal:
+        return self.net_recurring * self.quantity
+
+    @property
+    def total_one_time(self) -> Decimal:
+        return (self.net_one_time + self.surcharge) * self.quantity
+
+    @property
+    def characteristics_display(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in (self.characteristics or {}).items() if v)
+
+
+class ServiceContract(ContractLifecycle):
+    """What is delivered at one site (child account) under a sales contract (R14): its
+    configuration, entitlements and SLA commitments."""
+
+    number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    sales_contract = models.ForeignKey(SalesContract, on_delete=models.PROTECT,
+                                       related_name="service_contracts")  # fmt: skip
+    site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="service_contracts")
+    routing_type = models.CharField(max_length=30, blank=True)
+    access_type = models.CharField(max_length=30, blank=True)
+    pop_redundancy = models.CharField("POP redundancy", max_length=30, blank=True)
+    history = HistoricalRecords()
+    objects = ServiceContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["site__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["sales_contract", "site"],
+                                    name="%(app_label)s_%(class)s_one_per_site"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.site.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:servicecontract_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.number:
+            self.number = next_number("SVC-")
+        super().save(*args, **kwargs)
+
+
+class EntitlementRule(models.Model):
+    """Admin-managed: which entitlement a site gets from its configuration (R14). A rule
+    without a characteristic applies to every site."""
+
+    characteristic = models.CharField(
+        max_length=50, blank=True, help_text="Characteristic code, e.g. pop_redundancy."
+    )
+    value = models.CharField(max_length=100, blank=True, help_text="e.g. dual")
+    offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+",
+                                 limit_choices_to={"kind": OfferingKind.ENTITLEMENT})  # fmt: skip
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["characteristic", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["characteristic", "value", "offering"],
+                                    name="%(app_label)s_%(class)s_unique"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        when = f"{self.characteristic}={self.value}" if self.characteristic else "every site"
+        return f"{when} → {self.offering.name}"
+
+    def matches(self, configuration: dict) -> bool:
+        return not self.characteristic or configuration.get(self.characteristic) == self.value
+
+
+class Entitlement(models.Model):
+    """A catalog offering of the entitlement kind granted at a site (R14, mandatory)."""
+
+    service_contract = models.ForeignKey(ServiceContract, on_delete=models.CASCADE,
+                                         related_name="entitlements")  # fmt: skip
+    offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["offering__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["service_contract", "offering"],
+                                    name="%(app_label)s_%(class)s_once_per_contract"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.offering.name
+
+
+class SlaCommitment(models.Model):
+    """A service level promised at a site: never weaker than the agreement's global SLA for
+    the same metric (R14)."""
+
+    service_contract = models.ForeignKey(ServiceContract, on_delete=models.CASCADE,
+                                         related_name="slas")  # fmt: skip
+    metric = models.CharField(max_length=20, choices=SlaMetric.choices)
+    target = models.DecimalField(max_digits=7, decimal_places=3)
+    service_credit_percent = models.DecimalField(max_digits=5, decimal_places=2,
+                                                 default=Decimal("0"))  # fmt: skip
+    global_sla = models.ForeignKey(AgreementSla, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")  # fmt: skip
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["metric"]
+        constraints = [
+            models.UniqueConstraint(fields=["service_contract", "metric"],
+                                    name="%(app_label)s_%(class)s_one_per_metric"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()}: {self.target.normalize()}"
+
+    def weaker_than(self, target: Decimal) -> bool:
+        if self.metric in SLA_HIGHER_IS_STRONGER:
+            return self.target < target
+        return self.target > target

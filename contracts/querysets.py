@@ -1,0 +1,49 @@
+"""Reads of the contracts app; a document is visible with its quote (R29)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from sales.models import Quote
+from sales.querysets import account_visibility
+from telcrm.roles import sees_everything
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> DocumentQuerySet:
+        if sees_everything(user):
+            return self
+        return self.filter(quote__in=Quote.objects.visible_to(user).values("pk"))
+
+
+class SigningRequestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SigningRequestQuerySet:
+        from .models import Document
+
+        if sees_everything(user):
+            return self
+        return self.filter(document__in=Document.objects.visible_to(user).values("pk"))
+
+    def open(self) -> SigningRequestQuerySet:
+        from django.utils import timezone
+
+        return self.filter(state="sent", expires_at__gt=timezone.now())
+
+
+class ContractQuerySet(models.QuerySet):
+    """Sales contracts: visible like their customer's account (owner, team, manager)."""
+
+    def visible_to(self, user) -> ContractQuerySet:
+        q = account_visibility(user, prefix="account__")
+        if q is None:
+            return self
+        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
+
+class ServiceContractQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ServiceContractQuerySet:
+        from .models import SalesContract
+
+        if sees_everything(user):
+            return self
+        return self.filter(sales_contract__in=SalesContract.objects.visible_to(user).values("pk"))

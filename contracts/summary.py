@@ -1,0 +1,56 @@
+"""What a quote summary document shows (R12): cover, customer and hierarchy, sites with
+their lines and characteristics, prices, SLAs, terms, partner terms, signature block."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from django.conf import settings
+from django.utils import timezone
+
+from sales.models import Account, CharacteristicSpecification, Quote
+from sales.quote_diff import quote_summary
+
+
+def quote_document_context(quote: Quote, signature=None) -> dict:
+    quote = (
+        Quote.objects.select_related("account", "agreement", "owner", "opportunity")
+        .get(pk=quote.pk)
+    )  # fmt: skip
+    lines = list(quote.lines.select_related("offering", "site", "location"))
+    codes = {code for line in lines for code in (line.characteristics or {})}
+    names = dict(
+        CharacteristicSpecification.objects.filter(code__in=codes).values_list("code", "name")
+    )
+    sites = OrderedDict()
+    for line in lines:
+        # What the customer reads: the characteristic's name and the value given.
+        line.configuration = [
+            (names.get(code, code), value)
+            for code, value in (line.characteristics or {}).items() if value not in ("", None)
+        ]  # fmt: skip
+        sites.setdefault(line.site, []).append(line)
+    agreement = quote.agreement
+    account = quote.account
+    return {
+        "quote": quote,
+        "account": account,
+        "legal_address": account.locations.order_by("-is_primary", "pk").first(),
+        "hierarchy": list(
+            Account.objects.filter(root_id=account.pk)
+            .exclude(pk=account.pk)
+            .prefetch_related("locations")
+            .order_by("name")
+        ),  # fmt: skip
+        "sites": list(sites.items()),
+        "summary": quote_summary(quote, lines),
+        "agreement": agreement,
+        "slas": list(agreement.slas.all()) if agreement else [],
+        "partner_terms": list(agreement.partner_terms.select_related("offering"))
+        if agreement
+        else [],
+        "signatories": list(account.contacts.filter(signing_authority=True).order_by("pk")),
+        "provider": settings.TELCRM_PROVIDER,
+        "issued": timezone.localdate(),
+        "signature": signature,
+    }

@@ -1,0 +1,254 @@
+"""Quote documents and signatures: accept a quote, watch its document being prepared, send it
+for signature, verify it; the public signing page for the customer's signatory."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csp import csp_override
+from django.views.generic import DetailView, TemplateView
+
+from sales.models import Quote
+from telcrm.audit import history_entries
+from telcrm.fsm import DomainError
+from telcrm.views import ActionView, RolePermissionMixin, TransitionView
+
+from . import services
+from .choices import DocumentKind, DocumentState
+from .forms import SignForm, SigningRequestForm
+from .models import Document, Signature, SigningRequest
+
+# The PDF may be shown in a frame of our own pages (the signing page shows it inline).
+FRAMEABLE = [xframe_options_sameorigin, csp_override({"frame-ancestors": ["'self'"]})]
+
+
+def documents_for(user):
+    return Document.objects.visible_to(user).select_related("quote__account", "source")
+
+
+class QuoteAcceptView(RolePermissionMixin, TemplateView):
+    """GET: what accepting means; POST: record the customer's acceptance, which prepares the
+    summary document for signature (R12)."""
+
+    permission_required = "sales.change_quote"
+    template_name = "contracts/quote_accept.html"
+
+    def load(self, request, *args, **kwargs):
+        self.quote = get_object_or_404(Quote.objects.visible_to(request.user), pk=kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            quote=self.quote, **kwargs,
+            breadcrumbs=[("Quotes", reverse("sales:quote_list")),
+                         (str(self.quote), self.quote.get_absolute_url()), ("Accept", "")],
+        )  # fmt: skip
+
+    def post(self, request, pk: int):
+        try:
+            document = services.quote_accept(actor=request.user, quote_id=self.quote.pk)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(self.quote.get_absolute_url())
+        messages.success(request, f"{self.quote} is accepted. Its summary document is being "
+                                  "prepared for signature.")  # fmt: skip
+        return HttpResponseRedirect(document.get_absolute_url())
+
+
+class QuoteDocumentView(RolePermissionMixin, View):
+    """The summary document of a quote version (from the quote page)."""
+
+    permission_required = "contracts.view_document"
+
+    def get(self, request, pk: int):
+        document = get_object_or_404(documents_for(request.user), quote_id=pk,
+                                     kind=DocumentKind.QUOTE_SUMMARY)  # fmt: skip
+        return HttpResponseRedirect(document.get_absolute_url())
+
+
+class DocumentDetailView(RolePermissionMixin, DetailView):
+    """Progress while the PDF renders (htmx polls the status part), then the document, its
+    fingerprint, the signing requests and the signature."""
+
+    permission_required = "contracts.view_document"
+    template_name = "contracts/document_detail.html"
+    context_object_name = "document"
+
+    def get_queryset(self):
+        return documents_for(self.request.user)
+
+    def get_template_names(self):
+        if self.request.htmx and self.request.GET.get("part") == "status":
+            return ["contracts/partials/document_status.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        document = self.object
+        quote = document.quote
+        user = self.request.user
+        signature = (
+            Signature.objects.select_related("signatory", "signed_copy", "document")
+            .filter(quote=quote).first()
+        )  # fmt: skip
+        may_send = (
+            document.kind == DocumentKind.QUOTE_SUMMARY and document.state == DocumentState.READY
+            and signature is None and user.has_perm("contracts.add_signingrequest")
+        )  # fmt: skip
+        context.update(
+            quote=quote, signature=signature,
+            requests=list(document.signing_requests.select_related("signatory", "sent_by")),
+            form=SigningRequestForm(quote=quote) if may_send else None,
+            new_link=self.request.session.pop(f"signing-link-{document.pk}", None),
+            history=history_entries([
+                Document.history.filter(id=document.pk),
+                SigningRequest.history.filter(document_id=document.pk),
+                Signature.history.filter(document_id=document.pk),
+            ]),
+            breadcrumbs=[("Quotes", reverse("sales:quote_list")),
+                         (str(quote), quote.get_absolute_url()), (document.get_kind_display(), "")],
+        )  # fmt: skip
+        return context
+
+
+@method_decorator(FRAMEABLE, name="dispatch")
+class DocumentFileView(RolePermissionMixin, View):
+    permission_required = "contracts.view_document"
+
+    def get(self, request, pk: int):
+        document = get_object_or_404(documents_for(request.user), pk=pk,
+                                     state=DocumentState.READY)  # fmt: skip
+        return _pdf_response(document, download="download" in request.GET)
+
+
+def _pdf_response(document: Document, download: bool = False) -> FileResponse:
+    return FileResponse(document.file.open("rb"), content_type="application/pdf",
+                        as_attachment=download, filename=document.filename)  # fmt: skip
+
+
+class DocumentVerifyView(RolePermissionMixin, TemplateView):
+    """Recompute the stored document's SHA-256 and compare it with the recorded one (and, for
+    a signed copy, show the fingerprint the signature names)."""
+
+    permission_required = "contracts.view_document"
+    template_name = "contracts/document_verify.html"
+
+    def get_context_data(self, **kwargs):
+        document = get_object_or_404(documents_for(self.request.user), pk=kwargs["pk"],
+                                     state=DocumentState.READY)  # fmt: skip
+        actual = document.stored_sha256()
+        signature = Signature.objects.filter(quote_id=document.quote_id).first()
+        return super().get_context_data(
+            document=document, actual=actual, unchanged=actual == document.sha256,
+            signature=signature,
+            breadcrumbs=[("Quotes", reverse("sales:quote_list")),
+                         (str(document.quote), document.quote.get_absolute_url()),
+                         (document.get_kind_display(), document.get_absolute_url()),
+                         ("Verify", "")],
+            **kwargs,
+        )  # fmt: skip
+
+
+class DocumentTransitionView(TransitionView):
+    permission_required = "contracts.view_document"
+    model = Document
+
+    def get_queryset(self):
+        return documents_for(self.request.user)
+
+    def run(self, obj):
+        return services.document_retry(actor=self.request.user, document_id=obj.pk)
+
+
+class SigningRequestSendView(ActionView):
+    permission_required = "contracts.add_signingrequest"
+
+    def load(self, request, *args, **kwargs):
+        self.document = get_object_or_404(documents_for(request.user), pk=kwargs["pk"])
+
+    def fallback_url(self) -> str:
+        return self.document.get_absolute_url()
+
+    def act(self, request):
+        form = SigningRequestForm(request.POST, quote=self.document.quote)
+        if not form.is_valid():
+            errors = "; ".join(" ".join(e) for e in form.errors.values())
+            raise DomainError(f"The signing request was not sent: {errors}")
+        signing, link = services.signing_request_send(
+            actor=request.user, document_id=self.document.pk,
+            signatory=form.cleaned_data["signatory"], days=form.cleaned_data["days"],
+            build_link=lambda token: request.build_absolute_uri(
+                reverse("contracts:sign", args=[token])),
+        )  # fmt: skip
+        # Shown once on the next page: the link is not stored, only its hash.
+        request.session[f"signing-link-{self.document.pk}"] = link
+        return (f"Sent the signing link to {signing.signatory.full_name} "
+                f"<{signing.signatory.email}>.", self.document.get_absolute_url())  # fmt: skip
+
+
+class SigningRequestTransitionView(TransitionView):
+    permission_required = "contracts.view_document"
+    model = SigningRequest
+
+    def get_queryset(self):
+        return SigningRequest.objects.visible_to(self.request.user)
+
+    def run(self, obj):
+        return services.signing_request_withdraw(actor=self.request.user, request_id=obj.pk)
+
+
+# The signatory's pages: no login, the unguessable link is the key -----------------------------
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SignView(View):
+    template_name = "contracts/sign.html"
+
+    def get(self, request, token: str):
+        return self.page(request, token, SignForm())
+
+    def post(self, request, token: str):
+        form = SignForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                signature = services.document_sign(
+                    token=token, signer_name=data["signer_name"], method=data["method"],
+                    image=data["image"], consent=data["consent"],
+                    ip_address=_client_ip(request),
+                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                )  # fmt: skip
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return render(request, "contracts/signed.html", {"signature": signature})
+        return self.page(request, token, form, status=400)
+
+    def page(self, request, token: str, form: SignForm, status: int = 200):
+        try:
+            signing = services.signing_request_for_token(token)
+        except DomainError as exc:
+            return render(request, "contracts/sign_refused.html", {"reason": exc.message},
+                          status=410)  # fmt: skip
+        context = {"signing": signing, "document": signing.document,
+                   "quote": signing.document.quote, "form": form, "token": token}  # fmt: skip
+        return render(request, self.template_name, context, status=status)
+
+
+@method_decorator([login_not_required, *FRAMEABLE], name="dispatch")
+class SignDocumentView(View):
+    """The exact PDF the link asks to sign."""
+
+    def get(self, request, token: str):
+        try:
+            signing = services.signing_request_for_token(token)
+        except DomainError as exc:
+            raise Http404(exc.message) from exc
+        return _pdf_response(signing.document, download="download" in request.GET)

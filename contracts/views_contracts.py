@@ -1,0 +1,229 @@
+"""Sales contracts (R13) and service contracts (R14): list, pages, lifecycle, and the
+actions that make them; a new quote from an active contract (R8)."""
+
+from collections import OrderedDict
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import DetailView, ListView
+
+from sales.models import Quote
+from telcrm.audit import history_entries
+from telcrm.views import ActionView, RolePermissionMixin, TransitionView
+
+from . import services
+from .filters import ContractFilterSet
+from .forms import SlaCommitmentForm
+from .models import (
+    Entitlement,
+    SalesContract,
+    SalesContractLine,
+    ServiceContract,
+    SlaCommitment,
+)
+
+
+def contracts_for(user):
+    return SalesContract.objects.visible_to(user).select_related("account", "owner", "quote",
+                                                                 "agreement")  # fmt: skip
+
+
+class ContractListView(RolePermissionMixin, ListView):
+    permission_required = "contracts.view_salescontract"
+    template_name = "contracts/contract_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filterset = ContractFilterSet(
+            self.request.GET, queryset=contracts_for(self.request.user), request=self.request
+        )
+        return self.filterset.qs.order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, breadcrumbs=[("Contracts", "")],
+                                        **kwargs)  # fmt: skip
+
+
+class ContractDetailView(RolePermissionMixin, DetailView):
+    permission_required = "contracts.view_salescontract"
+    template_name = "contracts/contract_detail.html"
+    context_object_name = "contract"
+
+    def get_queryset(self):
+        return contracts_for(self.request.user).select_related(
+            "signature__signatory", "signature__signed_copy"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contract = self.object
+        lines = list(contract.lines.select_related("site", "location", "offering",
+                                                   "quote_line"))  # fmt: skip
+        by_site = OrderedDict()
+        for line in lines:
+            by_site.setdefault(line.site, []).append(line)
+        services_by_site = {
+            s.site_id: s for s in contract.service_contracts.all()
+        }  # fmt: skip
+        recurring = sum((line.total_recurring for line in lines), Decimal("0"))
+        one_time = sum((line.total_one_time for line in lines), Decimal("0"))
+        user = self.request.user
+        context.update(
+            by_site=[(site, site_lines, services_by_site.get(site.pk))
+                     for site, site_lines in by_site.items()],
+            totals={"recurring": recurring, "one_time": one_time,
+                    "tcv": recurring * contract.term_months + one_time},
+            may_create_services=(
+                len(by_site) > len(services_by_site) and contract.state in ("draft", "active")
+                and user.has_perm("contracts.add_servicecontract")
+            ),
+            may_change=user.has_perm("contracts.change_salescontract"),
+            may_quote=contract.state == "active" and user.has_perm("sales.add_quote"),
+            history=history_entries([
+                SalesContract.history.filter(id=contract.pk),
+                SalesContractLine.history.filter(contract_id=contract.pk),
+                ServiceContract.history.filter(sales_contract_id=contract.pk),
+            ]),
+            breadcrumbs=[("Contracts", reverse("contracts:contract_list")), (contract.number, "")],
+        )  # fmt: skip
+        return context
+
+
+class ContractCreateView(ActionView):
+    """R13: the sales contract of a signed quote (from the quote's document page)."""
+
+    permission_required = "contracts.add_salescontract"
+
+    def load(self, request, *args, **kwargs):
+        self.quote = get_object_or_404(Quote.objects.visible_to(request.user), pk=kwargs["pk"])
+
+    def fallback_url(self) -> str:
+        return reverse("contracts:quote_document", args=[self.quote.pk])
+
+    def act(self, request):
+        contract = services.contract_create(actor=request.user, quote_id=self.quote.pk)
+        return (
+            f"Created {contract.number} from {self.quote}: {contract.lines.count()} "
+            "line(s). Next: the service contracts per site.",
+            contract.get_absolute_url(),
+        )
+
+
+class ContractActionView(ActionView):
+    def load(self, request, *args, **kwargs):
+        self.contract = get_object_or_404(contracts_for(request.user), pk=kwargs["pk"])
+
+    def fallback_url(self) -> str:
+        return self.contract.get_absolute_url()
+
+
+class ServiceContractsCreateView(ContractActionView):
+    """R14: one service contract per site."""
+
+    permission_required = "contracts.add_servicecontract"
+
+    def act(self, request):
+        created = services.service_contracts_create(actor=request.user,
+                                                    contract_id=self.contract.pk)  # fmt: skip
+        names = ", ".join(s.site.name for s in created) or "none (every site has one)"
+        return f"Service contracts created: {names}.", self.fallback_url()
+
+
+class QuoteFromContractView(ContractActionView):
+    """R8: a new quote pre-filled from this active contract."""
+
+    permission_required = "sales.add_quote"
+
+    def act(self, request):
+        quote = services.quote_from_contract(actor=request.user, contract_id=self.contract.pk)
+        return (
+            f"Created {quote} from {self.contract.number}: its sites and lines, priced "
+            "today. Change what the customer wants changed.",
+            quote.get_absolute_url(),
+        )
+
+
+class ContractTransitionView(TransitionView):
+    permission_required = "contracts.view_salescontract"
+    model = SalesContract
+
+    def get_queryset(self):
+        return contracts_for(self.request.user)
+
+    def run(self, obj):
+        return services.contract_transition(
+            actor=self.request.user, contract_id=obj.pk, name=self.transition_name,
+            reason=self.request.POST.get("reason", ""), model=self.model,
+        )  # fmt: skip
+
+
+class ServiceContractTransitionView(ContractTransitionView):
+    model = ServiceContract
+
+    def get_queryset(self):
+        return ServiceContract.objects.visible_to(self.request.user)
+
+
+class ServiceContractDetailView(RolePermissionMixin, DetailView):
+    permission_required = "contracts.view_servicecontract"
+    template_name = "contracts/servicecontract_detail.html"
+    context_object_name = "service"
+
+    def get_queryset(self):
+        return ServiceContract.objects.visible_to(self.request.user).select_related(
+            "site", "sales_contract__account", "sales_contract__agreement")  # fmt: skip
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        service = self.object
+        contract = service.sales_contract
+        may_change = service.state in ("draft", "active") and self.request.user.has_perm(
+            "contracts.change_servicecontract"
+        )
+        context.update(
+            contract=contract,
+            lines=list(contract.lines.filter(site=service.site).select_related("offering")),
+            entitlements=list(service.entitlements.select_related("offering")),
+            slas=list(service.slas.select_related("global_sla")),
+            location=service.site.locations.order_by("-is_primary", "pk").first(),
+            sla_form=SlaCommitmentForm(prefix="sla") if may_change else None,
+            history=history_entries([
+                ServiceContract.history.filter(id=service.pk),
+                Entitlement.history.filter(service_contract_id=service.pk),
+                SlaCommitment.history.filter(service_contract_id=service.pk),
+            ]),
+            breadcrumbs=[("Contracts", reverse("contracts:contract_list")),
+                         (contract.number, contract.get_absolute_url()), (service.number, "")],
+        )  # fmt: skip
+        return context
+
+
+class SlaCommitmentSaveView(ActionView):
+    """Add or strengthen a site's SLA commitment (never weaker than the global SLA, R14)."""
+
+    permission_required = "contracts.change_servicecontract"
+
+    def load(self, request, *args, **kwargs):
+        self.service = get_object_or_404(ServiceContract.objects.visible_to(request.user),
+                                         pk=kwargs["pk"])  # fmt: skip
+
+    def fallback_url(self) -> str:
+        return self.service.get_absolute_url() + "#slas"
+
+    def act(self, request):
+        from telcrm.fsm import DomainError
+
+        form = SlaCommitmentForm(request.POST, prefix="sla")
+        if not form.is_valid():
+            errors = "; ".join(" ".join(e) for e in form.errors.values())
+            raise DomainError(f"The SLA was not saved: {errors}")
+        data = form.cleaned_data
+        commitment = (
+            SlaCommitment.objects.filter(service_contract=self.service, metric=data["metric"])
+            .first() or SlaCommitment(service_contract=self.service, metric=data["metric"])
+        )  # fmt: skip
+        commitment.target = data["target"]
+        commitment.service_credit_percent = data["service_credit_percent"]
+        services.sla_commitment_save(actor=request.user, commitment=commitment)
+        return f"Saved {commitment}.", self.fallback_url()

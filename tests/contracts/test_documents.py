@@ -1,0 +1,265 @@
+"""Quote summary documents and legal signatures (R12), and R5 closed won on signature."""
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from contracts import services
+from contracts.models import Document, Signature, SigningRequest
+from contracts.pdf import BASE_URL, StaticOnlyFetcher
+from sales import services as sales_services
+from sales.models import Quote
+from telcrm.fsm import DomainError
+from tests.contracts.conftest import send, token_of
+from tests.factories import ContactFactory
+from tests.sales.test_quotes import new_quote, place
+
+# A 1×1 transparent PNG, as a drawn signature arrives from the signing page.
+PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+       "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")  # fmt: skip
+
+
+def pdf_text(document: Document) -> str:
+    with document.file.open("rb") as handle:
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
+
+
+# Summary document ----------------------------------------------------------------------------
+
+
+def test_r12_accepting_a_quote_renders_its_summary_pdf(accepted):
+    document = accepted
+    quote = document.quote
+    assert (document.state, document.kind, quote.state) == ("ready", "quote_summary", "accepted")
+    assert document.pages >= 3 and len(document.sha256) == 64
+    assert document.stored_sha256() == document.sha256
+    text = pdf_text(document)
+    for expected in (f"{quote.number}", "version 1", "Nordwind Logistik GmbH", "HQ", "Metro",
+                     "Dedicated Internet Access", "SIP Trunking", "Bandwidth: 100",
+                     "Total contract value", "Acceptance"):  # fmt: skip
+        assert expected in text, expected
+
+
+def test_r12_page_shows_progress_then_the_document(login, users, accepted):
+    client = login(users["rep"])
+    Document.objects.filter(pk=accepted.pk).update(state="queued")  # as while rendering
+    part = client.get(accepted.get_absolute_url(), {"part": "status"}, HTTP_HX_REQUEST="true")
+    assert "Preparing the document" in part.content.decode()
+    assert 'hx-trigger="every 2s"' in part.content.decode()
+    Document.objects.filter(pk=accepted.pk).update(state="ready")
+    page = client.get(accepted.get_absolute_url()).content.decode()
+    assert accepted.sha256 in page and "Open PDF" in page
+    response = client.get(reverse("contracts:document_pdf", args=[accepted.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_r12_verification_detects_a_changed_byte(login, users, accepted):
+    client = login(users["manager"])
+    url = reverse("contracts:document_verify", args=[accepted.pk])
+    assert "Unchanged." in client.get(url).content.decode()
+    path = accepted.file.path
+    with open(path, "r+b") as handle:
+        handle.seek(200)
+        byte = handle.read(1)
+        handle.seek(200)
+        handle.write(bytes([byte[0] ^ 0x01]))
+    assert "Changed!" in client.get(url).content.decode()
+
+
+def test_r12_rendering_failure_is_shown_and_can_be_retried(
+    users, accepted, monkeypatch, django_capture_on_commit_callbacks
+):
+    quote = accepted.quote
+    v2 = sales_services.quote_revise(actor=users["rep"], quote_id=quote.pk)
+    sales_services.quote_transition(actor=users["rep"], quote_id=v2.pk, name="finalise")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("font cache unavailable")
+
+    monkeypatch.setattr("contracts.services.render_pdf", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        document = services.quote_accept(actor=users["rep"], quote_id=v2.pk)
+    document.refresh_from_db()
+    assert document.state == "failed" and "font cache unavailable" in document.error
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_retry(actor=users["rep"], document_id=document.pk)
+    document.refresh_from_db()
+    assert document.state == "ready" and document.attempts == 2
+    assert services.document_render(document.pk).sha256 == document.sha256  # twice: no effect
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd",
+    "http://169.254.169.254/latest/meta-data/",
+    f"{BASE_URL}media/documents/other-customer.pdf",
+    f"{BASE_URL}static/../../telcrm/settings.py",
+    "data:text/html;base64,PGgxPmhpPC9oMT4=",
+])  # fmt: skip
+def test_r12_documents_fetch_only_our_static_files(url):
+    with pytest.raises(ValueError):
+        StaticOnlyFetcher().fetch(url)
+
+
+def test_r12_documents_may_use_our_stylesheet():
+    response = StaticOnlyFetcher().fetch(f"{BASE_URL}static/contracts/document.css")
+    assert b"@page" in response.read()
+
+
+# Signing -------------------------------------------------------------------------------------
+
+
+def test_r12_signatory_must_have_signing_authority_at_the_legal_account(
+    users, accepted, rep_account, world, django_capture_on_commit_callbacks
+):
+    clerk = ContactFactory(account=rep_account, signing_authority=False)
+    site_boss = ContactFactory(account=world["HQ"], signing_authority=True)
+    for contact in (clerk, site_boss):
+        with pytest.raises(DomainError, match="signing authority"):
+            send(users, accepted, contact, django_capture_on_commit_callbacks)
+    assert not SigningRequest.objects.exists() and not mail.outbox
+
+
+def test_r12_sign_through_the_link(
+    client, users, accepted, signatory, django_capture_on_commit_callbacks
+):
+    request, link = send(users, accepted, signatory, django_capture_on_commit_callbacks)
+    assert mail.outbox[0].to == ["h.jansen@nordwind.example"] and link in mail.outbox[0].body
+    assert request.token_hash not in link  # only the hash is stored
+    page = client.get(link)
+    assert page.status_code == 200 and "Please sign" in page.content.decode()
+    assert client.get(reverse("contracts:sign_pdf", args=[token_of(link)])).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            link,
+            {"signer_name": "Henrik Jansen", "method": "drawn", "image": PNG, "consent": "on"},
+            HTTP_USER_AGENT="Mozilla/5.0 (Test)", REMOTE_ADDR="203.0.113.7",
+        )  # fmt: skip
+    assert "the document is signed" in response.content.decode()
+    signature = Signature.objects.get()
+    assert (signature.signer_name, signature.signatory, signature.ip_address) == (
+        "Henrik Jansen", signatory, "203.0.113.7")  # fmt: skip
+    assert signature.user_agent == "Mozilla/5.0 (Test)"
+    assert signature.document_sha256 == accepted.sha256
+    assert signature.signed_at is not None
+    copy = signature.signed_copy
+    copy.refresh_from_db()
+    assert copy.state == "ready" and copy.sha256 != accepted.sha256
+    text = pdf_text(copy)
+    assert "Electronic signature" in text and accepted.sha256 in text.replace("\n", "")
+    assert "203.0.113.7" in text
+
+
+def test_r5_signing_the_quote_closes_its_opportunity_won(
+    client, users, accepted, signatory, django_capture_on_commit_callbacks
+):
+    _, link = send(users, accepted, signatory, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link, {"signer_name": "Henrik Jansen", "method": "typed", "consent": "on"})
+    opportunity = accepted.quote.opportunity
+    opportunity.refresh_from_db()
+    assert opportunity.stage == "closed_won"
+
+
+def test_r12_reused_expired_and_withdrawn_links_are_refused(
+    client, users, accepted, signatory, django_capture_on_commit_callbacks
+):
+    first, first_link = send(users, accepted, signatory, django_capture_on_commit_callbacks)
+    second, link = send(users, accepted, signatory, django_capture_on_commit_callbacks)
+    first.refresh_from_db()
+    assert first.state == "withdrawn"  # a new request replaces the open one
+    response = client.get(first_link)
+    assert response.status_code == 410 and "withdrawn" in response.content.decode()
+
+    SigningRequest.objects.filter(pk=second.pk).update(expires_at=timezone.now())
+    response = client.post(link, {"signer_name": "Henrik Jansen", "method": "typed",
+                                  "consent": "on"})  # fmt: skip
+    assert response.status_code == 410 and "expired" in response.content.decode()
+    assert not Signature.objects.exists()
+
+    SigningRequest.objects.filter(pk=second.pk).update(
+        expires_at=timezone.now() + timedelta(days=1))  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link, {"signer_name": "Henrik Jansen", "method": "typed", "consent": "on"})
+    response = client.get(link)
+    assert response.status_code == 410 and "already used" in response.content.decode()
+    assert client.get("/contracts/sign/not-a-real-token/").status_code == 410
+    assert Signature.objects.count() == 1
+
+
+def test_r12_bad_signing_input_is_named_and_changes_nothing(
+    client, users, accepted, signatory, django_capture_on_commit_callbacks
+):
+    _, link = send(users, accepted, signatory, django_capture_on_commit_callbacks)
+    for data, message in [
+        ({"signer_name": "Henrik Jansen", "method": "typed"}, "This field is required"),
+        ({"signer_name": "", "method": "typed", "consent": "on"}, "This field is required"),
+        ({"signer_name": "Henrik Jansen", "method": "drawn", "consent": "on"},
+         "Draw your signature"),
+        ({"signer_name": "Henrik Jansen", "method": "drawn", "consent": "on",
+          "image": "data:image/png;base64,bm90IGEgcG5n"}, "could not be read"),
+    ]:  # fmt: skip
+        response = client.post(link, data)
+        assert response.status_code == 400 and message in response.content.decode(), data
+    assert not Signature.objects.exists()
+    assert SigningRequest.objects.get().state == "sent"
+
+
+def test_r12_a_changed_document_cannot_be_signed(
+    client, users, accepted, signatory, django_capture_on_commit_callbacks
+):
+    _, link = send(users, accepted, signatory, django_capture_on_commit_callbacks)
+    with open(accepted.file.path, "ab") as handle:
+        handle.write(b"%tampered")
+    response = client.post(link, {"signer_name": "Henrik Jansen", "method": "typed",
+                                  "consent": "on"})  # fmt: skip
+    assert "changed after it was prepared" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_r12_only_the_accepted_quote_is_sent_and_only_once_signed(
+    client, users, accepted, signatory, django_capture_on_commit_callbacks
+):
+    _, link = send(users, accepted, signatory, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link, {"signer_name": "Henrik Jansen", "method": "typed", "consent": "on"})
+    with pytest.raises(DomainError, match="already signed"):
+        send(users, accepted, signatory, django_capture_on_commit_callbacks)
+
+
+@pytest.mark.parametrize("sent", [2, 6])
+def test_document_page_query_count(
+    login, users, accepted, signatory, django_assert_num_queries,
+    django_capture_on_commit_callbacks, sent,
+):  # fmt: skip
+    for _ in range(sent):
+        send(users, accepted, signatory, django_capture_on_commit_callbacks)
+    client = login(users["rep"])
+    # 1 session, 2 user, 3-4 permissions, 5 roles, 6 the document with quote and account,
+    # 7 signature, 8 signing requests with signatory and sender, 9-13 history rows of 3
+    # models and their predecessors, 14-18 records they name (document, contact, user,
+    # quotes), 19 the signatory choices, 20 "is there a signatory at all?"
+    with django_assert_num_queries(20):
+        client.get(accepted.get_absolute_url())
+
+
+def test_accepting_from_the_quote_page(login, users, rep_account, world):
+    quote = new_quote(users, rep_account)
+    place(users, quote, world["HQ"])
+    sales_services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="finalise")
+    client = login(users["rep"])
+    page = client.get(quote.get_absolute_url()).content.decode()
+    assert reverse("contracts:quote_accept", args=[quote.pk]) in page
+    response = client.post(reverse("contracts:quote_accept", args=[quote.pk]), follow=True)
+    document = Document.objects.get(quote=quote)
+    assert response.redirect_chain[-1][0] == document.get_absolute_url()
+    assert Quote.objects.get(pk=quote.pk).state == "accepted"
+    assert Decimal(document.quote.lines.get().net_recurring) > 0
