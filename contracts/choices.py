@@ -7,6 +7,7 @@ BADGES: dict[str, str] = {}
 
 class DocumentKind(models.TextChoices):
     QUOTE_SUMMARY = "quote_summary", "Quote summary"
+    AGREEMENT = "agreement", "Sales agreement"
     SIGNED_COPY = "signed_copy", "Signed copy"
 
 

@@ -3,12 +3,14 @@ and a quote waiting for the customer's signature."""
 
 from django.contrib.auth import get_user_model
 
-from sales.models import ProductOffering, Quote
+from sales.demo_agreements import AGREEMENTS
+from sales.models import ProductOffering, Quote, SalesAgreement
+from sales.services import agreement_transition
 from sales.services.accounts import _save
 
 from . import services
 from .choices import DocumentKind
-from .models import Document, EntitlementRule
+from .models import Document, EntitlementRule, Signature
 
 LINK = "http://127.0.0.1:8000/contracts/sign/{}/"
 # Entitlement rules (R14): every site gets Bronze; dual POP brings Gold, BGP monitoring.
@@ -20,26 +22,55 @@ def _render(document: Document) -> Document:
     return services.document_render(document.pk)  # at once: the demo needs no worker
 
 
+def _sign(document: Document, actor, signatory, ip: str) -> Signature:
+    """Send the rendered document and sign it as the customer would through the link."""
+    _, link = services.signing_request_send(
+        actor=actor, document_id=document.pk, signatory=signatory, build_link=LINK.format
+    )
+    signature = services.document_sign(
+        token=link.rstrip("/").rsplit("/", 1)[1], signer_name=signatory.full_name,
+        method="typed", consent=True, ip_address=ip,
+        user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edge/131.0",
+    )  # fmt: skip
+    _render(signature.signed_copy)
+    return signature
+
+
+def _agreements(users, log) -> None:
+    """The agreements the sales demo left in negotiation for signature: signed (active), and
+    then expired or terminated as their story goes (R6)."""
+    clara = users["clara"]
+    for account_name, name, state, *_ in AGREEMENTS:
+        if state not in ("active", "expired", "terminated"):
+            continue
+        agreement = SalesAgreement.objects.get(name=name, account__name=account_name)
+        document = _render(
+            services.agreement_document_prepare(actor=clara, agreement_id=agreement.pk)
+        )
+        signatory = agreement.account.contacts.filter(signing_authority=True).first()
+        _sign(document, clara, signatory, "198.51.100.40")
+        if state == "expired":
+            agreement_transition(actor=clara, agreement_id=agreement.pk, name="expire")
+        if state == "terminated":
+            agreement_transition(
+                actor=clara, agreement_id=agreement.pk, name="terminate",
+                reason="Customer closed all shops; terminated by mutual consent.",
+            )  # fmt: skip
+        log(f"agreement {agreement} signed")
+
+
 def load(log) -> None:
     if Document.objects.exists():
         return
     users = {u.username: u for u in get_user_model().objects.all()}
+    _agreements(users, log)
     # Nordwind's Wi-Fi quote: accepted, sent to the CIO and signed by him (R12), which wins
     # the "Warehouse Wi-Fi Bremen" opportunity (R5).
     wifi = Quote.objects.get(account__name="Nordwind Logistik GmbH", state="approved",
                              lines__offering__code="WIFI")  # fmt: skip
     document = _render(services.quote_accept(actor=users["sara"], quote_id=wifi.pk))
     signatory = wifi.account.contacts.filter(signing_authority=True).first()
-    _, link = services.signing_request_send(
-        actor=users["sara"], document_id=document.pk, signatory=signatory,
-        build_link=LINK.format,
-    )  # fmt: skip
-    signature = services.document_sign(
-        token=link.rstrip("/").rsplit("/", 1)[1], signer_name=signatory.full_name,
-        method="typed", consent=True, ip_address="198.51.100.23",
-        user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edge/131.0",
-    )  # fmt: skip
-    _render(signature.signed_copy)
+    _sign(document, users["sara"], signatory, "198.51.100.23")
     log(f"signed {wifi}")
     # Its sales contract (R13), in force, with a service contract for the warehouse (R14).
     for characteristic, value, code in RULES:

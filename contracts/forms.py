@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from sales.models import Contact, Quote
+from sales.models import Contact
 
 from .choices import SignatureMethod
 from .models import SlaCommitment
@@ -15,10 +15,10 @@ class SigningRequestForm(forms.Form):
     days = forms.IntegerField(label="Link valid for (days)", min_value=1, max_value=60,
                               initial=settings.SIGNING_LINK_DAYS)  # fmt: skip
 
-    def __init__(self, *args, quote: Quote, **kwargs):
+    def __init__(self, *args, account_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["signatory"].queryset = Contact.objects.filter(
-            account_id=quote.account_id, signing_authority=True
+            account_id=account_id, signing_authority=True
         ).order_by("last_name")
         self.fields["signatory"].label_from_instance = lambda c: (
             f"{c.full_name}{f', {c.job_role}' if c.job_role else ''} <{c.email}>"

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from django.db import models
 
-from sales.models import Quote
+from sales.models import Quote, SalesAgreement
 from sales.querysets import account_visibility
 from telcrm.roles import sees_everything
 
 
 class DocumentQuerySet(models.QuerySet):
+    """A document is visible with its quote or its agreement."""
+
     def visible_to(self, user) -> DocumentQuerySet:
         if sees_everything(user):
             return self
-        return self.filter(quote__in=Quote.objects.visible_to(user).values("pk"))
+        return self.filter(
+            models.Q(quote__in=Quote.objects.visible_to(user).values("pk"))
+            | models.Q(agreement__in=SalesAgreement.objects.visible_to(user).values("pk"))
+        )
 
 
 class SigningRequestQuerySet(models.QuerySet):

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from sales.choices import AgreementState, OfferingKind, QuoteState, Stage
-from sales.models import Contact, Quote, QuoteLine
+from sales.models import Contact, Quote, QuoteLine, SalesAgreement
 from sales.services import (
+    agreement_activate,
     opportunity_transition,
     quote_create,
     quote_lines_save,
@@ -42,7 +43,7 @@ from .models import (
     SlaCommitment,
 )
 from .pdf import PNG_DATA_URL, render_pdf
-from .summary import quote_document_context
+from .summary import agreement_document_context, quote_document_context
 
 MAX_SIGNATURE_BYTES = 200_000
 logger = logging.getLogger(__name__)
@@ -73,15 +74,20 @@ def document_render(document_id: int) -> Document:
     """Render a queued document and store it with its SHA-256. Safe to run twice: a document
     that is no longer queued is left alone, and the slow rendering happens outside any
     transaction."""
-    document = Document.objects.select_related("quote", "source").get(pk=document_id)
+    document = Document.objects.select_related("quote", "agreement", "source").get(pk=document_id)
     if document.state != DocumentState.QUEUED:
         return document
     signature = None
     if document.kind == DocumentKind.SIGNED_COPY:
         signature = Signature.objects.select_related("signatory").get(signed_copy=document)
     try:
-        rendered = render_pdf("contracts/pdf/quote_summary.html",
-                              quote_document_context(document.quote, signature))  # fmt: skip
+        if document.agreement_id:
+            template = "contracts/pdf/agreement.html"
+            context = agreement_document_context(document.agreement, signature)
+        else:
+            template = "contracts/pdf/quote_summary.html"
+            context = quote_document_context(document.quote, signature)
+        rendered = render_pdf(template, context)
     except Exception as exc:  # noqa: BLE001 - any rendering failure is shown on the page
         with transaction.atomic():
             document = Document.objects.select_for_update().get(pk=document_id)
@@ -107,6 +113,31 @@ def document_render(document_id: int) -> Document:
     return document
 
 
+def agreement_document_prepare(*, actor, agreement_id: int) -> Document:
+    """Render a sales agreement in negotiation for the customer's signature (R6, R12). A new
+    document each time, so one prepared before a change of terms is never signed."""
+    with transaction.atomic():
+        agreement = SalesAgreement.objects.select_for_update().get(pk=agreement_id)
+        if agreement.state != AgreementState.NEGOTIATION:
+            raise DomainError(f"{agreement.number} is {agreement.get_state_display().lower()}: "
+                              "an agreement is signed while in negotiation.")  # fmt: skip
+        if not agreement.lines.exists():
+            raise DomainError("The agreement needs at least one catalog offering.")
+        if not actor.has_perm("sales.sign_salesagreement"):
+            raise DomainError("Only a sales manager or a contract manager prepares an agreement "
+                              "for signature.")  # fmt: skip
+        for open_request in SigningRequest.objects.select_for_update().filter(
+            document__agreement=agreement, state=SigningState.SENT
+        ):
+            open_request.withdraw()
+            _save(open_request, actor, reason="the agreement document was prepared again")
+        document = Document(kind=DocumentKind.AGREEMENT, agreement=agreement,
+                            requested_by=actor)  # fmt: skip
+        _save(document, actor, reason="prepared for signature")
+        _enqueue_render(document.pk)
+    return document
+
+
 def document_retry(*, actor, document_id: int) -> Document:
     with transaction.atomic():
         document = run_transition(Document, pk=document_id, name="retry", actor=actor,
@@ -128,18 +159,19 @@ def signing_request_send(
     earlier open request for the document is withdrawn."""
     days = days or settings.SIGNING_LINK_DAYS
     with transaction.atomic():
-        document = Document.objects.select_for_update().select_related("quote").get(pk=document_id)
-        quote = document.quote
-        if document.kind != DocumentKind.QUOTE_SUMMARY or document.state != DocumentState.READY:
+        document = Document.objects.select_for_update(of=("self",)).select_related(
+            "quote__account", "agreement__account").get(pk=document_id)  # fmt: skip
+        subject = document.subject
+        if document.kind == DocumentKind.SIGNED_COPY or document.state != DocumentState.READY:
             raise DomainError("The document is not ready to be signed yet.")
-        if quote.state != QuoteState.ACCEPTED or not quote.is_current:
-            raise DomainError(f"{quote} is not the accepted current version.")
-        if Signature.objects.filter(quote=quote).exists():
-            raise DomainError(f"{quote} is already signed.")
-        if not (signatory.signing_authority and signatory.account_id == quote.account_id):
+        _check_open_for_signature(document)
+        if document.agreement_id and not actor.has_perm("sales.sign_salesagreement"):
+            raise DomainError("Only a sales manager or a contract manager sends an agreement "
+                              "for signature: it puts the agreement in force.")  # fmt: skip
+        if not (signatory.signing_authority and signatory.account_id == subject.account_id):
             raise DomainError(
                 f"{signatory} cannot sign: the signatory must be a contact with signing "
-                f"authority at {quote.account} (R12)."
+                f"authority at {subject.account} (R12)."
             )
         if not signatory.email:
             raise DomainError(f"{signatory} has no e-mail address to send the link to.")
@@ -158,15 +190,43 @@ def signing_request_send(
         _save(request, actor, reason=f"sent to {signatory.email}")
         link = build_link(token)
         provider = settings.TELCRM_PROVIDER["name"]
-        subject = f"Please sign {quote.number} v{quote.version} from {provider}"
+        label = document_label(document)
+        title = f"Please sign {label} from {provider}"
         body = (
             f"Dear {signatory.full_name},\n\n{actor.get_full_name() or actor.username} asks you "
-            f"to sign {quote.number} version {quote.version} for {quote.account.name}.\n\n"
+            f"to sign {label} for {subject.account.name}.\n\n"
             f"Open this personal link to read and sign the document (valid until "
             f"{timezone.localtime(request.expires_at):%d %b %Y %H:%M}):\n{link}\n"
         )
-        transaction.on_commit(lambda: _mail(subject, body, signatory.email))
+        transaction.on_commit(lambda: _mail(title, body, signatory.email))
     return request, link
+
+
+def document_label(document: Document) -> str:
+    if document.quote_id:
+        return f"{document.quote.number} version {document.quote.version}"
+    return f"{document.agreement.number} {document.agreement.name}"
+
+
+def _check_open_for_signature(document: Document) -> None:
+    """The quote is the accepted current version, or the agreement is in negotiation and
+    unchanged since its document was prepared; and neither is signed yet."""
+    if document.quote_id:
+        quote = document.quote
+        if quote.state != QuoteState.ACCEPTED or not quote.is_current:
+            raise DomainError(f"{quote} is not the accepted current version.")
+        if Signature.objects.filter(quote=quote).exists():
+            raise DomainError(f"{quote} is already signed.")
+        return
+    agreement = document.agreement
+    if agreement.state != AgreementState.NEGOTIATION:
+        raise DomainError(f"{agreement.number} is {agreement.get_state_display().lower()}: "
+                          "only an agreement in negotiation is signed.")  # fmt: skip
+    if Signature.objects.filter(agreement=agreement).exists():
+        raise DomainError(f"{agreement.number} is already signed.")
+    if agreement.updated_at > document.created_at:
+        raise DomainError(f"{agreement.number} changed after this document was prepared: "
+                          "prepare the document again.")  # fmt: skip
 
 
 def _mail(subject: str, body: str, to: str) -> None:
@@ -187,7 +247,8 @@ def signing_request_for_token(token: str) -> SigningRequest:
     """The request a signing link belongs to, or a :class:`DomainError` that says plainly why
     the link does not work (unknown, withdrawn, expired, already used)."""
     request = (
-        SigningRequest.objects.select_related("document__quote__account", "signatory")
+        SigningRequest.objects.select_related("document__quote__account",
+                                              "document__agreement__account", "signatory")
         .filter(token_hash=_token_hash(token)).first()
     )  # fmt: skip
     if request is None:
@@ -239,24 +300,27 @@ def document_sign(
         found = signing_request_for_token(token)
         request = SigningRequest.objects.select_for_update().get(pk=found.pk)
         request = signing_request_for_token(token)  # again, now that the row is locked
-        document = (
-            Document.objects.select_for_update().select_related("quote").get(pk=request.document_id)
-        )
-        quote = document.quote
+        document = Document.objects.select_for_update(of=("self",)).select_related(
+            "quote", "agreement").get(pk=request.document_id)  # fmt: skip
         if document.stored_sha256() != document.sha256:
             raise DomainError("This document changed after it was prepared and cannot be "
-                              "signed. The sender has been told.")  # fmt: skip
-        if quote.state != QuoteState.ACCEPTED or not quote.is_current:
-            raise DomainError("This quote is no longer open for signature.")
+                              "signed. Ask the sender for a new link.")  # fmt: skip
+        try:
+            _check_open_for_signature(document)
+        except DomainError as exc:
+            raise DomainError(f"This document is no longer open for signature: {exc.message}"
+                              ) from exc  # fmt: skip
         request.sign()
         request._change_reason = "signed"
         request._history_user = request.sent_by
         request.save()
-        copy = Document(kind=DocumentKind.SIGNED_COPY, quote=quote, source=document,
+        copy = Document(kind=DocumentKind.SIGNED_COPY, quote=document.quote,
+                        agreement=document.agreement, source=document,
                         requested_by=request.sent_by)  # fmt: skip
         _save(copy, request.sent_by, reason="signed copy")
         signature = Signature(
-            quote=quote, request=request, document=document, signatory=request.signatory,
+            quote=document.quote, agreement=document.agreement, request=request,
+            document=document, signatory=request.signatory,
             signer_name=signer_name, method=method,
             image=image if method == SignatureMethod.DRAWN else "",
             signed_at=timezone.now(), ip_address=ip_address or None,
@@ -264,7 +328,13 @@ def document_sign(
             signed_copy=copy,
         )  # fmt: skip
         _save(signature, request.sent_by, reason=f"signed by {signer_name} through the link")
-        _close_won(quote)
+        if document.quote_id:
+            _close_won(document.quote)
+        else:
+            # R6: the customer's signature puts the agreement in force.
+            agreement_activate(actor=request.sent_by, agreement_id=document.agreement_id,
+                               signatory=request.signatory,
+                               signed_on=timezone.localdate())  # fmt: skip
         _enqueue_render(copy.pk)
     return signature
 
@@ -421,7 +491,7 @@ def sla_commitment_save(*, actor, commitment: SlaCommitment) -> SlaCommitment:
     """Add or change a site's SLA commitment: never weaker than the agreement's global SLA
     for that metric (R14)."""
     with transaction.atomic():
-        service = ServiceContract.objects.select_for_update().select_related(
+        service = ServiceContract.objects.select_for_update(of=("self",)).select_related(
             "sales_contract__agreement").get(pk=commitment.service_contract_id)  # fmt: skip
         if service.state not in (ContractState.DRAFT, ContractState.ACTIVE):
             raise DomainError(f"{service} is {service.get_state_display().lower()}.")

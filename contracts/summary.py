@@ -8,7 +8,7 @@ from collections import OrderedDict
 from django.conf import settings
 from django.utils import timezone
 
-from sales.models import Account, CharacteristicSpecification, Quote
+from sales.models import Account, CharacteristicSpecification, Quote, SalesAgreement
 from sales.quote_diff import quote_summary
 
 
@@ -53,4 +53,25 @@ def quote_document_context(quote: Quote, signature=None) -> dict:
         "provider": settings.TELCRM_PROVIDER,
         "issued": timezone.localdate(),
         "signature": signature,
+        "document_label": f"{quote.number} v{quote.version}",
+    }
+
+
+def agreement_document_context(agreement: SalesAgreement, signature=None) -> dict:
+    """A sales agreement to sign (R6, R12): parties, term, negotiated offerings, global SLAs,
+    partner terms, terms and conditions, signature block."""
+    agreement = SalesAgreement.objects.select_related("account", "signatory").get(pk=agreement.pk)
+    account = agreement.account
+    return {
+        "agreement": agreement,
+        "account": account,
+        "legal_address": account.locations.order_by("-is_primary", "pk").first(),
+        "lines": list(agreement.lines.select_related("offering")),
+        "slas": list(agreement.slas.all()),
+        "partner_terms": list(agreement.partner_terms.select_related("offering")),
+        "signatories": list(account.contacts.filter(signing_authority=True).order_by("pk")),
+        "provider": settings.TELCRM_PROVIDER,
+        "issued": timezone.localdate(),
+        "signature": signature,
+        "document_label": f"{agreement.number} {agreement.name}",
     }

@@ -6,6 +6,7 @@ app_name = "contracts"
 
 urlpatterns = [
     path("quotes/<int:pk>/accept/", views.QuoteAcceptView.as_view(), name="quote_accept"),
+    path("agreements/<int:pk>/sign/", views.AgreementSignView.as_view(), name="agreement_sign"),
     path("quotes/<int:pk>/document/", views.QuoteDocumentView.as_view(), name="quote_document"),
     path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="document_detail"),
     path("documents/<int:pk>/pdf/", views.DocumentFileView.as_view(), name="document_pdf"),

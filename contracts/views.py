@@ -12,7 +12,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
 from django.views.generic import DetailView, TemplateView
 
-from sales.models import Quote
+from sales.models import Quote, SalesAgreement
 from telcrm.audit import history_entries
 from telcrm.fsm import DomainError
 from telcrm.views import ActionView, RolePermissionMixin, TransitionView
@@ -27,7 +27,8 @@ FRAMEABLE = [xframe_options_sameorigin, csp_override({"frame-ancestors": ["'self
 
 
 def documents_for(user):
-    return Document.objects.visible_to(user).select_related("quote__account", "source")
+    return Document.objects.visible_to(user).select_related(
+        "quote__account", "agreement__account", "source")  # fmt: skip
 
 
 class QuoteAcceptView(RolePermissionMixin, TemplateView):
@@ -88,30 +89,72 @@ class DocumentDetailView(RolePermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         document = self.object
-        quote = document.quote
+        subject = document.subject
         user = self.request.user
-        signature = (
-            Signature.objects.select_related("signatory", "signed_copy", "document")
-            .filter(quote=quote).first()
-        )  # fmt: skip
+        signatures = Signature.objects.select_related("signatory", "signed_copy", "document")
+        signature = (signatures.filter(quote=document.quote) if document.quote_id
+                     else signatures.filter(document=document)).first()  # fmt: skip
         may_send = (
-            document.kind == DocumentKind.QUOTE_SUMMARY and document.state == DocumentState.READY
+            document.kind != DocumentKind.SIGNED_COPY and document.state == DocumentState.READY
             and signature is None and user.has_perm("contracts.add_signingrequest")
+            and (document.quote_id or user.has_perm("sales.sign_salesagreement"))
         )  # fmt: skip
+        crumbs = ([("Quotes", reverse("sales:quote_list"))] if document.quote_id
+                  else [("Agreements", reverse("sales:agreement_list"))])  # fmt: skip
         context.update(
-            quote=quote, signature=signature,
+            quote=document.quote, subject=subject, signature=signature,
             requests=list(document.signing_requests.select_related("signatory", "sent_by")),
-            form=SigningRequestForm(quote=quote) if may_send else None,
+            form=SigningRequestForm(account_id=subject.account_id) if may_send else None,
             new_link=self.request.session.pop(f"signing-link-{document.pk}", None),
             history=history_entries([
                 Document.history.filter(id=document.pk),
                 SigningRequest.history.filter(document_id=document.pk),
                 Signature.history.filter(document_id=document.pk),
             ]),
-            breadcrumbs=[("Quotes", reverse("sales:quote_list")),
-                         (str(quote), quote.get_absolute_url()), (document.get_kind_display(), "")],
+            breadcrumbs=[*crumbs, (str(subject), subject.get_absolute_url()),
+                         (document.get_kind_display(), "")],
         )  # fmt: skip
         return context
+
+
+class AgreementSignView(RolePermissionMixin, TemplateView):
+    """R6, R12: an agreement in negotiation is signed like a quote. GET: the document to
+    sign if one is current, else what preparing it means; POST: prepare it."""
+
+    permission_required = "sales.sign_salesagreement"
+    template_name = "contracts/agreement_sign.html"
+
+    def load(self, request, *args, **kwargs):
+        self.agreement = get_object_or_404(SalesAgreement.objects.visible_to(request.user),
+                                           pk=kwargs["pk"])  # fmt: skip
+
+    def get(self, request, *args, **kwargs):
+        current = self.agreement.documents.filter(
+            kind=DocumentKind.AGREEMENT, created_at__gte=self.agreement.updated_at
+        ).order_by("-created_at").first()  # fmt: skip
+        if current is not None:
+            return HttpResponseRedirect(current.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        agreement = self.agreement
+        return super().get_context_data(
+            agreement=agreement, **kwargs,
+            breadcrumbs=[("Agreements", reverse("sales:agreement_list")),
+                         (agreement.number, agreement.get_absolute_url()), ("Signature", "")],
+        )  # fmt: skip
+
+    def post(self, request, pk: int):
+        try:
+            document = services.agreement_document_prepare(
+                actor=request.user, agreement_id=self.agreement.pk
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(self.agreement.get_absolute_url())
+        messages.success(request, f"The document of {self.agreement.number} is being prepared. "
+                                  "Send it to the customer's signatory below.")  # fmt: skip
+        return HttpResponseRedirect(document.get_absolute_url())
 
 
 @method_decorator(FRAMEABLE, name="dispatch")
@@ -173,7 +216,7 @@ class SigningRequestSendView(ActionView):
         return self.document.get_absolute_url()
 
     def act(self, request):
-        form = SigningRequestForm(request.POST, quote=self.document.quote)
+        form = SigningRequestForm(request.POST, account_id=self.document.subject.account_id)
         if not form.is_valid():
             errors = "; ".join(" ".join(e) for e in form.errors.values())
             raise DomainError(f"The signing request was not sent: {errors}")
@@ -228,7 +271,11 @@ class SignView(View):
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                return render(request, "contracts/signed.html", {"signature": signature})
+                return render(
+                    request,
+                    "contracts/signed.html",
+                    {"signature": signature, "label": services.document_label(signature.document)},
+                )
         return self.page(request, token, form, status=400)
 
     def page(self, request, token: str, form: SignForm, status: int = 200):
@@ -237,8 +284,15 @@ class SignView(View):
         except DomainError as exc:
             return render(request, "contracts/sign_refused.html", {"reason": exc.message},
                           status=410)  # fmt: skip
-        context = {"signing": signing, "document": signing.document,
-                   "quote": signing.document.quote, "form": form, "token": token}  # fmt: skip
+        document = signing.document
+        context = {
+            "signing": signing,
+            "document": document,
+            "subject": document.subject,
+            "label": services.document_label(document),
+            "form": form,
+            "token": token,
+        }
         return render(request, self.template_name, context, status=status)
 
 

@@ -1,4 +1,5 @@
-"""Demo sales agreements in every state."""
+"""Demo sales agreements: drafts and negotiations here; the signed ones (active, then expired
+or terminated) are signed by the customer in the contracts demo (R6, R12)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -22,7 +23,8 @@ TERMS = (
     "30 % of the monthly charge."
 )
 
-# account, name, state, valid from (days from today), valid to, lines, SLAs, partner terms
+# account, name, state (reached here or, from "active" on, in contracts/demo.py), valid from
+# (days from today), valid to, lines, SLAs, partner terms
 AGREEMENTS = [
     ("Nordwind Logistik GmbH", "Nordwind framework agreement 2026-2029", "active", -200, 900,
      [("DIA", "219.00", None, None), ("MFW", None, None, "10"), ("WIFI", None, "150.00", None)],
@@ -68,18 +70,4 @@ def load(users, log) -> None:
         if state != "draft":
             services.agreement_transition(actor=actor, agreement_id=agreement.pk,
                                           name="negotiate")  # fmt: skip
-        if state in ("active", "expired", "terminated"):
-            signatory = account.contacts.filter(signing_authority=True).first()
-            services.agreement_activate(
-                actor=users["clara"], agreement_id=agreement.pk, signatory=signatory,
-                signed_on=min(today, today + timedelta(days=start)),
-            )  # fmt: skip
-        if state == "expired":
-            services.agreement_transition(actor=users["clara"], agreement_id=agreement.pk,
-                                          name="expire")  # fmt: skip
-        if state == "terminated":
-            services.agreement_transition(
-                actor=users["clara"], agreement_id=agreement.pk, name="terminate",
-                reason="Customer closed all shops; terminated by mutual consent.",
-            )  # fmt: skip
         log(f"agreement {agreement}")

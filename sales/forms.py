@@ -555,28 +555,6 @@ class PartnerTermForm(CrispyModelForm):
         ).order_by("name")
 
 
-class ActivateAgreementForm(forms.Form):
-    """R6: activation records who signed for the customer, and when."""
-
-    signatory = forms.ModelChoiceField(
-        queryset=Contact.objects.none(),
-        help_text="Contacts with signing authority at the legal account.",
-    )
-    signed_on = forms.DateField(widget=DateInput())
-
-    def __init__(self, *args, agreement, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["signatory"].queryset = Contact.objects.filter(
-            account_id=agreement.account_id, signing_authority=True
-        )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-
-# Quotes ----------------------------------------------------------------------------------
-
-
 class QuoteForm(CrispyModelForm):
     class Meta:
         model = Quote

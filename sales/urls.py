@@ -118,8 +118,6 @@ urlpatterns += [
          name="agreement_detail"),
     path("agreements/<int:pk>/edit/", agreements.AgreementFormView.as_view(),
          name="agreement_update"),
-    path("agreements/<int:pk>/activate/", agreements.AgreementActivateView.as_view(),
-         name="agreement_activate"),
     path("agreements/<int:agreement_pk>/<str:kind>/new/",
          agreements.AgreementPartFormView.as_view(), name="agreementpart_create"),
     path("agreements/<int:agreement_pk>/<str:kind>/<int:pk>/edit/",

@@ -168,3 +168,32 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     owner = factory.SelfAttribute("account.owner")
     team = factory.SelfAttribute("account.team")
     expected_close_date = factory.LazyFunction(lambda: date.today() + timedelta(days=30))
+
+
+def signature_for(agreement, signatory):
+    """The customer's signature of an agreement as the contracts stage records it (R12), made
+    directly so sales tests can activate agreements without rendering a PDF."""
+    import hashlib
+
+    from django.utils import timezone
+
+    from contracts.models import Document, Signature, SigningRequest
+
+    digest = hashlib.sha256(f"agreement {agreement.pk}".encode()).hexdigest()
+    document = Document.objects.create(
+        kind="agreement",
+        agreement=agreement,
+        state="ready",
+        sha256=digest,
+        requested_by=agreement.account.owner,
+    )
+    request = SigningRequest.objects.create(
+        document=document, signatory=signatory, token_hash=hashlib.sha256(digest.encode())
+        .hexdigest(), expires_at=timezone.now(), sent_by=agreement.account.owner,
+        state="signed",
+    )  # fmt: skip
+    return Signature.objects.create(
+        agreement=agreement, request=request, document=document, signatory=signatory,
+        signer_name=signatory.full_name, method="typed", signed_at=timezone.now(),
+        document_sha256=digest,
+    )  # fmt: skip

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from sales.models import Contact, Quote
+from sales.models import Contact, Quote, SalesAgreement
 
 from ..choices import BADGES, DocumentKind, DocumentState, SignatureMethod, SigningState
 from ..querysets import DocumentQuerySet, SigningRequestQuerySet
@@ -22,11 +22,14 @@ def document_path(document: "Document", filename: str) -> str:
 
 
 class Document(ConcurrentTransitionMixin, models.Model):
-    """A PDF rendered from a quote version in a background job, stored with its SHA-256 so a
-    signature can name the exact bytes the customer saw (R12)."""
+    """A PDF rendered from a quote version or a sales agreement in a background job, stored
+    with its SHA-256 so a signature can name the exact bytes the customer saw (R12)."""
 
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
-    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="documents")
+    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="documents")  # fmt: skip
+    agreement = models.ForeignKey(SalesAgreement, on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="documents")  # fmt: skip
     source = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="copies",
         help_text="For a signed copy: the document that was signed.",
@@ -51,16 +54,31 @@ class Document(ConcurrentTransitionMixin, models.Model):
             models.UniqueConstraint(fields=["quote", "kind"],
                                     name="%(app_label)s_%(class)s_one_per_quote_version"),
             models.CheckConstraint(
+                condition=Q(quote__isnull=True, agreement__isnull=False)
+                | Q(quote__isnull=False, agreement__isnull=True),
+                name="%(app_label)s_%(class)s_one_subject"),
+            models.CheckConstraint(
                 condition=Q(state=DocumentState.QUEUED) | Q(state=DocumentState.FAILED)
                 | ~Q(sha256=""),
                 name="%(app_label)s_%(class)s_ready_has_hash"),
         ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} of {self.quote}"
+        if self.kind == DocumentKind.AGREEMENT:
+            return f"Agreement document of {self.agreement.number}"
+        return f"{self.get_kind_display()} of {self.subject}"
 
     def get_absolute_url(self) -> str:
         return reverse("contracts:document_detail", args=[self.pk])
+
+    @property
+    def subject(self):
+        """The quote version or the sales agreement the document is of."""
+        return self.quote if self.quote_id else self.agreement
+
+    @property
+    def account(self):
+        return self.subject.account
 
     @property
     def badge(self) -> str:
@@ -69,7 +87,9 @@ class Document(ConcurrentTransitionMixin, models.Model):
     @property
     def filename(self) -> str:
         suffix = "-signed" if self.kind == DocumentKind.SIGNED_COPY else ""
-        return f"{self.quote.number}-v{self.quote.version}{suffix}.pdf"
+        if self.quote_id:
+            return f"{self.quote.number}-v{self.quote.version}{suffix}.pdf"
+        return f"{self.agreement.number}{suffix}.pdf"
 
     def stored_sha256(self) -> str:
         """The SHA-256 of the bytes stored now (to verify against the recorded one)."""
@@ -121,7 +141,7 @@ class SigningRequest(ConcurrentTransitionMixin, models.Model):
         ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"Signing request to {self.signatory} for {self.document.quote}"
+        return f"Signing request to {self.signatory} for {self.document.subject}"
 
     def get_absolute_url(self) -> str:
         return reverse("contracts:document_detail", args=[self.document_id]) + "#signing"
@@ -151,10 +171,14 @@ class SigningRequest(ConcurrentTransitionMixin, models.Model):
 
 
 class Signature(models.Model):
-    """A legal signature of a quote version by a contact with signing authority at the legal
-    account (R12): who, when, from where, and the SHA-256 of the exact document signed."""
+    """A legal signature of a quote version or a sales agreement by a contact with signing
+    authority at the legal account (R12): who, when, from where, and the SHA-256 of the exact
+    document signed."""
 
-    quote = models.OneToOneField(Quote, on_delete=models.PROTECT, related_name="signature")
+    quote = models.OneToOneField(Quote, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="signature")  # fmt: skip
+    agreement = models.OneToOneField(SalesAgreement, on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="signature")  # fmt: skip
     request = models.OneToOneField(SigningRequest, on_delete=models.PROTECT,
                                    related_name="signature")  # fmt: skip
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="signatures")
@@ -172,6 +196,16 @@ class Signature(models.Model):
 
     class Meta:
         ordering = ["-signed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quote__isnull=True, agreement__isnull=False)
+                | Q(quote__isnull=False, agreement__isnull=True),
+                name="%(app_label)s_%(class)s_one_subject"),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"{self.quote} signed by {self.signer_name}"
+        return f"{self.quote or self.agreement.number} signed by {self.signer_name}"
+
+    @property
+    def subject(self):
+        return self.quote if self.quote_id else self.agreement

@@ -53,6 +53,13 @@ def _has_signatory(agreement: "SalesAgreement") -> bool:
     )
 
 
+@condition("The customer's signature puts an agreement in force: send it for signature "
+           "(R6, R12).", user_input=True)  # fmt: skip
+def _has_signature(agreement: "SalesAgreement") -> bool:
+    """The signature arrives with the contracts stage as ``agreement.signature``."""
+    return getattr(agreement, "signature", None) is not None
+
+
 @condition("The agreement is still within its validity period.")
 def _validity_ended(agreement: "SalesAgreement") -> bool:
     return agreement.valid_to is not None and agreement.valid_to < timezone.localdate()
@@ -131,11 +138,12 @@ class SalesAgreement(ConcurrentTransitionMixin, models.Model):
         """Shared with the customer; quotes are priced from it from now on."""
 
     @transition(field=state, source=AgreementState.NEGOTIATION, target=AgreementState.ACTIVE,
-                permission="sales.sign_salesagreement", conditions=[_has_lines, _has_signatory],
-                custom={"label": "Activate (signed)", "style": "success",
-                        "page": "sales:agreement_activate"})  # fmt: skip
+                permission="sales.sign_salesagreement",
+                conditions=[_has_lines, _has_signatory, _has_signature],
+                custom={"label": "Send for signature", "style": "success",
+                        "page": "contracts:agreement_sign"})  # fmt: skip
     def activate(self) -> None:
-        """Signed by the customer's signatory: in force."""
+        """Signed by the customer's signatory through the contracts stage: in force."""
 
     @transition(field=state, source=AgreementState.ACTIVE, target=AgreementState.EXPIRED,
                 permission="sales.sign_salesagreement", conditions=[_validity_ended],

@@ -15,7 +15,6 @@ from .. import services
 from ..choices import AgreementState
 from ..filters import AgreementFilterSet
 from ..forms import (
-    ActivateAgreementForm,
     AgreementForm,
     AgreementLineForm,
     AgreementSlaForm,
@@ -208,32 +207,3 @@ class AgreementTransitionView(TransitionView):
             actor=self.request.user, agreement_id=obj.pk, name=self.transition_name,
             reason=self.request.POST.get("reason", ""),
         )  # fmt: skip
-
-
-class AgreementActivateView(RolePermissionMixin, FormPageMixin, FormView):
-    """R6: record the customer's signatory and date, and put the agreement in force."""
-
-    permission_required = "sales.sign_salesagreement"
-    form_class = ActivateAgreementForm
-    submit_label = "Activate agreement"
-
-    def load(self, request, *args, **kwargs):
-        self.agreement = get_object_or_404(agreements_for(request.user), pk=kwargs["pk"])
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "agreement": self.agreement}
-
-    def get_title(self):
-        return f"Activate {self.agreement}"
-
-    def get_cancel_url(self):
-        return self.agreement.get_absolute_url()
-
-    def save(self, form):
-        return services.agreement_activate(
-            actor=self.request.user, agreement_id=self.agreement.pk,
-            signatory=form.cleaned_data["signatory"], signed_on=form.cleaned_data["signed_on"],
-        )  # fmt: skip
-
-    def success_message(self, obj):
-        return f"{obj} is active, signed by {obj.signatory} on {obj.signed_on:%d %b %Y}."

