@@ -10,10 +10,11 @@ class ContractsConfig(AppConfig):
     def ready(self) -> None:
         from telcrm.ui import HomePanel, NavItem, register_home_panel, register_nav
 
-        from .home import my_signatures_panel
+        from .home import contracts_to_do_panel, my_signatures_panel
 
         register_nav(
             NavItem("Contracts", "contracts:contract_list", "file-earmark-check",
                     "contracts.view_salescontract", 9.5)
         )  # fmt: skip
         register_home_panel(HomePanel("contracts/home_signatures.html", my_signatures_panel, 4))
+        register_home_panel(HomePanel("contracts/home_contracts.html", contracts_to_do_panel, 2))

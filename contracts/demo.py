@@ -85,14 +85,27 @@ def load(log) -> None:
         services.contract_transition(actor=users["clara"], contract_id=service.pk,
                                      name="activate", model=type(service))  # fmt: skip
     log(f"contract {contract}")
-    # Hansa's accepted quote: its document is out for signature with the managing director.
+    # Hansa's accepted quote: signed by the managing director; its contracts are still to be
+    # made (the contract manager's home shows it).
     hansa = Quote.objects.get(account__name="Hansa Media Group", state="accepted")
     document = Document(kind=DocumentKind.QUOTE_SUMMARY, quote=hansa, requested_by=hansa.owner)
     _save(document, hansa.owner, reason="quote accepted")
     _render(document)
+    _sign(
+        document,
+        hansa.owner,
+        hansa.account.contacts.filter(signing_authority=True).first(),
+        "203.0.113.80",
+    )
+    log(f"signed {hansa}")
+    # The Alpenbank agreement in negotiation: sent to the head of procurement, not signed yet.
+    alpenbank = SalesAgreement.objects.get(account__name="Alpenbank AG", state="negotiation")
+    document = _render(
+        services.agreement_document_prepare(actor=users["clara"], agreement_id=alpenbank.pk)
+    )
     services.signing_request_send(
-        actor=hansa.owner, document_id=document.pk,
-        signatory=hansa.account.contacts.filter(signing_authority=True).first(),
+        actor=users["clara"], document_id=document.pk,
+        signatory=alpenbank.account.contacts.filter(signing_authority=True).first(),
         build_link=LINK.format,
     )  # fmt: skip
-    log(f"{hansa} out for signature")
+    log(f"{alpenbank} out for signature")

@@ -250,3 +250,15 @@ def test_contract_page_query_count(login, users, contract, django_assert_num_que
     # accounts, quote lines, locations, offerings, quote, signature, user, team)
     with django_assert_num_queries(20):
         client.get(contract.get_absolute_url())
+
+
+def test_home_lists_the_contracts_to_make(login, users, signed, site_contacts, rules):
+    client = login(users["rep"])
+    home = client.get(reverse("home")).content.decode()
+    assert "needs its sales contract" in home and str(signed) in home
+    contract = services.contract_create(actor=users["rep"], quote_id=signed.pk)
+    home = client.get(reverse("home")).content.decode()
+    assert "needs its sales contract" not in home and "0 of 2 service contracts" in home
+    services.service_contracts_create(actor=users["contracts"], contract_id=contract.pk)
+    assert "draft: activate" in login(users["contracts"]).get(reverse("home")).content.decode()
+    assert "home-contracts" not in login(users["orders"]).get(reverse("home")).content.decode()

@@ -67,11 +67,11 @@ def test_account_detail_query_count(client, users, rep_account, django_assert_nu
 def test_home_query_count(client, users, rep_account, django_assert_num_queries, rows):
     populate(users, rep_account, rows)
     client.force_login(users["rep"])
-    # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 roles, 6 my open quotes,
-    # 7 my documents waiting for signature, 8 my open leads, 9 my open opportunities with
-    # amounts, 10 my accounts, 11-15 history rows of 4 models + predecessors of account
-    # changes, 16-18 the records those rows name: accounts, users, teams, 19 count of my
-    # accounts
-    with django_assert_num_queries(19):
+    # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 roles, 6-7 contracts to
+    # make (signed quotes, unfinished contracts), 8 my open quotes, 9 my documents waiting
+    # for signature, 10 my open leads, 11 my open opportunities with amounts, 12 my accounts,
+    # 13-17 history rows of 4 models + predecessors of account changes, 18-20 the records
+    # those rows name: accounts, users, teams, 21 count of my accounts
+    with django_assert_num_queries(21):
         response = client.get(reverse("home"))
     assert response.status_code == 200
