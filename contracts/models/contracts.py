@@ -19,6 +19,7 @@ from sales.models import (
     QuoteLine,
     SalesAgreement,
 )
+from sales.models.quotes import PricedSiteLine
 from telcrm.fsm import condition
 from telcrm.models import Team, next_number
 
@@ -110,7 +111,7 @@ class SalesContract(ContractLifecycle):
         super().save(*args, **kwargs)
 
 
-class SalesContractLine(models.Model):
+class SalesContractLine(PricedSiteLine, models.Model):
     """Mirrors one quote line exactly (R13): site, offering, configuration, prices."""
 
     contract = models.ForeignKey(SalesContract, on_delete=models.CASCADE, related_name="lines")
@@ -140,19 +141,7 @@ class SalesContractLine(models.Model):
         ordering = ["site__name", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.offering.name} at {self.site.name}"
-
-    @property
-    def total_recurring(self) -> Decimal:
-        return self.net_recurring * self.quantity
-
-    @property
-    def total_one_time(self) -> Decimal:
-        return (self.net_one_time + self.surcharge) * self.quantity
-
-    @property
-    def characteristics_display(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in (self.characteristics or {}).items() if v)
+        return super().__str__()
 
 
 class ServiceContract(ContractLifecycle):

@@ -240,7 +240,27 @@ REVISABLE = (QuoteState.PENDING, QuoteState.APPROVED, QuoteState.ACCEPTED, Quote
              QuoteState.EXPIRED)  # fmt: skip
 
 
-class QuoteLine(models.Model):
+class PricedSiteLine:
+    """What a priced line at a site shows, for quote lines and the contract lines that mirror
+    them: an offering at a site, net prices per unit, a build surcharge, a configuration."""
+
+    def __str__(self) -> str:
+        return f"{self.offering.name} at {self.site.name}"
+
+    @property
+    def total_recurring(self) -> Decimal:
+        return self.net_recurring * self.quantity
+
+    @property
+    def total_one_time(self) -> Decimal:
+        return (self.net_one_time + self.surcharge) * self.quantity
+
+    @property
+    def characteristics_display(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in (self.characteristics or {}).items() if v)
+
+
+class QuoteLine(PricedSiteLine, models.Model):
     """An offering configured at one site (child account) of the quote's account (R9), priced
     list -> agreement -> discount (R11), with its feasibility there (R10)."""
 
@@ -278,19 +298,7 @@ class QuoteLine(models.Model):
         ]  # fmt: skip
 
     def __str__(self) -> str:
-        return f"{self.offering.name} at {self.site.name}"
-
-    @property
-    def total_recurring(self) -> Decimal:
-        return self.net_recurring * self.quantity
-
-    @property
-    def total_one_time(self) -> Decimal:
-        return (self.net_one_time + self.surcharge) * self.quantity
-
-    @property
-    def characteristics_display(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in (self.characteristics or {}).items() if v)
+        return super().__str__()
 
     @property
     def feasibility_badge(self) -> str:
