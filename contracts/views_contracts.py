@@ -69,6 +69,8 @@ class ContractDetailView(RolePermissionMixin, DetailView):
         recurring = sum((line.total_recurring for line in lines), Decimal("0"))
         one_time = sum((line.total_one_time for line in lines), Decimal("0"))
         user = self.request.user
+        # The orders stage sits above: reached through the reverse relation (DESIGN §2).
+        orders = list(contract.orders.all())
         context.update(
             by_site=[(site, site_lines, services_by_site.get(site.pk))
                      for site, site_lines in by_site.items()],
@@ -80,6 +82,11 @@ class ContractDetailView(RolePermissionMixin, DetailView):
             ),
             may_change=user.has_perm("contracts.change_salescontract"),
             may_quote=contract.state == "active" and user.has_perm("sales.add_quote"),
+            orders=orders,
+            may_order=(
+                contract.state == "active" and user.has_perm("orders.add_order")
+                and not any(order.state != "cancelled" for order in orders)
+            ),
             history=history_entries([
                 SalesContract.history.filter(id=contract.pk),
                 SalesContractLine.history.filter(contract_id=contract.pk),

@@ -11,5 +11,6 @@ urlpatterns = [
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
     path("sales/", include("sales.urls")),
     path("contracts/", include("contracts.urls")),
+    path("orders/", include("orders.urls")),
     path("admin/", admin.site.urls),
 ]

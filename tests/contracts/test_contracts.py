@@ -246,9 +246,10 @@ def test_contract_page_query_count(login, users, contract, django_assert_num_que
     client = login(users["rep"])
     # 1 session, 2 user, 3-4 permissions, 5 roles, 6 the contract with its quote, account,
     # agreement, owner and signature, 7 lines with site, location, offering, 8 service
-    # contracts, 9-11 history of 3 models, 12-20 the records history rows name (contract,
-    # accounts, quote lines, locations, offerings, quote, signature, user, team)
-    with django_assert_num_queries(20):
+    # contracts, 9 its orders, 10-12 history of 3 models, 13-21 the records history rows
+    # name (contract, accounts, quote lines, locations, offerings, quote, signature, user,
+    # team)
+    with django_assert_num_queries(21):
         client.get(contract.get_absolute_url())
 
 

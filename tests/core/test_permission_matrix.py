@@ -16,10 +16,12 @@ from django.utils import timezone
 from contracts.models import (
     Document,
     SalesContract,
+    SalesContractLine,
     ServiceContract,
     Signature,
     SigningRequest,
 )
+from orders.models import Order, OrderLine
 from sales.models import (
     AgreementLine,
     Location,
@@ -57,6 +59,7 @@ AGREEMENT_EDITORS = SALES | {"contracts"}
 SIGNERS = {"manager", "contracts", "admin"}
 SENDERS = SALES | {"contracts"}  # who sends documents for signature
 CONTRACT_MANAGERS = {"contracts", "admin"}
+ORDER_MANAGERS = {"orders", "admin"}
 # URLs that need no login or belong to Django itself.
 EXEMPT_PREFIXES = ("admin:",)
 EXEMPT = {"login", "logout"}
@@ -172,6 +175,12 @@ MATRIX: dict[str, Spec] = {
     ),
     "contracts:contract_new_quote": Spec(SALES, ("contract",), "post", scoped=True),
     "contracts:servicecontract_detail": Spec(OPPORTUNITY_READERS, ("service",), scoped=True),
+    "orders:order_list": Spec(OPPORTUNITY_READERS),
+    "orders:order_detail": Spec(OPPORTUNITY_READERS, ("order",), scoped=True),
+    "orders:order_create": Spec(SALES | {"orders"}, ("contract",), scoped=True),
+    "orders:order_update": Spec(ORDER_MANAGERS, ("order",), scoped=True),
+    "orders:orderline_update": Spec(ORDER_MANAGERS, ("order", "order_line"), scoped=True),
+    "orders:order_cancel": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
     "contracts:slacommitment_save": Spec(CONTRACT_MANAGERS, ("service",), "post", scoped=True),
     **{
         f"contracts:{model}_{name}": Spec(CONTRACT_MANAGERS, (key,), "post", scoped=True)
@@ -232,7 +241,33 @@ def objects(rep_account):
         quote=quote, account=rep_account, signature=signature, owner=rep_account.owner,
         team=rep_account.team, currency="EUR", term_months=36,
     )  # fmt: skip
+    quote_line = QuoteLine.objects.create(
+        quote=quote,
+        site=site,
+        location=location,
+        offering=OfferingFactory(),
+        feasibility="feasible",
+    )
+    contract_line = SalesContractLine.objects.create(
+        contract=contract, quote_line=quote_line, site=site, location=location,
+        offering=quote_line.offering, quantity=1, discount_percent=0,
+    )  # fmt: skip
+    order = Order.objects.create(
+        sales_contract=contract, quote=quote, account=rep_account, owner=rep_account.owner,
+        team=rep_account.team, requested_date=date.today(),
+        billing_profile=BillingProfileFactory(account=rep_account),
+    )  # fmt: skip
     return {
+        "order": order,
+        "order_line": OrderLine.objects.create(
+            order=order,
+            contract_line=contract_line,
+            quote_line=quote_line,
+            site=site,
+            location=location,
+            offering=quote_line.offering,
+            quantity=1,
+        ),  # fmt: skip
         "contract": contract,
         "service": ServiceContract.objects.create(sales_contract=contract, site=site),
         "document": document,

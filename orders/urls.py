@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orders"
+
+urlpatterns = [
+    path("", views.OrderListView.as_view(), name="order_list"),
+    path("<int:pk>/", views.OrderDetailView.as_view(), name="order_detail"),
+    path("<int:pk>/edit/", views.OrderDetailsUpdateView.as_view(), name="order_update"),
+    path("<int:pk>/lines/<int:line_pk>/edit/", views.OrderLineUpdateView.as_view(),
+         name="orderline_update"),
+    path("<int:pk>/cancel/", views.OrderTransitionView.as_view(transition_name="cancel"),
+         name="order_cancel"),
+    path("from-contract/<int:pk>/", views.OrderCreateView.as_view(), name="order_create"),
+]  # fmt: skip

@@ -1,0 +1,170 @@
+"""Orders: list, create from an active contract (R15), the order page, and its
+non-commercial details (R16)."""
+
+from datetime import timedelta
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView, FormView, ListView
+
+from contracts.models import SalesContract
+from sales.views.accounts import FormPageMixin
+from telcrm.audit import history_entries
+from telcrm.views import RolePermissionMixin, TransitionView
+
+from . import services
+from .filters import OrderFilterSet
+from .forms import OrderCreateForm, OrderDetailsForm, OrderLineDetailsForm
+from .models import Order, OrderLine
+
+
+def orders_for(user):
+    return Order.objects.visible_to(user).select_related(
+        "account", "owner", "quote", "sales_contract", "billing_profile")  # fmt: skip
+
+
+class OrderListView(RolePermissionMixin, ListView):
+    permission_required = "orders.view_order"
+    template_name = "orders/order_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        self.filterset = OrderFilterSet(self.request.GET, queryset=orders_for(self.request.user),
+                                        request=self.request)  # fmt: skip
+        return self.filterset.qs.order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, breadcrumbs=[("Orders", "")],
+                                        **kwargs)  # fmt: skip
+
+
+class OrderDetailView(RolePermissionMixin, DetailView):
+    permission_required = "orders.view_order"
+    template_name = "orders/order_detail.html"
+    context_object_name = "order"
+
+    def get_queryset(self):
+        return orders_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = self.object
+        lines = list(order.lines.select_related("site", "location", "offering", "site_contact",
+                                                "contract_line", "quote_line"))  # fmt: skip
+        context.update(
+            lines=lines,
+            may_edit=order.editable and self.request.user.has_perm("orders.change_order"),
+            history=history_entries([Order.history.filter(id=order.pk),
+                                     OrderLine.history.filter(order_id=order.pk)]),
+            breadcrumbs=[("Orders", reverse("orders:order_list")), (order.number, "")],
+        )  # fmt: skip
+        return context
+
+
+class OrderCreateView(RolePermissionMixin, FormPageMixin, FormView):
+    """R15: order an active sales contract."""
+
+    permission_required = "orders.add_order"
+    form_class = OrderCreateForm
+    submit_label = "Create order"
+
+    def load(self, request, *args, **kwargs):
+        self.contract = get_object_or_404(
+            SalesContract.objects.visible_to(request.user).select_related("account"),
+            pk=kwargs["pk"],
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "account_id": self.contract.account_id}
+
+    def get_initial(self):
+        return {"requested_date": timezone.localdate() + timedelta(days=42)}
+
+    def get_title(self):
+        return f"Order {self.contract.number} for {self.contract.account.name}"
+
+    def get_cancel_url(self):
+        return self.contract.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return [
+            ("Contracts", reverse("contracts:contract_list")),
+            (self.contract.number, self.contract.get_absolute_url()),
+            ("New order", ""),
+        ]
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.order_create(
+            actor=self.request.user, contract_id=self.contract.pk,
+            billing_profile=data["billing_profile"], requested_date=data["requested_date"],
+            notes=data["notes"],
+        )  # fmt: skip
+
+    def success_message(self, obj):
+        return f"Created {obj.number} with {obj.lines.count()} line(s)."
+
+
+class OrderDetailsUpdateView(RolePermissionMixin, FormPageMixin, FormView):
+    """R16: requested date and notes, on the order itself."""
+
+    permission_required = "orders.change_order"
+    form_class = OrderDetailsForm
+
+    def load(self, request, *args, **kwargs):
+        self.order = get_object_or_404(orders_for(request.user), pk=kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.order}
+
+    def get_title(self):
+        return f"Change {self.order.number}"
+
+    def get_cancel_url(self):
+        return self.order.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return [("Orders", reverse("orders:order_list")),
+                (self.order.number, self.order.get_absolute_url()), ("Change", "")]  # fmt: skip
+
+    def save(self, form):
+        return services.order_details_save(
+            actor=self.request.user,
+            order=form.instance,
+            version=form.cleaned_data.get("version", ""),
+        )
+
+
+class OrderLineUpdateView(OrderDetailsUpdateView):
+    """R16: a line's site contact and notes."""
+
+    form_class = OrderLineDetailsForm
+
+    def load(self, request, *args, **kwargs):
+        super().load(request, *args, **kwargs)
+        self.line = get_object_or_404(self.order.lines.select_related("site", "offering"),
+                                      pk=kwargs["line_pk"])  # fmt: skip
+
+    def get_form_kwargs(self):
+        return {**FormView.get_form_kwargs(self), "instance": self.line}
+
+    def get_title(self):
+        return f"{self.line} on {self.order.number}"
+
+    def save(self, form):
+        services.order_line_details_save(actor=self.request.user, line=form.instance)
+        return self.order
+
+
+class OrderTransitionView(TransitionView):
+    permission_required = "orders.view_order"
+    model = Order
+
+    def get_queryset(self):
+        return orders_for(self.request.user)
+
+    def run(self, obj):
+        return services.order_transition(actor=self.request.user, order_id=obj.pk,
+                                         name=self.transition_name,
+                                         reason=self.request.POST.get("reason", ""))  # fmt: skip

@@ -1,0 +1,168 @@
+"""Orders from an active sales contract (R15) and their non-commercial details (R16)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from orders import services
+from orders.models import Order, OrderLine
+from telcrm.fsm import DomainError
+from tests.factories import BillingProfileFactory, ContactFactory
+
+LATER = date.today() + timedelta(days=30)
+
+
+def test_r15_order_mirrors_the_contract_and_links_each_line(users, contract, billing):
+    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
+                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    assert order.number.startswith("ORD-") and order.state == "acknowledged"
+    assert (order.account, order.quote, order.sales_contract) == (
+        contract.account, contract.quote, contract)  # fmt: skip
+    assert order.tmf_state == "acknowledged"
+    contract_lines = {line.pk: line for line in contract.lines.all()}
+    lines = list(order.lines.all())
+    assert len(lines) == len(contract_lines) == 2
+    for line in lines:
+        source = contract_lines[line.contract_line_id]
+        assert line.quote_line_id == source.quote_line_id
+        for field in OrderLine.MIRRORED:
+            assert getattr(line, field) == getattr(source, field), field
+        assert line.site_contact.account_id == line.site_id  # a site contact is proposed
+    with pytest.raises(DomainError, match="already ordered"):
+        services.order_create(actor=users["rep"], contract_id=contract.pk,
+                              billing_profile=billing, requested_date=LATER)  # fmt: skip
+
+
+def test_r15_billing_profile_is_mandatory_and_active(users, contract, billing, other_account):
+    for profile, message in [
+        (None, "billing profile: it is mandatory"),
+        (BillingProfileFactory(account=other_account), "belongs to another customer"),
+    ]:
+        with pytest.raises(DomainError, match=message):
+            services.order_create(actor=users["rep"], contract_id=contract.pk,
+                                  billing_profile=profile, requested_date=LATER)  # fmt: skip
+
+    from sales import services as sales_services
+
+    sales_services.billing_profile_transition(actor=users["rep"], profile_id=billing.pk,
+                                              name="deactivate")  # fmt: skip
+    billing.refresh_from_db()
+    with pytest.raises(DomainError, match="not active"):
+        services.order_create(actor=users["rep"], contract_id=contract.pk,
+                              billing_profile=billing, requested_date=LATER)  # fmt: skip
+    assert not Order.objects.exists()
+
+
+def test_r15_only_an_active_contract_is_ordered(users, contract, billing):
+    from contracts import services as contract_services
+
+    contract_services.contract_transition(
+        actor=users["contracts"],
+        contract_id=contract.pk,
+        name="terminate",
+        reason="Lost to a competitor",
+    )
+    with pytest.raises(DomainError, match="orders are made from an active sales contract"):
+        services.order_create(actor=users["rep"], contract_id=contract.pk,
+                              billing_profile=billing, requested_date=LATER)  # fmt: skip
+
+
+def test_create_order_page_names_bad_input_and_changes_nothing(login, users, contract, billing):
+    client = login(users["rep"])
+    url = reverse("orders:order_create", args=[contract.pk])
+    response = client.post(
+        url,
+        {
+            "billing_profile": billing.pk,
+            "requested_date": (date.today() - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert "must be today or later" in response.content.decode()
+    response = client.post(url, {"requested_date": LATER.isoformat()})
+    assert "This field is required" in response.content.decode()
+    assert not Order.objects.exists()
+    response = client.post(url, {"billing_profile": billing.pk,
+                                 "requested_date": LATER.isoformat()}, follow=True)  # fmt: skip
+    order = Order.objects.get()
+    assert response.redirect_chain[-1][0] == order.get_absolute_url()
+    assert "Create order" not in client.get(contract.get_absolute_url()).content.decode()
+
+
+def test_r16_non_commercial_details_change_on_the_order(login, users, contract, billing, world):
+    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
+                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    client = login(users["orders"])
+    new_date = LATER + timedelta(days=14)
+    client.post(reverse("orders:order_update", args=[order.pk]),
+                {"requested_date": new_date.isoformat(), "notes": "Call before arrival",
+                 "version": order.updated_at.isoformat()})  # fmt: skip
+    order.refresh_from_db()
+    assert (order.requested_date, order.notes) == (new_date, "Call before arrival")
+    line = order.lines.get(site=world["HQ"])
+    keeper = ContactFactory(account=world["HQ"], first_name="Gate", last_name="Keeper")
+    stranger = ContactFactory(account=world["Metro"])
+    url = reverse("orders:orderline_update", args=[order.pk, line.pk])
+    response = client.post(url, {"site_contact": stranger.pk, "access_notes": "x"})
+    assert "Select a valid choice" in response.content.decode()
+    client.post(url, {"site_contact": keeper.pk, "access_notes": "Loading dock, gate 3",
+                      "technical_notes": "Rack 12, patch panel B",
+                      "version": order.updated_at.isoformat()})  # fmt: skip
+    line.refresh_from_db()
+    assert (line.site_contact, line.access_notes) == (keeper, "Loading dock, gate 3")
+    # Commercial fields are not on the form: a posted price or quantity changes nothing.
+    before = (line.quantity, line.net_recurring, line.offering_id)
+    client.post(url, {"site_contact": keeper.pk, "quantity": 9, "net_recurring": "1.00"})
+    line.refresh_from_db()
+    assert (line.quantity, line.net_recurring, line.offering_id) == before
+
+
+def test_order_cancel_needs_a_reason(users, contract, billing):
+    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
+                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    with pytest.raises(DomainError, match="needs a reason"):
+        services.order_transition(actor=users["orders"], order_id=order.pk, name="cancel")
+    with pytest.raises(DomainError, match="not allowed"):
+        services.order_transition(actor=users["rep"], order_id=order.pk, name="cancel",
+                                  reason="Customer changed their mind")  # fmt: skip
+    order = services.order_transition(actor=users["orders"], order_id=order.pk, name="cancel",
+                                      reason="Customer changed their mind")  # fmt: skip
+    assert order.state == "cancelled"
+    with pytest.raises(DomainError, match="fixed"):
+        order.requested_date = LATER + timedelta(days=1)
+        services.order_details_save(actor=users["orders"], order=order)
+
+
+def test_orders_are_visible_to_their_team_only(login, users, contract, billing):
+    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
+                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    assert login(users["other_rep"]).get(order.get_absolute_url()).status_code == 404
+    assert login(users["orders"]).get(order.get_absolute_url()).status_code == 200
+    assert list(login(users["rep"]).get(reverse("orders:order_list"))
+                .context["object_list"]) == [order]  # fmt: skip
+
+
+@pytest.mark.parametrize("extra_sites", [0, 3])
+def test_order_page_query_count(login, users, contract, billing, django_assert_num_queries,
+                                extra_sites):  # fmt: skip
+    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
+                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    template = order.lines.first()
+    for _ in range(extra_sites):
+        copy = OrderLine.objects.get(pk=template.pk)
+        copy.pk = None
+        copy.contract_line = template.contract_line.__class__.objects.create(
+            contract=contract, quote_line=template.quote_line.__class__.objects.create(
+                quote=contract.quote, site=template.site, location=template.location,
+                offering=template.offering, feasibility="feasible"),
+            site=template.site, location=template.location, offering=template.offering,
+            quantity=1, discount_percent=0)  # fmt: skip
+        copy.save()
+    client = login(users["orders"])
+    # 1 session, 2 user, 3-4 permissions, 5 roles, 6 the order with account, owner, quote,
+    # contract and billing profile, 7 lines with site, location, offering, contact and links,
+    # 8-9 history of 2 models, 10-21 the records history rows name (order, contract lines,
+    # quote lines, accounts, locations, offerings, contacts, contract, quote, billing profile,
+    # users, teams)
+    with django_assert_num_queries(21):
+        client.get(order.get_absolute_url())
