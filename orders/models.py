@@ -27,6 +27,11 @@ def _has_reason(order: "Order") -> bool:
     return bool(order.cancel_reason.strip())
 
 
+@condition("Every validation check must pass first (R17): validate the order.")
+def _validated(order: "Order") -> bool:
+    return order.validation_passed
+
+
 class Order(ConcurrentTransitionMixin, models.Model):
     """A customer's product order (TMF622 ProductOrder)."""
 
@@ -46,6 +51,11 @@ class Order(ConcurrentTransitionMixin, models.Model):
     state = FSMField(default=OrderState.ACKNOWLEDGED, choices=OrderState.choices,
                      protected=True)  # fmt: skip
     cancel_reason = models.CharField(max_length=200, blank=True, editable=False)
+    validation = models.JSONField(
+        default=list, blank=True, editable=False,
+        help_text="The named checks of the last validation (R17).",
+    )  # fmt: skip
+    validated_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -76,6 +86,16 @@ class Order(ConcurrentTransitionMixin, models.Model):
     @property
     def editable(self) -> bool:
         return self.state in (OrderState.ACKNOWLEDGED, OrderState.HELD)
+
+    @property
+    def validation_passed(self) -> bool:
+        return bool(self.validation) and all(check["passed"] for check in self.validation)
+
+    @transition(field=state, source=OrderState.ACKNOWLEDGED, target=OrderState.PENDING,
+                permission="orders.add_order", conditions=[_validated],
+                custom={"label": "Submit for approval", "style": "primary"})  # fmt: skip
+    def submit(self) -> None:
+        """Every validation check passed (R17): an order manager approves it next (R18)."""
 
     @transition(
         field=state,

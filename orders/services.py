@@ -16,6 +16,7 @@ from telcrm.fsm import DomainError, check_version, run_transition
 
 from .choices import OrderState
 from .models import Order, OrderLine
+from .validation import validate_order
 
 
 def order_create(*, actor, contract_id: int, billing_profile: BillingProfile | None,
@@ -88,6 +89,38 @@ def order_line_details_save(*, actor, line: OrderLine) -> OrderLine:
             raise DomainError(f"{line.site_contact} is not a contact of {line.site.name}.")
         _save(line, actor)
     return line
+
+
+def _record_validation(order: Order, actor) -> list:
+    checks = validate_order(order)
+    order.validation = [check.as_dict() for check in checks]
+    order.validated_at = timezone.now()
+    passed = sum(check.passed for check in checks)
+    _save(order, actor, reason=f"validated: {passed} of {len(checks)} checks passed")
+    return checks
+
+
+def order_validate(*, actor, order_id: int) -> list:
+    """R17: run the named checks and keep each result on the order."""
+    with transaction.atomic():
+        order = _lock_editable(order_id)
+        return _record_validation(order, actor)
+
+
+def order_submit(*, actor, order_id: int) -> Order:
+    """R17: validate again and, when every check passes, submit for approval; otherwise each
+    failed check is named."""
+    with transaction.atomic():
+        order = _lock_editable(order_id)
+        checks = _record_validation(order, actor)  # kept, so the page shows what failed
+    failed = [check for check in checks if not check.passed]
+    if failed:
+        raise DomainError(
+            "The order cannot go for approval: "
+            + "; ".join(f"{c.name} ({' '.join(c.problems)})" for c in failed),
+            errors=[c.name for c in failed],
+        )
+    return run_transition(Order, pk=order_id, name="submit", actor=actor, allowed={"submit"})
 
 
 def order_transition(*, actor, order_id: int, name: str, reason: str = "") -> Order:

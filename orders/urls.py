@@ -12,5 +12,8 @@ urlpatterns = [
          name="orderline_update"),
     path("<int:pk>/cancel/", views.OrderTransitionView.as_view(transition_name="cancel"),
          name="order_cancel"),
+    path("<int:pk>/validate/", views.OrderValidateView.as_view(), name="order_validate"),
+    path("<int:pk>/submit/", views.OrderTransitionView.as_view(transition_name="submit"),
+         name="order_submit"),
     path("from-contract/<int:pk>/", views.OrderCreateView.as_view(), name="order_create"),
 ]  # fmt: skip

@@ -11,7 +11,7 @@ from django.views.generic import DetailView, FormView, ListView
 from contracts.models import SalesContract
 from sales.views.accounts import FormPageMixin
 from telcrm.audit import history_entries
-from telcrm.views import RolePermissionMixin, TransitionView
+from telcrm.views import ActionView, RolePermissionMixin, TransitionView
 
 from . import services
 from .filters import OrderFilterSet
@@ -165,6 +165,25 @@ class OrderTransitionView(TransitionView):
         return orders_for(self.request.user)
 
     def run(self, obj):
+        if self.transition_name == "submit":
+            return services.order_submit(actor=self.request.user, order_id=obj.pk)
         return services.order_transition(actor=self.request.user, order_id=obj.pk,
                                          name=self.transition_name,
                                          reason=self.request.POST.get("reason", ""))  # fmt: skip
+
+
+class OrderValidateView(ActionView):
+    """R17: run the named checks now and show each result."""
+
+    permission_required = "orders.add_order"
+
+    def load(self, request, *args, **kwargs):
+        self.order = get_object_or_404(orders_for(request.user), pk=kwargs["pk"])
+
+    def fallback_url(self) -> str:
+        return self.order.get_absolute_url() + "#validation"
+
+    def act(self, request):
+        checks = services.order_validate(actor=request.user, order_id=self.order.pk)
+        passed = sum(check.passed for check in checks)
+        return f"{passed} of {len(checks)} checks passed.", self.fallback_url()

@@ -181,6 +181,8 @@ MATRIX: dict[str, Spec] = {
     "orders:order_update": Spec(ORDER_MANAGERS, ("order",), scoped=True),
     "orders:orderline_update": Spec(ORDER_MANAGERS, ("order", "order_line"), scoped=True),
     "orders:order_cancel": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
+    "orders:order_validate": Spec(SALES | {"orders"}, ("order",), "post", scoped=True),
+    "orders:order_submit": Spec(SALES | {"orders"}, ("order",), "post", scoped=True),
     "contracts:slacommitment_save": Spec(CONTRACT_MANAGERS, ("service",), "post", scoped=True),
     **{
         f"contracts:{model}_{name}": Spec(CONTRACT_MANAGERS, (key,), "post", scoped=True)

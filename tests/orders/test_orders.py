@@ -166,3 +166,51 @@ def test_order_page_query_count(login, users, contract, billing, django_assert_n
     # users, teams)
     with django_assert_num_queries(21):
         client.get(order.get_absolute_url())
+
+
+def test_r17_validation_names_every_check_and_gates_submission(login, users, contract, billing,
+                                                                world):  # fmt: skip
+    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
+                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    checks = services.order_validate(actor=users["rep"], order_id=order.pk)
+    assert [c.name for c in checks] == [
+        "Billing profile active", "Every site has a location and a contact",
+        "Feasibility still valid", "Offerings still sellable", "Prices match the contract",
+    ]  # fmt: skip
+    assert all(c.passed for c in checks)
+    # Break each check in turn: every failure is named, and the order stays acknowledged.
+    from sales import services as sales_services
+    from sales.models import FeasibilityRule
+
+    sales_services.billing_profile_transition(actor=users["rep"], profile_id=billing.pk,
+                                              name="deactivate")  # fmt: skip
+    line = order.lines.get(site=world["Metro"])
+    OrderLine.objects.filter(pk=line.pk).update(site_contact=None, net_recurring=1)
+    line.site.contacts.all().delete()
+    FeasibilityRule.objects.all().delete()  # no coverage anywhere any more
+    hq_offering = order.lines.get(site=world["HQ"]).offering
+    hq_offering.sellable_to = date.today() - timedelta(days=1)
+    hq_offering.save()
+    with pytest.raises(DomainError) as refused:
+        services.order_submit(actor=users["rep"], order_id=order.pk)
+    assert refused.value.errors == [
+        "Billing profile active", "Every site has a location and a contact",
+        "Feasibility still valid", "Offerings still sellable", "Prices match the contract",
+    ]  # fmt: skip
+    order.refresh_from_db()
+    assert order.state == "acknowledged" and not order.validation_passed
+    page = login(users["rep"]).get(order.get_absolute_url()).content.decode()
+    assert "Metro has no contact." in page and "differs from its contract line" in page
+
+
+def test_r17_submit_after_passing_validation(login, users, contract, billing):
+    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
+                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    client = login(users["rep"])
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "Not validated yet" in page
+    client.post(reverse("orders:order_validate", args=[order.pk]))
+    response = client.post(reverse("orders:order_submit", args=[order.pk]), follow=True)
+    order.refresh_from_db()
+    assert order.state == "pending" and order.tmf_state == "pending"
+    assert "pending approval" in response.content.decode()
