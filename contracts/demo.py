@@ -59,6 +59,14 @@ def _agreements(users, log) -> None:
         log(f"agreement {agreement} signed")
 
 
+def _activate(users, contract, log) -> None:
+    services.contract_transition(actor=users["clara"], contract_id=contract.pk, name="activate")
+    for service in contract.service_contracts.all():
+        services.contract_transition(actor=users["clara"], contract_id=service.pk,
+                                     name="activate", model=type(service))  # fmt: skip
+    log(f"contract {contract}")
+
+
 def load(log) -> None:
     if Document.objects.exists():
         return
@@ -80,11 +88,16 @@ def load(log) -> None:
         )  # fmt: skip
     contract = services.contract_create(actor=users["clara"], quote_id=wifi.pk)
     services.service_contracts_create(actor=users["clara"], contract_id=contract.pk)
-    services.contract_transition(actor=users["clara"], contract_id=contract.pk, name="activate")
-    for service in contract.service_contracts.all():
-        services.contract_transition(actor=users["clara"], contract_id=service.pk,
-                                     name="activate", model=type(service))  # fmt: skip
-    log(f"contract {contract}")
+    _activate(users, contract, log)
+    # Nordwind's Hannover depot and Hamburg voice quotes: signed, and in force too.
+    for code in ("DIA", "SIP"):
+        quote = Quote.objects.filter(account__name="Nordwind Logistik GmbH", state="approved",
+                                     lines__offering__code=code).distinct().get()  # fmt: skip
+        _sign(_render(services.quote_accept(actor=users["sara"], quote_id=quote.pk)),
+              users["sara"], signatory, "198.51.100.23")  # fmt: skip
+        contract = services.contract_create(actor=users["clara"], quote_id=quote.pk)
+        services.service_contracts_create(actor=users["clara"], contract_id=contract.pk)
+        _activate(users, contract, log)
     # Hansa's accepted quote: signed by the managing director; its contracts are still to be
     # made (the contract manager's home shows it).
     hansa = Quote.objects.get(account__name="Hansa Media Group", state="accepted")

@@ -8,6 +8,10 @@ class OrdersConfig(AppConfig):
     verbose_name = "Orders"
 
     def ready(self) -> None:
-        from telcrm.ui import NavItem, register_nav
+        from telcrm.ui import HomePanel, NavItem, register_home_panel, register_nav
+
+        from .home import my_orders_panel, orders_to_approve_panel
 
         register_nav(NavItem("Orders", "orders:order_list", "cart-check", "orders.view_order", 11))
+        register_home_panel(HomePanel("orders/home_approvals.html", orders_to_approve_panel, 1))
+        register_home_panel(HomePanel("orders/home_my_orders.html", my_orders_panel, 3))

@@ -17,6 +17,28 @@ class OrderState(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+class OrderLineState(models.TextChoices):
+    """TMF622 ProductOrderItemStateType."""
+
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    IN_PROGRESS = "in_progress", "In progress"
+    HELD = "held", "Held"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class DomainOrderState(models.TextChoices):
+    """TMF641 ServiceOrderStateType: a domain order is the service order of one domain."""
+
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    IN_PROGRESS = "in_progress", "In progress"
+    HELD = "held", "Held"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 TMF622_STATE = {OrderState.IN_PROGRESS: "inProgress"}
 OPEN_STATES = (OrderState.ACKNOWLEDGED, OrderState.PENDING, OrderState.IN_PROGRESS,
                OrderState.HELD)  # fmt: skip

@@ -10,13 +10,23 @@ from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from cmdb.models import ProductInventory
 from contracts.models import SalesContract, SalesContractLine
-from sales.models import Account, BillingProfile, Contact, Location, ProductOffering, Quote
+from sales.choices import Domain
+from sales.models import (
+    Account,
+    BillingProfile,
+    Contact,
+    Location,
+    ProductOffering,
+    ProductSpecification,  # fmt: skip
+    Quote,
+)
 from sales.models.quotes import PricedSiteLine
 from telcrm.fsm import condition
 from telcrm.models import Team, next_number
 
-from .choices import BADGES, TMF622_STATE, OrderState
+from .choices import BADGES, TMF622_STATE, DomainOrderState, OrderLineState, OrderState
 from .querysets import OrderQuerySet
 
 money = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
@@ -30,6 +40,17 @@ def _has_reason(order: "Order") -> bool:
 @condition("Every validation check must pass first (R17): validate the order.")
 def _validated(order: "Order") -> bool:
     return order.validation_passed
+
+
+@condition("Rejecting an order needs the reasons, for the rep who submitted it.",
+           user_input=True)  # fmt: skip
+def _has_reject_reason(order: "Order") -> bool:
+    return bool(order.reject_reason.strip())
+
+
+@condition("The financial and operational checks must pass (R18).")
+def _approval_passed(order: "Order") -> bool:
+    return bool(order.approval) and all(check["passed"] for check in order.approval)
 
 
 class Order(ConcurrentTransitionMixin, models.Model):
@@ -56,6 +77,12 @@ class Order(ConcurrentTransitionMixin, models.Model):
         help_text="The named checks of the last validation (R17).",
     )  # fmt: skip
     validated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approval = models.JSONField(
+        default=list, blank=True, editable=False,
+        help_text="The financial and operational checks of the approval (R18).",
+    )  # fmt: skip
+    reject_reason = models.CharField(max_length=500, blank=True, editable=False)
+    decomposed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -63,6 +90,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        permissions = [("approve_order", "Can approve or reject orders")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.account.name}"
@@ -108,14 +136,30 @@ class Order(ConcurrentTransitionMixin, models.Model):
     def cancel(self) -> None:
         """Withdrawn before approval, with a reason."""
 
+    @transition(field=state, source=OrderState.PENDING, target=OrderState.IN_PROGRESS,
+                permission="orders.approve_order", conditions=[_approval_passed],
+                custom={"label": "Approve", "style": "success",
+                        "confirm": "Approve this order? Its inventory is created and it is "
+                                   "decomposed into domain orders."})  # fmt: skip
+    def approve(self) -> None:
+        """R18: approved after the financial and operational checks; the service creates the
+        inactive inventory and decomposes the order (R19) in the same transaction."""
 
-class OrderLine(PricedSiteLine, models.Model):
+    @transition(field=state, source=OrderState.PENDING, target=OrderState.REJECTED,
+                permission="orders.approve_order", conditions=[_has_reject_reason],
+                custom={"label": "Reject", "style": "outline-danger", "reason": True})  # fmt: skip
+    def reject(self) -> None:
+        """Back to the rep with the reasons; the contract can be ordered again."""
+
+
+class OrderLine(PricedSiteLine, ConcurrentTransitionMixin, models.Model):
     """One product at one site (TMF622 ProductOrderItem): mirrors its contract line, linked
     to it and to the quote line (R15); contact and notes are the order's own (R16)."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    contract_line = models.OneToOneField(SalesContractLine, on_delete=models.PROTECT,
-                                         related_name="order_line")  # fmt: skip
+    # A foreign key: a rejected or cancelled order's contract can be ordered again (R18).
+    contract_line = models.ForeignKey(SalesContractLine, on_delete=models.PROTECT,
+                                      related_name="order_lines")  # fmt: skip
     quote_line = models.ForeignKey("sales.QuoteLine", on_delete=models.PROTECT,
                                    related_name="order_lines")  # fmt: skip
     site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
@@ -130,6 +174,12 @@ class OrderLine(PricedSiteLine, models.Model):
                                      related_name="+")  # fmt: skip
     access_notes = models.CharField(max_length=300, blank=True)
     technical_notes = models.CharField(max_length=300, blank=True)
+    state = FSMField(default=OrderLineState.ACKNOWLEDGED, choices=OrderLineState.choices,
+                     protected=True)  # fmt: skip
+    product = models.OneToOneField(
+        ProductInventory, on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="order_line", help_text="Created inactive when the order is approved (R18).",
+    )  # fmt: skip
     history = HistoricalRecords()
 
     # Copied from the contract line; commercial, so never edited on the order (R16).
@@ -141,3 +191,97 @@ class OrderLine(PricedSiteLine, models.Model):
 
     def __str__(self) -> str:
         return super().__str__()
+
+    @property
+    def badge(self) -> str:
+        return BADGES.get(self.state, "secondary")
+
+    @transition(field=state, source=OrderLineState.ACKNOWLEDGED,
+                target=OrderLineState.IN_PROGRESS, custom={"internal": True})  # fmt: skip
+    def start(self) -> None:
+        """The order was approved and decomposed: fulfillment may begin."""
+
+
+class DomainOrder(ConcurrentTransitionMixin, models.Model):
+    """The work of one fulfillment domain at one site of an order (R19); its dependencies
+    say which other domain orders it waits for."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="domain_orders")
+    number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    domain = models.CharField(max_length=20, choices=Domain.choices)
+    stage = models.PositiveSmallIntegerField(
+        default=1, help_text="1 starts at once; n waits for domain orders of earlier stages."
+    )
+    state = FSMField(default=DomainOrderState.ACKNOWLEDGED, choices=DomainOrderState.choices,
+                     protected=True)  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "stage", "site__name", "domain"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "site", "domain"],
+                                    name="%(app_label)s_%(class)s_one_per_site_domain"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_domain_display()} at {self.site.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.number:
+            self.number = next_number("DOM-")
+        super().save(*args, **kwargs)
+
+    @property
+    def badge(self) -> str:
+        return BADGES.get(self.state, "secondary")
+
+
+class DomainOrderDependency(models.Model):
+    """``domain_order`` waits for ``depends_on``: from a catalog relationship (requires,
+    realized as) between their specifications (R19)."""
+
+    domain_order = models.ForeignKey(DomainOrder, on_delete=models.CASCADE,
+                                     related_name="dependencies")  # fmt: skip
+    depends_on = models.ForeignKey(DomainOrder, on_delete=models.CASCADE,
+                                   related_name="dependants")  # fmt: skip
+    reason = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["domain_order", "depends_on"],
+                                    name="%(app_label)s_%(class)s_once"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.domain_order} waits for {self.depends_on} ({self.reason})"
+
+
+class ChildLine(models.Model):
+    """One product specification an order line decomposes into, in its domain order (R19)."""
+
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE,
+                                   related_name="child_lines")  # fmt: skip
+    specification = models.ForeignKey(ProductSpecification, on_delete=models.PROTECT,
+                                      related_name="+")  # fmt: skip
+    domain_order = models.ForeignKey(DomainOrder, on_delete=models.PROTECT,
+                                     related_name="child_lines")  # fmt: skip
+    via = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="How the catalog brought it in, e.g. “requires IP-INTERNET”.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order_line", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order_line", "specification"],
+                                    name="%(app_label)s_%(class)s_once_per_line"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.specification.name} of {self.order_line}"

@@ -15,5 +15,9 @@ urlpatterns = [
     path("<int:pk>/validate/", views.OrderValidateView.as_view(), name="order_validate"),
     path("<int:pk>/submit/", views.OrderTransitionView.as_view(transition_name="submit"),
          name="order_submit"),
+    path("<int:pk>/approve/", views.OrderTransitionView.as_view(transition_name="approve"),
+         name="order_approve"),
+    path("<int:pk>/reject/", views.OrderTransitionView.as_view(transition_name="reject"),
+         name="order_reject"),
     path("from-contract/<int:pk>/", views.OrderCreateView.as_view(), name="order_create"),
 ]  # fmt: skip

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from sales import catalog
 from sales.choices import BillingProfileState, FeasibilityStatus
@@ -16,6 +16,7 @@ class Check:
     name: str
     passed: bool
     problems: list[str]
+    details: list[str] = field(default_factory=list)  # figures worth showing either way
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -14,6 +14,9 @@ from telcrm.audit import history_entries
 from telcrm.views import ActionView, RolePermissionMixin, TransitionView
 
 from . import services
+from .approval import approval_checks
+from .choices import OrderState
+from .decomposition import plan_order, stored_domain_orders
 from .filters import OrderFilterSet
 from .forms import OrderCreateForm, OrderDetailsForm, OrderLineDetailsForm
 from .models import Order, OrderLine
@@ -51,7 +54,17 @@ class OrderDetailView(RolePermissionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         order = self.object
         lines = list(order.lines.select_related("site", "location", "offering", "site_contact",
-                                                "contract_line", "quote_line"))  # fmt: skip
+                                                "product")
+                     .prefetch_related("offering__specifications"))  # fmt: skip
+        context.update(decomposition_context(order, lines))
+        if order.state == OrderState.PENDING and self.request.user.has_perm(
+                "orders.approve_order"):  # fmt: skip
+            # What the approver decides on, as it stands now (approval re-checks).
+            context["approval"] = [c.as_dict() for c in approval_checks(
+                order, lines, context["plan"])]  # fmt: skip
+            order.approval = context["approval"]  # in memory: the Approve button's condition
+        else:
+            context["approval"] = order.approval
         context.update(
             lines=lines,
             may_edit=order.editable and self.request.user.has_perm("orders.change_order"),
@@ -60,6 +73,47 @@ class OrderDetailView(RolePermissionMixin, DetailView):
             breadcrumbs=[("Orders", reverse("orders:order_list")), (order.number, "")],
         )  # fmt: skip
         return context
+
+
+def decomposition_context(order: Order, lines: list[OrderLine]) -> dict:
+    """The tree order -> lines -> child lines -> domain orders (R19): stored once the order
+    is approved, otherwise the preview the catalog gives now."""
+    if order.decomposed_at:
+        domain_orders = stored_domain_orders(order)
+        line_by_id = {line.pk: line for line in lines}
+        children: dict[int, list] = {}
+        for domain_order in domain_orders:
+            for child in domain_order.child_lines.all():
+                children.setdefault(child.order_line_id, []).append(child)
+        for line in lines:
+            line.tree = [
+                {"spec": c.specification, "via": c.via, "domain_order": c.domain_order}
+                for c in sorted(children.get(line.pk, []), key=lambda c: c.pk)
+            ]
+        nodes = [{
+            "number": d.number, "label": f"{d.get_domain_display()} at {d.site.name}",
+            "stage": d.stage, "state": d.get_state_display(), "badge": d.badge,
+            "waits_for": [{"label": f"{x.depends_on.number} {x.depends_on.get_domain_display()}",
+                           "why": x.reason} for x in d.dependencies.all()],
+            "children": [f"{c.specification.name} ({line_by_id[c.order_line_id].offering.name})"
+                         for c in d.child_lines.all()],
+        } for d in domain_orders]  # fmt: skip
+        return {"plan": None, "domain_orders": nodes, "decomposition_problems": []}
+    plan = plan_order(order, lines)
+    for line in lines:
+        line.tree = [{"spec": c.item.specification, "via": c.item.via,
+                      "domain_order": plan.domain_orders[c.key]}
+                     for c in plan.children.get(line.pk, [])]  # fmt: skip
+    nodes = [{
+        "number": "", "label": f"{d.domain_label} at {d.site.name}", "stage": d.stage,
+        "state": "Preview", "badge": "light",
+        "waits_for": [{"label": plan.domain_orders[k].domain_label, "why": why}
+                      for k, why in d.waits_for.items()],
+        "children": [f"{c.item.specification.name} ({c.line.offering.name})"
+                     for c in d.children],
+    } for d in sorted(plan.domain_orders.values(),
+                      key=lambda d: (d.stage, d.site.name, d.domain))]  # fmt: skip
+    return {"plan": plan, "domain_orders": nodes, "decomposition_problems": plan.problems}
 
 
 class OrderCreateView(RolePermissionMixin, FormPageMixin, FormView):
@@ -167,6 +221,8 @@ class OrderTransitionView(TransitionView):
     def run(self, obj):
         if self.transition_name == "submit":
             return services.order_submit(actor=self.request.user, order_id=obj.pk)
+        if self.transition_name == "approve":
+            return services.order_approve(actor=self.request.user, order_id=obj.pk)
         return services.order_transition(actor=self.request.user, order_id=obj.pk,
                                          name=self.transition_name,
                                          reason=self.request.POST.get("reason", ""))  # fmt: skip

@@ -255,16 +255,27 @@ class DecompositionItem:
         return Domain(self.domain).label
 
 
-def decomposition_preview(offering: ProductOffering, config: dict) -> list[DecompositionItem]:
-    """The specifications (and their domains) an order line of this configuration turns
-    into: the offering's own, plus whatever their relationships bundle, require or are
-    realized as, where a relationship's condition matches the configuration (R19)."""
-    by_source: dict[int, list[SpecificationRelationship]] = {}
-    # The whole relationship graph in one query: catalogs hold hundreds of rows, not more.
+RelationshipGraph = dict[int, list[SpecificationRelationship]]
+
+
+def relationship_graph() -> RelationshipGraph:
+    """Every specification relationship by source, in one query: catalogs hold hundreds of
+    rows, not more."""
+    by_source: RelationshipGraph = {}
     for rel in SpecificationRelationship.objects.select_related(
         "target", "condition_characteristic"
     ):
         by_source.setdefault(rel.source_id, []).append(rel)
+    return by_source
+
+
+def decomposition_preview(
+    offering: ProductOffering, config: dict, graph: RelationshipGraph | None = None
+) -> list[DecompositionItem]:
+    """The specifications (and their domains) an order line of this configuration turns
+    into: the offering's own, plus whatever their relationships bundle, require or are
+    realized as, where a relationship's condition matches the configuration (R19)."""
+    by_source = relationship_graph() if graph is None else graph
     items: list[DecompositionItem] = []
     seen: set[int] = set()
     stack = [(spec, "", 0) for spec in reversed(list(offering.specifications.all()))]

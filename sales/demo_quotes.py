@@ -53,6 +53,15 @@ QUOTES = [
     ("Stadtwerke Lübeck", None, "sara", 36,
      [("Stadtwerke Umspannwerk Nord", "SIP", {"sip_channels": "20"}, 1, "0")],
      ["finalise", "expire"]),
+    # Two more Nordwind deals that the contracts demo signs and the orders demo orders.
+    ("Nordwind Logistik GmbH", None, "sara", 36,
+     [("Nordwind Depot Hannover", "DIA", {"bandwidth": "100", "access_type": "copper"}, 1,
+       "0"),
+      ("Nordwind Depot Hannover", "SIP", {"sip_channels": "10"}, 1, "0")],
+     ["finalise"]),
+    ("Nordwind Logistik GmbH", None, "sara", 36,
+     [("Nordwind HQ Hamburg", "SIP", {"sip_channels": "30", "did_numbers": "100"}, 1, "0")],
+     ["finalise"]),
 ]  # fmt: skip
 
 COMMENTS = {"send_back": "20 % on DIA is more than we can carry: 10 % at most, please.",

@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DE
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Our apps, lowest layer first (DESIGN.md section 2).
-TELCRM_APPS = ["sales", "contracts", "orders"]
+TELCRM_APPS = ["sales", "contracts", "cmdb", "orders"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -169,6 +169,8 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sales@telcrm.example")
 # Signing links (R12) stay valid this many days.
 SIGNING_LINK_DAYS = 14
+# Orders: the fewest days between approval and the requested delivery date (R18).
+ORDER_LEAD_DAYS = int(os.environ.get("ORDER_LEAD_DAYS", "10"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
     path("sales/", include("sales.urls")),
     path("contracts/", include("contracts.urls")),
+    path("cmdb/", include("cmdb.urls")),
     path("orders/", include("orders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -183,6 +183,9 @@ MATRIX: dict[str, Spec] = {
     "orders:order_cancel": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
     "orders:order_validate": Spec(SALES | {"orders"}, ("order",), "post", scoped=True),
     "orders:order_submit": Spec(SALES | {"orders"}, ("order",), "post", scoped=True),
+    "orders:order_approve": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
+    "orders:order_reject": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
+    "cmdb:account_inventory": Spec(ROLES, ("account",), scoped=True),
     "contracts:slacommitment_save": Spec(CONTRACT_MANAGERS, ("service",), "post", scoped=True),
     **{
         f"contracts:{model}_{name}": Spec(CONTRACT_MANAGERS, (key,), "post", scoped=True)

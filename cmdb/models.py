@@ -1,0 +1,91 @@
+"""Product inventory (TMF637 Product): what a customer has, or will have, at each site.
+
+Order approval creates one record per order line in an inactive status (R18); closure
+activates it (R25). The order line points here (DESIGN.md section 2: a link upward is declared
+in the higher app), so this module never imports ``orders``."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.urls import reverse
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from contracts.models import SalesContract
+from sales.models import Account, Location, ProductOffering
+from telcrm.models import next_number
+
+from .choices import BADGES, IN_SERVICE_STATUSES, PENDING_STATUSES, TMF637_STATUS, ProductStatus
+from .querysets import ProductInventoryQuerySet
+
+money = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
+
+
+class ProductInventory(ConcurrentTransitionMixin, models.Model):
+    """One product of one customer at one site, as ordered."""
+
+    number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="products")
+    site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="site_products")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")
+    sales_contract = models.ForeignKey(SalesContract, on_delete=models.PROTECT,
+                                       related_name="products")  # fmt: skip
+    characteristics = models.JSONField(default=dict, blank=True)
+    quantity = models.PositiveIntegerField(default=1)
+    net_recurring = models.DecimalField(**money)
+    currency = models.CharField(max_length=3, default="EUR")
+    status = FSMField(default=ProductStatus.CREATED, choices=ProductStatus.choices,
+                      protected=True)  # fmt: skip
+    order_date = models.DateField()
+    start_date = models.DateField(null=True, blank=True)
+    termination_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+    objects = ProductInventoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "product inventory record"
+        ordering = ["site__name", "offering__name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.offering.name} at {self.site.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cmdb:account_inventory", args=[self.account_id]) + f"#{self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.number:
+            self.number = next_number("PRD-")
+        super().save(*args, **kwargs)
+
+    @property
+    def badge(self) -> str:
+        return BADGES.get(self.status, "secondary")
+
+    @property
+    def tmf_status(self) -> str:
+        return TMF637_STATUS.get(self.status, self.status)
+
+    @property
+    def pending(self) -> bool:
+        return self.status in PENDING_STATUSES
+
+    @property
+    def in_service(self) -> bool:
+        return self.status in IN_SERVICE_STATUSES
+
+    @property
+    def characteristics_display(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in (self.characteristics or {}).items() if v)
+
+    @transition(field=status, source=ProductStatus.CREATED, target=ProductStatus.PENDING_ACTIVE,
+                custom={"internal": True})  # fmt: skip
+    def start_activation(self) -> None:
+        """Fulfillment has begun on the order."""
+
+    @transition(field=status, source=list(PENDING_STATUSES), target=ProductStatus.CANCELLED,
+                custom={"internal": True})  # fmt: skip
+    def cancel(self) -> None:
+        """Its order line was cancelled before delivery: it never becomes active."""
