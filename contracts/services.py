@@ -422,8 +422,27 @@ def contract_transition(*, actor, contract_id: int, name: str, reason: str = "",
         if name in ("expire", "terminate"):
             contract.end_date = timezone.localdate()
 
-    return run_transition(model, pk=contract_id, name=name, actor=actor, prepare=prepare,
-                          allowed={"activate", "expire", "terminate"})  # fmt: skip
+    with transaction.atomic():
+        contract = run_transition(model, pk=contract_id, name=name, actor=actor,
+                                  prepare=prepare,
+                                  allowed={"activate", "expire", "terminate"})  # fmt: skip
+        if name == "activate" and model is SalesContract:
+            _supersede_earlier_versions(contract, actor)
+    return contract
+
+
+def _supersede_earlier_versions(contract: SalesContract, actor) -> None:
+    """A contract of a revised quote version replaces the one of the earlier version: that
+    one and its service contracts end today, naming their successor."""
+    earlier = SalesContract.objects.filter(
+        quote__number=contract.quote.number, state=ContractState.ACTIVE
+    ).exclude(pk=contract.pk)
+    reason = f"Superseded by {contract.number} ({contract.quote})."
+    for old in earlier:
+        for service in old.service_contracts.filter(state=ContractState.ACTIVE):
+            contract_transition(actor=actor, contract_id=service.pk, name="terminate",
+                                reason=reason, model=ServiceContract)  # fmt: skip
+        contract_transition(actor=actor, contract_id=old.pk, name="terminate", reason=reason)
 
 
 def _site_configuration(lines) -> dict:

@@ -32,7 +32,9 @@ class OrderDetailsForm(CrispyModelForm):
 class OrderLineDetailsForm(CrispyModelForm):
     class Meta:
         model = OrderLine
-        fields = ["site_contact", "access_notes", "technical_notes"]
+        fields = ["site_contact", "access_notes", "technical_notes", "quantity"]
+        help_texts = {"quantity": "Commercial: a different quantity needs a new quote version "
+                                  "(R16)."}  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -83,6 +83,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
     )  # fmt: skip
     reject_reason = models.CharField(max_length=500, blank=True, editable=False)
     decomposed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revision = models.JSONField(
+        default=list, blank=True, editable=False,
+        help_text="Lines added, changed and removed by the last revision from the quote (R16).",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -135,6 +139,17 @@ class Order(ConcurrentTransitionMixin, models.Model):
     )
     def cancel(self) -> None:
         """Withdrawn before approval, with a reason."""
+
+    @transition(field=state, source=OrderState.ACKNOWLEDGED, target=OrderState.HELD,
+                custom={"internal": True})  # fmt: skip
+    def hold(self) -> None:
+        """R16: the quote was reopened for a commercial change; the order waits for the new
+        version to be accepted, signed and contracted."""
+
+    @transition(field=state, source=OrderState.HELD, target=OrderState.ACKNOWLEDGED,
+                custom={"internal": True})  # fmt: skip
+    def revise(self) -> None:
+        """R16: revised from the new quote version; validate and submit again."""
 
     @transition(field=state, source=OrderState.PENDING, target=OrderState.IN_PROGRESS,
                 permission="orders.approve_order", conditions=[_approval_passed],

@@ -10,9 +10,10 @@ from django.utils import timezone
 from cmdb.services import product_inventory_create_pending
 from contracts.choices import ContractState
 from contracts.models import SalesContract
-from sales.choices import BillingProfileState
-from sales.models import BillingProfile, Contact
+from sales.choices import BillingProfileState, QuoteState
+from sales.models import BillingProfile, Contact, Quote
 from sales.services.accounts import _save
+from sales.services.quotes import quote_revise
 from telcrm.fsm import DomainError, check_version, run_transition
 
 from .approval import approval_checks
@@ -35,6 +36,10 @@ def order_create(*, actor, contract_id: int, billing_profile: BillingProfile | N
         if contract.state != ContractState.ACTIVE:
             raise DomainError(f"{contract.number} is {contract.get_state_display().lower()}: "
                               "orders are made from an active sales contract (R15).")  # fmt: skip
+        held = Order.objects.filter(quote__number=contract.quote.number, state=OrderState.HELD)
+        if held.exists():
+            raise DomainError(f"{held.first().number} waits for this quote version: revise that "
+                              "order from it instead (R16).")  # fmt: skip
         if contract.orders.exclude(state__in=[OrderState.CANCELLED, OrderState.REJECTED]).exists():
             raise DomainError(f"{contract.number} is already ordered.")
         if billing_profile is None:
@@ -84,10 +89,28 @@ def order_details_save(*, actor, order: Order, version: str = "") -> Order:
     return order
 
 
+COMMERCIAL_LABELS = {"site_id": "site", "location_id": "location", "offering_id": "offering",
+                     "characteristics": "configuration", "quantity": "quantity",
+                     "net_recurring": "price", "net_one_time": "price",
+                     "surcharge": "build surcharge"}  # fmt: skip
+
+
 def order_line_details_save(*, actor, line: OrderLine) -> OrderLine:
-    """R16: a line's site contact, access and technical notes change on the order."""
+    """R16: a line's site contact, access and technical notes change on the order; a
+    commercial change (offering, quantity, price, configuration) is refused, naming it, and
+    the user is sent to reopen the quote."""
     with transaction.atomic():
-        _lock_editable(line.order_id)
+        order = _lock_editable(line.order_id)
+        stored = OrderLine.objects.get(pk=line.pk, order=order)
+        changed = sorted({COMMERCIAL_LABELS[f] for f in OrderLine.MIRRORED
+                          if getattr(stored, f) != getattr(line, f)})  # fmt: skip
+        if changed:
+            raise DomainError(
+                f"The {' and '.join(changed)} of a line is commercial: it is not changed on "
+                f"the order (R16). Reopen the quote {order.quote.number} as a new version "
+                f"(its owner {order.quote.owner.get_full_name() or order.quote.owner} can), "
+                "have it accepted and signed, and the order is revised from it."
+            )  # fmt: skip
         if line.site_contact_id and line.site_contact.account_id != line.site_id:
             raise DomainError(f"{line.site_contact} is not a contact of {line.site.name}.")
         _save(line, actor)
@@ -230,3 +253,96 @@ def order_decompose(*, actor, order_id: int) -> Order:
                               "approved orders are decomposed.")  # fmt: skip
         _decompose(order, plan_order(order), actor)
     return order
+
+
+def order_reopen_quote(*, actor, order_id: int) -> Quote:
+    """R16: for a commercial change, the order's quote gets its next version (a draft copy)
+    and the order is held until that version is accepted, signed and contracted."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("quote").get(pk=order_id)
+        if order.state != OrderState.ACKNOWLEDGED:
+            raise DomainError(f"{order.number} is {order.get_state_display().lower()}: only an "
+                              "order not yet submitted reopens its quote.")  # fmt: skip
+        new = quote_revise(actor=actor, quote_id=order.quote_id)
+        order.hold()
+        _save(order, actor, reason=f"held: {new} reopened")
+    return new
+
+
+def revision_source(order: Order) -> tuple[Quote | None, SalesContract | None, str]:
+    """The quote version and active contract an held order is revised from, or what is still
+    missing."""
+    current = Quote.objects.filter(number=order.quote.number, is_current=True).first()
+    if current is None or current.pk == order.quote_id:
+        return None, None, f"{order.quote} has no newer version."
+    if current.state != QuoteState.ACCEPTED:
+        return current, None, (f"{current} is {current.get_state_display().lower()}: it must be "
+                               "accepted and signed by the customer first.")  # fmt: skip
+    contract = SalesContract.objects.filter(quote=current, state=ContractState.ACTIVE).first()
+    if contract is None:
+        return current, None, f"{current} needs its sales contract, in force, first (R13)."
+    return current, contract, ""
+
+
+def order_revise(*, actor, order_id: int) -> Order:
+    """R16: revise a held order from the accepted, signed and contracted new quote version:
+    lines matched by their quote line key are changed or kept, new ones added, missing ones
+    removed; each line's links point at the new quote line and contract line. The
+    difference is kept on the order; it goes back to acknowledged, to validate again."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().select_related("quote").get(pk=order_id)
+        if order.state != OrderState.HELD:
+            raise DomainError(f"{order.number} is {order.get_state_display().lower()}: only a "
+                              "held order is revised from its quote.")  # fmt: skip
+        quote, contract, missing = revision_source(order)
+        if missing:
+            raise DomainError(f"{order.number} cannot be revised yet: {missing}")
+        old = {line.quote_line.key: line for line in order.lines.select_related(
+            "quote_line", "site", "offering")}  # fmt: skip
+        new = {line.quote_line.key: line for line in contract.lines.select_related(
+            "quote_line", "site", "offering").order_by("site__name", "pk")}  # fmt: skip
+        diff = []
+        for key, line in old.items():
+            if key not in new:
+                diff.append({"change": "removed", "line": str(line), "fields": []})
+                line._history_user = actor
+                line._change_reason = f"removed by {quote}"
+                line.delete()
+        for key, source in new.items():
+            line = old.get(key)
+            if line is None:
+                line = OrderLine(order=order, quote_line_id=source.quote_line_id,
+                                 contract_line=source)  # fmt: skip
+                for f in OrderLine.MIRRORED:
+                    setattr(line, f, getattr(source, f))
+                line.site_contact = Contact.objects.filter(account_id=source.site_id).first()
+                diff.append({"change": "added", "line": str(source), "fields": []})
+            else:
+                fields = [
+                    _field_change(f, getattr(line, f), getattr(source, f))
+                    for f in OrderLine.MIRRORED
+                    if getattr(line, f) != getattr(source, f)
+                ]
+                if fields:
+                    diff.append({"change": "changed", "line": str(line), "fields": fields})
+                for f in OrderLine.MIRRORED:
+                    setattr(line, f, getattr(source, f))
+                line.quote_line_id, line.contract_line = source.quote_line_id, source
+            _save(line, actor, reason=f"revised from {quote}")
+        order.quote, order.sales_contract = quote, contract
+        order.validation, order.validated_at, order.revision = [], None, diff
+        order.revise()
+        _save(order, actor, reason=f"revised from {quote}")
+    return order
+
+
+def _field_change(field: str, before, after) -> str:
+    label = OrderLine._meta.get_field(field.removesuffix("_id")).verbose_name
+    if field.endswith("_id"):
+        model = OrderLine._meta.get_field(field.removesuffix("_id")).related_model
+        names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=[before, after])}
+        before, after = names.get(before, before), names.get(after, after)
+    if field == "characteristics":
+        before = ", ".join(f"{k}={v}" for k, v in (before or {}).items() if v)
+        after = ", ".join(f"{k}={v}" for k, v in (after or {}).items() if v)
+    return f"{label}: {before} → {after}"

@@ -19,5 +19,8 @@ urlpatterns = [
          name="order_approve"),
     path("<int:pk>/reject/", views.OrderTransitionView.as_view(transition_name="reject"),
          name="order_reject"),
+    path("<int:pk>/reopen-quote/", views.OrderReopenQuoteView.as_view(),
+         name="order_reopen_quote"),
+    path("<int:pk>/revise/", views.OrderReviseView.as_view(), name="order_revise"),
     path("from-contract/<int:pk>/", views.OrderCreateView.as_view(), name="order_create"),
 ]  # fmt: skip

@@ -65,7 +65,11 @@ class OrderDetailView(RolePermissionMixin, DetailView):
             order.approval = context["approval"]  # in memory: the Approve button's condition
         else:
             context["approval"] = order.approval
+        if order.state == OrderState.HELD:
+            context["revision_quote"], context["revision_contract"], context["revision_missing"] = (
+                services.revision_source(order))  # fmt: skip
         context.update(
+            may_reopen_quote=may_reopen_quote(self.request.user, order),
             lines=lines,
             may_edit=order.editable and self.request.user.has_perm("orders.change_order"),
             history=history_entries([Order.history.filter(id=order.pk),
@@ -209,6 +213,55 @@ class OrderLineUpdateView(OrderDetailsUpdateView):
     def save(self, form):
         services.order_line_details_save(actor=self.request.user, line=form.instance)
         return self.order
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if may_reopen_quote(self.request.user, self.order):
+            context["side_action"] = {"url": reverse("orders:order_reopen_quote",
+                                                     args=[self.order.pk]),
+                                      "label": f"Reopen quote {self.order.quote.number}",
+                                      "icon": "bi-arrow-counterclockwise"}  # fmt: skip
+        return context
+
+
+def may_reopen_quote(user, order: Order) -> bool:
+    return order.state == OrderState.ACKNOWLEDGED and user.has_perm("sales.change_quote")
+
+
+class OrderReopenQuoteView(ActionView):
+    """R16: a commercial change goes through the quote's next version; the order is held."""
+
+    permission_required = "sales.change_quote"
+
+    def load(self, request, *args, **kwargs):
+        self.order = get_object_or_404(orders_for(request.user), pk=kwargs["pk"])
+
+    def fallback_url(self) -> str:
+        return self.order.get_absolute_url()
+
+    def act(self, request):
+        quote = services.order_reopen_quote(actor=request.user, order_id=self.order.pk)
+        return (f"{quote} is a draft copy of the signed version: make the change, have it "
+                f"accepted and signed. {self.order.number} is held until then.",
+                quote.get_absolute_url())  # fmt: skip
+
+
+class OrderReviseView(ActionView):
+    """R16: revise a held order from its accepted, signed and contracted quote version."""
+
+    permission_required = "orders.add_order"
+
+    def load(self, request, *args, **kwargs):
+        self.order = get_object_or_404(orders_for(request.user), pk=kwargs["pk"])
+
+    def fallback_url(self) -> str:
+        return self.order.get_absolute_url()
+
+    def act(self, request):
+        order = services.order_revise(actor=request.user, order_id=self.order.pk)
+        return (f"Revised {order.number} from {order.quote}: {len(order.revision)} line "
+                "change(s). Validate and submit it again.",
+                order.get_absolute_url() + "#revision")  # fmt: skip
 
 
 class OrderTransitionView(TransitionView):

@@ -1,5 +1,6 @@
 """Pages of the sales app. Thin: fetch through ``visible_to``, call one service, report."""
 
+from crispy_forms.helper import FormHelper
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponseRedirect
@@ -110,6 +111,16 @@ class FormPageMixin:
 
     def get_cancel_url(self):
         return reverse("sales:account_list")
+
+    def get_form(self, form_class=None):
+        """The page wraps the form in its own <form> tag: a form without a crispy helper
+        would render a second, nested one and leave the submit button outside it."""
+        form = super().get_form(form_class)
+        if not hasattr(form, "helper"):
+            form.helper = FormHelper()
+            form.helper.form_tag = False
+            form.helper.disable_csrf = True
+        return form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

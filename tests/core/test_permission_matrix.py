@@ -185,6 +185,8 @@ MATRIX: dict[str, Spec] = {
     "orders:order_submit": Spec(SALES | {"orders"}, ("order",), "post", scoped=True),
     "orders:order_approve": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
     "orders:order_reject": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
+    "orders:order_reopen_quote": Spec(SALES, ("order",), "post", scoped=True),
+    "orders:order_revise": Spec(SALES | {"orders"}, ("order",), "post", scoped=True),
     "cmdb:account_inventory": Spec(ROLES, ("account",), scoped=True),
     "contracts:slacommitment_save": Spec(CONTRACT_MANAGERS, ("service",), "post", scoped=True),
     **{

@@ -106,13 +106,15 @@ def test_r16_non_commercial_details_change_on_the_order(login, users, contract, 
     response = client.post(url, {"site_contact": stranger.pk, "access_notes": "x"})
     assert "Select a valid choice" in response.content.decode()
     client.post(url, {"site_contact": keeper.pk, "access_notes": "Loading dock, gate 3",
-                      "technical_notes": "Rack 12, patch panel B",
+                      "technical_notes": "Rack 12, patch panel B", "quantity": line.quantity,
                       "version": order.updated_at.isoformat()})  # fmt: skip
     line.refresh_from_db()
     assert (line.site_contact, line.access_notes) == (keeper, "Loading dock, gate 3")
-    # Commercial fields are not on the form: a posted price or quantity changes nothing.
     before = (line.quantity, line.net_recurring, line.offering_id)
-    client.post(url, {"site_contact": keeper.pk, "quantity": 9, "net_recurring": "1.00"})
+    # Commercial fields: prices are not on the form; a new quantity is refused (R16).
+    response = client.post(url, {"site_contact": keeper.pk, "quantity": 9,
+                                 "net_recurring": "1.00"})  # fmt: skip
+    assert "is commercial" in response.content.decode()
     line.refresh_from_db()
     assert (line.quantity, line.net_recurring, line.offering_id) == before
 
