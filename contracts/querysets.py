@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from sales.models import Quote, SalesAgreement
-from sales.querysets import account_visibility
+from sales.querysets import CustomerRecordQuerySet
 from telcrm.roles import sees_everything
 
 
@@ -35,14 +35,8 @@ class SigningRequestQuerySet(models.QuerySet):
         return self.filter(state="sent", expires_at__gt=timezone.now())
 
 
-class ContractQuerySet(models.QuerySet):
+class ContractQuerySet(CustomerRecordQuerySet):
     """Sales contracts: visible like their customer's account (owner, team, manager)."""
-
-    def visible_to(self, user) -> ContractQuerySet:
-        q = account_visibility(user, prefix="account__")
-        if q is None:
-            return self
-        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
 
 
 class ServiceContractQuerySet(models.QuerySet):

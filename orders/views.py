@@ -228,16 +228,20 @@ def may_reopen_quote(user, order: Order) -> bool:
     return order.state == OrderState.ACKNOWLEDGED and user.has_perm("sales.change_quote")
 
 
-class OrderReopenQuoteView(ActionView):
-    """R16: a commercial change goes through the quote's next version; the order is held."""
-
-    permission_required = "sales.change_quote"
+class OrderActionView(ActionView):
+    """A POST action on one order the user may see; refusals go back to the order page."""
 
     def load(self, request, *args, **kwargs):
         self.order = get_object_or_404(orders_for(request.user), pk=kwargs["pk"])
 
     def fallback_url(self) -> str:
         return self.order.get_absolute_url()
+
+
+class OrderReopenQuoteView(OrderActionView):
+    """R16: a commercial change goes through the quote's next version; the order is held."""
+
+    permission_required = "sales.change_quote"
 
     def act(self, request):
         quote = services.order_reopen_quote(actor=request.user, order_id=self.order.pk)
@@ -246,16 +250,10 @@ class OrderReopenQuoteView(ActionView):
                 quote.get_absolute_url())  # fmt: skip
 
 
-class OrderReviseView(ActionView):
+class OrderReviseView(OrderActionView):
     """R16: revise a held order from its accepted, signed and contracted quote version."""
 
     permission_required = "orders.add_order"
-
-    def load(self, request, *args, **kwargs):
-        self.order = get_object_or_404(orders_for(request.user), pk=kwargs["pk"])
-
-    def fallback_url(self) -> str:
-        return self.order.get_absolute_url()
 
     def act(self, request):
         order = services.order_revise(actor=request.user, order_id=self.order.pk)
@@ -281,13 +279,10 @@ class OrderTransitionView(TransitionView):
                                          reason=self.request.POST.get("reason", ""))  # fmt: skip
 
 
-class OrderValidateView(ActionView):
+class OrderValidateView(OrderActionView):
     """R17: run the named checks now and show each result."""
 
     permission_required = "orders.add_order"
-
-    def load(self, request, *args, **kwargs):
-        self.order = get_object_or_404(orders_for(request.user), pk=kwargs["pk"])
 
     def fallback_url(self) -> str:
         return self.order.get_absolute_url() + "#validation"

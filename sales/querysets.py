@@ -24,6 +24,18 @@ def account_visibility(user, prefix: str = "") -> Q | None:
     return q
 
 
+class CustomerRecordQuerySet(models.QuerySet):
+    """Records with an ``account`` (contracts, orders, inventory): visible like that
+    customer's account (owner, team, manager; back-office roles all)."""
+
+    def visible_to(self, user) -> CustomerRecordQuerySet:
+        q = account_visibility(user, prefix="account__")
+        if q is None:
+            return self
+        # Team membership joins can repeat a row: filter on ids to keep one row per record.
+        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
+
 class AccountQuerySet(models.QuerySet):
     def visible_to(self, user) -> AccountQuerySet:
         q = account_visibility(user)

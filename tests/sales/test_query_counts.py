@@ -71,7 +71,8 @@ def test_home_query_count(client, users, rep_account, django_assert_num_queries,
     # make (signed quotes, unfinished contracts), 8 my open quotes, 9 my documents waiting
     # for signature, 10 my open leads, 11 my open opportunities with amounts, 12 my accounts,
     # 13-17 history rows of 4 models + predecessors of account changes, 18-20 the records
-    # those rows name: accounts, users, teams, 21 count of my accounts
-    with django_assert_num_queries(21):
+    # those rows name: accounts, users, teams, 21 count of my accounts, 22 my orders that
+    # need me
+    with django_assert_num_queries(22):
         response = client.get(reverse("home"))
     assert response.status_code == 200
