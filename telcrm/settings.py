@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DE
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Our apps, lowest layer first (DESIGN.md section 2).
-TELCRM_APPS = ["sales", "contracts", "cmdb", "orders"]
+TELCRM_APPS = ["sales", "contracts", "cmdb", "orders", "fulfillment"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

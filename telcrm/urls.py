@@ -13,5 +13,6 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("cmdb/", include("cmdb.urls")),
     path("orders/", include("orders.urls")),
+    path("fulfillment/", include("fulfillment.urls")),
     path("admin/", admin.site.urls),
 ]

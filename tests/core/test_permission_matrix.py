@@ -21,11 +21,13 @@ from contracts.models import (
     Signature,
     SigningRequest,
 )
-from orders.models import Order, OrderLine
+from fulfillment.models import AssignmentGroup, FlowTemplate, SubFlow, Task, TaskTemplate
+from orders.models import ChildLine, DomainOrder, Order, OrderLine
 from sales.models import (
     AgreementLine,
     Location,
     OpportunityLine,
+    ProductSpecification,
     Quote,
     QuoteLine,
     SalesAgreement,
@@ -60,6 +62,7 @@ SIGNERS = {"manager", "contracts", "admin"}
 SENDERS = SALES | {"contracts"}  # who sends documents for signature
 CONTRACT_MANAGERS = {"contracts", "admin"}
 ORDER_MANAGERS = {"orders", "admin"}
+WORKERS = {"agent", "technician", "pm", "admin"}  # fulfillment roles (and the task's group)
 # URLs that need no login or belong to Django itself.
 EXEMPT_PREFIXES = ("admin:",)
 EXEMPT = {"login", "logout"}
@@ -188,6 +191,11 @@ MATRIX: dict[str, Spec] = {
     "orders:order_reopen_quote": Spec(SALES, ("order",), "post", scoped=True),
     "orders:order_revise": Spec(SALES | {"orders"}, ("order",), "post", scoped=True),
     "cmdb:account_inventory": Spec(ROLES, ("account",), scoped=True),
+    "fulfillment:task_queue": Spec(WORKERS | {"orders"}),
+    "fulfillment:task_claim": Spec(WORKERS | {"orders"}, ("task",), "post"),
+    "fulfillment:task_start": Spec(WORKERS | {"orders"}, ("task",), "post"),
+    "fulfillment:task_complete": Spec(WORKERS | {"orders"}, ("task",)),
+    "fulfillment:order_start": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
     "contracts:slacommitment_save": Spec(CONTRACT_MANAGERS, ("service",), "post", scoped=True),
     **{
         f"contracts:{model}_{name}": Spec(CONTRACT_MANAGERS, (key,), "post", scoped=True)
@@ -219,7 +227,7 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def objects(rep_account):
+def objects(rep_account, users):
     opportunity = OpportunityFactory(account=rep_account)
     agreement = SalesAgreement.objects.create(
         name="Framework", account=rep_account, valid_from=date.today()
@@ -264,17 +272,27 @@ def objects(rep_account):
         team=rep_account.team, requested_date=date.today(),
         billing_profile=BillingProfileFactory(account=rep_account),
     )  # fmt: skip
+    order_line = OrderLine.objects.create(
+        order=order, contract_line=contract_line, quote_line=quote_line, site=site,
+        location=location, offering=quote_line.offering, quantity=1,
+    )  # fmt: skip
+    domain_order = DomainOrder.objects.create(order=order, site=site, location=location,
+                                              domain="access")  # fmt: skip
+    spec = ProductSpecification.objects.create(code="PM-ACCESS", name="Access", domain="access")
+    child = ChildLine.objects.create(order_line=order_line, specification=spec,
+                                     domain_order=domain_order)  # fmt: skip
+    flow = FlowTemplate.objects.create(specification=spec, name="Access delivery")
+    group = AssignmentGroup.objects.create(name="Access provisioning")
+    group.members.add(users["agent"], users["technician"], users["pm"])
+    task_template = TaskTemplate.objects.create(flow=flow, code="order", name="Order circuit",
+                                                group=group)  # fmt: skip
+    sub_flow = SubFlow.objects.create(domain_order=domain_order, child_line=child, template=flow)
+    task = Task.objects.create(sub_flow=sub_flow, template=task_template, name="Order circuit",
+                               kind="manual", group=group)  # fmt: skip
     return {
+        "task": task,
         "order": order,
-        "order_line": OrderLine.objects.create(
-            order=order,
-            contract_line=contract_line,
-            quote_line=quote_line,
-            site=site,
-            location=location,
-            offering=quote_line.offering,
-            quantity=1,
-        ),  # fmt: skip
+        "order_line": order_line,
         "contract": contract,
         "service": ServiceContract.objects.create(sales_contract=contract, site=site),
         "document": document,

@@ -1,0 +1,180 @@
+"""Fulfillment (R20): admin-managed flow templates per product specification with their task
+templates, and the sub flows and tasks made from them for each child line of a decomposed
+order. Tasks wait for their dependencies, inside a flow and across domain orders."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from orders.models import ChildLine, DomainOrder
+from sales.models import ProductSpecification
+from telcrm.models import next_number
+
+from .choices import BADGES, SubFlowState, TaskKind, TaskState
+from .querysets import TaskQuerySet
+
+
+class AssignmentGroup(models.Model):
+    """A work queue's team: its members work its tasks; its manager gets escalations."""
+
+    name = models.CharField(max_length=100, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                     related_name="assignment_groups")  # fmt: skip
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="managed_groups")  # fmt: skip
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FlowTemplate(models.Model):
+    """How one product specification is delivered: its task templates."""
+
+    specification = models.OneToOneField(ProductSpecification, on_delete=models.PROTECT,
+                                         related_name="flow_template")  # fmt: skip
+    name = models.CharField(max_length=150)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskTemplate(models.Model):
+    flow = models.ForeignKey(FlowTemplate, on_delete=models.CASCADE, related_name="tasks")
+    code = models.SlugField(max_length=50)
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=TaskKind.choices, default=TaskKind.MANUAL)
+    group = models.ForeignKey(AssignmentGroup, on_delete=models.PROTECT, related_name="+")
+    planned_hours = models.DecimalField(max_digits=6, decimal_places=1, default=1)
+    sla_hours = models.DecimalField("SLA (hours)", max_digits=6, decimal_places=1, default=8)
+    outputs = models.JSONField(
+        default=list, blank=True,
+        help_text="Fields the task must capture, e.g. [\"circuit_id\", \"vlan\"].",
+    )  # fmt: skip
+    depends_on = models.ManyToManyField("self", symmetrical=False, blank=True,
+                                        related_name="dependants")  # fmt: skip
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords(m2m_fields=[depends_on])
+
+    class Meta:
+        ordering = ["flow", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["flow", "code"], name="%(app_label)s_%(class)s_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.flow}: {self.name}"
+
+
+class SubFlow(models.Model):
+    """The work for one child line (one product specification at one site) of a domain
+    order, made from its specification's flow template."""
+
+    domain_order = models.ForeignKey(DomainOrder, on_delete=models.CASCADE,
+                                     related_name="sub_flows")  # fmt: skip
+    child_line = models.OneToOneField(ChildLine, on_delete=models.PROTECT,
+                                      related_name="sub_flow")  # fmt: skip
+    template = models.ForeignKey(FlowTemplate, on_delete=models.PROTECT, related_name="+")
+    state = FSMField(default=SubFlowState.IN_PROGRESS, choices=SubFlowState.choices,
+                     protected=True)  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["domain_order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.template.name} ({self.domain_order.number})"
+
+
+class Task(ConcurrentTransitionMixin, models.Model):
+    number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    sub_flow = models.ForeignKey(SubFlow, on_delete=models.CASCADE, related_name="tasks")
+    template = models.ForeignKey(TaskTemplate, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=TaskKind.choices)
+    group = models.ForeignKey(AssignmentGroup, on_delete=models.PROTECT, related_name="tasks")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="tasks")  # fmt: skip
+    state = FSMField(default=TaskState.WAITING, choices=TaskState.choices, protected=True)
+    outputs = models.JSONField(default=dict, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.number:
+            self.number = next_number("TSK-")
+        super().save(*args, **kwargs)
+
+    @property
+    def badge(self) -> str:
+        return BADGES.get(self.state, "secondary")
+
+    @property
+    def required_outputs(self) -> list[str]:
+        return list(self.template.outputs or [])
+
+    @property
+    def late(self) -> bool:
+        from django.utils import timezone
+
+        return bool(self.due_at and self.state in (TaskState.READY, TaskState.IN_PROGRESS)
+                    and self.due_at < timezone.now())  # fmt: skip
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("fulfillment:task_complete", args=[self.pk])
+
+    @transition(field=state, source=TaskState.WAITING, target=TaskState.READY,
+                custom={"internal": True})  # fmt: skip
+    def make_ready(self) -> None:
+        """Every dependency is completed."""
+
+    @transition(field=state, source=TaskState.READY, target=TaskState.IN_PROGRESS,
+                custom={"internal": True})  # fmt: skip
+    def start(self) -> None:
+        """Its assignee has begun."""
+
+    @transition(field=state, source=[TaskState.READY, TaskState.IN_PROGRESS],
+                target=TaskState.COMPLETED, custom={"internal": True})  # fmt: skip
+    def complete(self) -> None:
+        """Done, with the outputs the template asks for."""
+
+
+class TaskDependency(models.Model):
+    """``task`` waits for ``depends_on``: from the flow template, or across domain orders
+    from the domain orders' dependencies (R20)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="dependency_links")
+    depends_on = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "depends_on"],
+                                    name="%(app_label)s_%(class)s_once"),
+            models.CheckConstraint(condition=~Q(task=models.F("depends_on")),
+                                   name="%(app_label)s_%(class)s_not_self"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.task} waits for {self.depends_on}"

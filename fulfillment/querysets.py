@@ -1,0 +1,35 @@
+"""Reads of fulfillment: a task is worked by its assignment group (R23); order managers and
+administrators see every task."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from telcrm.roles import ORDER_MANAGER, has_role
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TaskQuerySet:
+        if not user.is_authenticated or not user.has_perm("fulfillment.view_task"):
+            return self.none()
+        if user.is_superuser or has_role(user, ORDER_MANAGER):
+            return self
+        return self.filter(group__in=user.assignment_groups.values("pk"))
+
+    def open(self) -> TaskQuerySet:
+        return self.filter(state__in=["ready", "in_progress"])
+
+    def late(self) -> TaskQuerySet:
+        return self.open().filter(due_at__lt=timezone.now())
+
+    def for_queue(self) -> TaskQuerySet:
+        """What the queue page shows per row, in a fixed number of queries."""
+        return self.select_related(
+            "group", "assignee", "template", "sub_flow__domain_order__order__account",
+            "sub_flow__domain_order__site",
+        )  # fmt: skip
+
+    def mine_or_unclaimed(self, user) -> TaskQuerySet:
+        return self.filter(Q(assignee=user) | Q(assignee__isnull=True))
