@@ -5,6 +5,8 @@ order. Tasks wait for their dependencies, inside a flow and across domain orders
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -134,14 +136,10 @@ class Task(ConcurrentTransitionMixin, models.Model):
 
     @property
     def late(self) -> bool:
-        from django.utils import timezone
-
         return bool(self.due_at and self.state in (TaskState.READY, TaskState.IN_PROGRESS)
                     and self.due_at < timezone.now())  # fmt: skip
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("fulfillment:task_complete", args=[self.pk])
 
     @transition(field=state, source=TaskState.WAITING, target=TaskState.READY,

@@ -1,17 +1,17 @@
 """R23: work queues: my groups' tasks, claim (one winner), start, complete with outputs;
 starting fulfillment from the order managers' home panel."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from fulfillment import services
 from fulfillment.models import AssignmentGroup, Task
 from telcrm.fsm import DomainError
+from tests.concurrency import at_once
 
 
 @pytest.fixture
@@ -127,24 +127,7 @@ def test_r23_two_agents_claiming_at_once_one_gets_it(roles, users, contract, bil
     task = _ready(order, "order-circuit")
     agents = [users["agent"], UserFactory(username="agent2", role="fulfillment_agent")]
     task.group.members.add(*agents)
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def claim(agent):
-        try:
-            barrier.wait()
-            services.task_claim(actor=agent, task_id=task.pk)
-            outcomes.append("claimed")
-        except DomainError as exc:
-            outcomes.append(str(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=claim, args=(agent,)) for agent in agents]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert outcomes.count("claimed") == 1
-    assert "already claimed by" in next(o for o in outcomes if o != "claimed")
+    outcomes = at_once(lambda agent: services.task_claim(actor=agent, task_id=task.pk), agents)
+    assert outcomes.count("ok") == 1
+    assert "already claimed by" in next(o for o in outcomes if o != "ok")
     assert Task.history.filter(id=task.pk, history_change_reason="claim").count() == 1

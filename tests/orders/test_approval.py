@@ -1,12 +1,11 @@
 """Approval (R18): financial and operational checks, reject with reasons, inactive inventory
 one record per line; decomposition (R19): preview, tree from the catalog, idempotent."""
 
-import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 
 from cmdb.models import ProductInventory
@@ -14,6 +13,7 @@ from orders import services
 from orders.approval import first_year_charges
 from orders.models import ChildLine, DomainOrder, DomainOrderDependency, Order
 from telcrm.fsm import DomainError
+from tests.concurrency import at_once
 from tests.orders.test_orders import add_lines
 
 LATER = date.today() + timedelta(days=30)
@@ -72,12 +72,11 @@ def test_r18_open_orders_use_up_the_credit_limit(login, users, pending, rep_acco
     lines = list(pending.lines.all())
     first_year = first_year_charges(lines)
     services.order_approve(actor=users["orders"], order_id=pending.pk)
-    # A second order of the same customer: the first one is open (in progress) and counts.
+    # A second order of the same customer (just created): the first one is open (in
+    # progress) and counts against the limit.
     second = Order.objects.get(pk=pending.pk)
     second.pk, second.number = None, ""
     second.save()
-    Order.objects.filter(pk=second.pk).update(state="pending")
-    add_lines(second, 0)
     rep_account.credit_limit = first_year + Decimal("10")
     rep_account.save()
     from orders.approval import approval_checks, open_exposure
@@ -221,26 +220,11 @@ def test_r18_two_managers_approving_at_once_one_approval(roles, users, contract,
                                   billing_profile=billing, requested_date=LATER)  # fmt: skip
     services.order_submit(actor=users["rep"], order_id=order.pk)
     managers = [users["orders"], UserFactory(username="orders2", role="order_manager")]
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def approve(manager):
-        try:
-            barrier.wait()
-            services.order_approve(actor=manager, order_id=order.pk)
-            outcomes.append("approved")
-        except DomainError as exc:
-            outcomes.append(str(exc))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=approve, args=(m,)) for m in managers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(outcomes) == 2 and outcomes.count("approved") == 1
-    told = next(outcome for outcome in outcomes if outcome != "approved")
+    outcomes = at_once(
+        lambda manager: services.order_approve(actor=manager, order_id=order.pk), managers
+    )
+    assert len(outcomes) == 2 and outcomes.count("ok") == 1
+    told = next(outcome for outcome in outcomes if outcome != "ok")
     assert "in progress now: someone decided it a moment ago" in told
     assert ProductInventory.objects.count() == order.lines.count()
     assert Order.history.filter(id=order.pk, history_change_reason="approve").count() == 1
