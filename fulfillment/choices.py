@@ -17,8 +17,9 @@ class TaskState(models.TextChoices):
     READY = "ready", "Ready"
     IN_PROGRESS = "in_progress", "In progress"
     COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
+    FAILED = "failed", "Failed"  # in the fall-out queue (R22)
+    SKIPPED = "skipped", "Skipped"  # a fall-out was resolved by skipping it
+    CANCELLED = "cancelled", "Cancelled"  # its order line was cancelled
 
 
 class SubFlowState(models.TextChoices):
@@ -27,7 +28,28 @@ class SubFlowState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-DONE_STATES = (TaskState.COMPLETED,)
+class FalloutCategory(models.TextChoices):
+    PROVISIONING = "provisioning", "Provisioning failure"
+    INVENTORY = "inventory", "Inventory allocation failure"
+    BILLING = "billing", "Billing issue"
+    DATA = "data", "Data error"
+    TIMEOUT = "timeout", "Timeout"
+
+
+class FalloutState(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+
+
+class Resolution(models.TextChoices):
+    RETRIED = "retried", "Retried"
+    COMPLETED = "completed", "Completed manually"
+    SKIPPED = "skipped", "Skipped"
+    LINE_CANCELLED = "line_cancelled", "Line cancelled"
+
+
+# A task in one of these no longer holds up what waits for it, nor its sub flow's closure.
+DONE_STATES = (TaskState.COMPLETED, TaskState.SKIPPED, TaskState.CANCELLED)
 
 BADGES.update({
     TaskState.WAITING: "secondary",
@@ -35,5 +57,8 @@ BADGES.update({
     TaskState.IN_PROGRESS: "primary",
     TaskState.COMPLETED: "success",
     TaskState.FAILED: "danger",
+    TaskState.SKIPPED: "secondary",
     TaskState.CANCELLED: "secondary",
+    FalloutState.OPEN: "danger",
+    FalloutState.RESOLVED: "success",
 })  # fmt: skip

@@ -10,12 +10,20 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from orders.models import ChildLine, DomainOrder
+from orders.models import ChildLine, DomainOrder, Order
 from sales.models import ProductSpecification
 from telcrm.models import next_number
 
-from .choices import BADGES, SubFlowState, TaskKind, TaskState
-from .querysets import TaskQuerySet
+from .choices import (
+    BADGES,
+    FalloutCategory,
+    FalloutState,
+    Resolution,
+    SubFlowState,
+    TaskKind,
+    TaskState,
+)
+from .querysets import FalloutQuerySet, TaskQuerySet
 
 
 class AssignmentGroup(models.Model):
@@ -97,6 +105,16 @@ class SubFlow(models.Model):
     def __str__(self) -> str:
         return f"{self.template.name} ({self.domain_order.number})"
 
+    @transition(field=state, source=SubFlowState.IN_PROGRESS, target=SubFlowState.COMPLETED,
+                custom={"internal": True})  # fmt: skip
+    def close(self) -> None:
+        """Every task is done (R24)."""
+
+    @transition(field=state, source=SubFlowState.IN_PROGRESS, target=SubFlowState.CANCELLED,
+                custom={"internal": True})  # fmt: skip
+    def cancel(self) -> None:
+        """Its order line was cancelled."""
+
 
 class Task(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
@@ -109,6 +127,9 @@ class Task(ConcurrentTransitionMixin, models.Model):
                                  blank=True, related_name="tasks")  # fmt: skip
     state = FSMField(default=TaskState.WAITING, choices=TaskState.choices, protected=True)
     outputs = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Runs of an API task, and retries after a fall-out (R22)."
+    )
     ready_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -152,10 +173,31 @@ class Task(ConcurrentTransitionMixin, models.Model):
     def start(self) -> None:
         """Its assignee has begun."""
 
-    @transition(field=state, source=[TaskState.READY, TaskState.IN_PROGRESS],
+    @transition(field=state, source=[TaskState.READY, TaskState.IN_PROGRESS, TaskState.FAILED],
                 target=TaskState.COMPLETED, custom={"internal": True})  # fmt: skip
     def complete(self) -> None:
-        """Done, with the outputs the template asks for."""
+        """Done, with the outputs the template asks for (from the fall-out queue too)."""
+
+    @transition(field=state, source=[TaskState.READY, TaskState.IN_PROGRESS],
+                target=TaskState.FAILED, custom={"internal": True})  # fmt: skip
+    def fail(self) -> None:
+        """An adapter error, a timeout or an agent's rejection: a fall-out opens (R22)."""
+
+    @transition(field=state, source=TaskState.FAILED, target=TaskState.READY,
+                custom={"internal": True})  # fmt: skip
+    def retry(self) -> None:
+        """Back in its queue (or to its adapter) after a fall-out."""
+
+    @transition(field=state, source=TaskState.FAILED, target=TaskState.SKIPPED,
+                custom={"internal": True})  # fmt: skip
+    def skip(self) -> None:
+        """Not needed after all: what waits for it goes on."""
+
+    @transition(field=state, source=[TaskState.WAITING, TaskState.READY, TaskState.IN_PROGRESS,
+                                     TaskState.FAILED],
+                target=TaskState.CANCELLED, custom={"internal": True})  # fmt: skip
+    def cancel(self) -> None:
+        """Its order line was cancelled."""
 
 
 class TaskDependency(models.Model):
@@ -176,3 +218,94 @@ class TaskDependency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} waits for {self.depends_on}"
+
+
+class Fallout(ConcurrentTransitionMixin, models.Model):
+    """A failed task waiting for a person (R22): only the task's dependants wait meanwhile.
+    Resolved by retry, manual completion, skip or cancelling the line; escalated to the
+    group's manager once past its due time."""
+
+    number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="fallouts")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="fallouts")
+    category = models.CharField(max_length=20, choices=FalloutCategory.choices)
+    detail = models.TextField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    state = FSMField(default=FalloutState.OPEN, choices=FalloutState.choices, protected=True)
+    resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True)
+    resolution_note = models.CharField(max_length=500, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="+")  # fmt: skip
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")  # fmt: skip
+    opened_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="escalations")  # fmt: skip
+    history = HistoricalRecords()
+    objects = FalloutQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        permissions = [("cancel_line", "Can cancel an order line to resolve a fall-out")]
+        constraints = [
+            models.UniqueConstraint(fields=["task"], condition=Q(state="open"),
+                                    name="%(app_label)s_%(class)s_one_open_per_task"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_category_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.number:
+            self.number = next_number("FO-")
+        super().save(*args, **kwargs)
+
+    @property
+    def badge(self) -> str:
+        return (
+            "warning"
+            if self.escalated_at and self.state == FalloutState.OPEN
+            else BADGES.get(self.state, "secondary")
+        )
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == FalloutState.OPEN and self.due_at < timezone.now()
+
+    @transition(field=state, source=FalloutState.OPEN, target=FalloutState.RESOLVED,
+                custom={"internal": True})  # fmt: skip
+    def resolve(self) -> None:
+        """Retried, completed manually, skipped, or its line cancelled."""
+
+
+class AdapterCall(models.Model):
+    """The ledger of calls to domain adapters (R20), keyed by the task: a task has at most one
+    successful call, so running it again (a retry, a worker killed and restarted) returns
+    the recorded result instead of acting on the network twice."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="adapter_calls")
+    attempt = models.PositiveSmallIntegerField()
+    adapter = models.CharField(max_length=50)
+    operation = models.CharField(max_length=100)
+    request = models.JSONField(default=dict, blank=True)
+    response = models.JSONField(default=dict, blank=True)
+    succeeded = models.BooleanField(default=False)
+    error = models.CharField(max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["task", "attempt"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "attempt"],
+                                    name="%(app_label)s_%(class)s_once_per_attempt"),
+            models.UniqueConstraint(fields=["task"], condition=Q(succeeded=True),
+                                    name="%(app_label)s_%(class)s_one_effect_per_task"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.adapter}.{self.operation} for task {self.task_id} (attempt {self.attempt})"

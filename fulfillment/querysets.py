@@ -33,3 +33,18 @@ class TaskQuerySet(models.QuerySet):
 
     def mine_or_unclaimed(self, user) -> TaskQuerySet:
         return self.filter(Q(assignee=user) | Q(assignee__isnull=True))
+
+
+class FalloutQuerySet(models.QuerySet):
+    """A fall-out is seen by whoever sees its task (R22)."""
+
+    def visible_to(self, user) -> FalloutQuerySet:
+        from .models import Task
+
+        return self.filter(task__in=Task.objects.visible_to(user))
+
+    def open(self) -> FalloutQuerySet:
+        return self.filter(state="open")
+
+    def overdue(self) -> FalloutQuerySet:
+        return self.open().filter(due_at__lt=timezone.now())

@@ -1,20 +1,32 @@
-"""Business actions of fulfillment (R20): start an approved, decomposed order's work, and
-complete tasks, which readies what waited for them."""
+"""Business actions of fulfillment: start an approved, decomposed order's work (R20); claim,
+start, complete or reject tasks (R23), which readies what waited for them; fall-outs and
+their resolutions (R22); and closure bottom-up, task -> sub flow -> domain order -> line ->
+order (R24). ``actor`` None is the system (a background worker, the watchdog)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from orders.choices import OrderState
-from orders.models import Order
+from cmdb.services import product_inventory_cancel
+from orders.choices import DomainOrderState, OrderLineState, OrderState
+from orders.models import DomainOrder, Order, OrderLine
 from sales.services.accounts import _save
 from telcrm.fsm import DomainError
 
-from .choices import TaskState
-from .models import FlowTemplate, SubFlow, Task, TaskDependency
+from .choices import (
+    DONE_STATES,
+    FalloutCategory,
+    FalloutState,
+    Resolution,
+    SubFlowState,
+    TaskKind,
+    TaskState,
+)
+from .models import Fallout, FlowTemplate, SubFlow, Task, TaskDependency
 
 
 def order_fulfillment_start(*, actor, order_id: int) -> list[SubFlow]:
@@ -104,42 +116,74 @@ def _link_across_domain_orders(domain_orders, actor) -> None:
 def _ready_what_can_start(tasks, actor) -> list[Task]:
     """Waiting tasks whose dependencies are all completed become ready, with their SLA due
     time from now."""
-    now = timezone.now()
     ready = []
     waiting = tasks.filter(state=TaskState.WAITING).exclude(
         dependency_links__depends_on__state__in=[s for s in TaskState.values
-                                                 if s != TaskState.COMPLETED])  # fmt: skip
+                                                 if s not in DONE_STATES])  # fmt: skip
     for task in waiting.select_for_update(of=("self",)).select_related("template"):
         task.make_ready()
-        task.ready_at = now
-        task.due_at = now + timedelta(hours=float(task.template.sla_hours))
+        _set_due(task)
         _save(task, actor, reason="ready")
         ready.append(task)
+    if ready:
+        started = DomainOrder.objects.filter(
+            sub_flows__tasks__in=[t.pk for t in ready], state=DomainOrderState.ACKNOWLEDGED
+        ).distinct()
+        for domain_order in started.select_for_update(of=("self",)):
+            domain_order.start()
+            _save(domain_order, actor, reason="first task ready")
+        _dispatch(ready)
     return ready
+
+
+def _set_due(task: Task) -> None:
+    task.ready_at = timezone.now()
+    task.due_at = task.ready_at + timedelta(hours=float(task.template.sla_hours))
+
+
+def _dispatch(tasks: list[Task]) -> None:
+    """API tasks go to their domain adapters in background workers once this commits."""
+    api = [task.pk for task in tasks if task.kind == TaskKind.API]
+    if api:
+        # Imported here: automation calls back into these services.
+        from .automation import dispatch
+
+        transaction.on_commit(lambda: dispatch(api))
 
 
 def task_complete(*, actor, task_id: int, outputs: dict | None = None) -> Task:
     """R20: complete a ready or started task with every output its template asks for (each
     missing one named); what waited only for it becomes ready, in any domain order."""
     with transaction.atomic():
-        task = Task.objects.select_for_update().get(pk=task_id)
-        if task.assignee_id and task.assignee_id != actor.pk:
+        task = _lock_task(task_id)
+        if task.assignee_id and (actor is None or task.assignee_id != actor.pk):
             raise DomainError(f"{task} is claimed by someone else: they complete it.")
         if task.state not in (TaskState.READY, TaskState.IN_PROGRESS):
             raise DomainError(f"{task} is {task.get_state_display().lower()}: only a ready or "
                               "started task is completed.")  # fmt: skip
-        values = {k: str(v).strip() for k, v in (outputs or {}).items()}
-        missing = [name for name in task.required_outputs if not values.get(name)]
-        if missing:
-            raise DomainError(f"{task} needs " + ", ".join(missing) + " to be completed.",
-                              errors=[f"{name} is required." for name in missing])  # fmt: skip
-        task.outputs = {name: values[name] for name in task.required_outputs}
-        task.assignee_id = task.assignee_id or actor.pk
-        task.complete()
-        task.completed_at = timezone.now()
-        _save(task, actor, reason="complete")
-        _ready_what_can_start(Task.objects.filter(dependency_links__depends_on=task), actor)
+        _complete(task, actor, outputs, reason="complete")
     return task
+
+
+def _complete(task: Task, actor, outputs: dict | None, reason: str) -> None:
+    values = {k: str(v).strip() for k, v in (outputs or {}).items()}
+    missing = [name for name in task.required_outputs if not values.get(name)]
+    if missing:
+        raise DomainError(f"{task} needs " + ", ".join(missing) + " to be completed.",
+                          errors=[f"{name} is required." for name in missing])  # fmt: skip
+    task.outputs = {name: values[name] for name in task.required_outputs}
+    if actor is not None and task.kind != TaskKind.API:
+        task.assignee_id = task.assignee_id or actor.pk
+    task.complete()
+    task.completed_at = timezone.now()
+    _save(task, actor, reason=reason)
+    _after_done([task], actor)
+
+
+def _after_done(tasks: list[Task], actor) -> None:
+    """What waited for these tasks may start; their sub flows may close, and upwards (R24)."""
+    _ready_what_can_start(Task.objects.filter(dependency_links__depends_on__in=tasks), actor)
+    _close_upwards({task.sub_flow_id for task in tasks}, actor)
 
 
 def _lock_task(task_id: int) -> Task:
@@ -181,3 +225,202 @@ def task_start(*, actor, task_id: int) -> Task:
         task.start()
         _save(task, actor, reason="start")
     return task
+
+
+def task_reject(*, actor, task_id: int, category: str, reason: str) -> Fallout:
+    """R22/R23: the agent working a task cannot do it (e.g. wrong data, nothing in stock):
+    with a reason it fails into the fall-out queue; only what waits for it stops."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why the task cannot be done.", errors=["A reason is required."])
+    if category not in FalloutCategory.values:
+        raise DomainError("Choose what kind of problem it is.")
+    with transaction.atomic():
+        task = _lock_task(task_id)
+        if task.assignee_id != actor.pk:
+            raise DomainError(f"Claim {task} before rejecting it.")
+        return _fail(task, actor, category, reason)
+
+
+def task_fail(*, actor, task_id: int, category: str, detail: str) -> Fallout | None:
+    """R22: an adapter error, exhausted attempts or the watchdog fails a task and opens its
+    fall-out. A task already failed or done is left as it is (None)."""
+    with transaction.atomic():
+        task = _lock_task(task_id)
+        if task.state not in (TaskState.READY, TaskState.IN_PROGRESS):
+            return None
+        return _fail(task, actor, category, detail)
+
+
+def _fail(task: Task, actor, category: str, detail: str) -> Fallout:
+    if task.state not in (TaskState.READY, TaskState.IN_PROGRESS):
+        raise DomainError(f"{task} is {task.get_state_display().lower()}: it cannot fail.")
+    task.fail()
+    _save(task, actor, reason=f"failed: {FalloutCategory(category).label}")
+    now = timezone.now()
+    fallout = Fallout(
+        task=task, order_id=task.sub_flow.domain_order.order_id, category=category,
+        detail=detail[:2000], attempts=task.attempts, opened_by=actor, opened_at=now,
+        due_at=now + timedelta(hours=settings.FALLOUT_SLA_HOURS),
+    )  # fmt: skip
+    _save(fallout, actor, reason=f"{task.number} failed")
+    return fallout
+
+
+def _lock_fallout(actor, fallout_id: int) -> tuple[Fallout, Task]:
+    fallout = Fallout.objects.select_for_update().get(pk=fallout_id)
+    if fallout.state != FalloutState.OPEN:
+        raise DomainError(f"{fallout} was resolved a moment ago "
+                          f"({fallout.get_resolution_display().lower()}).")  # fmt: skip
+    task = _lock_task(fallout.task_id)
+    return fallout, task
+
+
+def _resolve(fallout: Fallout, actor, resolution: str, note: str = "") -> None:
+    fallout.resolve()
+    fallout.resolution = resolution
+    fallout.resolution_note = note[:500]
+    fallout.resolved_by = actor
+    fallout.resolved_at = timezone.now()
+    _save(fallout, actor, reason=Resolution(resolution).label)
+
+
+def fallout_retry(*, actor, fallout_id: int, note: str = "") -> Fallout:
+    """R22: the task goes back to its queue (an API task to its adapter) with a fresh SLA;
+    its attempt count goes on."""
+    with transaction.atomic():
+        fallout, task = _lock_fallout(actor, fallout_id)
+        task.retry()
+        task.assignee = None if task.kind == TaskKind.API else task.assignee
+        _set_due(task)
+        _save(task, actor, reason=f"retry after {fallout.number}")
+        _resolve(fallout, actor, Resolution.RETRIED, note)
+        _dispatch([task])
+    return fallout
+
+
+def fallout_complete(*, actor, fallout_id: int, outputs: dict | None = None,
+                     note: str = "") -> Fallout:  # fmt: skip
+    """R22: someone did the work by hand: the task completes with its required outputs."""
+    with transaction.atomic():
+        fallout, task = _lock_fallout(actor, fallout_id)
+        _complete(task, actor, outputs, reason=f"completed by hand ({fallout.number})")
+        _resolve(fallout, actor, Resolution.COMPLETED, note)
+    return fallout
+
+
+def fallout_skip(*, actor, fallout_id: int, note: str) -> Fallout:
+    """R22: the task is not needed: it is skipped and what waits for it goes on."""
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("Say why the task can be skipped.", errors=["A reason is required."])
+    with transaction.atomic():
+        fallout, task = _lock_fallout(actor, fallout_id)
+        task.skip()
+        task.completed_at = timezone.now()
+        _save(task, actor, reason=f"skipped ({fallout.number})")
+        _resolve(fallout, actor, Resolution.SKIPPED, note)
+        _after_done([task], actor)
+    return fallout
+
+
+def fallout_cancel_line(*, actor, fallout_id: int, note: str) -> Fallout:
+    """R22: the failed task's order line is cancelled: its sub flows and open tasks are
+    cancelled, its inventory too, and its other open fall-outs resolved; the rest of the
+    order goes on and ends partial (R24)."""
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("Say why the line is cancelled.", errors=["A reason is required."])
+    if not actor.has_perm("fulfillment.cancel_line"):
+        raise DomainError("Only an order manager cancels an order line.")
+    with transaction.atomic():
+        fallout, task = _lock_fallout(actor, fallout_id)
+        line = OrderLine.objects.select_for_update().get(pk=task.sub_flow.child_line.order_line_id)
+        sub_flows = list(SubFlow.objects.select_for_update().filter(
+            child_line__order_line=line, state=SubFlowState.IN_PROGRESS))  # fmt: skip
+        open_tasks = list(Task.objects.select_for_update().filter(
+            sub_flow__in=sub_flows).exclude(state__in=DONE_STATES))  # fmt: skip
+        for other in Fallout.objects.select_for_update().filter(
+            task__in=open_tasks, state=FalloutState.OPEN
+        ):
+            _resolve(other, actor, Resolution.LINE_CANCELLED, note)
+        for each in open_tasks:
+            each.cancel()
+            _save(each, actor, reason=f"line cancelled ({fallout.number})")
+        for sub_flow in sub_flows:
+            sub_flow.cancel()
+            _save(sub_flow, actor, reason="line cancelled")
+        line.cancel()
+        _save(line, actor, reason=f"cancelled in fulfillment: {note}")
+        if line.product_id:
+            product_inventory_cancel(actor=actor, product_id=line.product_id)
+        _after_done(open_tasks, actor)
+        _close_upwards({s.pk for s in sub_flows}, actor)
+    return fallout
+
+
+def _close_upwards(sub_flow_ids: set[int], actor) -> None:
+    """R24, bottom-up: a sub flow closes when all its tasks are done, a domain order when
+    its sub flows are, a line when the domain orders of its child lines are, the order when
+    every line is: completed, partial (some lines cancelled) or cancelled (all)."""
+    if not sub_flow_ids:
+        return
+    flows = (
+        SubFlow.objects.select_for_update()
+        .filter(pk__in=sub_flow_ids, state=SubFlowState.IN_PROGRESS)
+        .exclude(tasks__state__in=[s for s in TaskState.values if s not in DONE_STATES])
+    )
+    closed = []
+    for sub_flow in flows:
+        sub_flow.close()
+        _save(sub_flow, actor, reason="every task done")
+        closed.append(sub_flow)
+    domain_ids = set(SubFlow.objects.filter(pk__in=sub_flow_ids)
+                     .values_list("domain_order_id", flat=True))  # fmt: skip
+    open_domains = (
+        DomainOrder.objects.select_for_update()
+        .filter(
+            pk__in=domain_ids,
+            state__in=[DomainOrderState.ACKNOWLEDGED, DomainOrderState.IN_PROGRESS],
+        )
+        .exclude(sub_flows__state=SubFlowState.IN_PROGRESS)
+    )
+    order_ids = set()
+    for domain_order in open_domains:
+        if domain_order.sub_flows.filter(state=SubFlowState.COMPLETED).exists():
+            domain_order.close()
+        else:
+            domain_order.cancel()
+        _save(domain_order, actor, reason="every sub flow closed")
+        order_ids.add(domain_order.order_id)
+    order_ids |= set(DomainOrder.objects.filter(pk__in=domain_ids)
+                     .values_list("order_id", flat=True))  # fmt: skip
+    for order_id in order_ids:
+        _close_order(order_id, actor)
+
+
+def _close_order(order_id: int, actor) -> None:
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.state != OrderState.IN_PROGRESS:
+        return
+    open_domain = [DomainOrderState.ACKNOWLEDGED, DomainOrderState.IN_PROGRESS,
+                   DomainOrderState.HELD]  # fmt: skip
+    lines = (
+        OrderLine.objects.select_for_update()
+        .filter(order=order, state=OrderLineState.IN_PROGRESS)
+        .exclude(child_lines__domain_order__state__in=open_domain)
+    )
+    for line in lines:
+        line.close()
+        _save(line, actor, reason="every domain order closed")
+    states = set(order.lines.values_list("state", flat=True))
+    if states - {OrderLineState.COMPLETED, OrderLineState.CANCELLED}:
+        return
+    if states == {OrderLineState.CANCELLED}:
+        order.cancel_reason = "Every line was cancelled in fulfillment."
+        order.cancel_in_fulfillment()
+    elif OrderLineState.CANCELLED in states:
+        order.close_partially()
+    else:
+        order.close()
+    _save(order, actor, reason="closed: every line closed")

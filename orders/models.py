@@ -166,6 +166,23 @@ class Order(ConcurrentTransitionMixin, models.Model):
     def reject(self) -> None:
         """Back to the rep with the reasons; the contract can be ordered again."""
 
+    # Closure (R24): fulfillment closes the order once every line (and any special project)
+    # is closed. Internal: never a button.
+    @transition(field=state, source=OrderState.IN_PROGRESS, target=OrderState.COMPLETED,
+                custom={"internal": True})  # fmt: skip
+    def close(self) -> None:
+        """Every line completed."""
+
+    @transition(field=state, source=OrderState.IN_PROGRESS, target=OrderState.PARTIAL,
+                custom={"internal": True})  # fmt: skip
+    def close_partially(self) -> None:
+        """Some lines completed, the others cancelled during fulfillment."""
+
+    @transition(field=state, source=OrderState.IN_PROGRESS, target=OrderState.CANCELLED,
+                custom={"internal": True})  # fmt: skip
+    def cancel_in_fulfillment(self) -> None:
+        """Every line was cancelled during fulfillment."""
+
 
 class OrderLine(PricedSiteLine, ConcurrentTransitionMixin, models.Model):
     """One product at one site (TMF622 ProductOrderItem): mirrors its contract line, linked
@@ -216,6 +233,16 @@ class OrderLine(PricedSiteLine, ConcurrentTransitionMixin, models.Model):
     def start(self) -> None:
         """The order was approved and decomposed: fulfillment may begin."""
 
+    @transition(field=state, source=OrderLineState.IN_PROGRESS,
+                target=OrderLineState.COMPLETED, custom={"internal": True})  # fmt: skip
+    def close(self) -> None:
+        """Every domain order holding its child lines is closed (R24)."""
+
+    @transition(field=state, source=[OrderLineState.ACKNOWLEDGED, OrderLineState.IN_PROGRESS],
+                target=OrderLineState.CANCELLED, custom={"internal": True})  # fmt: skip
+    def cancel(self) -> None:
+        """Cancelled to resolve a fall-out (R22): the order ends partial."""
+
 
 class DomainOrder(ConcurrentTransitionMixin, models.Model):
     """The work of one fulfillment domain at one site of an order (R19); its dependencies
@@ -252,6 +279,21 @@ class DomainOrder(ConcurrentTransitionMixin, models.Model):
     @property
     def badge(self) -> str:
         return BADGES.get(self.state, "secondary")
+
+    @transition(field=state, source=DomainOrderState.ACKNOWLEDGED,
+                target=DomainOrderState.IN_PROGRESS, custom={"internal": True})  # fmt: skip
+    def start(self) -> None:
+        """Its first task is ready."""
+
+    @transition(field=state, source=[DomainOrderState.ACKNOWLEDGED, DomainOrderState.IN_PROGRESS],
+                target=DomainOrderState.COMPLETED, custom={"internal": True})  # fmt: skip
+    def close(self) -> None:
+        """Every sub flow is closed, at least one completed (R24)."""
+
+    @transition(field=state, source=[DomainOrderState.ACKNOWLEDGED, DomainOrderState.IN_PROGRESS],
+                target=DomainOrderState.CANCELLED, custom={"internal": True})  # fmt: skip
+    def cancel(self) -> None:
+        """Every sub flow was cancelled with its line."""
 
 
 class DomainOrderDependency(models.Model):

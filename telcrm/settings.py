@@ -171,6 +171,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sales@telcrm.example"
 SIGNING_LINK_DAYS = 14
 # Orders: the fewest days between approval and the requested delivery date (R18).
 ORDER_LEAD_DAYS = int(os.environ.get("ORDER_LEAD_DAYS", "10"))
+# Fulfillment (R22): hours a fall-out may stay open before it escalates to the group's manager.
+FALLOUT_SLA_HOURS = float(os.environ.get("FALLOUT_SLA_HOURS", "4"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
