@@ -145,10 +145,14 @@ def _dispatch(tasks: list[Task]) -> None:
     """API tasks go to their domain adapters in background workers once this commits."""
     api = [task.pk for task in tasks if task.kind == TaskKind.API]
     if api:
-        # Imported here: automation calls back into these services.
-        from .automation import dispatch
+        transaction.on_commit(lambda: _automation().dispatch(api))
 
-        transaction.on_commit(lambda: dispatch(api))
+
+def _automation():
+    # Imported when used: automation calls back into these services.
+    from . import automation
+
+    return automation
 
 
 def task_complete(*, actor, task_id: int, outputs: dict | None = None) -> Task:

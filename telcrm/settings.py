@@ -173,6 +173,21 @@ SIGNING_LINK_DAYS = 14
 ORDER_LEAD_DAYS = int(os.environ.get("ORDER_LEAD_DAYS", "10"))
 # Fulfillment (R22): hours a fall-out may stay open before it escalates to the group's manager.
 FALLOUT_SLA_HOURS = float(os.environ.get("FALLOUT_SLA_HOURS", "4"))
+# Fulfillment (R20): API tasks run in the workers against simulated domain adapters. Per
+# domain (falling back to "default"): the latency of one call, the share of calls that fail,
+# and how many of the domain's tasks run at once (0 switches the adapter off: its tasks wait
+# for a person). Off under tests unless a test turns it on. The seed makes runs repeatable.
+FULFILLMENT_ADAPTERS = {
+    "default": {
+        "latency_ms": int(os.environ.get("FULFILLMENT_ADAPTER_LATENCY_MS", "300")),
+        "failure_rate": float(os.environ.get("FULFILLMENT_ADAPTER_FAILURE_RATE", "0.1")),
+        "concurrency": int(os.environ.get("FULFILLMENT_ADAPTER_CONCURRENCY",
+                                          "0" if TESTING else "4")),
+    },
+}  # fmt: skip
+FULFILLMENT_ADAPTER_SEED = os.environ.get("FULFILLMENT_ADAPTER_SEED", "telcrm")
+# An API task falls out (R22) after this many failed adapter calls in a row.
+FULFILLMENT_API_MAX_ATTEMPTS = int(os.environ.get("FULFILLMENT_API_MAX_ATTEMPTS", "3"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -209,6 +224,9 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+# A test that kills a real cluster mid-task (R32) needs its work redelivered in seconds.
+Q_CLUSTER["timeout"] = int(os.environ.get("Q_TIMEOUT", Q_CLUSTER["timeout"]))
+Q_CLUSTER["retry"] = int(os.environ.get("Q_RETRY", Q_CLUSTER["retry"]))
 if TESTING:
     Q_CLUSTER["sync"] = True
 

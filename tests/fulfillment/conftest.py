@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from fulfillment import services
 from fulfillment.demo import load_templates
+from fulfillment.models import AssignmentGroup, Task
 from orders import services as order_services
 from tests.contracts.conftest import accepted, signatory  # noqa: F401
 from tests.orders.conftest import billing, contract  # noqa: F401
@@ -24,3 +26,32 @@ def approved(users, contract, billing, rep_account):  # noqa: F811
     order_services.order_submit(actor=users["rep"], order_id=order.pk)
     load_templates()
     return order_services.order_approve(actor=users["orders"], order_id=order.pk)
+
+
+@pytest.fixture
+def started(users, approved):
+    """The approved order's work started; the agent is in every assignment group."""
+    for group in AssignmentGroup.objects.all():
+        group.members.add(users["agent"])
+    services.order_fulfillment_start(actor=users["orders"], order_id=approved.pk)
+    return approved
+
+
+def task_of(order, code, spec=None):
+    tasks = Task.objects.filter(sub_flow__domain_order__order=order, template__code=code)
+    if spec:
+        tasks = tasks.filter(sub_flow__child_line__specification__code=spec)
+    return tasks.get()
+
+
+def work_through(order, actor, skip=()):
+    """Complete every ready task of the order (with made-up outputs) until none is left,
+    except the codes in ``skip``."""
+    while True:
+        ready = list(Task.objects.filter(sub_flow__domain_order__order=order, state="ready")
+                     .exclude(template__code__in=skip).select_related("template"))  # fmt: skip
+        if not ready:
+            return
+        for task in ready:
+            outputs = {name: f"{name}-{task.number}" for name in task.required_outputs}
+            services.task_complete(actor=actor, task_id=task.pk, outputs=outputs)

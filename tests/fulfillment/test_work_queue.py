@@ -14,14 +14,6 @@ from telcrm.fsm import DomainError
 from tests.concurrency import at_once
 
 
-@pytest.fixture
-def started(users, approved):
-    for group in AssignmentGroup.objects.all():
-        group.members.add(users["agent"])
-    services.order_fulfillment_start(actor=users["orders"], order_id=approved.pk)
-    return approved
-
-
 def _ready(order, code):
     return Task.objects.get(sub_flow__domain_order__order=order, template__code=code)
 

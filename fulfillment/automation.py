@@ -1,0 +1,202 @@
+"""API tasks in the background (R20, R22, R32): ready API tasks go to django-q2 workers, at
+most ``concurrency`` per domain at once; a worker calls the domain's adapter through the
+ledger (``AdapterCall``) and completes the task with the adapter's outputs, or tries again,
+or after ``FULFILLMENT_API_MAX_ATTEMPTS`` failed calls in a row opens a fall-out.
+
+One effect per task, whatever happens to the worker: the effect is recorded as the task's
+one successful ledger row, committed on its own before the task is completed. A worker
+killed after the effect is redelivered and finds the recorded result; two workers racing
+on one task are kept to one effect by the ledger's unique constraint."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Max
+from django_q.conf import Conf
+from django_q.tasks import async_task
+
+from sales.services.accounts import _save
+from telcrm.fsm import DomainError
+
+from . import services
+from .adapters import AdapterError, DomainAdapter, adapter_config, adapter_for
+from .choices import FalloutCategory, TaskKind, TaskState
+from .models import AdapterCall, Task
+
+logger = logging.getLogger(__name__)
+
+RUN_API_TASK = "fulfillment.automation.run_api_task"
+
+
+def dispatch(task_ids: Iterable[int]) -> list[int]:
+    """R20: for each domain of these tasks, its oldest ready API tasks (by ready time, any
+    order's) take the places free under the domain's ``concurrency`` and go to a worker;
+    the rest stay ready until a running one finishes. Tasks a person has claimed are theirs.
+    Returns the ids sent."""
+    domains = set(
+        Task.objects.filter(pk__in=list(task_ids), kind=TaskKind.API).values_list(
+            "sub_flow__domain_order__domain", flat=True
+        )
+    )
+    sent: list[int] = []
+    for domain in sorted(domains):
+        sent += _fill_places(domain)
+    return sent
+
+
+def _fill_places(domain: str) -> list[int]:
+    limit = int(adapter_config(domain)["concurrency"])
+    if limit <= 0:
+        return []
+    with transaction.atomic():
+        # Every open API task of the domain is locked (in one order): two workers finishing
+        # at once count the places one after the other and never pass the limit together.
+        open_tasks = list(
+            Task.objects.select_for_update(of=("self",))
+            .filter(kind=TaskKind.API, assignee__isnull=True,
+                    state__in=[TaskState.READY, TaskState.IN_PROGRESS],
+                    sub_flow__domain_order__domain=domain)
+            .order_by("pk")
+        )  # fmt: skip
+        running = sum(task.state == TaskState.IN_PROGRESS for task in open_tasks)
+        ready = sorted(
+            (task for task in open_tasks if task.state == TaskState.READY),
+            key=lambda task: (task.ready_at is None, task.ready_at, task.pk),
+        )
+        chosen = ready[: max(0, limit - running)]
+        for task in chosen:
+            # Started here, not in the worker: a task waiting in the broker holds its place.
+            task.start()
+            _save(task, None, reason=f"sent to the {domain} adapter")
+            _enqueue(task.pk)
+    return [task.pk for task in chosen]
+
+
+def _enqueue(task_id: int) -> None:
+    def send() -> None:
+        async_task(RUN_API_TASK, task_id, group="fulfillment-api")
+
+    if Conf.ORM == DEFAULT_DB_ALIAS and not Conf.SYNC:
+        # The ORM broker writes to our database: the job commits (or not) with the task's
+        # start, so no started task is left without its job and no job runs too early.
+        send()
+    else:
+        transaction.on_commit(send)
+
+
+def run_api_task(task_id: int) -> str:
+    """django-q2 job (R20, R32): one attempt at an API task. Safe to run twice and after a
+    killed run: a task no longer in progress is left alone, and a task whose effect is
+    already in the ledger is completed with the recorded result without calling again.
+    Returns the task's state."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=task_id)
+        if not _runnable(task):
+            return task.state
+        recorded = _effect_of(task)
+        if recorded is None:
+            if task.state == TaskState.READY:
+                task.start()
+            task.attempts += 1
+            _save(task, None, reason=f"adapter call, attempt {task.attempts}")
+    task = Task.objects.select_related("template", "sub_flow__domain_order").get(pk=task_id)
+    adapter = adapter_for(task.sub_flow.domain_order.domain)
+    try:
+        outputs = recorded.response if recorded else ledger_call(task, task.attempts, adapter)
+    except AdapterError as error:
+        if not _fail_or_retry(task, adapter, error):
+            return TaskState.IN_PROGRESS
+    else:
+        _complete(task, outputs)
+    dispatch([task_id])
+    return Task.objects.values_list("state", flat=True).get(pk=task_id)
+
+
+def _runnable(task: Task) -> bool:
+    return (
+        task.kind == TaskKind.API
+        and task.state in (TaskState.READY, TaskState.IN_PROGRESS)
+        and task.assignee_id is None
+    )
+
+
+def _effect_of(task: Task) -> AdapterCall | None:
+    return AdapterCall.objects.filter(task=task, succeeded=True).first()
+
+
+def ledger_call(task: Task, attempt: int, adapter: DomainAdapter) -> dict:
+    """Call the adapter for this attempt, through the ledger: a task with a recorded effect
+    gets that effect's response and no second call. Each call is recorded, in its own
+    transaction (call it outside one): a successful call's row is the task's one effect.
+    Raises AdapterError when the call fails."""
+    recorded = _effect_of(task)
+    if recorded is not None:
+        return recorded.response
+    call = AdapterCall(task=task, attempt=attempt, adapter=adapter.name,
+                       operation=task.template.code,
+                       request={"task": task.number, "idempotency_key": task.number,
+                                "outputs": task.required_outputs})  # fmt: skip
+    began = time.monotonic()
+    try:
+        outputs = adapter.execute(task, attempt)
+    except AdapterError as error:
+        call.error = error.message[:500]
+        call.duration_ms = int((time.monotonic() - began) * 1000)
+        _record(call, reason=f"attempt {attempt} failed")
+        raise
+    call.response, call.succeeded = outputs, True
+    call.duration_ms = int((time.monotonic() - began) * 1000)
+    if not _record(call, reason=f"attempt {attempt} succeeded"):
+        # Another worker recorded its effect first: theirs is the task's one effect.
+        recorded = _effect_of(task)
+        if recorded is None:
+            raise AdapterError(f"The result of attempt {attempt} could not be recorded.")
+        return recorded.response
+    return outputs
+
+
+def _record(call: AdapterCall, reason: str) -> bool:
+    try:
+        _save(call, None, reason=reason)
+    except DomainError:
+        logger.info("%s already recorded by another run", call)
+        return False
+    return True
+
+
+def _attempts_in_a_row(task: Task) -> int:
+    """Failed calls since the task last fell out: a retried fall-out gets fresh attempts."""
+    before = task.fallouts.aggregate(last=Max("attempts"))["last"] or 0
+    return task.attempts - before
+
+
+def _fail_or_retry(task: Task, adapter: DomainAdapter, error: AdapterError) -> bool:
+    """Try again (False) or, the attempts used up, open a fall-out (True)."""
+    limit = int(getattr(settings, "FULFILLMENT_API_MAX_ATTEMPTS", 3))
+    in_a_row = _attempts_in_a_row(task)
+    if in_a_row < limit:
+        logger.info("%s: attempt %s failed (%s); trying again", task, task.attempts, error)
+        _enqueue(task.pk)
+        return False
+    category = error.category if error.category in FalloutCategory.values else "provisioning"
+    detail = (f"{adapter.name} failed {in_a_row} times in a row (attempt {task.attempts} of "
+              f"{limit}): {error.message}")  # fmt: skip
+    services.task_fail(actor=None, task_id=task.pk, category=category, detail=detail)
+    return True
+
+
+def _complete(task: Task, outputs: dict) -> None:
+    try:
+        services.task_complete(actor=None, task_id=task.pk, outputs=outputs)
+    except DomainError as exc:
+        # The adapter's answer lacks an output, or a person claimed the task meanwhile: the
+        # fall-out says why (its retry finds the recorded effect). A task another run has
+        # just completed is left as it is (task_fail returns None).
+        services.task_fail(actor=None, task_id=task.pk, category=FalloutCategory.DATA,
+                           detail=f"{task.number} could not be completed with the "
+                                  f"adapter's result: {exc}")  # fmt: skip
