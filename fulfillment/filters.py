@@ -2,8 +2,8 @@
 
 import django_filters
 
-from .choices import TaskKind, TaskState
-from .models import AssignmentGroup, Task
+from .choices import FalloutCategory, FalloutState, TaskKind, TaskState
+from .models import AssignmentGroup, Fallout, Task
 
 SCOPES = [("mine", "Claimed by me"), ("unclaimed", "Not claimed yet")]
 
@@ -40,3 +40,42 @@ class TaskFilterSet(django_filters.FilterSet):
 
     def only_late(self, queryset, name, value):
         return queryset.late() if value else queryset
+
+
+ESCALATION = [("overdue", "Past due"), ("escalated", "Escalated"),
+              ("to_me", "Escalated to me")]  # fmt: skip
+
+
+class FalloutFilterSet(django_filters.FilterSet):
+    """The fall-out queue (R22): open ones unless asked otherwise."""
+
+    state = django_filters.ChoiceFilter(choices=FalloutState.choices, empty_label="Open",
+                                        method="in_state", label="Status")  # fmt: skip
+    category = django_filters.ChoiceFilter(choices=FalloutCategory.choices,
+                                           empty_label="Any category")  # fmt: skip
+    group = django_filters.ModelChoiceFilter(field_name="task__group", label="Group",
+                                             queryset=AssignmentGroup.objects.all(),
+                                             empty_label="Any group")  # fmt: skip
+    escalation = django_filters.ChoiceFilter(choices=ESCALATION, method="by_escalation",
+                                             label="Due", empty_label="Any time")  # fmt: skip
+
+    class Meta:
+        model = Fallout
+        fields = ["state", "category", "group", "escalation"]
+
+    def in_state(self, queryset, name, value):
+        return queryset.filter(state=value) if value else queryset
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("state"):
+            queryset = queryset.open()
+        return super().filter_queryset(queryset)
+
+    def by_escalation(self, queryset, name, value):
+        if value == "overdue":
+            return queryset.overdue()
+        if value == "escalated":
+            return queryset.filter(escalated_at__isnull=False)
+        if value == "to_me":
+            return queryset.filter(escalated_to=self.request.user)
+        return queryset

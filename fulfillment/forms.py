@@ -1,5 +1,7 @@
 from django import forms
 
+from .choices import FalloutCategory
+
 
 class TaskCompleteForm(forms.Form):
     """The outputs the task's template asks for (R20), each required."""
@@ -9,3 +11,31 @@ class TaskCompleteForm(forms.Form):
         for name in outputs:
             self.fields[name] = forms.CharField(label=name.replace("_", " ").capitalize(),
                                                 max_length=200)  # fmt: skip
+
+
+class TaskRejectForm(forms.Form):
+    """R22/R23: the agent cannot do the task; the reason goes to the fall-out queue."""
+
+    category = forms.ChoiceField(
+        label="What is wrong",
+        choices=[c for c in FalloutCategory.choices if c[0] != FalloutCategory.TIMEOUT],
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        help_text="What you found and what would unblock it.",
+    )  # fmt: skip
+
+
+class FalloutNoteForm(forms.Form):
+    note = forms.CharField(label="Note", required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args, note_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].required = note_required
+        if note_required:
+            self.fields["note"].label = "Reason"
+
+
+class FalloutCompleteForm(TaskCompleteForm, FalloutNoteForm):
+    """Manual completion: the task's outputs, found by hand, and an optional note."""

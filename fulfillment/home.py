@@ -1,11 +1,13 @@
-"""Fulfillment's home-page panels: my tasks (R23), and approved orders whose work has not
-started (R20)."""
+"""Fulfillment's home-page panels: my tasks (R23), fall-outs to resolve (R22), approved orders
+whose work has not started (R20); and the work of an order on its page."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 
+from orders.choices import OrderState
 from orders.models import Order
 
-from .models import SubFlow, Task
+from .choices import DONE_STATES
+from .models import Fallout, SubFlow, Task
 
 
 def my_tasks_panel(request):
@@ -27,3 +29,50 @@ def orders_to_start_panel(request):
                   .annotate(started=Exists(started)).filter(started=False)
                   .select_related("account").order_by("updated_at")[:8])  # fmt: skip
     return {"orders": orders} if orders else None
+
+
+def fallouts_panel(request):
+    """Open fall-outs I may resolve: escalated to me first, then by due time."""
+    user = request.user
+    if not user.has_perm("fulfillment.change_fallout"):
+        return None
+    fallouts = Fallout.objects.visible_to(user).open()
+    rows = list(fallouts.for_queue().annotate(
+        mine=Case(When(escalated_to=user, then=Value(0)), default=Value(1),
+                  output_field=IntegerField())).order_by("mine", "due_at", "pk")[:8])  # fmt: skip
+    if not rows:
+        return None
+    return {"fallouts": rows, "overdue": fallouts.overdue().count(),
+            "escalated_to_me": sum(1 for f in rows if f.escalated_to_id == user.pk)}  # fmt: skip
+
+
+def order_work_panel(request, order):
+    """The order page's fulfillment section: per domain order its tasks, who has them,
+    what is late, and open fall-outs; progress of the whole order."""
+    user = request.user
+    if not user.has_perm("fulfillment.view_task"):
+        return None
+    tasks = list(Task.objects.filter(sub_flow__domain_order__order=order).select_related(
+        "group", "assignee", "sub_flow__domain_order__site",
+        "sub_flow__child_line__specification").order_by(
+        "sub_flow__domain_order__stage", "sub_flow__domain_order__pk", "sub_flow__pk",
+        "template__position", "pk"))  # fmt: skip
+    if not tasks:
+        if (order.state == OrderState.IN_PROGRESS and order.decomposed_at
+                and user.has_perm("fulfillment.add_subflow")):  # fmt: skip
+            return {"tasks": [], "may_start": True}
+        return None
+    open_fallouts = {f.task_id: f for f in Fallout.objects.filter(order=order).open()}
+    domain_orders: dict[int, dict] = {}
+    for task in tasks:
+        domain_order = task.sub_flow.domain_order
+        entry = domain_orders.setdefault(domain_order.pk, {"domain_order": domain_order,
+                                                           "tasks": []})  # fmt: skip
+        task.open_fallout = open_fallouts.get(task.pk)
+        entry["tasks"].append(task)
+    done = sum(1 for t in tasks if t.state in DONE_STATES)
+    return {
+        "tasks": tasks, "domain_orders": list(domain_orders.values()), "done": done,
+        "percent": round(100 * done / len(tasks)), "open_fallouts": len(open_fallouts),
+        "late": sum(1 for t in tasks if t.late),
+    }  # fmt: skip

@@ -48,3 +48,9 @@ class FalloutQuerySet(models.QuerySet):
 
     def overdue(self) -> FalloutQuerySet:
         return self.open().filter(due_at__lt=timezone.now())
+
+    def for_queue(self) -> FalloutQuerySet:
+        return self.select_related(
+            "task__group", "task__template", "order__account", "escalated_to",
+            "task__sub_flow__domain_order__site",
+        )  # fmt: skip

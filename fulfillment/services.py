@@ -5,9 +5,11 @@ order (R24). ``actor`` None is the system (a background worker, the watchdog).""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +29,8 @@ from .choices import (
     TaskState,
 )
 from .models import Fallout, FlowTemplate, SubFlow, Task, TaskDependency
+
+logger = logging.getLogger(__name__)
 
 
 def order_fulfillment_start(*, actor, order_id: int) -> list[SubFlow]:
@@ -428,3 +432,54 @@ def _close_order(order_id: int, actor) -> None:
     else:
         order.close()
     _save(order, actor, reason="closed: every line closed")
+
+
+def watchdog_run(*, now=None) -> dict[str, int]:
+    """The scheduled watchdog (R22): a task stuck in ready or in progress beyond its SLA plus
+    its kind's grace (``WATCHDOG_GRACE_HOURS``) fails with a timeout fall-out; an open
+    fall-out past its due time escalates to its group's manager."""
+    now = now or timezone.now()
+    timed_out = 0
+    for kind, hours in settings.WATCHDOG_GRACE_HOURS.items():
+        stuck = Task.objects.open().filter(kind=kind, due_at__lt=now - timedelta(hours=hours))
+        for task_id, state, due_at in stuck.values_list("pk", "state", "due_at"):
+            ended = timezone.localtime(due_at).strftime("%d %b %Y %H:%M")
+            detail = (f"Stuck {TaskState(state).label.lower()}: its SLA ended {ended}. Found "
+                      "by the watchdog.")  # fmt: skip
+            if task_fail(actor=None, task_id=task_id, category=FalloutCategory.TIMEOUT,
+                         detail=detail):  # fmt: skip
+                timed_out += 1
+    return {"timed_out": timed_out, "escalated": fallouts_escalate(now=now)}
+
+
+def fallouts_escalate(*, now=None) -> int:
+    """R22: open fall-outs past their due time go to their group's manager, once."""
+    now = now or timezone.now()
+    escalated = 0
+    with transaction.atomic():
+        overdue = (
+            Fallout.objects.select_for_update(of=("self",))
+            .filter(state=FalloutState.OPEN, escalated_at__isnull=True, due_at__lt=now)
+            .select_related("task__group__manager", "order")
+        )
+        for fallout in overdue:
+            manager = fallout.task.group.manager
+            fallout.escalated_at = now
+            fallout.escalated_to = manager
+            _save(fallout, None, reason="escalated: past due")
+            escalated += 1
+            if manager and manager.email:
+                transaction.on_commit(lambda f=fallout, m=manager: _mail_escalation(f, m))
+    return escalated
+
+
+def _mail_escalation(fallout: Fallout, manager) -> None:
+    try:
+        send_mail(
+            f"Escalated: {fallout.number} on {fallout.order.number}",
+            f"{fallout.number} ({fallout.get_category_display()}) of {fallout.task} is past its "
+            f"due time and unresolved.\n\n{fallout.detail}",
+            None, [manager.email],
+        )  # fmt: skip
+    except OSError:
+        logger.warning("Could not e-mail the escalation of %s", fallout.number, exc_info=True)

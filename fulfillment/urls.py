@@ -11,6 +11,9 @@ urlpatterns = [
     path("tasks/<int:pk>/start/", views.TaskActionView.as_view(action="start"),
          name="task_start"),
     path("tasks/<int:pk>/complete/", views.TaskCompleteView.as_view(), name="task_complete"),
+    path("tasks/<int:pk>/reject/", views.TaskRejectView.as_view(), name="task_reject"),
+    path("fallouts/", views.FalloutQueueView.as_view(), name="fallout_queue"),
+    path("fallouts/<int:pk>/", views.FalloutDetailView.as_view(), name="fallout_detail"),
     path("orders/<int:pk>/start/", views.OrderFulfillmentStartView.as_view(),
          name="order_start"),
 ]  # fmt: skip

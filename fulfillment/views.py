@@ -1,18 +1,23 @@
-"""Work queues (R23): my groups' tasks, claim, start, complete with outputs; and starting an
-approved order's fulfillment (R20)."""
+"""Work queues (R23): my groups' tasks, claim, start, complete with outputs or reject; the
+fall-out queue and its resolutions (R22); and starting an approved order's work (R20)."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.generic import FormView, ListView
+from django.views.generic import FormView, ListView, TemplateView
 
 from orders.models import Order
 from sales.views.accounts import FormPageMixin
+from telcrm.fsm import DomainError
 from telcrm.views import ActionView, RolePermissionMixin
 
 from . import services
-from .filters import TaskFilterSet
-from .forms import TaskCompleteForm
-from .models import Task
+from .choices import FalloutState
+from .filters import FalloutFilterSet, TaskFilterSet
+from .forms import FalloutCompleteForm, FalloutNoteForm, TaskCompleteForm, TaskRejectForm
+from .models import Fallout, Task
 
 
 class TaskQueueView(RolePermissionMixin, ListView):
@@ -47,28 +52,39 @@ class TaskActionView(ActionView):
         return f"You {verb} {task}.", reverse("fulfillment:task_queue")
 
 
-class TaskCompleteView(RolePermissionMixin, FormPageMixin, FormView):
+class TaskFormView(RolePermissionMixin, FormPageMixin, FormView):
+    """A form about one task of my groups' queue."""
+
     permission_required = "fulfillment.change_task"
-    form_class = TaskCompleteForm
-    submit_label = "Complete task"
 
     def load(self, request, *args, **kwargs):
         self.task = get_object_or_404(Task.objects.visible_to(request.user).for_queue(),
                                       pk=kwargs["pk"])  # fmt: skip
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "outputs": self.task.required_outputs}
-
-    def get_title(self):
+    def where(self) -> str:
         domain_order = self.task.sub_flow.domain_order
-        return (f"{self.task} · {domain_order.order.number} {domain_order.get_domain_display()} "
-                f"at {domain_order.site.name}")  # fmt: skip
+        return (f"{domain_order.order.number} {domain_order.get_domain_display()} at "
+                f"{domain_order.site.name}")  # fmt: skip
 
     def get_cancel_url(self):
         return reverse("fulfillment:task_queue")
 
     def get_breadcrumbs(self):
         return [("Work", reverse("fulfillment:task_queue")), (self.task.number, "")]
+
+    def get_success_url_for(self, obj):
+        return reverse("fulfillment:task_queue")
+
+
+class TaskCompleteView(TaskFormView):
+    form_class = TaskCompleteForm
+    submit_label = "Complete task"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "outputs": self.task.required_outputs}
+
+    def get_title(self):
+        return f"{self.task} · {self.where()}"
 
     def save(self, form):
         return services.task_complete(actor=self.request.user, task_id=self.task.pk,
@@ -77,8 +93,111 @@ class TaskCompleteView(RolePermissionMixin, FormPageMixin, FormView):
     def success_message(self, obj):
         return f"Completed {obj}; the tasks that waited only for it are ready."
 
-    def get_success_url_for(self, obj):
-        return reverse("fulfillment:task_queue")
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.task.assignee_id == self.request.user.pk:
+            context["side_link"] = (reverse("fulfillment:task_reject", args=[self.task.pk]),
+                                    "Cannot be done? Reject it")  # fmt: skip
+        return context
+
+
+class TaskRejectView(TaskFormView):
+    """R22/R23: the agent working a task cannot do it: with a reason it goes to fall-out."""
+
+    form_class = TaskRejectForm
+    submit_label = "Reject to fall-out"
+
+    def get_title(self):
+        return f"Reject {self.task} · {self.where()}"
+
+    def save(self, form):
+        return services.task_reject(actor=self.request.user, task_id=self.task.pk,
+                                    **form.cleaned_data)  # fmt: skip
+
+    def success_message(self, obj):
+        return (f"{obj.task.number} went to the fall-out queue as {obj.number}; only what waits "
+                "for it is held up.")  # fmt: skip
+
+
+class FalloutQueueView(RolePermissionMixin, ListView):
+    permission_required = "fulfillment.view_fallout"
+    template_name = "fulfillment/fallout_queue.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        fallouts = Fallout.objects.visible_to(self.request.user).for_queue()
+        self.filterset = FalloutFilterSet(self.request.GET, queryset=fallouts,
+                                          request=self.request)  # fmt: skip
+        return self.filterset.qs.order_by("due_at", "pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, breadcrumbs=[("Fall-out", "")],
+                                        **kwargs)  # fmt: skip
+
+
+class FalloutDetailView(RolePermissionMixin, TemplateView):
+    """One fall-out with what failed, and its four resolutions (R22), each a small form
+    posted back here with its ``action``."""
+
+    permission_required = "fulfillment.view_fallout"
+    template_name = "fulfillment/fallout_detail.html"
+    ACTIONS = {
+        "retry": (services.fallout_retry, "Retried {task}: it is back in its queue."),
+        "complete": (services.fallout_complete, "Completed {task} by hand."),
+        "skip": (services.fallout_skip, "Skipped {task}; what waited for it goes on."),
+        "cancel_line": (services.fallout_cancel_line,
+                        "Cancelled the order line of {task}; the rest of the order goes on."),
+    }  # fmt: skip
+
+    def load(self, request, *args, **kwargs):
+        self.fallout = get_object_or_404(Fallout.objects.visible_to(request.user).for_queue(),
+                                         pk=kwargs["pk"])  # fmt: skip
+
+    def allowed_actions(self) -> list[str]:
+        user = self.request.user
+        if self.fallout.state != FalloutState.OPEN or not user.has_perm(
+            "fulfillment.change_fallout"
+        ):
+            return []
+        names = ["retry", "complete", "skip"]
+        return names + ["cancel_line"] if user.has_perm("fulfillment.cancel_line") else names
+
+    def make_form(self, action: str, data=None):
+        kwargs = {"prefix": action, "data": data}
+        if action == "complete":
+            return FalloutCompleteForm(outputs=self.fallout.task.required_outputs, **kwargs)
+        return FalloutNoteForm(note_required=action in ("skip", "cancel_line"), **kwargs)
+
+    def get_context_data(self, **kwargs):
+        task = self.fallout.task
+        forms = {name: self.make_form(name) for name in self.allowed_actions()}
+        forms.update(kwargs.pop("bound", {}))
+        return super().get_context_data(
+            fallout=self.fallout, task=task, forms=forms,
+            earlier=task.fallouts.exclude(pk=self.fallout.pk).select_related("resolved_by"),
+            breadcrumbs=[("Fall-out", reverse("fulfillment:fallout_queue")),
+                         (self.fallout.number, "")], **kwargs,
+        )  # fmt: skip
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "")
+        if action not in self.allowed_actions():
+            raise PermissionDenied
+        form = self.make_form(action, request.POST)
+        if form.is_valid():
+            service, message = self.ACTIONS[action]
+            data = dict(form.cleaned_data)
+            note = data.pop("note", "")
+            extra = {"outputs": data} if action == "complete" else {}
+            try:
+                service(actor=request.user, fallout_id=self.fallout.pk, note=note, **extra)
+            except DomainError as exc:
+                for error in exc.errors or [exc.message]:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, message.format(task=self.fallout.task.number))
+                return HttpResponseRedirect(reverse("fulfillment:fallout_queue"))
+        return self.render_to_response(self.get_context_data(bound={action: form}))
 
 
 class OrderFulfillmentStartView(ActionView):

@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView, ListView
 from contracts.models import SalesContract
 from sales.views.accounts import FormPageMixin
 from telcrm.audit import history_entries
+from telcrm.ui import record_panels
 from telcrm.views import ActionView, RolePermissionMixin, TransitionView
 
 from . import services
@@ -71,6 +72,7 @@ class OrderDetailView(RolePermissionMixin, DetailView):
         context.update(
             may_reopen_quote=may_reopen_quote(self.request.user, order),
             lines=lines,
+            panels=record_panels(self.request, order),
             may_edit=order.editable and self.request.user.has_perm("orders.change_order"),
             history=history_entries([Order.history.filter(id=order.pk),
                                      OrderLine.history.filter(order_id=order.pk)]),
