@@ -26,7 +26,7 @@ def unschedule(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("fulfillment", "0004_fallout_permissions"),
-        ("orders", "0001_initial"),
+        ("orders", "0001_orders"),
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
     operations = [migrations.RunPython(schedule, unschedule)]

@@ -21,7 +21,14 @@ from contracts.models import (
     Signature,
     SigningRequest,
 )
-from fulfillment.models import AssignmentGroup, FlowTemplate, SubFlow, Task, TaskTemplate
+from fulfillment.models import (
+    AssignmentGroup,
+    Fallout,
+    FlowTemplate,
+    SubFlow,
+    Task,
+    TaskTemplate,
+)
 from orders.models import ChildLine, DomainOrder, Order, OrderLine
 from sales.models import (
     AgreementLine,
@@ -179,7 +186,7 @@ MATRIX: dict[str, Spec] = {
     "contracts:contract_new_quote": Spec(SALES, ("contract",), "post", scoped=True),
     "contracts:servicecontract_detail": Spec(OPPORTUNITY_READERS, ("service",), scoped=True),
     "orders:order_list": Spec(OPPORTUNITY_READERS),
-    "orders:order_detail": Spec(OPPORTUNITY_READERS, ("order",), scoped=True),
+    "orders:order_detail": Spec(OPPORTUNITY_READERS | WORKERS, ("order",), scoped=True),
     "orders:order_create": Spec(SALES | {"orders"}, ("contract",), scoped=True),
     "orders:order_update": Spec(ORDER_MANAGERS, ("order",), scoped=True),
     "orders:orderline_update": Spec(ORDER_MANAGERS, ("order", "order_line"), scoped=True),
@@ -195,6 +202,9 @@ MATRIX: dict[str, Spec] = {
     "fulfillment:task_claim": Spec(WORKERS | {"orders"}, ("task",), "post"),
     "fulfillment:task_start": Spec(WORKERS | {"orders"}, ("task",), "post"),
     "fulfillment:task_complete": Spec(WORKERS | {"orders"}, ("task",)),
+    "fulfillment:task_reject": Spec(WORKERS | {"orders"}, ("task",)),
+    "fulfillment:fallout_queue": Spec(WORKERS | {"orders"}),
+    "fulfillment:fallout_detail": Spec(WORKERS | {"orders"}, ("fallout",)),
     "fulfillment:order_start": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
     "contracts:slacommitment_save": Spec(CONTRACT_MANAGERS, ("service",), "post", scoped=True),
     **{
@@ -289,8 +299,13 @@ def objects(rep_account, users):
     sub_flow = SubFlow.objects.create(domain_order=domain_order, child_line=child, template=flow)
     task = Task.objects.create(sub_flow=sub_flow, template=task_template, name="Order circuit",
                                kind="manual", group=group)  # fmt: skip
+    failed = Task.objects.create(sub_flow=sub_flow, template=task_template, name="Order circuit",
+                                 kind="manual", group=group, state="failed")  # fmt: skip
+    fallout = Fallout.objects.create(task=failed, order=order, category="data", detail="x",
+                                     due_at=timezone.now())  # fmt: skip
     return {
         "task": task,
+        "fallout": fallout,
         "order": order,
         "order_line": order_line,
         "contract": contract,

@@ -337,9 +337,8 @@ def test_r20_worker_killed_mid_task_still_one_effect(roles, users, contract, bil
     load_templates()
     order_services.order_approve(actor=users["orders"], order_id=order.pk)
     services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)  # adapters off
-    tasks = [*_copies(task_of(order, "order-circuit"), 3), task_of(order, "order-circuit"),
-             *_copies(task_of(order, "reserve-numbers"), 1), task_of(order, "reserve-numbers")]
-    ids = [t.pk for t in tasks]  # fmt: skip
+    circuit, numbers = task_of(order, "order-circuit"), task_of(order, "reserve-numbers")
+    ids = [t.pk for t in (circuit, *_copies(circuit, 3), numbers, *_copies(numbers, 1))]
 
     # Jobs go to the database broker, for the cluster to take.
     monkeypatch.setattr(Conf, "SYNC", False)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fulfillment import services
-from fulfillment.models import AssignmentGroup, Task
+from fulfillment.models import Task
 from telcrm.fsm import DomainError
 from tests.concurrency import at_once
 
