@@ -62,19 +62,20 @@ def _fill_places(domain: str) -> list[int]:
                     state__in=[TaskState.READY, TaskState.IN_PROGRESS],
                     sub_flow__domain_order__domain=domain)
             .order_by("pk")
+            .values_list("pk", "state", "ready_at")
         )  # fmt: skip
-        running = sum(task.state == TaskState.IN_PROGRESS for task in open_tasks)
+        running = sum(state == TaskState.IN_PROGRESS for _, state, _ in open_tasks)
         ready = sorted(
-            (task for task in open_tasks if task.state == TaskState.READY),
-            key=lambda task: (task.ready_at is None, task.ready_at, task.pk),
-        )
-        chosen = ready[: max(0, limit - running)]
-        for task in chosen:
+            ((ready_at is None, ready_at, pk) for pk, state, ready_at in open_tasks
+             if state == TaskState.READY)
+        )  # fmt: skip
+        chosen = [pk for _, _, pk in ready[: max(0, limit - running)]]
+        for task in Task.objects.filter(pk__in=chosen).order_by("ready_at", "pk"):
             # Started here, not in the worker: a task waiting in the broker holds its place.
             task.start()
             _save(task, None, reason=f"sent to the {domain} adapter")
             _enqueue(task.pk)
-    return [task.pk for task in chosen]
+    return chosen
 
 
 def _enqueue(task_id: int) -> None:
@@ -97,6 +98,8 @@ def run_api_task(task_id: int) -> str:
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task_id)
         if not _runnable(task):
+            # Done, failed or taken over by a person: its place may be free for the next.
+            transaction.on_commit(lambda: dispatch([task_id]))
             return task.state
         recorded = _effect_of(task)
         if recorded is None:
@@ -126,7 +129,7 @@ def _runnable(task: Task) -> bool:
 
 
 def _effect_of(task: Task) -> AdapterCall | None:
-    return AdapterCall.objects.filter(task=task, succeeded=True).first()
+    return AdapterCall.objects.filter(task=task, succeeded=True).order_by("pk").first()
 
 
 def ledger_call(task: Task, attempt: int, adapter: DomainAdapter) -> dict:

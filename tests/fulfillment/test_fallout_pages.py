@@ -172,3 +172,21 @@ def test_r20_order_page_shows_the_work_per_domain_order(login, users, started):
 def test_r20_order_page_offers_to_start_approved_work(login, users, approved):
     page = login(users["orders"]).get(approved.get_absolute_url()).content.decode()
     assert "its work has not started" in page and "Start fulfillment" in page
+
+
+def test_order_page_query_count_does_not_grow_with_tasks(login, users, started,
+                                                          django_assert_num_queries):  # fmt: skip
+    _fallout(users, started)
+    client = login(users["orders"])
+    client.get(started.get_absolute_url())
+    # The page with the work section: tasks with their groups, people, domain orders and
+    # specifications in one query, open fall-outs in another.
+    with django_assert_num_queries(30):
+        client.get(started.get_absolute_url())
+    task = task_of(started, "install-ntu")
+    for n in range(20):
+        Task.objects.create(sub_flow=task.sub_flow, template=task.template, name=f"Extra {n}",
+                            kind="manual", group=task.group, assignee=users["agent"])  # fmt: skip
+    with django_assert_num_queries(30):
+        page = client.get(started.get_absolute_url()).content.decode()
+    assert page.count('data-testid="order-task"') == 29
