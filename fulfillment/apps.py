@@ -22,6 +22,8 @@ class FulfillmentConfig(AppConfig):
         register_nav(NavItem("Work", "fulfillment:task_queue", "list-task",
                              "fulfillment.view_task", 12))  # fmt: skip
         register_home_panel(HomePanel("fulfillment/home_tasks.html", my_tasks_panel, 0))
+        register_nav(NavItem("Field", "fulfillment:work_orders", "truck",
+                             "fulfillment.view_fieldworkorder", 12.5))  # fmt: skip
         register_nav(NavItem("Fall-out", "fulfillment:fallout_queue", "exclamation-octagon",
                              "fulfillment.view_fallout", 13))  # fmt: skip
         register_home_panel(HomePanel("fulfillment/home_start.html", orders_to_start_panel, 1.5))

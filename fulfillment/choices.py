@@ -28,6 +28,14 @@ class SubFlowState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class WorkOrderState(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"  # waiting for a technician and a confirmed window
+    DISPATCHED = "dispatched", "Dispatched"
+    ON_SITE = "on_site", "On site"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 class FalloutCategory(models.TextChoices):
     PROVISIONING = "provisioning", "Provisioning failure"
     INVENTORY = "inventory", "Inventory allocation failure"
@@ -59,6 +67,9 @@ BADGES.update({
     TaskState.FAILED: "danger",
     TaskState.SKIPPED: "secondary",
     TaskState.CANCELLED: "secondary",
+    WorkOrderState.SCHEDULED: "warning",
+    WorkOrderState.DISPATCHED: "info",
+    WorkOrderState.ON_SITE: "primary",
     FalloutState.OPEN: "danger",
     FalloutState.RESOLVED: "success",
 })  # fmt: skip

@@ -2,8 +2,8 @@
 
 import django_filters
 
-from .choices import FalloutCategory, FalloutState, TaskKind, TaskState
-from .models import AssignmentGroup, Fallout, Task
+from .choices import FalloutCategory, FalloutState, TaskKind, TaskState, WorkOrderState
+from .models import AssignmentGroup, Fallout, FieldWorkOrder, Task
 
 SCOPES = [("mine", "Claimed by me"), ("unclaimed", "Not claimed yet")]
 
@@ -79,3 +79,27 @@ class FalloutFilterSet(django_filters.FilterSet):
         if value == "to_me":
             return queryset.filter(escalated_to=self.request.user)
         return queryset
+
+
+class WorkOrderFilterSet(django_filters.FilterSet):
+    """Field work: open visits unless asked otherwise; a technician's own ones first."""
+
+    state = django_filters.ChoiceFilter(choices=WorkOrderState.choices, method="in_state",
+                                        label="Status", empty_label="Open")  # fmt: skip
+    scope = django_filters.ChoiceFilter(choices=[("mine", "My visits")], method="in_scope",
+                                        label="Show", empty_label="Every visit")  # fmt: skip
+
+    class Meta:
+        model = FieldWorkOrder
+        fields = ["state", "scope"]
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("state"):
+            queryset = queryset.open()
+        return super().filter_queryset(queryset)
+
+    def in_state(self, queryset, name, value):
+        return queryset.filter(state=value) if value else queryset
+
+    def in_scope(self, queryset, name, value):
+        return queryset.filter(technician=self.request.user) if value else queryset

@@ -1,5 +1,7 @@
 from django import forms
 
+from telcrm.widgets import DateTimeInput
+
 from .choices import FalloutCategory
 
 
@@ -39,3 +41,26 @@ class FalloutNoteForm(forms.Form):
 
 class FalloutCompleteForm(TaskCompleteForm, FalloutNoteForm):
     """Manual completion: the task's outputs, found by hand, and an optional note."""
+
+
+class WorkOrderDispatchForm(forms.Form):
+    """R20: a technician of the task's group and the window agreed with the site contact."""
+
+    technician = forms.ModelChoiceField(queryset=None, empty_label=None)
+    window_start = forms.DateTimeField(label="From", widget=DateTimeInput())
+    window_end = forms.DateTimeField(label="Until", widget=DateTimeInput())
+
+    def __init__(self, *args, technicians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["technician"].queryset = technicians
+        self.fields["technician"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("window_start")
+            and data.get("window_end")
+            and (data["window_end"] <= data["window_start"])
+        ):
+            raise forms.ValidationError("“Until” must be after “From”.")
+        return data

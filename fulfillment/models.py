@@ -11,7 +11,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from orders.models import ChildLine, DomainOrder, Order
-from sales.models import ProductSpecification
+from sales.models import Account, Contact, Location, ProductSpecification
 from telcrm.models import next_number
 
 from .choices import (
@@ -22,8 +22,9 @@ from .choices import (
     SubFlowState,
     TaskKind,
     TaskState,
+    WorkOrderState,
 )
-from .querysets import FalloutQuerySet, TaskQuerySet
+from .querysets import FalloutQuerySet, TaskQuerySet, WorkOrderQuerySet
 
 
 class AssignmentGroup(models.Model):
@@ -218,6 +219,73 @@ class TaskDependency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} waits for {self.depends_on}"
+
+
+class FieldWorkOrder(ConcurrentTransitionMixin, models.Model):
+    """A technician's visit for a field-service task (R20): where, whom to call, when, and
+    who goes. Scheduled when its task becomes ready; dispatched to a technician of the
+    task's group with a confirmed window; completed on site with the task's outputs."""
+
+    number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="work_order")
+    site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")  # fmt: skip
+    access_notes = models.CharField(max_length=300, blank=True)
+    window_start = models.DateTimeField("appointment from")
+    window_end = models.DateTimeField("appointment until")
+    technician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="work_orders")  # fmt: skip
+    state = FSMField(default=WorkOrderState.SCHEDULED, choices=WorkOrderState.choices,
+                     protected=True)  # fmt: skip
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+    objects = WorkOrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["window_start", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(window_end__gt=models.F("window_start")),
+                                   name="%(app_label)s_%(class)s_window_order"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.task.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.number:
+            self.number = next_number("FWO-")
+        super().save(*args, **kwargs)
+
+    @property
+    def badge(self) -> str:
+        return BADGES.get(self.state, "secondary")
+
+    def get_absolute_url(self) -> str:
+        return reverse("fulfillment:work_order", args=[self.pk])
+
+    @transition(field=state, source=[WorkOrderState.SCHEDULED, WorkOrderState.DISPATCHED],
+                target=WorkOrderState.DISPATCHED, custom={"internal": True})  # fmt: skip
+    def dispatch(self) -> None:
+        """A technician and a confirmed window (again, to reschedule)."""
+
+    @transition(field=state, source=WorkOrderState.DISPATCHED, target=WorkOrderState.ON_SITE,
+                custom={"internal": True})  # fmt: skip
+    def arrive(self) -> None:
+        """The technician is on site: the task is in progress."""
+
+    @transition(field=state, source=WorkOrderState.ON_SITE, target=WorkOrderState.COMPLETED,
+                custom={"internal": True})  # fmt: skip
+    def complete(self) -> None:
+        """Done on site, with the task's outputs."""
+
+    @transition(field=state, source=[WorkOrderState.SCHEDULED, WorkOrderState.DISPATCHED,
+                                     WorkOrderState.ON_SITE],
+                target=WorkOrderState.CANCELLED, custom={"internal": True})  # fmt: skip
+    def cancel(self) -> None:
+        """Its task failed, was skipped or its line cancelled."""
 
 
 class Fallout(ConcurrentTransitionMixin, models.Model):

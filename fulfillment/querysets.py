@@ -16,7 +16,10 @@ class TaskQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser or has_role(user, ORDER_MANAGER):
             return self
-        return self.filter(group__in=user.assignment_groups.values("pk"))
+        # Members work their groups' tasks; a group's manager oversees them (and dispatches).
+        return self.filter(
+            Q(group__in=user.assignment_groups.values("pk")) | Q(group__manager=user)
+        )
 
     def open(self) -> TaskQuerySet:
         return self.filter(state__in=["ready", "in_progress"])
@@ -53,4 +56,24 @@ class FalloutQuerySet(models.QuerySet):
         return self.select_related(
             "task__group", "task__template", "order__account", "escalated_to",
             "task__sub_flow__domain_order__site",
+        )  # fmt: skip
+
+
+class WorkOrderQuerySet(models.QuerySet):
+    """A field work order is seen by whoever sees its task; technicians by their group."""
+
+    def visible_to(self, user) -> WorkOrderQuerySet:
+        from .models import Task
+
+        if not user.has_perm("fulfillment.view_fieldworkorder"):
+            return self.none()
+        return self.filter(task__in=Task.objects.visible_to(user))
+
+    def open(self) -> WorkOrderQuerySet:
+        return self.filter(state__in=["scheduled", "dispatched", "on_site"])
+
+    def for_list(self) -> WorkOrderQuerySet:
+        return self.select_related(
+            "task__template", "task__group", "site", "location", "contact", "technician",
+            "task__sub_flow__domain_order__order__account",
         )  # fmt: skip

@@ -27,8 +27,9 @@ from .choices import (
     SubFlowState,
     TaskKind,
     TaskState,
+    WorkOrderState,
 )
-from .models import Fallout, FlowTemplate, SubFlow, Task, TaskDependency
+from .models import Fallout, FieldWorkOrder, FlowTemplate, SubFlow, Task, TaskDependency
 
 logger = logging.getLogger(__name__)
 
@@ -131,13 +132,122 @@ def _ready_what_can_start(tasks, actor) -> list[Task]:
         ready.append(task)
     if ready:
         started = DomainOrder.objects.filter(
-            sub_flows__tasks__in=[t.pk for t in ready], state=DomainOrderState.ACKNOWLEDGED
-        ).distinct()
+            pk__in=SubFlow.objects.filter(tasks__in=[t.pk for t in ready]).values(
+                "domain_order_id"),
+            state=DomainOrderState.ACKNOWLEDGED,
+        )  # fmt: skip
         for domain_order in started.select_for_update(of=("self",)):
             domain_order.start()
             _save(domain_order, actor, reason="first task ready")
+        _schedule_visits([t for t in ready if t.kind == TaskKind.FIELD_SERVICE], actor)
         _dispatch(ready)
     return ready
+
+
+def _schedule_visits(tasks: list[Task], actor) -> None:
+    """R20: a ready field-service task gets its field work order: the site, its address,
+    the line's site contact and access notes, and a first window (the next working morning)
+    that the dispatcher confirms with a technician."""
+    if not tasks:
+        return
+    have = set(FieldWorkOrder.objects.filter(task__in=tasks).values_list("task_id", flat=True))
+    lines = {
+        t.pk: t for t in Task.objects.filter(pk__in=[t.pk for t in tasks]).select_related(
+            "sub_flow__child_line__order_line", "sub_flow__domain_order")
+    }  # fmt: skip
+    start = _next_working_morning(timezone.localtime())
+    for task in tasks:
+        if task.pk in have:
+            continue
+        line = lines[task.pk].sub_flow.child_line.order_line
+        _save(FieldWorkOrder(task=task, site_id=line.site_id, location_id=line.location_id,
+                             contact_id=line.site_contact_id, access_notes=line.access_notes,
+                             window_start=start, window_end=start + timedelta(hours=4)),
+              actor, reason=f"visit for {task.number}")  # fmt: skip
+
+
+def _next_working_morning(now):
+    day = now + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day.replace(hour=8, minute=0, second=0, microsecond=0)
+
+
+def _cancel_visit(task: Task, actor, reason: str) -> None:
+    visit = FieldWorkOrder.objects.select_for_update().filter(task=task).first()
+    if visit and visit.state not in (WorkOrderState.COMPLETED, WorkOrderState.CANCELLED):
+        visit.cancel()
+        _save(visit, actor, reason=reason)
+
+
+def _lock_visit(work_order_id: int) -> FieldWorkOrder:
+    return FieldWorkOrder.objects.select_for_update().get(pk=work_order_id)
+
+
+def work_order_dispatch(*, actor, work_order_id: int, technician, window_start,
+                        window_end) -> FieldWorkOrder:  # fmt: skip
+    """R20: the dispatcher confirms the window with the customer and sends a technician of
+    the task's group; the task is the technician's. Again to reschedule."""
+    if not actor.has_perm("fulfillment.change_fieldworkorder"):
+        raise DomainError("Only a dispatcher (project or order manager) sends technicians.")
+    if window_end <= window_start:
+        raise DomainError("The appointment must end after it starts.",
+                          errors=["“Until” must be after “From”."])  # fmt: skip
+    with transaction.atomic():
+        visit = _lock_visit(work_order_id)
+        task = _lock_task(visit.task_id)
+        if visit.state not in (WorkOrderState.SCHEDULED, WorkOrderState.DISPATCHED):
+            raise DomainError(f"{visit.number} is {visit.get_state_display().lower()}: it "
+                              "cannot be dispatched.")  # fmt: skip
+        if task.state not in (TaskState.READY, TaskState.IN_PROGRESS):
+            raise DomainError(f"{task} is {task.get_state_display().lower()}.")
+        if not task.group.members.filter(pk=technician.pk).exists():
+            raise DomainError(f"{technician.get_full_name() or technician} is not in "
+                              f"{task.group}.")  # fmt: skip
+        visit.dispatch()
+        visit.technician = technician
+        visit.window_start, visit.window_end = window_start, window_end
+        _save(visit, actor, reason=f"dispatched to {technician.username}")
+        task.assignee = technician
+        _save(task, actor, reason=f"visit {visit.number}")
+    return visit
+
+
+def work_order_arrive(*, actor, work_order_id: int) -> FieldWorkOrder:
+    """The technician is on site: the visit and its task are in progress."""
+    with transaction.atomic():
+        visit = _lock_visit(work_order_id)
+        if visit.technician_id != actor.pk:
+            raise DomainError(f"{visit.number} is not yours: it was sent to someone else.")
+        if visit.state != WorkOrderState.DISPATCHED:
+            raise DomainError(f"{visit.number} is {visit.get_state_display().lower()}.")
+        task = _lock_task(visit.task_id)
+        if task.state == TaskState.READY:
+            task.start()
+            _save(task, actor, reason=f"on site ({visit.number})")
+        visit.arrive()
+        visit.arrived_at = timezone.now()
+        _save(visit, actor, reason="on site")
+    return visit
+
+
+def work_order_complete(*, actor, work_order_id: int, outputs: dict | None = None
+                        ) -> FieldWorkOrder:  # fmt: skip
+    """R20: done on site with the task's outputs (each required); the task completes and
+    what waited for it starts."""
+    with transaction.atomic():
+        visit = _lock_visit(work_order_id)
+        if visit.technician_id != actor.pk:
+            raise DomainError(f"{visit.number} is not yours: it was sent to someone else.")
+        if visit.state != WorkOrderState.ON_SITE:
+            raise DomainError(f"{visit.number} is {visit.get_state_display().lower()}: mark "
+                              "your arrival first.")  # fmt: skip
+        task = _lock_task(visit.task_id)
+        visit.complete()
+        visit.completed_at = timezone.now()
+        _save(visit, actor, reason="completed on site")
+        _complete(task, actor, outputs, reason=f"completed on site ({visit.number})")
+    return visit
 
 
 def _set_due(task: Task) -> None:
@@ -169,6 +279,8 @@ def task_complete(*, actor, task_id: int, outputs: dict | None = None) -> Task:
         if task.state not in (TaskState.READY, TaskState.IN_PROGRESS):
             raise DomainError(f"{task} is {task.get_state_display().lower()}: only a ready or "
                               "started task is completed.")  # fmt: skip
+        if task.kind == TaskKind.FIELD_SERVICE:
+            raise DomainError(f"{task} is completed on site, on its field work order.")
         _complete(task, actor, outputs, reason="complete")
     return task
 
@@ -313,6 +425,7 @@ def fallout_complete(*, actor, fallout_id: int, outputs: dict | None = None,
     with transaction.atomic():
         fallout, task = _lock_fallout(actor, fallout_id)
         _complete(task, actor, outputs, reason=f"completed by hand ({fallout.number})")
+        _cancel_visit(task, actor, reason=f"completed by hand ({fallout.number})")
         _resolve(fallout, actor, Resolution.COMPLETED, note)
     return fallout
 
@@ -327,6 +440,7 @@ def fallout_skip(*, actor, fallout_id: int, note: str) -> Fallout:
         task.skip()
         task.completed_at = timezone.now()
         _save(task, actor, reason=f"skipped ({fallout.number})")
+        _cancel_visit(task, actor, reason=f"task skipped ({fallout.number})")
         _resolve(fallout, actor, Resolution.SKIPPED, note)
         _after_done([task], actor)
     return fallout
@@ -355,6 +469,7 @@ def fallout_cancel_line(*, actor, fallout_id: int, note: str) -> Fallout:
         for each in open_tasks:
             each.cancel()
             _save(each, actor, reason=f"line cancelled ({fallout.number})")
+            _cancel_visit(each, actor, reason="line cancelled")
         for sub_flow in sub_flows:
             sub_flow.cancel()
             _save(sub_flow, actor, reason="line cancelled")

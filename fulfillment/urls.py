@@ -14,6 +14,8 @@ urlpatterns = [
     path("tasks/<int:pk>/reject/", views.TaskRejectView.as_view(), name="task_reject"),
     path("fallouts/", views.FalloutQueueView.as_view(), name="fallout_queue"),
     path("fallouts/<int:pk>/", views.FalloutDetailView.as_view(), name="fallout_detail"),
+    path("field/", views.WorkOrderListView.as_view(), name="work_orders"),
+    path("field/<int:pk>/", views.WorkOrderDetailView.as_view(), name="work_order"),
     path("orders/<int:pk>/start/", views.OrderFulfillmentStartView.as_view(),
          name="order_start"),
 ]  # fmt: skip

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 
 from orders.models import Order
@@ -14,10 +15,16 @@ from telcrm.fsm import DomainError
 from telcrm.views import ActionView, RolePermissionMixin
 
 from . import services
-from .choices import FalloutState
-from .filters import FalloutFilterSet, TaskFilterSet
-from .forms import FalloutCompleteForm, FalloutNoteForm, TaskCompleteForm, TaskRejectForm
-from .models import Fallout, Task
+from .choices import FalloutState, WorkOrderState
+from .filters import FalloutFilterSet, TaskFilterSet, WorkOrderFilterSet
+from .forms import (
+    FalloutCompleteForm,
+    FalloutNoteForm,
+    TaskCompleteForm,
+    TaskRejectForm,
+    WorkOrderDispatchForm,
+)
+from .models import Fallout, FieldWorkOrder, Task
 
 
 class TaskQueueView(RolePermissionMixin, ListView):
@@ -198,6 +205,106 @@ class FalloutDetailView(RolePermissionMixin, TemplateView):
                 messages.success(request, message.format(task=self.fallout.task.number))
                 return HttpResponseRedirect(reverse("fulfillment:fallout_queue"))
         return self.render_to_response(self.get_context_data(bound={action: form}))
+
+
+class WorkOrderListView(RolePermissionMixin, ListView):
+    """Field work (R20): visits to dispatch, and a technician's own visits by their window."""
+
+    permission_required = "fulfillment.view_fieldworkorder"
+    template_name = "fulfillment/work_order_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        visits = FieldWorkOrder.objects.visible_to(self.request.user).for_list()
+        data = self.request.GET
+        if not data and not self.request.user.has_perm("fulfillment.change_fieldworkorder"):
+            data = {"scope": "mine"}  # a technician starts with their own visits
+        self.filterset = WorkOrderFilterSet(data, queryset=visits, request=self.request)
+        return self.filterset.qs.order_by("window_start", "pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset,
+                                        breadcrumbs=[("Field work", "")], **kwargs)  # fmt: skip
+
+
+class WorkOrderDetailView(RolePermissionMixin, TemplateView):
+    """The technician's phone page: where, whom to call, when; on site, then complete with
+    the task's outputs. Dispatchers send a technician and confirm the window here."""
+
+    permission_required = "fulfillment.view_fieldworkorder"
+    template_name = "fulfillment/work_order.html"
+
+    def load(self, request, *args, **kwargs):
+        self.visit = get_object_or_404(FieldWorkOrder.objects.visible_to(request.user).for_list(),
+                                       pk=kwargs["pk"])  # fmt: skip
+
+    def allowed_actions(self) -> list[str]:
+        user, visit = self.request.user, self.visit
+        actions = []
+        if visit.state in (WorkOrderState.SCHEDULED, WorkOrderState.DISPATCHED) and user.has_perm(
+            "fulfillment.change_fieldworkorder"
+        ):
+            actions.append("dispatch")
+        if visit.technician_id == user.pk:
+            if visit.state == WorkOrderState.DISPATCHED:
+                actions.append("arrive")
+            elif visit.state == WorkOrderState.ON_SITE:
+                actions.append("complete")
+        return actions
+
+    def make_form(self, action: str, data=None):
+        if action == "dispatch":
+            initial = {"technician": self.visit.technician_id,
+                       "window_start": timezone.localtime(self.visit.window_start),
+                       "window_end": timezone.localtime(self.visit.window_end)}  # fmt: skip
+            technicians = self.visit.task.group.members.all()
+            return WorkOrderDispatchForm(data, prefix=action, initial=initial,
+                                         technicians=technicians)  # fmt: skip
+        if action == "complete":
+            return TaskCompleteForm(data, prefix=action, outputs=self.visit.task.required_outputs)
+        return None
+
+    def get_context_data(self, **kwargs):
+        actions = self.allowed_actions()
+        forms = {name: self.make_form(name) for name in actions}
+        forms.update(kwargs.pop("bound", {}))
+        return super().get_context_data(
+            visit=self.visit, task=self.visit.task, forms=forms, actions=actions,
+            breadcrumbs=[("Field work", reverse("fulfillment:work_orders")),
+                         (self.visit.number, "")], **kwargs,
+        )  # fmt: skip
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "")
+        if action not in self.allowed_actions():
+            raise PermissionDenied
+        form = self.make_form(action, request.POST)
+        if form is None or form.is_valid():
+            data = dict(form.cleaned_data) if form else {}
+            try:
+                message = self.act(action, data)
+            except DomainError as exc:
+                if form is None:
+                    messages.error(request, exc.message)
+                    return HttpResponseRedirect(self.visit.get_absolute_url())
+                for error in exc.errors:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, message)
+                return HttpResponseRedirect(self.visit.get_absolute_url())
+        return self.render_to_response(self.get_context_data(bound={action: form}))
+
+    def act(self, action: str, data: dict) -> str:
+        user, pk = self.request.user, self.visit.pk
+        if action == "dispatch":
+            visit = services.work_order_dispatch(actor=user, work_order_id=pk, **data)
+            return (f"{visit.number} sent to {visit.technician.get_full_name()} for "
+                    f"{timezone.localtime(visit.window_start):%d %b %H:%M}.")  # fmt: skip
+        if action == "arrive":
+            services.work_order_arrive(actor=user, work_order_id=pk)
+            return "You are on site: complete the visit when the work is done."
+        services.work_order_complete(actor=user, work_order_id=pk, outputs=data)
+        return f"{self.visit.number} completed; what waited for it can start."
 
 
 class OrderFulfillmentStartView(ActionView):

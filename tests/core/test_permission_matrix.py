@@ -24,6 +24,7 @@ from contracts.models import (
 from fulfillment.models import (
     AssignmentGroup,
     Fallout,
+    FieldWorkOrder,
     FlowTemplate,
     SubFlow,
     Task,
@@ -204,6 +205,8 @@ MATRIX: dict[str, Spec] = {
     "fulfillment:task_complete": Spec(WORKERS | {"orders"}, ("task",)),
     "fulfillment:task_reject": Spec(WORKERS | {"orders"}, ("task",)),
     "fulfillment:fallout_queue": Spec(WORKERS | {"orders"}),
+    "fulfillment:work_orders": Spec(WORKERS | {"orders"}),
+    "fulfillment:work_order": Spec(WORKERS | {"orders"}, ("visit",)),
     "fulfillment:fallout_detail": Spec(WORKERS | {"orders"}, ("fallout",)),
     "fulfillment:order_start": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
     "contracts:slacommitment_save": Spec(CONTRACT_MANAGERS, ("service",), "post", scoped=True),
@@ -303,8 +306,17 @@ def objects(rep_account, users):
                                  kind="manual", group=group, state="failed")  # fmt: skip
     fallout = Fallout.objects.create(task=failed, order=order, category="data", detail="x",
                                      due_at=timezone.now())  # fmt: skip
+    now = timezone.now()
+    visit = FieldWorkOrder.objects.create(
+        task=task,
+        site=site,
+        location=location,
+        window_start=now,
+        window_end=now + timedelta(hours=2),
+    )
     return {
         "task": task,
+        "visit": visit,
         "fallout": fallout,
         "order": order,
         "order_line": order_line,

@@ -7,6 +7,8 @@ from fulfillment import services
 from fulfillment.models import FlowTemplate, SubFlow, Task, TaskDependency
 from telcrm.fsm import DomainError
 
+from .conftest import finish
+
 
 def _task(order, spec, code):
     return Task.objects.get(sub_flow__domain_order__order=order,
@@ -36,7 +38,8 @@ def test_r20_independent_branches_start_in_parallel_and_the_rest_waits(users, ap
     assert all(t.due_at for t in Task.objects.filter(state="ready"))
 
 
-def test_r20_dependencies_order_tasks_inside_a_flow_and_across_domain_orders(users, approved):
+def test_r20_dependencies_order_tasks_inside_a_flow_and_across_domain_orders(users, started):
+    approved = started  # the agent is in every group
     services.order_fulfillment_start(actor=users["orders"], order_id=approved.pk)
     agent = users["agent"]
     # The IP service waits for the access line and the CPE router (IP-INTERNET requires
@@ -49,13 +52,12 @@ def test_r20_dependencies_order_tasks_inside_a_flow_and_across_domain_orders(use
                                                       "order-circuit").pk,
                            outputs={"circuit_id": "DE-HAM-0042"})  # fmt: skip
     assert _task(approved, "ACCESS-LINE", "install-ntu").state == "ready"
-    services.task_complete(actor=agent, task_id=_task(approved, "ACCESS-LINE", "install-ntu").pk,
-                           outputs={"ntu_serial": "NTU-1"})  # fmt: skip
+    finish(_task(approved, "ACCESS-LINE", "install-ntu"), agent, {"ntu_serial": "NTU-1"})
     services.task_complete(actor=agent, task_id=_task(approved, "ACCESS-LINE", "test-circuit").pk)
     assert _task(approved, "IP-INTERNET", "allocate-ip").state == "waiting"  # CPE not done
     services.task_complete(actor=agent, task_id=_task(approved, "CPE-ROUTER", "stage-cpe").pk,
                            outputs={"cpe_serial": "FGT60F-123"})  # fmt: skip
-    services.task_complete(actor=agent, task_id=_task(approved, "CPE-ROUTER", "install-cpe").pk)
+    finish(_task(approved, "CPE-ROUTER", "install-cpe"), agent)
     assert _task(approved, "IP-INTERNET", "allocate-ip").state == "ready"
 
 

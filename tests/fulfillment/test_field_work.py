@@ -1,0 +1,126 @@
+"""R20 field service: a ready field-service task gets a field work order (site, contact,
+window); a dispatcher sends a technician of the task's group; the technician marks arrival
+and completes it with the task's outputs on the phone page."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from fulfillment import services
+from fulfillment.models import AssignmentGroup, FieldWorkOrder
+from telcrm.fsm import DomainError
+
+from .conftest import finish, task_of
+
+
+@pytest.fixture
+def visit(users, started):
+    """The NTU installation's visit: the circuit is ordered, so the field task is ready."""
+    group = AssignmentGroup.objects.get(name="Field services")
+    group.members.add(users["technician"])
+    group.manager = users["pm"]  # the dispatcher
+    group.save()
+    finish(task_of(started, "order-circuit"), users["agent"], {"circuit_id": "DE-HH-1"})
+    return FieldWorkOrder.objects.get(task=task_of(started, "install-ntu"))
+
+
+def _window():
+    start = timezone.now().replace(microsecond=0) + timedelta(days=1)
+    return start, start + timedelta(hours=3)
+
+
+def test_r20_a_ready_field_task_gets_a_scheduled_visit(users, started, visit):
+    line = visit.task.sub_flow.child_line.order_line
+    assert visit.state == "scheduled" and visit.number.startswith("FWO-")
+    assert (visit.site_id, visit.location_id, visit.contact_id) == (
+        line.site_id, line.location_id, line.site_contact_id)  # fmt: skip
+    assert visit.window_start.weekday() < 5 and timezone.localtime(visit.window_start).hour == 8
+    # Waiting field tasks have no visit yet.
+    assert not FieldWorkOrder.objects.filter(task=task_of(started, "install-cpe")).exists()
+
+
+def test_r20_field_task_is_completed_on_its_visit_not_in_the_queue(users, visit):
+    with pytest.raises(DomainError, match="completed on site"):
+        services.task_complete(actor=users["agent"], task_id=visit.task_id,
+                               outputs={"ntu_serial": "X"})  # fmt: skip
+
+
+def test_r20_dispatch_needs_a_dispatcher_a_group_member_and_a_sane_window(users, visit):
+    start, end = _window()
+    with pytest.raises(DomainError, match="Only a dispatcher"):
+        services.work_order_dispatch(actor=users["technician"], work_order_id=visit.pk,
+                                     technician=users["technician"], window_start=start,
+                                     window_end=end)  # fmt: skip
+    with pytest.raises(DomainError, match="is not in Field services"):
+        services.work_order_dispatch(actor=users["pm"], work_order_id=visit.pk,
+                                     technician=users["rep"], window_start=start,
+                                     window_end=end)  # fmt: skip
+    with pytest.raises(DomainError, match="must end after"):
+        services.work_order_dispatch(actor=users["pm"], work_order_id=visit.pk,
+                                     technician=users["technician"], window_start=end,
+                                     window_end=start)  # fmt: skip
+    visit.refresh_from_db()
+    assert visit.state == "scheduled" and visit.technician is None
+
+
+def test_r20_technician_works_the_visit_on_the_phone_page(login, users, started, visit):
+    start, end = _window()
+    dispatcher = login(users["pm"])
+    url = visit.get_absolute_url()
+    response = dispatcher.post(url, {
+        "action": "dispatch", "dispatch-technician": users["technician"].pk,
+        "dispatch-window_start": timezone.localtime(end).strftime("%Y-%m-%dT%H:%M"),
+        "dispatch-window_end": timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"),
+    })  # fmt: skip
+    assert "“Until” must be after “From”." in response.content.decode()
+    response = dispatcher.post(url, {
+        "action": "dispatch", "dispatch-technician": users["technician"].pk,
+        "dispatch-window_start": timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"),
+        "dispatch-window_end": timezone.localtime(end).strftime("%Y-%m-%dT%H:%M"),
+    }, follow=True)  # fmt: skip
+    assert f"{visit.number} sent to" in response.content.decode()
+    tech = login(users["technician"])
+    listing = tech.get(reverse("fulfillment:work_orders")).content.decode()
+    assert visit.number in listing  # a technician starts with their own visits
+    page = tech.get(url).content.decode()
+    assert "I am on site" in page and "Complete visit" not in page
+    tech.post(url, {"action": "arrive"})
+    assert task_of(started, "install-ntu").state == "in_progress"
+    response = tech.post(url, {"action": "complete", "complete-ntu_serial": ""})
+    assert "This field is required." in response.content.decode()
+    assert FieldWorkOrder.objects.get(pk=visit.pk).state == "on_site"
+    response = tech.post(url, {"action": "complete", "complete-ntu_serial": "NTU-77"},
+                         follow=True)  # fmt: skip
+    assert "completed; what waited for it can start" in response.content.decode()
+    task = task_of(started, "install-ntu")
+    assert task.state == "completed" and task.outputs == {"ntu_serial": "NTU-77"}
+    assert task.assignee == users["technician"]
+    assert task_of(started, "test-circuit").state == "ready"
+    # Someone else's visit: nothing to do on it.
+    assert dispatcher.post(url, {"action": "arrive"}).status_code == 403
+
+
+def test_r22_skipping_a_field_task_cancels_its_visit(users, visit):
+    services.task_claim(actor=users["agent"], task_id=visit.task_id)
+    fallout = services.task_reject(actor=users["agent"], task_id=visit.task_id,
+                                   category="data", reason="Site closed for good")  # fmt: skip
+    services.fallout_skip(actor=users["orders"], fallout_id=fallout.pk, note="NTU exists")
+    assert FieldWorkOrder.objects.get(pk=visit.pk).state == "cancelled"
+
+
+def test_field_work_list_query_count_is_fixed(login, users, started, visit):
+    client = login(users["pm"])
+    url = reverse("fulfillment:work_orders")
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url).content.decode()
+    assert page.count('data-testid="visit"') == 1
+    finish(task_of(started, "stage-cpe"), users["agent"], {"cpe_serial": "FGT-1"})
+    with CaptureQueriesContext(connection) as two:
+        page = client.get(url).content.decode()
+    assert page.count('data-testid="visit"') == 2
+    assert len(one) == len(two) == 7
