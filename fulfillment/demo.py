@@ -1,16 +1,20 @@
 """Demo fulfillment: assignment groups, a flow template for every demo product
-specification, and the approved demo order's work started (R20)."""
+specification, and the approved demo order's work under way: API tasks run through the
+simulated adapters, a visit dispatched, a task in progress and one in fall-out (R20, R22)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from orders.models import Order
 from sales.models import ProductSpecification
 
-from . import services
+from . import automation, services
 from .demo_templates import FLOWS, GROUPS
-from .models import AssignmentGroup, FlowTemplate, Task, TaskTemplate
+from .models import AssignmentGroup, FieldWorkOrder, FlowTemplate, Task, TaskTemplate
 
 
 def load_templates() -> None:
@@ -42,18 +46,38 @@ def load(log) -> None:
         return
     load_templates()
     log(f"{FlowTemplate.objects.count()} flow templates")
-    omar = get_user_model().objects.get(username="omar")
-    fiona = get_user_model().objects.get(username="fiona")
+    people = {u.username: u for u in get_user_model().objects.all()}
     for order in Order.objects.filter(state="in_progress", decomposed_at__isnull=False):
-        flows = services.order_fulfillment_start(actor=omar, order_id=order.pk)
+        flows = services.order_fulfillment_start(actor=people["omar"], order_id=order.pk)
         log(f"{order} fulfillment started: {len(flows)} sub flows")
-        # Fiona has ordered the access circuit and is reserving the phone numbers.
-        ready = Task.objects.filter(sub_flow__domain_order__order=order, state="ready")
-        tasks = {t.template.code: t for t in ready.select_related("template")}
-        if "order-circuit" in tasks:
-            services.task_claim(actor=fiona, task_id=tasks["order-circuit"].pk)
-            services.task_complete(actor=fiona, task_id=tasks["order-circuit"].pk,
-                                   outputs={"circuit_id": "DE-HAN-ETH-004711"})  # fmt: skip
-        if "reserve-numbers" in tasks:
-            services.task_claim(actor=fiona, task_id=tasks["reserve-numbers"].pk)
-            services.task_start(actor=fiona, task_id=tasks["reserve-numbers"].pk)
+        _work(order, people)
+
+
+def _work(order, people) -> None:
+    """The order a day later: the adapters have run the API tasks (one may have fallen out);
+    Paula has sent Tariq to the site; Fiona is on a manual task and has rejected another
+    to the fall-out queue."""
+    tasks = Task.objects.filter(sub_flow__domain_order__order=order)
+    api = tasks.filter(kind="api", state__in=["ready", "in_progress"])
+    for task_id in api.values_list("pk", flat=True):
+        for _ in range(settings.FULFILLMENT_API_MAX_ATTEMPTS):
+            if automation.run_api_task(task_id) != "in_progress":
+                break
+    start = services._next_working_morning(timezone.localtime())
+    for visit in FieldWorkOrder.objects.filter(task__in=tasks, state="scheduled"):
+        services.work_order_dispatch(actor=people["paula"], work_order_id=visit.pk,
+                                     technician=people["tariq"], window_start=start,
+                                     window_end=start + timedelta(hours=4))  # fmt: skip
+    manual = {t.template.code: t for t in tasks.filter(kind="manual", state="ready")
+              .select_related("template")}  # fmt: skip
+    if "stage-cpe" in manual:
+        cpe = manual.pop("stage-cpe")
+        services.task_claim(actor=people["fiona"], task_id=cpe.pk)
+        services.task_reject(
+            actor=people["fiona"], task_id=cpe.pk, category="inventory",
+            reason="The FortiGate 60F on the order is out of stock; the distributor quotes "
+                   "three weeks. A 70F is on the shelf: may we substitute it?",
+        )  # fmt: skip
+    for task in list(manual.values())[:1]:
+        services.task_claim(actor=people["fiona"], task_id=task.pk)
+        services.task_start(actor=people["fiona"], task_id=task.pk)

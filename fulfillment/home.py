@@ -50,8 +50,8 @@ def order_work_panel(request, order):
     """The order page's fulfillment section: per domain order its tasks, who has them,
     what is late, and open fall-outs; progress of the whole order."""
     user = request.user
-    if not user.has_perm("fulfillment.view_task"):
-        return None
+    if not user.has_perm("fulfillment.view_task") or order.decomposed_at is None:
+        return None  # no work before decomposition
     tasks = list(Task.objects.filter(sub_flow__domain_order__order=order).select_related(
         "group", "assignee", "sub_flow__domain_order__site",
         "sub_flow__child_line__specification").order_by(
