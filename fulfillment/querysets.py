@@ -31,7 +31,7 @@ class TaskQuerySet(models.QuerySet):
         """What the queue page shows per row, in a fixed number of queries."""
         return self.select_related(
             "group", "assignee", "template", "sub_flow__domain_order__order__account",
-            "sub_flow__domain_order__site",
+            "sub_flow__domain_order__site", "work_order",
         )  # fmt: skip
 
     def mine_or_unclaimed(self, user) -> TaskQuerySet:

@@ -43,7 +43,9 @@ def test_r20_a_ready_field_task_gets_a_scheduled_visit(users, started, visit):
     assert not FieldWorkOrder.objects.filter(task=task_of(started, "install-cpe")).exists()
 
 
-def test_r20_field_task_is_completed_on_its_visit_not_in_the_queue(users, visit):
+def test_r20_field_task_is_completed_on_its_visit_not_in_the_queue(login, users, visit):
+    queue = login(users["agent"]).get(reverse("fulfillment:task_queue")).content.decode()
+    assert f"Visit {visit.number}" in queue
     with pytest.raises(DomainError, match="completed on site"):
         services.task_complete(actor=users["agent"], task_id=visit.task_id,
                                outputs={"ntu_serial": "X"})  # fmt: skip
