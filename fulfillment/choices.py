@@ -36,6 +36,17 @@ class WorkOrderState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class ProjectState(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ProjectTaskState(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+
+
 class FalloutCategory(models.TextChoices):
     PROVISIONING = "provisioning", "Provisioning failure"
     INVENTORY = "inventory", "Inventory allocation failure"
@@ -70,6 +81,8 @@ BADGES.update({
     WorkOrderState.SCHEDULED: "warning",
     WorkOrderState.DISPATCHED: "info",
     WorkOrderState.ON_SITE: "primary",
+    ProjectTaskState.OPEN: "secondary",
+    ProjectTaskState.DONE: "success",
     FalloutState.OPEN: "danger",
     FalloutState.RESOLVED: "success",
 })  # fmt: skip

@@ -2,8 +2,15 @@
 
 import django_filters
 
-from .choices import FalloutCategory, FalloutState, TaskKind, TaskState, WorkOrderState
-from .models import AssignmentGroup, Fallout, FieldWorkOrder, Task
+from .choices import (
+    FalloutCategory,
+    FalloutState,
+    ProjectState,
+    TaskKind,
+    TaskState,
+    WorkOrderState,
+)
+from .models import AssignmentGroup, Fallout, FieldWorkOrder, SpecialProject, Task
 
 SCOPES = [("mine", "Claimed by me"), ("unclaimed", "Not claimed yet")]
 
@@ -103,3 +110,23 @@ class WorkOrderFilterSet(django_filters.FilterSet):
 
     def in_scope(self, queryset, name, value):
         return queryset.filter(technician=self.request.user) if value else queryset
+
+
+class ProjectFilterSet(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=ProjectState.choices, label="Status",
+                                        empty_label="Any status")  # fmt: skip
+    scope = django_filters.ChoiceFilter(
+        choices=[("mine", "Run by me"), ("unassigned", "No manager yet")], method="in_scope",
+        label="Show", empty_label="Every project",
+    )  # fmt: skip
+
+    class Meta:
+        model = SpecialProject
+        fields = ["state", "scope"]
+
+    def in_scope(self, queryset, name, value):
+        if value == "mine":
+            return queryset.filter(manager=self.request.user)
+        if value == "unassigned":
+            return queryset.filter(manager__isnull=True)
+        return queryset

@@ -1,13 +1,13 @@
 """Fulfillment's home-page panels: my tasks (R23), fall-outs to resolve (R22), approved orders
 whose work has not started (R20); and the work of an order on its page."""
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 
 from orders.choices import OrderState
 from orders.models import Order
 
 from .choices import DONE_STATES
-from .models import Fallout, SubFlow, Task
+from .models import Fallout, SpecialProject, SubFlow, Task
 
 
 def my_tasks_panel(request):
@@ -71,8 +71,20 @@ def order_work_panel(request, order):
         task.open_fallout = open_fallouts.get(task.pk)
         entry["tasks"].append(task)
     done = sum(1 for t in tasks if t.state in DONE_STATES)
+    project = SpecialProject.objects.for_list().filter(order=order).first()
     return {
+        "project": project,
         "tasks": tasks, "domain_orders": list(domain_orders.values()), "done": done,
         "percent": round(100 * done / len(tasks)), "open_fallouts": len(open_fallouts),
         "late": sum(1 for t in tasks if t.late),
     }  # fmt: skip
+
+
+def my_projects_panel(request):
+    """R21: the special projects I run, and those still without a manager."""
+    user = request.user
+    if not user.has_perm("fulfillment.change_specialproject"):
+        return None
+    projects = list(SpecialProject.objects.for_list().filter(state="in_progress").filter(
+        Q(manager=user) | Q(manager__isnull=True)).order_by("next_due", "pk")[:8])  # fmt: skip
+    return {"projects": projects} if projects else None

@@ -18,13 +18,15 @@ from .choices import (
     BADGES,
     FalloutCategory,
     FalloutState,
+    ProjectState,
+    ProjectTaskState,
     Resolution,
     SubFlowState,
     TaskKind,
     TaskState,
     WorkOrderState,
 )
-from .querysets import FalloutQuerySet, TaskQuerySet, WorkOrderQuerySet
+from .querysets import FalloutQuerySet, ProjectQuerySet, TaskQuerySet, WorkOrderQuerySet
 
 
 class AssignmentGroup(models.Model):
@@ -286,6 +288,98 @@ class FieldWorkOrder(ConcurrentTransitionMixin, models.Model):
                 target=WorkOrderState.CANCELLED, custom={"internal": True})  # fmt: skip
     def cancel(self) -> None:
         """Its task failed, was skipped or its line cancelled."""
+
+
+class SpecialProject(ConcurrentTransitionMixin, models.Model):
+    """R21: an order that needs project discipline (an offering flagged for it, or more
+    than ``SPECIAL_PROJECT_SITES`` sites) is run as a project with milestones and project
+    tasks under a project manager; the order cannot close before the project completes."""
+
+    number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="special_project")
+    reason = models.CharField(max_length=300)
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="projects")  # fmt: skip
+    state = FSMField(default=ProjectState.IN_PROGRESS, choices=ProjectState.choices,
+                     protected=True)  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.order.account.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.number:
+            self.number = next_number("PRJ-")
+        super().save(*args, **kwargs)
+
+    @property
+    def badge(self) -> str:
+        return BADGES.get(self.state, "secondary")
+
+    def get_absolute_url(self) -> str:
+        return reverse("fulfillment:project", args=[self.pk])
+
+    @transition(field=state, source=ProjectState.IN_PROGRESS, target=ProjectState.COMPLETED,
+                custom={"internal": True})  # fmt: skip
+    def complete(self) -> None:
+        """Every milestone reached."""
+
+    @transition(field=state, source=ProjectState.IN_PROGRESS, target=ProjectState.CANCELLED,
+                custom={"internal": True})  # fmt: skip
+    def cancel(self) -> None:
+        """Every line of its order was cancelled."""
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(SpecialProject, on_delete=models.CASCADE,
+                                related_name="milestones")  # fmt: skip
+    name = models.CharField(max_length=150)
+    position = models.PositiveSmallIntegerField(default=0)
+    due_date = models.DateField()
+    reached_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectTask(ConcurrentTransitionMixin, models.Model):
+    """A manual step of a special project, under one of its milestones."""
+
+    project = models.ForeignKey(SpecialProject, on_delete=models.CASCADE, related_name="tasks")
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="tasks")
+    name = models.CharField(max_length=200)
+    state = FSMField(default=ProjectTaskState.OPEN, choices=ProjectTaskState.choices,
+                     protected=True)  # fmt: skip
+    note = models.CharField(max_length=300, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+")  # fmt: skip
+    done_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["milestone__position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def badge(self) -> str:
+        return BADGES.get(self.state, "secondary")
+
+    @transition(field=state, source=ProjectTaskState.OPEN, target=ProjectTaskState.DONE,
+                custom={"internal": True})  # fmt: skip
+    def finish(self) -> None:
+        """Done, with an optional note."""
 
 
 class Fallout(ConcurrentTransitionMixin, models.Model):

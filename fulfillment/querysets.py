@@ -77,3 +77,18 @@ class WorkOrderQuerySet(models.QuerySet):
             "task__template", "task__group", "site", "location", "contact", "technician",
             "task__sub_flow__domain_order__order__account",
         )  # fmt: skip
+
+
+class ProjectQuerySet(models.QuerySet):
+    """Special projects are run by project and order managers, who see them all (R21)."""
+
+    def visible_to(self, user) -> ProjectQuerySet:
+        return self if user.has_perm("fulfillment.view_specialproject") else self.none()
+
+    def for_list(self) -> ProjectQuerySet:
+        return self.select_related("order__account", "manager").annotate(
+            steps=models.Count("tasks", distinct=True),
+            done=models.Count("tasks", filter=Q(tasks__state="done"), distinct=True),
+            next_due=models.Min("milestones__due_date",
+                                filter=Q(milestones__reached_at__isnull=True)),
+        )  # fmt: skip

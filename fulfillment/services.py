@@ -23,13 +23,25 @@ from .choices import (
     DONE_STATES,
     FalloutCategory,
     FalloutState,
+    ProjectState,
+    ProjectTaskState,
     Resolution,
     SubFlowState,
     TaskKind,
     TaskState,
     WorkOrderState,
 )
-from .models import Fallout, FieldWorkOrder, FlowTemplate, SubFlow, Task, TaskDependency
+from .models import (
+    Fallout,
+    FieldWorkOrder,
+    FlowTemplate,
+    Milestone,
+    ProjectTask,
+    SpecialProject,
+    SubFlow,
+    Task,
+    TaskDependency,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +78,98 @@ def order_fulfillment_start(*, actor, order_id: int) -> list[SubFlow]:
                 if child.pk not in done:
                     made.append(_sub_flow(domain_order, child, templates, actor))
         _link_across_domain_orders(domain_orders, actor)
+        _open_project(order, actor)
         _ready_what_can_start(Task.objects.filter(sub_flow__domain_order__order=order), actor)
     return made
+
+
+def project_reason(order: Order) -> str:
+    """Why the order needs project discipline (R21), or "" when it does not."""
+    lines = list(order.lines.select_related("offering").exclude(state=OrderLineState.CANCELLED))
+    flagged = sorted({line.offering.name for line in lines if line.offering.requires_project})
+    if flagged:
+        return ", ".join(flagged) + " runs as a special project."
+    sites = len({line.site_id for line in lines})
+    if sites > settings.SPECIAL_PROJECT_SITES:
+        return (
+            f"{sites} sites: more than {settings.SPECIAL_PROJECT_SITES} run as a special project."
+        )
+    return ""
+
+
+def _open_project(order: Order, actor) -> SpecialProject | None:
+    """R21: the project with its standard plan: kick-off, every site ready, acceptance. Its
+    milestones fall due between now and the requested delivery date."""
+    reason = project_reason(order)
+    if not reason or SpecialProject.objects.filter(order=order).exists():
+        return None
+    project = SpecialProject(order=order, reason=reason)
+    _save(project, actor, reason="opened")
+    today = timezone.localdate()
+    span = max((order.requested_date - today).days, 3)
+    sites = sorted({line.site.name for line in order.lines.select_related("site")})
+    plan = [
+        ("Kick-off", today + timedelta(days=min(7, span // 3)),
+         ["Hold the kick-off with the customer", "Agree the rollout plan and the site order"]),
+        ("Every site ready", today + timedelta(days=2 * span // 3),
+         [f"Confirm site readiness at {site}" for site in sites]),
+        ("Customer acceptance", order.requested_date,
+         ["Walk the customer through the delivered service", "Collect the signed acceptance"]),
+    ]  # fmt: skip
+    for position, (name, due, steps) in enumerate(plan):
+        milestone = Milestone(project=project, name=name, position=position, due_date=due)
+        _save(milestone, actor, reason="project plan")
+        for step in steps:
+            _save(ProjectTask(project=project, milestone=milestone, name=step), actor,
+                  reason="project plan")  # fmt: skip
+    return project
+
+
+def project_take(*, actor, project_id: int) -> SpecialProject:
+    """A project manager takes charge of a special project."""
+    with transaction.atomic():
+        project = SpecialProject.objects.select_for_update().get(pk=project_id)
+        if project.manager_id and project.manager_id != actor.pk:
+            raise DomainError(f"{project.number} is run by {project.manager.get_full_name()}.")
+        if project.state != ProjectState.IN_PROGRESS:
+            raise DomainError(f"{project.number} is {project.get_state_display().lower()}.")
+        project.manager = actor
+        _save(project, actor, reason="manager")
+    return project
+
+
+def project_task_done(*, actor, task_id: int, note: str = "") -> ProjectTask:
+    """R21: the project's manager (or an order manager) ticks off a step; a milestone is
+    reached with its last step, the project completes with its last milestone, and the
+    order may then close (R24)."""
+    with transaction.atomic():
+        step = ProjectTask.objects.select_for_update().get(pk=task_id)
+        project = SpecialProject.objects.select_for_update().get(pk=step.project_id)
+        if project.manager_id != actor.pk and not actor.has_perm("orders.approve_order"):
+            raise DomainError(
+                f"Only the manager of {project.number} ticks off its steps"
+                + ("; take the project first." if not project.manager_id else ".")
+            )
+        if project.state != ProjectState.IN_PROGRESS:
+            raise DomainError(f"{project.number} is {project.get_state_display().lower()}.")
+        if step.state != ProjectTaskState.OPEN:
+            raise DomainError(f"“{step}” was done a moment ago.")
+        step.finish()
+        step.note, step.done_by, step.done_at = note.strip()[:300], actor, timezone.now()
+        _save(step, actor, reason="done")
+        milestone = Milestone.objects.select_for_update().get(pk=step.milestone_id)
+        if (
+            not milestone.reached_at
+            and not milestone.tasks.filter(state=ProjectTaskState.OPEN).exists()
+        ):
+            milestone.reached_at = timezone.now()
+            _save(milestone, actor, reason="reached")
+        if not project.milestones.filter(reached_at__isnull=True).exists():
+            project.complete()
+            project.completed_at = timezone.now()
+            _save(project, actor, reason="every milestone reached")
+            _close_order(project.order_id, actor)
+    return step
 
 
 def _sub_flow(domain_order, child, templates, actor) -> SubFlow:
@@ -539,6 +641,12 @@ def _close_order(order_id: int, actor) -> None:
     states = set(order.lines.values_list("state", flat=True))
     if states - {OrderLineState.COMPLETED, OrderLineState.CANCELLED}:
         return
+    project = SpecialProject.objects.select_for_update().filter(order=order).first()
+    if project and project.state == ProjectState.IN_PROGRESS:
+        if states != {OrderLineState.CANCELLED}:
+            return  # R21: the order closes with its project
+        project.cancel()
+        _save(project, actor, reason="every line cancelled")
     if states == {OrderLineState.CANCELLED}:
         order.cancel_reason = "Every line was cancelled in fulfillment."
         order.cancel_in_fulfillment()

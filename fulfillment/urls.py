@@ -16,6 +16,8 @@ urlpatterns = [
     path("fallouts/<int:pk>/", views.FalloutDetailView.as_view(), name="fallout_detail"),
     path("field/", views.WorkOrderListView.as_view(), name="work_orders"),
     path("field/<int:pk>/", views.WorkOrderDetailView.as_view(), name="work_order"),
+    path("projects/", views.ProjectListView.as_view(), name="projects"),
+    path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project"),
     path("orders/<int:pk>/start/", views.OrderFulfillmentStartView.as_view(),
          name="order_start"),
 ]  # fmt: skip

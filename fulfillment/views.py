@@ -15,8 +15,8 @@ from telcrm.fsm import DomainError
 from telcrm.views import ActionView, RolePermissionMixin
 
 from . import services
-from .choices import FalloutState, WorkOrderState
-from .filters import FalloutFilterSet, TaskFilterSet, WorkOrderFilterSet
+from .choices import FalloutState, ProjectState, WorkOrderState
+from .filters import FalloutFilterSet, ProjectFilterSet, TaskFilterSet, WorkOrderFilterSet
 from .forms import (
     FalloutCompleteForm,
     FalloutNoteForm,
@@ -24,7 +24,7 @@ from .forms import (
     TaskRejectForm,
     WorkOrderDispatchForm,
 )
-from .models import Fallout, FieldWorkOrder, Task
+from .models import Fallout, FieldWorkOrder, ProjectTask, SpecialProject, Task
 
 
 class TaskQueueView(RolePermissionMixin, ListView):
@@ -305,6 +305,68 @@ class WorkOrderDetailView(RolePermissionMixin, TemplateView):
             return "You are on site: complete the visit when the work is done."
         services.work_order_complete(actor=user, work_order_id=pk, outputs=data)
         return f"{self.visit.number} completed; what waited for it can start."
+
+
+class ProjectListView(RolePermissionMixin, ListView):
+    """Special projects (R21) with their progress and next milestone."""
+
+    permission_required = "fulfillment.view_specialproject"
+    template_name = "fulfillment/project_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        projects = SpecialProject.objects.visible_to(self.request.user).for_list()
+        self.filterset = ProjectFilterSet(self.request.GET, queryset=projects,
+                                          request=self.request)  # fmt: skip
+        return self.filterset.qs.order_by("state", "next_due", "pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, breadcrumbs=[("Projects", "")],
+                                        **kwargs)  # fmt: skip
+
+
+class ProjectDetailView(RolePermissionMixin, TemplateView):
+    """One special project: milestones with their steps; its manager ticks them off."""
+
+    permission_required = "fulfillment.view_specialproject"
+    template_name = "fulfillment/project_detail.html"
+
+    def load(self, request, *args, **kwargs):
+        self.project = get_object_or_404(
+            SpecialProject.objects.visible_to(request.user).for_list(), pk=kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        project, user = self.project, self.request.user
+        milestones = list(project.milestones.prefetch_related("tasks__done_by"))
+        may_run = project.state == ProjectState.IN_PROGRESS and user.has_perm(
+            "fulfillment.change_specialproject")  # fmt: skip
+        return super().get_context_data(
+            project=project, milestones=milestones,
+            may_take=may_run and not project.manager_id,
+            may_tick=may_run and (project.manager_id == user.pk
+                                  or user.has_perm("orders.approve_order")),
+            percent=round(100 * project.done / project.steps) if project.steps else 0,
+            breadcrumbs=[("Projects", reverse("fulfillment:projects")), (project.number, "")],
+            **kwargs,
+        )  # fmt: skip
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("fulfillment.change_specialproject"):
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "take":
+                services.project_take(actor=request.user, project_id=self.project.pk)
+                messages.success(request, f"You run {self.project.number} now.")
+            else:
+                step = get_object_or_404(ProjectTask, pk=request.POST.get("task"),
+                                         project=self.project)  # fmt: skip
+                services.project_task_done(actor=request.user, task_id=step.pk,
+                                           note=request.POST.get("note", ""))  # fmt: skip
+                messages.success(request, f"Done: {step}.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return HttpResponseRedirect(self.project.get_absolute_url())
 
 
 class OrderFulfillmentStartView(ActionView):

@@ -173,6 +173,8 @@ SIGNING_LINK_DAYS = 14
 ORDER_LEAD_DAYS = int(os.environ.get("ORDER_LEAD_DAYS", "10"))
 # Fulfillment (R22): hours a fall-out may stay open before it escalates to the group's manager.
 FALLOUT_SLA_HOURS = float(os.environ.get("FALLOUT_SLA_HOURS", "4"))
+# R21: an order with more sites than this runs as a special project.
+SPECIAL_PROJECT_SITES = int(os.environ.get("SPECIAL_PROJECT_SITES", "3"))
 # The watchdog fails a ready or started task this many hours after its SLA ended, per kind.
 WATCHDOG_GRACE_HOURS = {"api": 0, "manual": 24, "field_service": 24, "project": 72}
 # Fulfillment (R20): API tasks run in the workers against simulated domain adapters. Per

@@ -26,6 +26,7 @@ from fulfillment.models import (
     Fallout,
     FieldWorkOrder,
     FlowTemplate,
+    SpecialProject,
     SubFlow,
     Task,
     TaskTemplate,
@@ -186,7 +187,7 @@ MATRIX: dict[str, Spec] = {
     ),
     "contracts:contract_new_quote": Spec(SALES, ("contract",), "post", scoped=True),
     "contracts:servicecontract_detail": Spec(OPPORTUNITY_READERS, ("service",), scoped=True),
-    "orders:order_list": Spec(OPPORTUNITY_READERS),
+    "orders:order_list": Spec(OPPORTUNITY_READERS | WORKERS),
     "orders:order_detail": Spec(OPPORTUNITY_READERS | WORKERS, ("order",), scoped=True),
     "orders:order_create": Spec(SALES | {"orders"}, ("contract",), scoped=True),
     "orders:order_update": Spec(ORDER_MANAGERS, ("order",), scoped=True),
@@ -206,6 +207,8 @@ MATRIX: dict[str, Spec] = {
     "fulfillment:task_reject": Spec(WORKERS | {"orders"}, ("task",)),
     "fulfillment:fallout_queue": Spec(WORKERS | {"orders"}),
     "fulfillment:work_orders": Spec(WORKERS | {"orders"}),
+    "fulfillment:projects": Spec({"agent", "pm", "orders", "admin"}),
+    "fulfillment:project": Spec({"agent", "pm", "orders", "admin"}, ("project",)),
     "fulfillment:work_order": Spec(WORKERS | {"orders"}, ("visit",)),
     "fulfillment:fallout_detail": Spec(WORKERS | {"orders"}, ("fallout",)),
     "fulfillment:order_start": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
@@ -314,8 +317,10 @@ def objects(rep_account, users):
         window_start=now,
         window_end=now + timedelta(hours=2),
     )
+    project = SpecialProject.objects.create(order=order, reason="Managed Wi-Fi")
     return {
         "task": task,
+        "project": project,
         "visit": visit,
         "fallout": fallout,
         "order": order,
