@@ -9,12 +9,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from orders import services as order_services
 from orders.models import Order
 from sales.models import ProductSpecification
 
 from . import automation, services
 from .demo_templates import FLOWS, GROUPS
-from .models import AssignmentGroup, FieldWorkOrder, FlowTemplate, Task, TaskTemplate
+from .models import (
+    AssignmentGroup,
+    FieldWorkOrder,
+    FlowTemplate,
+    SpecialProject,
+    Task,
+    TaskTemplate,
+)
 
 
 def load_templates() -> None:
@@ -47,10 +55,23 @@ def load(log) -> None:
     load_templates()
     log(f"{FlowTemplate.objects.count()} flow templates")
     people = {u.username: u for u in get_user_model().objects.all()}
+    # The Wi-Fi reorder, corrected after its rejection: submitted and approved. Managed Wi-Fi
+    # runs as a special project (R21).
+    for order in Order.objects.filter(state="acknowledged", lines__offering__code="WIFI"):
+        order_services.order_submit(actor=people["sara"], order_id=order.pk)
+        order_services.order_approve(actor=people["omar"], order_id=order.pk)
+        log(f"{order} approved")
     for order in Order.objects.filter(state="in_progress", decomposed_at__isnull=False):
         flows = services.order_fulfillment_start(actor=people["omar"], order_id=order.pk)
         log(f"{order} fulfillment started: {len(flows)} sub flows")
         _work(order, people)
+    for project in SpecialProject.objects.all():
+        services.project_take(actor=people["paula"], project_id=project.pk)
+        kick_off = project.milestones.order_by("position").first()
+        for step in kick_off.tasks.all()[:1]:
+            note = "Kick-off held at the Bremen warehouse with their IT."
+            services.project_task_done(actor=people["paula"], task_id=step.pk, note=note)
+        log(f"{project} run by Paula")
 
 
 def _work(order, people) -> None:

@@ -34,6 +34,18 @@ class TaskQuerySet(models.QuerySet):
             "sub_flow__domain_order__site", "work_order",
         )  # fmt: skip
 
+    def per_group(self) -> list[dict]:
+        """R23: each group's open work in one query: ready, started, late, and the age of
+        the oldest ready or started task (when it became ready)."""
+        now = timezone.now()
+        rows = self.open().values("group_id", "group__name").annotate(
+            ready=models.Count("pk", filter=Q(state="ready")),
+            started=models.Count("pk", filter=Q(state="in_progress")),
+            late=models.Count("pk", filter=Q(due_at__lt=now)),
+            oldest=models.Min("ready_at"),
+        ).order_by("group__name")  # fmt: skip
+        return list(rows)
+
     def mine_or_unclaimed(self, user) -> TaskQuerySet:
         return self.filter(Q(assignee=user) | Q(assignee__isnull=True))
 

@@ -38,8 +38,9 @@ class TaskQueueView(RolePermissionMixin, ListView):
         return self.filterset.qs.order_by("due_at", "pk")
 
     def get_context_data(self, **kwargs):
+        groups = Task.objects.visible_to(self.request.user).per_group()
         return super().get_context_data(filter=self.filterset, breadcrumbs=[("Work", "")],
-                                        **kwargs)  # fmt: skip
+                                        groups=groups, **kwargs)  # fmt: skip
 
 
 class TaskActionView(ActionView):

@@ -92,9 +92,24 @@ def test_task_queue_query_count(login, users, started, extra, django_assert_num_
     client = login(users["agent"])
     # 1 session, 2 user, 3-4 permissions, 5 roles, 6 the count (pagination), 7 the group
     # filter's choices, 8 the page's tasks with group, assignee, template, order, domain
-    # order, site and account
-    with django_assert_num_queries(8):
+    # order, site, account and visit, 9 the counts per group
+    with django_assert_num_queries(9):
         client.get(reverse("fulfillment:task_queue"))
+
+
+def test_r23_queue_counts_and_ages_work_per_group(login, users, started):
+    stage = _ready(started, "stage-cpe")
+    services.task_claim(actor=users["agent"], task_id=stage.pk)
+    services.task_start(actor=users["agent"], task_id=stage.pk)
+    Task.objects.filter(pk=_ready(started, "order-circuit").pk).update(
+        ready_at=timezone.now() - timedelta(days=3), due_at=timezone.now() - timedelta(days=2)
+    )
+    rows = {r["group__name"]: r for r in Task.objects.visible_to(users["agent"]).per_group()}
+    assert (rows["CPE logistics"]["ready"], rows["CPE logistics"]["started"]) == (0, 1)
+    assert (rows["Access provisioning"]["ready"], rows["Access provisioning"]["late"]) == (1, 1)
+    page = login(users["agent"]).get(reverse("fulfillment:task_queue")).content.decode()
+    assert page.count('data-testid="group-row"') == len(rows) == 3
+    assert "3\xa0days" in page  # the oldest access task has waited three days
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
