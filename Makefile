@@ -45,3 +45,7 @@ lint: install-dev
 
 clean:
 	rm -rf $(VENV) var
+
+# Throughput and memory of the API-task worker path on the demo data (changes nothing).
+benchmark: demo
+	$(PY) manage.py bench_fulfillment --tasks 200
