@@ -107,7 +107,8 @@ def _open_project(order: Order, actor) -> SpecialProject | None:
     _save(project, actor, reason="opened")
     today = timezone.localdate()
     span = max((order.requested_date - today).days, 3)
-    sites = sorted({line.site.name for line in order.lines.select_related("site")})
+    sites = sorted({line.site.name for line in order.lines.select_related("site")
+                    .exclude(state=OrderLineState.CANCELLED)})  # fmt: skip
     plan = [
         ("Kick-off", today + timedelta(days=min(7, span // 3)),
          ["Hold the kick-off with the customer", "Agree the rollout plan and the site order"]),
@@ -143,6 +144,8 @@ def project_task_done(*, actor, task_id: int, note: str = "") -> ProjectTask:
     reached with its last step, the project completes with its last milestone, and the
     order may then close (R24)."""
     with transaction.atomic():
+        _lock_order(ProjectTask.objects.values_list("project__order_id", flat=True).get(
+            pk=task_id))  # fmt: skip
         step = ProjectTask.objects.select_for_update().get(pk=task_id)
         project = SpecialProject.objects.select_for_update().get(pk=step.project_id)
         if project.manager_id != actor.pk and not actor.has_perm("orders.approve_order"):
@@ -282,8 +285,16 @@ def _cancel_visit(task: Task, actor, reason: str) -> None:
         _save(visit, actor, reason=reason)
 
 
-def _lock_visit(work_order_id: int) -> FieldWorkOrder:
-    return FieldWorkOrder.objects.select_for_update().get(pk=work_order_id)
+def _lock_visit(work_order_id: int) -> tuple[FieldWorkOrder, Task]:
+    """The visit and its task (order first, see ``_lock_order``); the task must be ready or
+    started: a failed task's visit waits for its fall-out to be resolved."""
+    task_id = FieldWorkOrder.objects.values_list("task_id", flat=True).get(pk=work_order_id)
+    task = _lock_order_of_task(task_id)
+    visit = FieldWorkOrder.objects.select_for_update().get(pk=work_order_id)
+    if task.state not in (TaskState.READY, TaskState.IN_PROGRESS):
+        raise DomainError(f"{task} is {task.get_state_display().lower()}: {visit.number} waits "
+                          "until its fall-out is resolved.")  # fmt: skip
+    return visit, task
 
 
 def work_order_dispatch(*, actor, work_order_id: int, technician, window_start,
@@ -296,13 +307,10 @@ def work_order_dispatch(*, actor, work_order_id: int, technician, window_start,
         raise DomainError("The appointment must end after it starts.",
                           errors=["“Until” must be after “From”."])  # fmt: skip
     with transaction.atomic():
-        visit = _lock_visit(work_order_id)
-        task = _lock_task(visit.task_id)
+        visit, task = _lock_visit(work_order_id)
         if visit.state not in (WorkOrderState.SCHEDULED, WorkOrderState.DISPATCHED):
             raise DomainError(f"{visit.number} is {visit.get_state_display().lower()}: it "
                               "cannot be dispatched.")  # fmt: skip
-        if task.state not in (TaskState.READY, TaskState.IN_PROGRESS):
-            raise DomainError(f"{task} is {task.get_state_display().lower()}.")
         if not task.group.members.filter(pk=technician.pk).exists():
             raise DomainError(f"{technician.get_full_name() or technician} is not in "
                               f"{task.group}.")  # fmt: skip
@@ -318,12 +326,11 @@ def work_order_dispatch(*, actor, work_order_id: int, technician, window_start,
 def work_order_arrive(*, actor, work_order_id: int) -> FieldWorkOrder:
     """The technician is on site: the visit and its task are in progress."""
     with transaction.atomic():
-        visit = _lock_visit(work_order_id)
+        visit, task = _lock_visit(work_order_id)
         if visit.technician_id != actor.pk:
             raise DomainError(f"{visit.number} is not yours: it was sent to someone else.")
         if visit.state != WorkOrderState.DISPATCHED:
             raise DomainError(f"{visit.number} is {visit.get_state_display().lower()}.")
-        task = _lock_task(visit.task_id)
         if task.state == TaskState.READY:
             task.start()
             _save(task, actor, reason=f"on site ({visit.number})")
@@ -338,13 +345,12 @@ def work_order_complete(*, actor, work_order_id: int, outputs: dict | None = Non
     """R20: done on site with the task's outputs (each required); the task completes and
     what waited for it starts."""
     with transaction.atomic():
-        visit = _lock_visit(work_order_id)
+        visit, task = _lock_visit(work_order_id)
         if visit.technician_id != actor.pk:
             raise DomainError(f"{visit.number} is not yours: it was sent to someone else.")
         if visit.state != WorkOrderState.ON_SITE:
             raise DomainError(f"{visit.number} is {visit.get_state_display().lower()}: mark "
                               "your arrival first.")  # fmt: skip
-        task = _lock_task(visit.task_id)
         visit.complete()
         visit.completed_at = timezone.now()
         _save(visit, actor, reason="completed on site")
@@ -375,7 +381,7 @@ def task_complete(*, actor, task_id: int, outputs: dict | None = None) -> Task:
     """R20: complete a ready or started task with every output its template asks for (each
     missing one named); what waited only for it becomes ready, in any domain order."""
     with transaction.atomic():
-        task = _lock_task(task_id)
+        task = _lock_order_of_task(task_id)
         if task.assignee_id and (actor is None or task.assignee_id != actor.pk):
             raise DomainError(f"{task} is claimed by someone else: they complete it.")
         if task.state not in (TaskState.READY, TaskState.IN_PROGRESS):
@@ -404,7 +410,8 @@ def _complete(task: Task, actor, outputs: dict | None, reason: str) -> None:
 
 def _after_done(tasks: list[Task], actor) -> None:
     """What waited for these tasks may start; their sub flows may close, and upwards (R24)."""
-    _ready_what_can_start(Task.objects.filter(dependency_links__depends_on__in=tasks), actor)
+    waiting = TaskDependency.objects.filter(depends_on__in=tasks).values("task_id")
+    _ready_what_can_start(Task.objects.filter(pk__in=waiting), actor)
     _close_upwards({task.sub_flow_id for task in tasks}, actor)
 
 
@@ -412,6 +419,22 @@ def _lock_task(task_id: int) -> Task:
     # No select_related: after waiting for another claim, PostgreSQL re-reads the locked row
     # but not the rows it was joined to, so a joined assignee would still look empty.
     return Task.objects.select_for_update().get(pk=task_id)
+
+
+def _lock_order(order_id: int) -> None:
+    """Every action that moves a task, a visit, a fall-out or a project step takes its
+    order's row lock first. Actions on one order then run one after the other, so each sees
+    what the previous one committed (two tasks finishing at once both see the other done,
+    and what waited for both starts; closure is never missed), and locks are always taken
+    in one order: order, then task, then visit or project. Different orders go in parallel."""
+    Order.objects.select_for_update().filter(pk=order_id).exists()
+
+
+def _lock_order_of_task(task_id: int) -> Task:
+    order_id = Task.objects.values_list("sub_flow__domain_order__order_id", flat=True).get(
+        pk=task_id)  # fmt: skip
+    _lock_order(order_id)
+    return _lock_task(task_id)
 
 
 def _check_member(task: Task, actor) -> None:
@@ -458,7 +481,7 @@ def task_reject(*, actor, task_id: int, category: str, reason: str) -> Fallout:
     if category not in FalloutCategory.values:
         raise DomainError("Choose what kind of problem it is.")
     with transaction.atomic():
-        task = _lock_task(task_id)
+        task = _lock_order_of_task(task_id)
         if task.assignee_id != actor.pk:
             raise DomainError(f"Claim {task} before rejecting it.")
         return _fail(task, actor, category, reason)
@@ -468,7 +491,7 @@ def task_fail(*, actor, task_id: int, category: str, detail: str) -> Fallout | N
     """R22: an adapter error, exhausted attempts or the watchdog fails a task and opens its
     fall-out. A task already failed or done is left as it is (None)."""
     with transaction.atomic():
-        task = _lock_task(task_id)
+        task = _lock_order_of_task(task_id)
         if task.state not in (TaskState.READY, TaskState.IN_PROGRESS):
             return None
         return _fail(task, actor, category, detail)
@@ -490,11 +513,21 @@ def _fail(task: Task, actor, category: str, detail: str) -> Fallout:
 
 
 def _lock_fallout(actor, fallout_id: int) -> tuple[Fallout, Task]:
+    """The open fall-out and its failed task, for someone who may resolve it (R22)."""
+    _lock_order(Fallout.objects.values_list("order_id", flat=True).get(pk=fallout_id))
     fallout = Fallout.objects.select_for_update().get(pk=fallout_id)
     if fallout.state != FalloutState.OPEN:
         raise DomainError(f"{fallout} was resolved a moment ago "
                           f"({fallout.get_resolution_display().lower()}).")  # fmt: skip
     task = _lock_task(fallout.task_id)
+    if task.state != TaskState.FAILED:
+        raise DomainError(f"{task} is {task.get_state_display().lower()} now: {fallout} no "
+                          "longer needs resolving.")  # fmt: skip
+    if not actor.has_perm("fulfillment.change_fallout") or not (
+        Task.objects.visible_to(actor).filter(pk=task.pk).exists()
+    ):
+        raise DomainError(f"{fallout} is resolved by {task.group}'s agents and managers or an "
+                          "order manager.")  # fmt: skip
     return fallout, task
 
 

@@ -189,8 +189,17 @@ class FalloutDetailView(RolePermissionMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action", "")
+        user = request.user
+        if (
+            action not in self.ACTIONS
+            or not user.has_perm("fulfillment.change_fallout")
+            or (action == "cancel_line" and not user.has_perm("fulfillment.cancel_line"))
+        ):
+            raise PermissionDenied  # this role never may
         if action not in self.allowed_actions():
-            raise PermissionDenied
+            messages.error(request, f"{self.fallout.number} was resolved a moment ago.")
+            return HttpResponseRedirect(reverse("fulfillment:fallout_detail",
+                                                args=[self.fallout.pk]))  # fmt: skip
         form = self.make_form(action, request.POST)
         if form.is_valid():
             service, message = self.ACTIONS[action]
@@ -276,9 +285,18 @@ class WorkOrderDetailView(RolePermissionMixin, TemplateView):
         )  # fmt: skip
 
     def post(self, request, *args, **kwargs):
-        action = request.POST.get("action", "")
+        action, user, visit = request.POST.get("action", ""), request.user, self.visit
+        if not (
+            action == "dispatch"
+            and user.has_perm("fulfillment.change_fieldworkorder")
+            or action in ("arrive", "complete")
+            and visit.technician_id == user.pk
+        ):
+            raise PermissionDenied  # not this user's to do
         if action not in self.allowed_actions():
-            raise PermissionDenied
+            messages.error(request, f"{visit.number} is {visit.get_state_display().lower()} "
+                                    "now: the page was out of date.")  # fmt: skip
+            return HttpResponseRedirect(visit.get_absolute_url())
         form = self.make_form(action, request.POST)
         if form is None or form.is_valid():
             data = dict(form.cleaned_data) if form else {}
@@ -299,7 +317,8 @@ class WorkOrderDetailView(RolePermissionMixin, TemplateView):
         user, pk = self.request.user, self.visit.pk
         if action == "dispatch":
             visit = services.work_order_dispatch(actor=user, work_order_id=pk, **data)
-            return (f"{visit.number} sent to {visit.technician.get_full_name()} for "
+            name = visit.technician.get_full_name() or visit.technician.username
+            return (f"{visit.number} sent to {name} for "
                     f"{timezone.localtime(visit.window_start):%d %b %H:%M}.")  # fmt: skip
         if action == "arrive":
             services.work_order_arrive(actor=user, work_order_id=pk)
@@ -360,8 +379,12 @@ class ProjectDetailView(RolePermissionMixin, TemplateView):
                 services.project_take(actor=request.user, project_id=self.project.pk)
                 messages.success(request, f"You run {self.project.number} now.")
             else:
-                step = get_object_or_404(ProjectTask, pk=request.POST.get("task"),
-                                         project=self.project)  # fmt: skip
+                step_id = request.POST.get("task", "")
+                step = ProjectTask.objects.filter(
+                    pk=int(step_id) if step_id.isdigit() else None, project=self.project
+                ).first()
+                if step is None:
+                    raise DomainError("That step is not part of this project; reload the page.")
                 services.project_task_done(actor=request.user, task_id=step.pk,
                                            note=request.POST.get("note", ""))  # fmt: skip
                 messages.success(request, f"Done: {step}.")

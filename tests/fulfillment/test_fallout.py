@@ -2,15 +2,23 @@
 waits for it; retry, manual completion, skip and cancel the line resolve it; closure runs
 bottom-up to a completed or partial order."""
 
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
+from django.db import connection
+from django.utils import timezone
 
 from cmdb.models import ProductInventory
 from fulfillment import services
-from fulfillment.models import Fallout, SubFlow, Task
+from fulfillment.demo import load_templates
+from fulfillment.models import AssignmentGroup, Fallout, SubFlow, Task
+from orders import services as order_services
 from orders.models import DomainOrder, Order, OrderLine
 from telcrm.fsm import DomainError
+from tests.concurrency import at_once
 
-from .conftest import task_of, work_through
+from .conftest import LATER, task_of, work_through
 
 
 def _reject(users, order, code="order-circuit", reason="Carrier says the address is unknown"):
@@ -134,3 +142,56 @@ def test_r24_closure_runs_bottom_up(users, started):
 def test_r24_a_domain_order_starts_with_its_first_ready_task(users, started):
     states = dict(DomainOrder.objects.filter(order=started).values_list("domain", "state"))
     assert states["access"] == "in_progress" and states["ip_core"] == "acknowledged"
+
+
+def test_r22_a_fallout_is_resolved_only_while_its_task_is_failed(users, started):
+    fallout = _reject(users, started)
+    Task.objects.filter(pk=fallout.task_id).update(state="completed")  # e.g. by a stale path
+    with pytest.raises(DomainError, match="no longer needs resolving"):
+        services.fallout_retry(actor=users["orders"], fallout_id=fallout.pk)
+    assert Fallout.objects.get(pk=fallout.pk).state == "open"
+
+
+def test_r22_resolving_needs_a_resolver_of_the_tasks_group(users, started):
+    fallout = _reject(users, started)
+    with pytest.raises(DomainError, match="is resolved by"):
+        services.fallout_retry(actor=users["technician"], fallout_id=fallout.pk)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_r24_two_tasks_finishing_at_once_ready_what_waits_for_both(
+    roles, users, contract, billing, rep_account
+):
+    rep_account.credit_limit = Decimal("100000")
+    rep_account.save()
+    order = order_services.order_create(actor=users["rep"], contract_id=contract.pk,
+                                        billing_profile=billing, requested_date=LATER)  # fmt: skip
+    order_services.order_submit(actor=users["rep"], order_id=order.pk)
+    load_templates()
+    order_services.order_approve(actor=users["orders"], order_id=order.pk)
+    for group in AssignmentGroup.objects.all():
+        group.members.add(users["agent"])
+    services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)
+    agent = users["agent"]
+    # Everything before the circuit test and the CPE installation, which the IP block's
+    # allocation waits for (two domain orders).
+    work_through(order, agent, skip=["test-circuit", "install-cpe"])
+    visit = task_of(order, "install-cpe").work_order
+    now = timezone.now()
+    services.work_order_dispatch(actor=users["orders"], work_order_id=visit.pk, technician=agent,
+                                 window_start=now, window_end=now + timedelta(hours=1))  # fmt: skip
+    services.work_order_arrive(actor=agent, work_order_id=visit.pk)
+    test = task_of(order, "test-circuit")
+    outcomes = at_once(lambda act: act(), [
+        lambda: services.task_complete(actor=agent, task_id=test.pk),
+        lambda: services.work_order_complete(actor=agent, work_order_id=visit.pk),
+    ])  # fmt: skip
+    assert outcomes == ["ok", "ok"]
+    assert task_of(order, "allocate-ip").state == "ready"
+    flows = SubFlow.objects.filter(domain_order__order=order,
+                                   child_line__specification__code__in=["ACCESS-LINE",
+                                                                        "CPE-ROUTER"])  # fmt: skip
+    assert set(flows.values_list("state", flat=True)) == {"completed"}
+    work_through(order, agent)
+    assert Order.objects.get(pk=order.pk).state == "completed"

@@ -102,8 +102,11 @@ def test_r20_technician_works_the_visit_on_the_phone_page(login, users, started,
     assert task.state == "completed" and task.outputs == {"ntu_serial": "NTU-77"}
     assert task.assignee == users["technician"]
     assert task_of(started, "test-circuit").state == "ready"
-    # Someone else's visit: nothing to do on it.
-    assert dispatcher.post(url, {"action": "arrive"}).status_code == 403
+    # A second tap on an old page: told, nothing changes.
+    response = tech.post(url, {"action": "arrive"}, follow=True)
+    assert "is completed now: the page was out of date" in response.content.decode()
+    # Not the technician's visit: refused.
+    assert login(users["pm"]).post(url, {"action": "arrive"}).status_code == 403
 
 
 def test_r22_skipping_a_field_task_cancels_its_visit(users, visit):
@@ -126,3 +129,17 @@ def test_field_work_list_query_count_is_fixed(login, users, started, visit):
         page = client.get(url).content.decode()
     assert page.count('data-testid="visit"') == 2
     assert len(one) == len(two) == 7
+
+
+def test_r22_a_failed_field_tasks_visit_waits_for_its_fallout(users, visit):
+    start, end = _window()
+    services.work_order_dispatch(actor=users["pm"], work_order_id=visit.pk,
+                                 technician=users["technician"], window_start=start,
+                                 window_end=end)  # fmt: skip
+    services.work_order_arrive(actor=users["technician"], work_order_id=visit.pk)
+    services.task_reject(actor=users["technician"], task_id=visit.task_id, category="data",
+                         reason="No access to the basement")  # fmt: skip
+    with pytest.raises(DomainError, match="waits until its fall-out is resolved"):
+        services.work_order_complete(actor=users["technician"], work_order_id=visit.pk,
+                                     outputs={"ntu_serial": "NTU-1"})  # fmt: skip
+    assert task_of(visit.task.sub_flow.domain_order.order, "install-ntu").state == "failed"

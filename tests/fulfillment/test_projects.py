@@ -112,6 +112,9 @@ def test_r21_project_page_take_and_tick(login, users, project_order):
     response = client.post(project.get_absolute_url(), {"task": step.pk, "note": "ok"},
                            follow=True)  # fmt: skip
     assert f"Done: {step.name}." in response.content.decode()
+    for bad in ("abc", "", "999999"):
+        response = client.post(project.get_absolute_url(), {"task": bad}, follow=True)
+        assert "That step is not part of this project" in response.content.decode()
     # The agent may look but not act.
     agent = login(users["agent"])
     assert "Take the project" not in agent.get(project.get_absolute_url()).content.decode()
