@@ -20,7 +20,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def teams(users):
+def users(roles, users):
+    """The named users, once the role groups are back (a transactional test flushed them)."""
+    return users
+
+
+@pytest.fixture
+def teams(users, approved):  # noqa: F811 (the groups come with the templates)
     for group in AssignmentGroup.objects.exclude(name="Field services"):
         group.members.add(users["agent"])
     field = AssignmentGroup.objects.get(name="Field services")
