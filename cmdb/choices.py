@@ -25,6 +25,15 @@ PENDING_STATUSES = (ProductStatus.CREATED, ProductStatus.PENDING_ACTIVE)
 IN_SERVICE_STATUSES = (ProductStatus.ACTIVE, ProductStatus.SUSPENDED,
                        ProductStatus.PENDING_TERMINATE)  # fmt: skip
 
+
+class ServiceState(models.TextChoices):
+    """TMF638 ServiceStateType (the ones a delivered service goes through here)."""
+
+    INACTIVE = "inactive", "Inactive"
+    ACTIVE = "active", "Active"
+    TERMINATED = "terminated", "Terminated"
+
+
 BADGES.update({
     ProductStatus.CREATED: "warning",
     ProductStatus.PENDING_ACTIVE: "warning",
@@ -34,4 +43,5 @@ BADGES.update({
     ProductStatus.TERMINATED: "secondary",
     ProductStatus.CANCELLED: "secondary",
     ProductStatus.ABORTED: "secondary",
+    ServiceState.INACTIVE: "warning",
 })  # fmt: skip

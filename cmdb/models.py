@@ -12,10 +12,18 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from contracts.models import SalesContract
-from sales.models import Account, Location, ProductOffering
+from sales.choices import Domain
+from sales.models import Account, Location, ProductOffering, ProductSpecification
 from telcrm.models import next_number
 
-from .choices import BADGES, IN_SERVICE_STATUSES, PENDING_STATUSES, TMF637_STATUS, ProductStatus
+from .choices import (
+    BADGES,
+    IN_SERVICE_STATUSES,
+    PENDING_STATUSES,
+    TMF637_STATUS,
+    ProductStatus,
+    ServiceState,
+)
 from .querysets import ProductInventoryQuerySet
 
 money = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
@@ -85,7 +93,59 @@ class ProductInventory(ConcurrentTransitionMixin, models.Model):
     def start_activation(self) -> None:
         """Fulfillment has begun on the order."""
 
+    @transition(field=status, source=list(PENDING_STATUSES), target=ProductStatus.ACTIVE,
+                custom={"internal": True})  # fmt: skip
+    def activate(self) -> None:
+        """Its order closed with this line delivered (R25)."""
+
     @transition(field=status, source=list(PENDING_STATUSES), target=ProductStatus.CANCELLED,
                 custom={"internal": True})  # fmt: skip
     def cancel(self) -> None:
         """Its order line was cancelled before delivery: it never becomes active."""
+
+
+class ServiceInventory(ConcurrentTransitionMixin, models.Model):
+    """TMF638 Service: one product specification delivered for a product at its site, with
+    the values its delivery captured (circuit id, IP block, serial numbers...) (R25)."""
+
+    number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    product = models.ForeignKey(ProductInventory, on_delete=models.PROTECT,
+                                related_name="services")  # fmt: skip
+    specification = models.ForeignKey(ProductSpecification, on_delete=models.PROTECT,
+                                      related_name="+")  # fmt: skip
+    domain = models.CharField(max_length=20, choices=Domain.choices)
+    characteristics = models.JSONField(default=dict, blank=True)
+    state = FSMField(default=ServiceState.INACTIVE, choices=ServiceState.choices,
+                     protected=True)  # fmt: skip
+    start_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "service inventory record"
+        ordering = ["product", "domain", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "specification"],
+                                    name="%(app_label)s_%(class)s_once_per_product"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.specification.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.number:
+            self.number = next_number("SVC-")
+        super().save(*args, **kwargs)
+
+    @property
+    def badge(self) -> str:
+        return BADGES.get(self.state, "secondary")
+
+    @property
+    def characteristics_display(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in (self.characteristics or {}).items() if v)
+
+    @transition(field=state, source=ServiceState.INACTIVE, target=ServiceState.ACTIVE,
+                custom={"internal": True})  # fmt: skip
+    def activate(self) -> None:
+        """Delivered: its order closed (R25)."""

@@ -3,15 +3,19 @@ functions; the CMDB never imports them (DESIGN.md section 2)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from contracts.models import SalesContract
-from sales.models import Account, Location, ProductOffering
-from sales.services.accounts import _save
-from telcrm.fsm import run_transition
+from django.db import transaction
 
-from .models import ProductInventory
+from contracts.models import SalesContract
+from sales.models import Account, Location, ProductOffering, ProductSpecification
+from sales.services.accounts import _save
+from telcrm.fsm import DomainError, run_transition
+
+from .choices import PENDING_STATUSES, ProductStatus
+from .models import ProductInventory, ServiceInventory
 
 
 def product_inventory_create_pending(
@@ -35,3 +39,50 @@ def product_inventory_create_pending(
 def product_inventory_cancel(*, actor, product_id: int) -> ProductInventory:
     return run_transition(ProductInventory, pk=product_id, name="cancel", actor=actor,
                           field="status")  # fmt: skip
+
+
+def product_inventory_start_activation(*, actor, product_id: int) -> ProductInventory:
+    """Fulfillment has begun: TMF637 ``pendingActive`` (still available to nobody)."""
+    with transaction.atomic():
+        product = ProductInventory.objects.select_for_update().get(pk=product_id)
+        if product.status == ProductStatus.CREATED:
+            product.start_activation()
+            _save(product, actor, reason="fulfillment started")
+    return product
+
+
+@dataclass(frozen=True)
+class DeliveredService:
+    """What a higher layer hands over at closure for one delivered specification."""
+
+    specification: ProductSpecification
+    domain: str
+    characteristics: dict = field(default_factory=dict)
+
+
+def product_inventory_activate(*, actor, product_id: int, start_date: date,
+                               services: list[DeliveredService]) -> ProductInventory:  # fmt: skip
+    """R25: the order closed with this product delivered: it becomes active from
+    ``start_date`` and each delivered specification becomes an active service inventory
+    record carrying what its delivery captured. Running it again changes nothing."""
+    with transaction.atomic():
+        product = ProductInventory.objects.select_for_update().get(pk=product_id)
+        if product.status == ProductStatus.ACTIVE:
+            return product
+        if product.status not in PENDING_STATUSES:
+            raise DomainError(f"{product} is {product.get_status_display().lower()}: it "
+                              "cannot be activated.")  # fmt: skip
+        product.activate()
+        product.start_date = start_date
+        _save(product, actor, reason="order closed: activated")
+        existing = set(product.services.values_list("specification_id", flat=True))
+        for delivered in services:
+            if delivered.specification.pk in existing:
+                continue
+            service = ServiceInventory(
+                product=product, specification=delivered.specification, domain=delivered.domain,
+                characteristics=dict(delivered.characteristics), start_date=start_date,
+            )  # fmt: skip
+            service.activate()
+            _save(service, actor, reason=f"delivered with {product.number}")
+    return product

@@ -1,5 +1,6 @@
 """The customer's inventory: what is in service and what is ordered but pending (R18)."""
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -7,7 +8,7 @@ from django.views.generic import TemplateView
 from sales.models import Account
 from telcrm.views import RolePermissionMixin
 
-from .models import ProductInventory
+from .models import ProductInventory, ServiceInventory
 
 
 class AccountInventoryView(RolePermissionMixin, TemplateView):
@@ -27,6 +28,8 @@ class AccountInventoryView(RolePermissionMixin, TemplateView):
             ProductInventory.objects.visible_to(self.request.user).filter(**scope)
             .select_related("site", "location", "offering", "sales_contract",
                             "order_line__order")
+            .prefetch_related(Prefetch("services", queryset=ServiceInventory.objects
+                                       .select_related("specification")))
         )  # fmt: skip
         # Per site: in service first, then pending, then ended.
         products.sort(key=lambda p: 0 if p.in_service else 1 if p.pending else 2)

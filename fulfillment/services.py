@@ -13,7 +13,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from cmdb.services import product_inventory_cancel
+from cmdb.services import (
+    DeliveredService,
+    product_inventory_activate,
+    product_inventory_cancel,
+    product_inventory_start_activation,
+)
 from orders.choices import DomainOrderState, OrderLineState, OrderState
 from orders.models import DomainOrder, Order, OrderLine
 from sales.services.accounts import _save
@@ -79,6 +84,9 @@ def order_fulfillment_start(*, actor, order_id: int) -> list[SubFlow]:
                     made.append(_sub_flow(domain_order, child, templates, actor))
         _link_across_domain_orders(domain_orders, actor)
         _open_project(order, actor)
+        products = order.lines.filter(product__isnull=False).values_list("product_id", flat=True)
+        for product_id in products:
+            product_inventory_start_activation(actor=actor, product_id=product_id)
         _ready_what_can_start(Task.objects.filter(sub_flow__domain_order__order=order), actor)
     return made
 
@@ -688,6 +696,27 @@ def _close_order(order_id: int, actor) -> None:
     else:
         order.close()
     _save(order, actor, reason="closed: every line closed")
+    _activate(order, actor)
+
+
+def _activate(order: Order, actor) -> None:
+    """R25: each delivered line's product becomes active, with a service per child line
+    carrying the outputs its tasks captured (the CMDB's service, called with plain data)."""
+    today = timezone.localdate()
+    outputs: dict[int, dict] = {}
+    for child_id, values in (
+        Task.objects.filter(sub_flow__domain_order__order=order, state=TaskState.COMPLETED)
+        .order_by("sub_flow__child_line_id", "pk")
+        .values_list("sub_flow__child_line_id", "outputs")
+    ):
+        outputs.setdefault(child_id, {}).update(values or {})
+    lines = order.lines.filter(state=OrderLineState.COMPLETED, product__isnull=False)
+    for line in lines.prefetch_related("child_lines__specification"):
+        delivered = [DeliveredService(child.specification, child.specification.domain,
+                                      outputs.get(child.pk, {}))
+                     for child in line.child_lines.all()]  # fmt: skip
+        product_inventory_activate(actor=actor, product_id=line.product_id, start_date=today,
+                                   services=delivered)  # fmt: skip
 
 
 def watchdog_run(*, now=None) -> dict[str, int]:
