@@ -15,7 +15,20 @@ from .models import AssignmentGroup, Fallout, FieldWorkOrder, SpecialProject, Ta
 SCOPES = [("mine", "Claimed by me"), ("unclaimed", "Not claimed yet")]
 
 
-class TaskFilterSet(django_filters.FilterSet):
+class OpenUnlessAskedFilterSet(django_filters.FilterSet):
+    """A work list (tasks, fall-outs, visits): its open records unless a status is chosen
+    (the ``state`` filter declares ``method="in_state"``; the QuerySet has ``open()``)."""
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("state"):
+            queryset = queryset.open()
+        return super().filter_queryset(queryset)
+
+    def in_state(self, queryset, name, value):
+        return queryset.filter(state=value) if value else queryset
+
+
+class TaskFilterSet(OpenUnlessAskedFilterSet):
     state = django_filters.ChoiceFilter(choices=TaskState.choices, empty_label="Ready or started",
                                         method="in_state", label="Status")  # fmt: skip
     scope = django_filters.ChoiceFilter(choices=SCOPES, method="in_scope", label="Show",
@@ -29,14 +42,6 @@ class TaskFilterSet(django_filters.FilterSet):
     class Meta:
         model = Task
         fields = ["state", "scope", "group", "kind", "late"]
-
-    def filter_queryset(self, queryset):
-        if not self.form.cleaned_data.get("state"):
-            queryset = queryset.open()
-        return super().filter_queryset(queryset)
-
-    def in_state(self, queryset, name, value):
-        return queryset.filter(state=value) if value else queryset
 
     def in_scope(self, queryset, name, value):
         if value == "mine":
@@ -53,7 +58,7 @@ ESCALATION = [("overdue", "Past due"), ("escalated", "Escalated"),
               ("to_me", "Escalated to me")]  # fmt: skip
 
 
-class FalloutFilterSet(django_filters.FilterSet):
+class FalloutFilterSet(OpenUnlessAskedFilterSet):
     """The fall-out queue (R22): open ones unless asked otherwise."""
 
     state = django_filters.ChoiceFilter(choices=FalloutState.choices, empty_label="Open",
@@ -70,14 +75,6 @@ class FalloutFilterSet(django_filters.FilterSet):
         model = Fallout
         fields = ["state", "category", "group", "escalation"]
 
-    def in_state(self, queryset, name, value):
-        return queryset.filter(state=value) if value else queryset
-
-    def filter_queryset(self, queryset):
-        if not self.form.cleaned_data.get("state"):
-            queryset = queryset.open()
-        return super().filter_queryset(queryset)
-
     def by_escalation(self, queryset, name, value):
         if value == "overdue":
             return queryset.overdue()
@@ -88,7 +85,7 @@ class FalloutFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class WorkOrderFilterSet(django_filters.FilterSet):
+class WorkOrderFilterSet(OpenUnlessAskedFilterSet):
     """Field work: open visits unless asked otherwise; a technician's own ones first."""
 
     state = django_filters.ChoiceFilter(choices=WorkOrderState.choices, method="in_state",
@@ -99,14 +96,6 @@ class WorkOrderFilterSet(django_filters.FilterSet):
     class Meta:
         model = FieldWorkOrder
         fields = ["state", "scope"]
-
-    def filter_queryset(self, queryset):
-        if not self.form.cleaned_data.get("state"):
-            queryset = queryset.open()
-        return super().filter_queryset(queryset)
-
-    def in_state(self, queryset, name, value):
-        return queryset.filter(state=value) if value else queryset
 
     def in_scope(self, queryset, name, value):
         return queryset.filter(technician=self.request.user) if value else queryset

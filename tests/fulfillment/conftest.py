@@ -18,16 +18,25 @@ from tests.orders.conftest import billing, contract  # noqa: F401
 LATER = date.today() + timedelta(days=30)
 
 
-@pytest.fixture
-def approved(users, contract, billing, rep_account):  # noqa: F811
+def approve(users, sales_contract, billing_profile, rep_account):
+    """Order the contract, submit and approve it (with the demo flow templates): the order
+    the fixtures below and the PostgreSQL race tests start from."""
     rep_account.credit_limit = Decimal("100000")
     rep_account.save()
     order = order_services.order_create(
-        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+        actor=users["rep"],
+        contract_id=sales_contract.pk,
+        billing_profile=billing_profile,
+        requested_date=LATER,
     )
     order_services.order_submit(actor=users["rep"], order_id=order.pk)
     load_templates()
     return order_services.order_approve(actor=users["orders"], order_id=order.pk)
+
+
+@pytest.fixture
+def approved(users, contract, billing, rep_account):  # noqa: F811
+    return approve(users, contract, billing, rep_account)
 
 
 @pytest.fixture

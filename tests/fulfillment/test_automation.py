@@ -320,24 +320,14 @@ def _wait_for(condition, seconds: float, log: Path) -> None:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a real cluster needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
-def test_r20_worker_killed_mid_task_still_one_effect(roles, users, contract, billing,
+def test_r32_worker_killed_mid_task_still_one_effect(roles, users, contract, billing,
                                                      rep_account, settings, monkeypatch,
                                                      tmp_path):  # fmt: skip
-    from decimal import Decimal
-
     from django_q.conf import Conf
 
-    from fulfillment.demo import load_templates
-    from orders import services as order_services
-    from tests.fulfillment.conftest import LATER
+    from tests.fulfillment.conftest import approve
 
-    rep_account.credit_limit = Decimal("100000")
-    rep_account.save()
-    order = order_services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                        billing_profile=billing, requested_date=LATER)  # fmt: skip
-    order_services.order_submit(actor=users["rep"], order_id=order.pk)
-    load_templates()
-    order_services.order_approve(actor=users["orders"], order_id=order.pk)
+    order = approve(users, contract, billing, rep_account)
     services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)  # adapters off
     circuit, numbers = task_of(order, "order-circuit"), task_of(order, "reserve-numbers")
     ids = [t.pk for t in (circuit, *_copies(circuit, 3), numbers, *_copies(numbers, 1))]

@@ -3,7 +3,6 @@ waits for it; retry, manual completion, skip and cancel the line resolve it; clo
 bottom-up to a completed or partial order."""
 
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -11,14 +10,12 @@ from django.utils import timezone
 
 from cmdb.models import ProductInventory
 from fulfillment import services
-from fulfillment.demo import load_templates
 from fulfillment.models import AssignmentGroup, Fallout, SubFlow, Task
-from orders import services as order_services
 from orders.models import DomainOrder, Order, OrderLine
 from telcrm.fsm import DomainError
 from tests.concurrency import at_once
 
-from .conftest import LATER, task_of, work_through
+from .conftest import approve, task_of, work_through
 
 
 def _reject(users, order, code="order-circuit", reason="Carrier says the address is unknown"):
@@ -146,7 +143,9 @@ def test_r24_a_domain_order_starts_with_its_first_ready_task(users, started):
 
 def test_r22_a_fallout_is_resolved_only_while_its_task_is_failed(users, started):
     fallout = _reject(users, started)
-    Task.objects.filter(pk=fallout.task_id).update(state="completed")  # e.g. by a stale path
+    task = Task.objects.get(pk=fallout.task_id)
+    task.skip()  # as if resolved meanwhile by a path that left the fall-out open
+    task.save()
     with pytest.raises(DomainError, match="no longer needs resolving"):
         services.fallout_retry(actor=users["orders"], fallout_id=fallout.pk)
     assert Fallout.objects.get(pk=fallout.pk).state == "open"
@@ -163,13 +162,7 @@ def test_r22_resolving_needs_a_resolver_of_the_tasks_group(users, started):
 def test_r24_two_tasks_finishing_at_once_ready_what_waits_for_both(
     roles, users, contract, billing, rep_account
 ):
-    rep_account.credit_limit = Decimal("100000")
-    rep_account.save()
-    order = order_services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                        billing_profile=billing, requested_date=LATER)  # fmt: skip
-    order_services.order_submit(actor=users["rep"], order_id=order.pk)
-    load_templates()
-    order_services.order_approve(actor=users["orders"], order_id=order.pk)
+    order = approve(users, contract, billing, rep_account)
     for group in AssignmentGroup.objects.all():
         group.members.add(users["agent"])
     services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)
@@ -195,3 +188,22 @@ def test_r24_two_tasks_finishing_at_once_ready_what_waits_for_both(
     assert set(flows.values_list("state", flat=True)) == {"completed"}
     work_through(order, agent)
     assert Order.objects.get(pk=order.pk).state == "completed"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_r31_two_resolving_one_fallout_at_once_one_wins(roles, users, contract, billing,
+                                                        rep_account):  # fmt: skip
+    order = approve(users, contract, billing, rep_account)
+    for group in AssignmentGroup.objects.all():
+        group.members.add(users["agent"])
+    services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)
+    fallout = _reject(users, order)
+    outcomes = at_once(lambda act: act(), [
+        lambda: services.fallout_retry(actor=users["orders"], fallout_id=fallout.pk),
+        lambda: services.fallout_skip(actor=users["agent"], fallout_id=fallout.pk, note="n/a"),
+    ])  # fmt: skip
+    assert outcomes.count("ok") == 1
+    assert "resolved a moment ago" in next(o for o in outcomes if o != "ok")
+    assert Fallout.history.filter(id=fallout.pk, history_change_reason__in=[
+        "Retried", "Skipped"]).count() == 1  # fmt: skip

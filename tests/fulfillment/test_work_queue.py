@@ -116,20 +116,10 @@ def test_r23_queue_counts_and_ages_work_per_group(login, users, started):
 @pytest.mark.django_db(transaction=True)
 def test_r23_two_agents_claiming_at_once_one_gets_it(roles, users, contract, billing,
                                                      rep_account):  # fmt: skip
-    from decimal import Decimal
-
-    from fulfillment.demo import load_templates
-    from orders import services as order_services
     from tests.factories import UserFactory
-    from tests.fulfillment.conftest import LATER
+    from tests.fulfillment.conftest import approve
 
-    rep_account.credit_limit = Decimal("100000")
-    rep_account.save()
-    order = order_services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                        billing_profile=billing, requested_date=LATER)  # fmt: skip
-    order_services.order_submit(actor=users["rep"], order_id=order.pk)
-    load_templates()
-    order_services.order_approve(actor=users["orders"], order_id=order.pk)
+    order = approve(users, contract, billing, rep_account)
     services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)
     task = _ready(order, "order-circuit")
     agents = [users["agent"], UserFactory(username="agent2", role="fulfillment_agent")]
