@@ -1,10 +1,14 @@
-"""Reads of the CMDB: inventory is visible like its customer's account (R29)."""
+"""Reads of the CMDB: inventory, items and what is raised against them are visible like
+their customer's account (R29)."""
 
 from __future__ import annotations
 
-from sales.querysets import CustomerRecordQuerySet
+from django.db.models import F, Q
+from django.utils import timezone
 
-from .choices import PENDING_STATUSES, ProductStatus
+from sales.querysets import CustomerRecordQuerySet, account_visibility
+
+from .choices import OPEN_CHANGE_STATES, OPEN_INCIDENT_STATES, PENDING_STATUSES, ProductStatus
 
 
 class ProductInventoryQuerySet(CustomerRecordQuerySet):
@@ -14,3 +18,35 @@ class ProductInventoryQuerySet(CustomerRecordQuerySet):
 
     def pending(self) -> ProductInventoryQuerySet:
         return self.filter(status__in=PENDING_STATUSES)
+
+
+class ConfigurationItemQuerySet(CustomerRecordQuerySet):
+    """A customer's items are visible like its account; the telco's own (points of presence)
+    to back-office roles only."""
+
+
+class _ThroughItemQuerySet(CustomerRecordQuerySet):
+    """Records raised against a configuration item: visible like the item's customer."""
+
+    def visible_to(self, user):
+        q = account_visibility(user, prefix="item__account__")
+        if q is None:
+            return self
+        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
+
+class ChangeRequestQuerySet(_ThroughItemQuerySet):
+    def open(self) -> ChangeRequestQuerySet:
+        return self.filter(state__in=OPEN_CHANGE_STATES)
+
+
+class IncidentQuerySet(_ThroughItemQuerySet):
+    def open(self) -> IncidentQuerySet:
+        return self.filter(state__in=OPEN_INCIDENT_STATES)
+
+    def breached(self, now=None) -> IncidentQuerySet:
+        """Past due and not restored, or restored late (R26)."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(resolved_at__isnull=True, due_at__lt=now) | Q(resolved_at__gt=F("due_at"))
+        )

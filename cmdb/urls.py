@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import inventory
 
 app_name = "cmdb"
 
 urlpatterns = [
-    path("accounts/<int:pk>/inventory/", views.AccountInventoryView.as_view(),
+    path("accounts/<int:pk>/inventory/", inventory.AccountInventoryView.as_view(),
          name="account_inventory"),
 ]  # fmt: skip

@@ -18,6 +18,7 @@ from cmdb.services import (
     product_inventory_activate,
     product_inventory_cancel,
     product_inventory_start_activation,
+    resources_allocate,
 )
 from orders.choices import DomainOrderState, OrderLineState, OrderState
 from orders.models import DomainOrder, Order, OrderLine
@@ -408,6 +409,12 @@ def _complete(task: Task, actor, outputs: dict | None, reason: str) -> None:
         raise DomainError(f"{task} needs " + ", ".join(missing) + " to be completed.",
                           errors=[f"{name} is required." for name in missing])  # fmt: skip
     task.outputs = {name: values[name] for name in task.required_outputs}
+    product_id = (OrderLine.objects.filter(child_lines__sub_flow__tasks=task)
+                  .values_list("product_id", flat=True).first())  # fmt: skip
+    if product_id:
+        # R25: captured IP blocks, circuit ids, numbers and VLANs are held for its product.
+        resources_allocate(actor=actor, product_id=product_id, outputs=task.outputs,
+                           holder=task.number)  # fmt: skip
     if actor is not None and task.kind != TaskKind.API:
         task.assignee_id = task.assignee_id or actor.pk
     task.complete()

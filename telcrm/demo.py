@@ -18,6 +18,8 @@ DEMO_USERS = [
     ("fiona", "Fiona", "Novak", "fulfillment_agent"),
     ("tariq", "Tariq", "Aziz", "field_technician"),
     ("paula", "Paula", "Costa", "project_manager"),
+    ("sven", "Sven", "Berg", "service_operations"),
+    ("nadia", "Nadia", "Petrova", "service_operations"),
 ]
 
 

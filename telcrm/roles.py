@@ -9,6 +9,7 @@ ORDER_MANAGER = "order_manager"
 FULFILLMENT_AGENT = "fulfillment_agent"
 FIELD_TECHNICIAN = "field_technician"
 PROJECT_MANAGER = "project_manager"
+SERVICE_OPERATIONS = "service_operations"
 
 ROLES: dict[str, str] = {
     SALES_REP: "Sales rep",
@@ -18,11 +19,19 @@ ROLES: dict[str, str] = {
     FULFILLMENT_AGENT: "Fulfillment agent",
     FIELD_TECHNICIAN: "Field technician",
     PROJECT_MANAGER: "Project manager",
+    SERVICE_OPERATIONS: "Service operations",
 }
 
 # Roles that work on every customer's records rather than on their own book of business.
 SEE_ALL_ROLES = frozenset(
-    {CONTRACT_MANAGER, ORDER_MANAGER, FULFILLMENT_AGENT, FIELD_TECHNICIAN, PROJECT_MANAGER}
+    {
+        CONTRACT_MANAGER,
+        ORDER_MANAGER,
+        FULFILLMENT_AGENT,
+        FIELD_TECHNICIAN,
+        PROJECT_MANAGER,
+        SERVICE_OPERATIONS,
+    }
 )
 
 

@@ -19,6 +19,8 @@ ROLE_USERS = {
     "agent": "fulfillment_agent",
     "technician": "field_technician",
     "pm": "project_manager",
+    "ops": "service_operations",
+    "ops2": "service_operations",
 }
 
 

@@ -14,8 +14,10 @@ from sales.models import Account, Location, ProductOffering, ProductSpecificatio
 from sales.services.accounts import _save
 from telcrm.fsm import DomainError, run_transition
 
-from .choices import PENDING_STATUSES, ProductStatus
-from .models import ProductInventory, ServiceInventory
+from ..choices import PENDING_STATUSES, ProductStatus
+from ..models import ProductInventory, ServiceInventory
+from .items import items_build
+from .resources import resources_release
 
 
 def product_inventory_create_pending(
@@ -37,8 +39,13 @@ def product_inventory_create_pending(
 
 
 def product_inventory_cancel(*, actor, product_id: int) -> ProductInventory:
-    return run_transition(ProductInventory, pk=product_id, name="cancel", actor=actor,
-                          field="status")  # fmt: skip
+    """Its line was cancelled: it never becomes active, and what it held is free again."""
+    with transaction.atomic():
+        product = run_transition(ProductInventory, pk=product_id, name="cancel", actor=actor,
+                                 field="status")  # fmt: skip
+        resources_release(actor=actor, product_id=product_id,
+                          reason=f"{product.number} cancelled")  # fmt: skip
+    return product
 
 
 def product_inventory_start_activation(*, actor, product_id: int) -> ProductInventory:
@@ -64,7 +71,8 @@ def product_inventory_activate(*, actor, product_id: int, start_date: date,
                                services: list[DeliveredService]) -> ProductInventory:  # fmt: skip
     """R25: the order closed with this product delivered: it becomes active from
     ``start_date`` and each delivered specification becomes an active service inventory
-    record carrying what its delivery captured. Running it again changes nothing."""
+    record carrying what its delivery captured, and becomes configuration items with their
+    relationships. Running it again changes nothing."""
     with transaction.atomic():
         product = ProductInventory.objects.select_for_update().get(pk=product_id)
         if product.status == ProductStatus.ACTIVE:
@@ -76,6 +84,7 @@ def product_inventory_activate(*, actor, product_id: int, start_date: date,
         product.start_date = start_date
         _save(product, actor, reason="order closed: activated")
         existing = set(product.services.values_list("specification_id", flat=True))
+        activated = []
         for delivered in services:
             if delivered.specification.pk in existing:
                 continue
@@ -85,4 +94,6 @@ def product_inventory_activate(*, actor, product_id: int, start_date: date,
             )  # fmt: skip
             service.activate()
             _save(service, actor, reason=f"delivered with {product.number}")
+            activated.append(service)
+        items_build(actor=actor, product=product, services=activated)
     return product

@@ -16,7 +16,7 @@ from sales.choices import Domain
 from sales.models import Account, Location, ProductOffering, ProductSpecification
 from telcrm.models import next_number
 
-from .choices import (
+from ..choices import (
     BADGES,
     IN_SERVICE_STATUSES,
     PENDING_STATUSES,
@@ -24,7 +24,7 @@ from .choices import (
     ProductStatus,
     ServiceState,
 )
-from .querysets import ProductInventoryQuerySet
+from ..querysets import ProductInventoryQuerySet
 
 money = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
 
@@ -134,7 +134,7 @@ class ServiceInventory(ConcurrentTransitionMixin, models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.number:
-            self.number = next_number("SVC-")
+            self.number = next_number("SRV-")
         super().save(*args, **kwargs)
 
     @property

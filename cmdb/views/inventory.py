@@ -8,7 +8,7 @@ from django.views.generic import TemplateView
 from sales.models import Account
 from telcrm.views import RolePermissionMixin
 
-from .models import ProductInventory, ServiceInventory
+from ..models import ProductInventory, ServiceInventory
 
 
 class AccountInventoryView(RolePermissionMixin, TemplateView):

@@ -1,0 +1,26 @@
+"""Business actions on the CMDB. Higher layers (orders, fulfillment) call these plain
+functions; the CMDB never imports them (DESIGN.md section 2). A module per area; everything
+is importable from ``cmdb.services``."""
+
+from .inventory import (
+    DeliveredService,
+    product_inventory_activate,
+    product_inventory_cancel,
+    product_inventory_create_pending,
+    product_inventory_start_activation,
+)
+from .items import integration_for_token, item_set_status, items_build
+from .resources import resources_allocate, resources_release
+
+__all__ = [
+    "DeliveredService",
+    "integration_for_token",
+    "item_set_status",
+    "items_build",
+    "product_inventory_activate",
+    "product_inventory_cancel",
+    "product_inventory_create_pending",
+    "product_inventory_start_activation",
+    "resources_allocate",
+    "resources_release",
+]

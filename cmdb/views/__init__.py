@@ -1,0 +1,1 @@
+"""Pages of the CMDB: a module per area."""
