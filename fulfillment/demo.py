@@ -13,7 +13,7 @@ from orders import services as order_services
 from orders.models import Order
 from sales.models import ProductSpecification
 
-from . import automation, services
+from . import automation, demo_live, services
 from .demo_templates import FLOWS, GROUPS
 from .models import (
     AssignmentGroup,
@@ -72,6 +72,7 @@ def load(log) -> None:
             note = "Kick-off held at the Bremen warehouse with their IT."
             services.project_task_done(actor=people["paula"], task_id=step.pk, note=note)
         log(f"{project} run by Paula")
+    demo_live.load(log)
 
 
 def _work(order, people) -> None:

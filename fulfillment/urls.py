@@ -20,4 +20,5 @@ urlpatterns = [
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project"),
     path("orders/<int:pk>/start/", views.OrderFulfillmentStartView.as_view(),
          name="order_start"),
+    path("trace/<str:kind>/<int:pk>/", views.TraceView.as_view(), name="trace"),
 ]  # fmt: skip

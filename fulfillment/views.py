@@ -3,7 +3,7 @@ fall-out queue and its resolutions (R22); and starting an approved order's work 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,7 @@ from sales.views.accounts import FormPageMixin
 from telcrm.fsm import DomainError
 from telcrm.views import ActionView, RolePermissionMixin
 
-from . import services
+from . import services, trace
 from .choices import FalloutState, ProjectState, WorkOrderState
 from .filters import FalloutFilterSet, ProjectFilterSet, TaskFilterSet, WorkOrderFilterSet
 from .forms import (
@@ -411,3 +411,29 @@ class OrderFulfillmentStartView(ActionView):
             "first tasks are in their groups' queues.",
             reverse("fulfillment:task_queue"),
         )
+
+
+class TraceView(RolePermissionMixin, TemplateView):
+    """R28: the whole chain of a deal from any of its records, both ways. The record's own
+    view permission decides (403); a record outside the user's view, or an unknown kind, is
+    404."""
+
+    template_name = "fulfillment/trace.html"
+
+    def get_permission_required(self):
+        kind = trace.KINDS.get(self.kwargs["kind"])
+        if kind is None:
+            raise Http404("No such kind of record.")
+        return (kind.permission,)
+
+    def load(self, request, *args, **kwargs):
+        self.record = get_object_or_404(trace.visible(kwargs["kind"], request.user),
+                                        pk=kwargs["pk"])  # fmt: skip
+
+    def get_context_data(self, **kwargs):
+        chain = trace.trace_build(self.kwargs["kind"], self.record, self.request.user)
+        start = next(node for level in chain.levels for node in level.nodes if node.start)
+        return super().get_context_data(
+            trace=chain, number=start.number,
+            breadcrumbs=[(start.number, start.url), ("Trace", "")], **kwargs,
+        )  # fmt: skip

@@ -12,8 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import NoReverseMatch
 
 HIDDEN_FIELDS = {"id", "created_at", "updated_at", "root"}
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
@@ -79,6 +81,31 @@ def _display(model_field: models.Field, value, related: dict) -> str:
     return str(value)
 
 
+def _url_of(obj: models.Model) -> str:
+    try:
+        return obj.get_absolute_url()
+    except NoReverseMatch:  # its page is not served (yet): the entry shows without a link
+        return ""
+
+
+def _record_url(instance: models.Model, tracked: list[models.Field]) -> str:
+    """The record's own page; for a part without one (an order line, a domain order, a
+    service), the page of the record it belongs to: its first reference to one of our models
+    that has a page, already loaded with the entry's references (no query)."""
+    if hasattr(instance, "get_absolute_url"):
+        return _url_of(instance)
+    ours = {"telcrm", *settings.TELCRM_APPS}
+    for f in tracked:
+        if not f.many_to_one and not f.one_to_one:
+            continue
+        if f.related_model._meta.app_label not in ours or not f.is_cached(instance):
+            continue
+        parent = getattr(instance, f.name)
+        if parent is not None and hasattr(parent, "get_absolute_url"):
+            return _url_of(parent)
+    return ""
+
+
 def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryEntry]:
     """The newest ``limit`` entries across the given history querysets, newest first."""
     pairs = []  # (row, previous row or None, tracked fields)
@@ -130,9 +157,7 @@ def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryE
         reason = row.history_change_reason or ""
         action = _label_for_reason(model, reason) if reason else ACTIONS[row.history_type]
         user = row.history_user
-        url = ""
-        if row.history_type != "-" and hasattr(instance, "get_absolute_url"):
-            url = instance.get_absolute_url()
+        url = _record_url(instance, tracked) if row.history_type != "-" else ""
         entries.append(
             HistoryEntry(
                 when=row.history_date,

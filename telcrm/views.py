@@ -122,6 +122,10 @@ class ActionView(RolePermissionMixin, View):
 
 class AuditLogForm(forms.Form):
     kind = forms.ChoiceField(required=False, label="Record type")
+    record = forms.CharField(
+        required=False, max_length=30, label="Record number",
+        widget=forms.TextInput(attrs={"placeholder": "ORD-000003"}),
+    )  # fmt: skip
     user = forms.CharField(required=False, label="Changed by (username)")
     date_from = forms.DateField(required=False, label="From", widget=DateInput())
     date_to = forms.DateField(required=False, label="To", widget=DateInput())
@@ -132,6 +136,9 @@ class AuditLogForm(forms.Form):
             (label, str(model._meta.verbose_name).capitalize())
             for label, model in models_by_label.items()
         ]
+
+    def clean_record(self) -> str:
+        return self.cleaned_data["record"].strip().upper()
 
     def clean(self):
         data = super().clean()
@@ -149,6 +156,10 @@ def audited_models() -> dict[str, type]:
         if model._meta.app_label in ours and hasattr(model, "history")
     }
     return dict(sorted(found.items()))
+
+
+def has_number(model: type) -> bool:
+    return any(f.name == "number" for f in model._meta.concrete_fields)
 
 
 class AuditLogView(UserPassesTestMixin, TemplateView):
@@ -172,6 +183,10 @@ class AuditLogView(UserPassesTestMixin, TemplateView):
                 [models_by_label[data["kind"]]] if data.get("kind") else models_by_label.values()
             )
             filters = {}
+            if data.get("record"):
+                # A record number (ORD-000003, CI-000012): only models with numbers have it.
+                chosen = [model for model in chosen if has_number(model)]
+                filters["number__iexact"] = data["record"]
             if data.get("user"):
                 filters["history_user__username__iexact"] = data["user"].strip()
             if data.get("date_from"):

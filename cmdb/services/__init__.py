@@ -10,10 +10,22 @@ from .inventory import (
     product_inventory_start_activation,
 )
 from .items import integration_for_token, item_set_status, items_build
+from .operations import (
+    change_request_create,
+    change_request_transition,
+    change_request_update,
+    incident_create,
+    incident_transition,
+)
 from .resources import resources_allocate, resources_release
 
 __all__ = [
     "DeliveredService",
+    "change_request_create",
+    "change_request_transition",
+    "change_request_update",
+    "incident_create",
+    "incident_transition",
     "integration_for_token",
     "item_set_status",
     "items_build",

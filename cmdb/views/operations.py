@@ -1,0 +1,250 @@
+"""Change requests and incidents (R26): lists, pages with their transitions, raising one
+from a configuration item, and reworking a change's plan before approval."""
+
+from django.contrib import messages
+from django.db.models import F
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.generic import DetailView, FormView, ListView
+
+from sales.views.accounts import FormPageMixin
+from telcrm.audit import history_entries
+from telcrm.views import RolePermissionMixin, TransitionView
+
+from .. import services
+from ..filters import ChangeRequestFilterSet, IncidentFilterSet
+from ..forms import ChangeRequestForm, IncidentForm
+from ..models import ChangeRequest, Incident
+from ..services.operations import EDITABLE_CHANGE_STATES
+
+# The transitions offered as buttons, each with its POST-only URL (see urls.py).
+CHANGE_TRANSITIONS = ("submit", "approve", "reject", "schedule", "implement", "close")
+INCIDENT_TRANSITIONS = ("start", "resolve", "close", "reopen")
+
+
+def item_links() -> bool:
+    """Whether configuration items have a page to link to."""
+    try:
+        reverse("cmdb:item_detail", args=[0])
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def changes_for(user):
+    return ChangeRequest.objects.visible_to(user).select_related(
+        "item__account", "item__site", "requested_by", "approved_by"
+    )
+
+
+def incidents_for(user):
+    return Incident.objects.visible_to(user).select_related(
+        "item__account", "item__site", "reported_by", "assignee"
+    )
+
+
+class ChangeListView(RolePermissionMixin, ListView):
+    permission_required = "cmdb.view_changerequest"
+    template_name = "cmdb/change_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = ChangeRequestFilterSet(
+            self.request.GET, queryset=changes_for(self.request.user), request=self.request
+        )
+        return self.filterset.qs.order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, item_links=item_links(),
+                                        breadcrumbs=[("Changes", "")], **kwargs)  # fmt: skip
+
+
+class ChangeDetailView(RolePermissionMixin, DetailView):
+    permission_required = "cmdb.view_changerequest"
+    template_name = "cmdb/change_detail.html"
+    context_object_name = "change"
+
+    def get_queryset(self):
+        return changes_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        change = self.object
+        editable = change.state in EDITABLE_CHANGE_STATES and self.request.user.has_perm(
+            "cmdb.change_changerequest"
+        )
+        return super().get_context_data(
+            editable=editable, item_links=item_links(),
+            history=history_entries([ChangeRequest.history.filter(id=change.pk)]),
+            breadcrumbs=[("Changes", reverse("cmdb:change_list")), (change.number, "")],
+            **kwargs,
+        )  # fmt: skip
+
+
+class ChangeCreateView(RolePermissionMixin, FormPageMixin, FormView):
+    """A new change request, from an item's page (``?item=<pk>``) or chosen here."""
+
+    permission_required = "cmdb.add_changerequest"
+    form_class = ChangeRequestForm
+    title = "New change request"
+    submit_label = "Create change request"
+
+    def get_cancel_url(self):
+        return reverse("cmdb:change_list")
+
+    def get_breadcrumbs(self):
+        return [("Changes", reverse("cmdb:change_list")), (self.title, "")]
+
+    def get_initial(self):
+        item = self.request.GET.get("item", "")
+        return {"item": item} if item.isdigit() else {}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user,
+                "instance": ChangeRequest()}  # fmt: skip
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.change_request_create(
+            actor=self.request.user, item_id=data["item"].pk, title=data["title"],
+            description=data["description"], risk=data["risk"],
+            planned_start=data.get("planned_start"), planned_end=data.get("planned_end"),
+        )  # fmt: skip
+
+    def success_message(self, obj):
+        return f"Raised {obj.number} as a draft: submit it for assessment when it is ready."
+
+
+class ChangeEditView(RolePermissionMixin, FormPageMixin, FormView):
+    """The plan of a change (window, risk, description) while drafted or in assessment."""
+
+    permission_required = "cmdb.change_changerequest"
+    form_class = ChangeRequestForm
+
+    def load(self, request, *args, **kwargs):
+        self.change = get_object_or_404(changes_for(request.user), pk=kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        if self.change.state not in EDITABLE_CHANGE_STATES:
+            state = self.change.get_state_display().lower()
+            messages.error(request, f"{self.change.number} is {state}: its plan is fixed.")
+            return HttpResponseRedirect(self.change.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+    def get_title(self):
+        return f"Edit {self.change}"
+
+    def get_cancel_url(self):
+        return self.change.get_absolute_url()
+
+    def get_breadcrumbs(self):
+        return [("Changes", reverse("cmdb:change_list")),
+                (self.change.number, self.change.get_absolute_url()), ("Edit", "")]  # fmt: skip
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user,
+                "instance": self.change}  # fmt: skip
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.change_request_update(
+            actor=self.request.user, change_id=self.change.pk,
+            description=data["description"], risk=data["risk"],
+            planned_start=data.get("planned_start"), planned_end=data.get("planned_end"),
+            version=data.get("version", ""),
+        )  # fmt: skip
+
+
+class ChangeTransitionView(TransitionView):
+    permission_required = "cmdb.view_changerequest"
+    model = ChangeRequest
+
+    def run(self, obj):
+        return services.change_request_transition(
+            actor=self.request.user, change_id=obj.pk, name=self.transition_name,
+            reason=self.request.POST.get("reason", ""),
+        )  # fmt: skip
+
+
+class IncidentListView(RolePermissionMixin, ListView):
+    permission_required = "cmdb.view_incident"
+    template_name = "cmdb/incident_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = IncidentFilterSet(
+            self.request.GET, queryset=incidents_for(self.request.user), request=self.request
+        )
+        # Soonest due first, so breached ones lead; those without an SLA after them.
+        return self.filterset.qs.order_by(F("due_at").asc(nulls_last=True), "priority",
+                                          "-reported_at", "-pk")  # fmt: skip
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter=self.filterset, item_links=item_links(),
+                                        breadcrumbs=[("Incidents", "")], **kwargs)  # fmt: skip
+
+
+class IncidentDetailView(RolePermissionMixin, DetailView):
+    permission_required = "cmdb.view_incident"
+    template_name = "cmdb/incident_detail.html"
+    context_object_name = "incident"
+
+    def get_queryset(self):
+        return incidents_for(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        incident = self.object
+        return super().get_context_data(
+            item_links=item_links(),
+            history=history_entries([Incident.history.filter(id=incident.pk)]),
+            breadcrumbs=[("Incidents", reverse("cmdb:incident_list")), (incident.number, "")],
+            **kwargs,
+        )  # fmt: skip
+
+
+class IncidentCreateView(RolePermissionMixin, FormPageMixin, FormView):
+    """Report an incident, from an item's page (``?item=<pk>``) or chosen here."""
+
+    permission_required = "cmdb.add_incident"
+    form_class = IncidentForm
+    title = "Report an incident"
+    submit_label = "Report incident"
+
+    def get_cancel_url(self):
+        return reverse("cmdb:incident_list")
+
+    def get_breadcrumbs(self):
+        return [("Incidents", reverse("cmdb:incident_list")), (self.title, "")]
+
+    def get_initial(self):
+        item = self.request.GET.get("item", "")
+        return {"item": item} if item.isdigit() else {}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user,
+                "instance": Incident()}  # fmt: skip
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.incident_create(
+            actor=self.request.user, item_id=data["item"].pk, priority=data["priority"],
+            title=data["title"], description=data["description"],
+        )  # fmt: skip
+
+    def success_message(self, obj):
+        if obj.due_at is None:
+            return f"Reported {obj.number}. No SLA applies to {obj.item.number}."
+        due = timezone.localtime(obj.due_at)
+        return f"Reported {obj.number}: service must be restored by {due:%d %b %H:%M}."
+
+
+class IncidentTransitionView(TransitionView):
+    permission_required = "cmdb.view_incident"
+    model = Incident
+
+    def run(self, obj):
+        return services.incident_transition(
+            actor=self.request.user, incident_id=obj.pk, name=self.transition_name,
+            reason=self.request.POST.get("reason", ""),
+        )  # fmt: skip
