@@ -166,6 +166,12 @@ class Trace:
     start_kind: Kind
     levels: list[Level]
 
+    @property
+    def start_node(self) -> Node:
+        """The record traced from: always in its own level (the same visibility let the
+        user open it)."""
+        return next(node for level in self.levels for node in level.nodes if node.start)
+
 
 def visible(kind: str, user) -> models.QuerySet:
     """The records of ``kind`` that ``user`` may trace from (KeyError for an unknown kind)."""

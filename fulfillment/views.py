@@ -432,7 +432,7 @@ class TraceView(RolePermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         chain = trace.trace_build(self.kwargs["kind"], self.record, self.request.user)
-        start = next(node for level in chain.levels for node in level.nodes if node.start)
+        start = chain.start_node
         return super().get_context_data(
             trace=chain, number=start.number,
             breadcrumbs=[(start.number, start.url), ("Trace", "")], **kwargs,

@@ -21,6 +21,18 @@ GRANTS["service_operations"] = [
     "sales.view_location",
     "sales.view_contact",
     "contracts.view_servicecontract",
+    # Every role reads the catalog (sales 0004).
+    *[
+        f"sales.view_{model}"
+        for model in (
+            "productoffering",
+            "productspecification",
+            "characteristicspecification",
+            "pricerule",
+            "feasibilityrule",
+            "specificationrelationship",
+        )
+    ],
 ]
 
 
@@ -31,6 +43,9 @@ def grant(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cmdb", "0004_configuration_items"), ("sales", "0002_role_permissions"),
-                    ("contracts", "0002_permissions")]
+    dependencies = [
+        ("cmdb", "0004_configuration_items"),
+        ("sales", "0004_catalog_permissions"),
+        ("contracts", "0002_permissions"),
+    ]
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

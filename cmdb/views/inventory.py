@@ -58,7 +58,7 @@ class AccountInventoryView(RolePermissionMixin, TemplateView):
                                                "items": []})  # fmt: skip
             sites[product.site_id]["products"].append(product)
         items = list(
-            ConfigurationItem.objects.visible_to(user).filter(**scope)
+            ConfigurationItem.objects.visible_to(user).filter(**scope).select_related("site")
             .annotate(open_incidents=_open_count(Incident, OPEN_INCIDENT_STATES),
                       open_changes=_open_count(ChangeRequest, OPEN_CHANGE_STATES))
             .order_by("kind", "number")

@@ -215,8 +215,10 @@ def test_change_form_bad_input_gives_form_error_and_stores_nothing(login, users,
 
 def test_change_pages_for_the_outsider_and_other_team(login, users, items):
     change = raise_change(users["ops"], items["hq"])
-    urls = [reverse("cmdb:change_list"), change.get_absolute_url(),
-            reverse("cmdb:change_create"), reverse("cmdb:change_edit", args=[change.pk])]  # fmt: skip
+    urls = [
+        reverse("cmdb:change_list"), change.get_absolute_url(), reverse("cmdb:change_create"),
+        reverse("cmdb:change_edit", args=[change.pk]),
+    ]  # fmt: skip
     outsider = login(users["outsider"])
     for url in urls:
         assert outsider.get(url).status_code == 403, url
@@ -277,15 +279,16 @@ def test_change_list_query_count_does_not_grow_with_rows(login, users, items,
     # the pager, and the page of changes with their items, accounts, sites and people.
     with django_assert_num_queries(QUERIES_CHANGE_LIST):
         client.get(url)
-    for n in range(3):
+    for _ in range(3):
         raise_change(users["ops2"], items["pop"])
     with django_assert_num_queries(QUERIES_CHANGE_LIST):
         page = client.get(url).content.decode()
     assert page.count('data-testid="change"') == 6
 
 
-def test_change_detail_query_count_does_not_grow_with_history(login, users, items,
-                                                              django_assert_num_queries):  # fmt: skip
+def test_change_detail_query_count_does_not_grow_with_history(
+    login, users, items, django_assert_num_queries
+):
     change = in_assessment(users, items["hq"])
     client = login(users["ops2"])
     client.get(change.get_absolute_url())

@@ -165,8 +165,8 @@ def test_r26_incident_reported_from_an_item(login, users, items, service_contrac
     url = reverse("cmdb:incident_create")
     form = client.get(f"{url}?item={items['hq'].pk}").content.decode()
     assert f'value="{items["hq"].pk}" selected' in form
-    response = client.post(url, {"item": items["hq"].pk, "priority": "p1",
-                                 "title": "Site isolated", "description": "Both links down."})  # fmt: skip
+    response = client.post(url, {"item": items["hq"].pk, "priority": "p1", "title": "Site isolated",
+                                 "description": "Both links down."})  # fmt: skip
     incident = Incident.objects.get()
     assert response.status_code == 302 and response.url == incident.get_absolute_url()
     assert (incident.reported_by, incident.priority, incident.state) == (users["ops"], "p1", "new")
@@ -246,8 +246,9 @@ def test_incident_list_query_count_does_not_grow_with_rows(login, users, items,
     assert page.count('data-testid="incident"') == 6
 
 
-def test_incident_detail_query_count_does_not_grow_with_history(login, users, items,
-                                                                django_assert_num_queries):  # fmt: skip
+def test_incident_detail_query_count_does_not_grow_with_history(
+    login, users, items, django_assert_num_queries
+):
     incident = report(users["ops"], items["hq"])
     run(users["ops"], incident, "start")
     client = login(users["ops2"])
@@ -258,8 +259,9 @@ def test_incident_detail_query_count_does_not_grow_with_history(login, users, it
     with django_assert_num_queries(9):
         client.get(incident.get_absolute_url())
     for n in range(3):
+        if n:
+            run(users["ops2"], incident, "reopen")
         run(users["ops2"], incident, "resolve", reason=f"Fix {n}")
-        run(users["ops2"], incident, "reopen")
     with django_assert_num_queries(9):
         page = client.get(incident.get_absolute_url()).content.decode()
     assert "Fix 2" in page
