@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from cmdb.models import ChangeRequest, ConfigurationItem, Incident, ProductInventory
 from contracts.models import (
     Document,
     SalesContract,
@@ -62,6 +63,7 @@ EVERYONE = {
     "pm",
     "admin",
     "outsider",
+    "ops",
 }
 ROLES = EVERYONE - {"outsider"}
 SALES = {"rep", "other_rep", "manager", "admin"}
@@ -72,11 +74,14 @@ SENDERS = SALES | {"contracts"}  # who sends documents for signature
 CONTRACT_MANAGERS = {"contracts", "admin"}
 ORDER_MANAGERS = {"orders", "admin"}
 WORKERS = {"agent", "technician", "pm", "admin"}  # fulfillment roles (and the task's group)
+OPS = {"ops", "admin"}  # service operations: item status, changes, incidents
 # URLs that need no login or belong to Django itself.
 EXEMPT_PREFIXES = ("admin:",)
 EXEMPT = {"login", "logout"}
 # The signatory's pages: no login, the unguessable link is the key (tests/contracts).
 PUBLIC = {"contracts:sign", "contracts:sign_pdf"}
+# A monitoring system's endpoint: no login, its integration token is the key (tests/cmdb).
+PUBLIC |= {"cmdb:monitoring_status"}
 
 
 @dataclass(frozen=True)
@@ -186,7 +191,9 @@ MATRIX: dict[str, Spec] = {
         CONTRACT_MANAGERS, ("contract",), "post", scoped=True
     ),
     "contracts:contract_new_quote": Spec(SALES, ("contract",), "post", scoped=True),
-    "contracts:servicecontract_detail": Spec(OPPORTUNITY_READERS, ("service",), scoped=True),
+    "contracts:servicecontract_detail": Spec(
+        OPPORTUNITY_READERS | {"ops"}, ("service",), scoped=True
+    ),  # the SLA of an incident
     "orders:order_list": Spec(OPPORTUNITY_READERS | WORKERS),
     "orders:order_detail": Spec(OPPORTUNITY_READERS | WORKERS, ("order",), scoped=True),
     "orders:order_create": Spec(SALES | {"orders"}, ("contract",), scoped=True),
@@ -219,6 +226,25 @@ MATRIX: dict[str, Spec] = {
         for name in ("activate", "expire", "terminate")
     },
     "sales:quote_send_back": Spec({"manager", "admin"}, ("quote",), "post", scoped=True),
+    "fulfillment:trace": Spec(OPPORTUNITY_READERS | WORKERS, ("trace_kind", "order"), scoped=True),
+    "cmdb:item_detail": Spec(ROLES, ("item",), scoped=True),
+    "cmdb:item_status": Spec(OPS, ("item",), "post", scoped=True, data={"status": "down"}),
+    "cmdb:change_list": Spec(ROLES),
+    "cmdb:change_create": Spec(OPS),
+    "cmdb:change_detail": Spec(ROLES, ("change",), scoped=True),
+    "cmdb:change_edit": Spec(OPS, ("change",), scoped=True),
+    **{
+        f"cmdb:{prefix}_{name}": Spec(OPS, ("change",), "post", scoped=True)
+        for prefix in ("change", "changerequest")
+        for name in ("submit", "approve", "reject", "schedule", "implement", "close")
+    },
+    "cmdb:incident_list": Spec(ROLES),
+    "cmdb:incident_create": Spec(OPS),
+    "cmdb:incident_detail": Spec(ROLES, ("incident",), scoped=True),
+    **{
+        f"cmdb:incident_{name}": Spec(OPS, ("incident",), "post", scoped=True)
+        for name in ("start", "resolve", "close", "reopen")
+    },
 }
 
 
@@ -318,7 +344,22 @@ def objects(rep_account, users):
         window_end=now + timedelta(hours=2),
     )
     project = SpecialProject.objects.create(order=order, reason="Managed Wi-Fi")
+    product = ProductInventory.objects.create(
+        account=rep_account, site=site, location=location, offering=quote_line.offering,
+        sales_contract=contract, order_date=date.today(),
+    )  # fmt: skip
+    item = ConfigurationItem.objects.create(
+        kind="circuit", name="Access circuit", account=rep_account, site=site, product=product
+    )
     return {
+        "trace_kind": "order",
+        "item": item,
+        "change": ChangeRequest.objects.create(
+            item=item, title="Upgrade", description="x", requested_by=users["ops"]
+        ),  # fmt: skip
+        "incident": Incident.objects.create(
+            item=item, title="Down", description="x", reported_by=users["ops"]
+        ),  # fmt: skip
         "task": task,
         "project": project,
         "visit": visit,
