@@ -7,6 +7,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from cmdb import services as cmdb
+from cmdb.models import ConfigurationItem, MonitoringIntegration
 from contracts import services as contract_services
 from contracts.models import SalesContract
 from orders import services as order_services
@@ -33,6 +35,41 @@ def _deliver(order: Order, people) -> None:
                                    task_id=task.pk, outputs=values)  # fmt: skip
 
 
+def _operate(order: Order, people, log) -> None:
+    """The trunk's first weeks in service: the NOC's monitoring reports it degraded, Sven
+    works an incident under the site's time-to-restore SLA, and Nadia has raised a capacity
+    change that waits for someone else's approval (Sven's home shows it)."""
+    trunk = ConfigurationItem.objects.filter(product__order_line__order=order,
+                                             kind="voice_trunk").first()  # fmt: skip
+    if trunk is None:
+        return
+    noc = MonitoringIntegration(name="NOC monitoring (Zabbix)")
+    token = noc.issue_token()
+    noc.save()
+    log(f"monitoring integration {noc.name}: token {token}")
+    cmdb.item_set_status(item_id=trunk.pk, status="degraded", integration=noc,
+                         note="MOS below 3.5 on 4 of 30 channels since 08:40")  # fmt: skip
+    incident = cmdb.incident_create(
+        actor=people["sven"], item_id=trunk.pk, priority="p2",
+        title="One-way audio on outbound calls",
+        description="Reception in Hamburg reports callers cannot hear them on about one call "
+                    "in five since this morning. Inbound calls are fine.",
+    )  # fmt: skip
+    cmdb.incident_transition(actor=people["sven"], incident_id=incident.pk, name="start")
+    log(f"{incident} in progress, due {incident.due_at:%d %b %H:%M}" if incident.due_at
+        else f"{incident} in progress")  # fmt: skip
+    start = timezone.localtime().replace(hour=22, minute=0, second=0, microsecond=0)
+    change = cmdb.change_request_create(
+        actor=people["nadia"], item_id=trunk.pk, risk="medium",
+        title="Raise the trunk from 30 to 40 channels",
+        description="Nordwind's new call centre team starts next month: 10 more concurrent "
+                    "channels on the SBC, no change to the number block.",
+        planned_start=start + timedelta(days=7), planned_end=start + timedelta(days=7, hours=2),
+    )  # fmt: skip
+    cmdb.change_request_transition(actor=people["nadia"], change_id=change.pk, name="submit")
+    log(f"{change} waiting for approval")
+
+
 def load(log) -> None:
     people = {u.username: u for u in get_user_model().objects.all()}
     voice = Order.objects.filter(state="pending", lines__offering__code="SIP").first()
@@ -42,6 +79,7 @@ def load(log) -> None:
         _deliver(voice, people)
         voice.refresh_from_db()
         log(f"{voice} delivered: {voice.get_state_display().lower()}")
+        _operate(voice, people, log)
     hansa = Quote.objects.filter(account__name="Hansa Media Group", state="accepted").first()
     if hansa is not None and not SalesContract.objects.filter(quote=hansa).exists():
         contract = contract_services.contract_create(actor=people["clara"], quote_id=hansa.pk)

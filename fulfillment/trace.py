@@ -83,11 +83,11 @@ class Kind:
 KINDS: dict[str, Kind] = {k.key: k for k in [
     Kind("lead", "Lead", Lead, "sales.view_lead", lambda u: Lead.objects.visible_to(u),
          lambda n, o: Q(opportunity__in=o),
-         summary=lambda o: o.company_name, empty="No lead: the deal started as an opportunity."),
+         summary=lambda o: o.company_name, empty="No lead: the deal did not start from one."),
     Kind("opportunity", "Opportunity", Opportunity, "sales.view_opportunity",
          lambda u: Opportunity.objects.visible_to(u), lambda n, o: Q(pk__in=o),
          related=("account",), state="stage", summary=lambda o: f"{o.name} · {o.account.name}",
-         empty="No opportunity yet."),
+         empty="No opportunity."),
     Kind("agreement", "Sales agreement", SalesAgreement, "sales.view_salesagreement",
          lambda u: SalesAgreement.objects.visible_to(u), lambda n, o: Q(quotes__number__in=n),
          up=("quotes__number",), summary=lambda o: o.name,

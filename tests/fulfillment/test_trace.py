@@ -194,5 +194,5 @@ def test_r28_trace_of_a_new_lead_shows_the_empty_levels(login, users):
     response = login(users["rep"]).get(_url("lead", lead.pk))
     assert _start(response) == [lead.number]
     page = response.content.decode()
-    assert "No opportunity yet." in page and "No contract yet." in page
+    assert "No opportunity." in page and "No contract yet." in page
     assert "No configuration items yet" in page
