@@ -20,7 +20,9 @@ from ..choices import ChangeState
 from ..models import ChangeRequest, ConfigurationItem, Incident
 
 # A change's plan can be reworked until it is approved.
-EDITABLE_CHANGE_STATES = (ChangeState.DRAFT, ChangeState.ASSESSMENT)
+# An approved change's window may still move (a missed window is planned again); its scope
+# and risk stay as they were approved.
+EDITABLE_CHANGE_STATES = (ChangeState.DRAFT, ChangeState.ASSESSMENT, ChangeState.APPROVED)
 CHANGE_TRANSITIONS = {"submit", "approve", "reject", "schedule", "implement", "close"}
 INCIDENT_TRANSITIONS = {"start", "resolve", "close", "reopen"}
 
@@ -69,7 +71,8 @@ def change_request_update(
     planned_start: datetime | None = None, planned_end: datetime | None = None,
     version: str = "",
 ) -> ChangeRequest:  # fmt: skip
-    """Rework the plan (window, risk, description) while drafted or in assessment."""
+    """Rework the plan (window, risk, description) while drafted or in assessment; once
+    approved, only move its window."""
     _require_perm(actor, "cmdb.change_changerequest", "change change requests")
     _check_window(planned_start, planned_end)
     with transaction.atomic():
@@ -79,6 +82,11 @@ def change_request_update(
             raise DomainError(
                 f"{change.number} is {change.get_state_display().lower()}: its plan is fixed."
             )
+        if change.state == ChangeState.APPROVED and (
+            description.strip() != change.description or risk != change.risk
+        ):
+            raise DomainError(f"{change.number} is approved: only its window can move. Raise a "
+                              "new change for a different scope or risk.")  # fmt: skip
         change.description = description.strip()
         change.risk = risk
         change.planned_start = planned_start

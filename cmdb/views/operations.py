@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView
 
@@ -22,15 +22,6 @@ from ..services.operations import EDITABLE_CHANGE_STATES
 # The transitions offered as buttons, each with its POST-only URL (see urls.py).
 CHANGE_TRANSITIONS = ("submit", "approve", "reject", "schedule", "implement", "close")
 INCIDENT_TRANSITIONS = ("start", "resolve", "close", "reopen")
-
-
-def item_links() -> bool:
-    """Whether configuration items have a page to link to."""
-    try:
-        reverse("cmdb:item_detail", args=[0])
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def changes_for(user):
@@ -57,7 +48,7 @@ class ChangeListView(RolePermissionMixin, ListView):
         return self.filterset.qs.order_by("-created_at", "-pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, item_links=item_links(),
+        return super().get_context_data(filter=self.filterset,
                                         breadcrumbs=[("Changes", "")], **kwargs)  # fmt: skip
 
 
@@ -75,7 +66,7 @@ class ChangeDetailView(RolePermissionMixin, DetailView):
             "cmdb.change_changerequest"
         )
         return super().get_context_data(
-            editable=editable, item_links=item_links(),
+            editable=editable,
             history=history_entries([ChangeRequest.history.filter(id=change.pk)]),
             breadcrumbs=[("Changes", reverse("cmdb:change_list")), (change.number, "")],
             **kwargs,
@@ -181,7 +172,7 @@ class IncidentListView(RolePermissionMixin, ListView):
                                           "-reported_at", "-pk")  # fmt: skip
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, item_links=item_links(),
+        return super().get_context_data(filter=self.filterset,
                                         breadcrumbs=[("Incidents", "")], **kwargs)  # fmt: skip
 
 
@@ -196,7 +187,6 @@ class IncidentDetailView(RolePermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         incident = self.object
         return super().get_context_data(
-            item_links=item_links(),
             history=history_entries([Incident.history.filter(id=incident.pk)]),
             breadcrumbs=[("Incidents", reverse("cmdb:incident_list")), (incident.number, "")],
             **kwargs,

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from fulfillment.models import AssignmentGroup
 from orders.models import Order
 from tests.browser.test_contract_journey import sign_in
+from tests.cmdb.conftest import service_contracts  # noqa: F401
 from tests.contracts.conftest import accepted, signatory  # noqa: F401
 from tests.factories import LeadFactory
 from tests.fulfillment.conftest import approved, task_of, work_through  # noqa: F401
@@ -30,7 +31,13 @@ def _level(page: Page, kind: str):
     return page.locator(f'[data-testid="trace-level"][data-kind="{kind}"]')
 
 
-def test_lead_to_live_item_and_back(page: Page, live_server, users, approved):  # noqa: F811
+def test_lead_to_live_item_and_back(
+    page: Page,
+    live_server,
+    users,
+    approved,  # noqa: F811
+    service_contracts,  # noqa: F811
+):
     url = live_server.url
     lead = LeadFactory(owner=users["rep"], team=users["team_a"], state="converted",
                        opportunity=approved.quote.opportunity)  # fmt: skip
@@ -87,6 +94,16 @@ def test_lead_to_live_item_and_back(page: Page, live_server, users, approved):  
     page.get_by_role("button", name="Set").click()
     expect(page.get_by_test_id("operational-status")).to_have_text("Degraded")
     expect(page.get_by_test_id("status-history")).to_contain_text("Packet loss on the PE uplink")
+    # ... and report an incident, due by the HQ service contract's time to restore.
+    page.get_by_role("link", name="Report incident").click()
+    page.get_by_label("Priority").select_option("p2")
+    page.get_by_label("Title").fill("Packet loss towards the internet")
+    page.get_by_label("Description").fill("About 3% loss since 09:00, all HQ users affected.")
+    page.get_by_role("button", name="Report incident").click()
+    expect(page.get_by_text("service must be restored by")).to_be_visible()
+    page.goto(item_url)
+    expect(page.get_by_test_id("item-incidents")).to_contain_text(
+        "Packet loss towards the internet")  # fmt: skip
 
     # The trace from the item reaches back up to the lead.
     sign_in(page, url, "rep")

@@ -148,7 +148,7 @@ def test_r26_change_illegal_transitions_refused_and_nothing_changed(login, users
     assert fresh(change).state == "assessment"
 
 
-def test_r26_change_plan_editable_until_approved(login, users, items):
+def test_r26_change_plan_editable_until_scheduled(login, users, items):
     change = in_assessment(users, items["hq"])
     client = login(users["ops"])
     edit = reverse("cmdb:change_edit", args=[change.pk])
@@ -168,11 +168,18 @@ def test_r26_change_plan_editable_until_approved(login, users, items):
     assert (change.risk, change.description) == ("high", "Now with rollback.")
     assert typed(change.planned_start) == typed(start)
     run(users["ops2"], change, "approve")
-    with pytest.raises(DomainError, match="approved: its plan is fixed"):
+    # Approved: the window may move (a missed window), the approved scope and risk not.
+    with pytest.raises(DomainError, match="approved: only its window can move"):
         services.change_request_update(actor=users["ops"], change_id=change.pk,
                                        description="x", risk="low")  # fmt: skip
+    later, later_end = window(hours_from_now=72, length=1)
+    services.change_request_update(actor=users["ops"], change_id=change.pk,
+                                   description=change.description, risk=change.risk,
+                                   planned_start=later, planned_end=later_end)  # fmt: skip
+    assert typed(fresh(change).planned_start) == typed(later)
+    run(users["ops"], change, "schedule")
     page = client.get(edit, follow=True).content.decode()
-    assert "approved: its plan is fixed" in page
+    assert "scheduled: its plan is fixed" in page
 
 
 def test_r26_change_raised_from_an_item(login, users, items):
