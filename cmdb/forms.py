@@ -6,6 +6,7 @@ from django import forms
 from sales.forms import CrispyModelForm
 from telcrm.widgets import DateTimeInput
 
+from .choices import OperationalStatus
 from .models import ChangeRequest, ConfigurationItem, Incident
 
 
@@ -76,3 +77,10 @@ class IncidentForm(CrispyModelForm):
         _items_for(user, self.fields["item"])
         self.helper.layout = Layout("item", Row(Column("priority"), Column("title")),
                                     "description")  # fmt: skip
+
+
+class ItemStatusForm(forms.Form):
+    """An item's operational status, set by hand with an optional note (R26)."""
+
+    status = forms.ChoiceField(choices=OperationalStatus.choices)
+    note = forms.CharField(max_length=300, required=False)

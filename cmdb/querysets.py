@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import F, Q
 from django.utils import timezone
 
-from sales.querysets import CustomerRecordQuerySet, account_visibility
+from sales.querysets import CustomerRecordQuerySet
 
 from .choices import OPEN_CHANGE_STATES, OPEN_INCIDENT_STATES, PENDING_STATUSES, ProductStatus
 
@@ -28,11 +28,7 @@ class ConfigurationItemQuerySet(CustomerRecordQuerySet):
 class _ThroughItemQuerySet(CustomerRecordQuerySet):
     """Records raised against a configuration item: visible like the item's customer."""
 
-    def visible_to(self, user):
-        q = account_visibility(user, prefix="item__account__")
-        if q is None:
-            return self
-        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+    account_path = "item__account__"
 
 
 class ChangeRequestQuerySet(_ThroughItemQuerySet):

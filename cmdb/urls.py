@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .services.operations import CHANGE_TRANSITIONS, INCIDENT_TRANSITIONS
 from .views import inventory, items
 from .views import operations as ops
 
@@ -16,14 +17,13 @@ urlpatterns = [
     path("changes/new/", ops.ChangeCreateView.as_view(), name="change_create"),
     path("changes/<int:pk>/", ops.ChangeDetailView.as_view(), name="change_detail"),
     path("changes/<int:pk>/edit/", ops.ChangeEditView.as_view(), name="change_edit"),
-    # One POST-only URL per transition; the record header finds it as changerequest_<name>.
+    # One POST-only URL per transition, named <model>_<transition> for the record header.
     *[path(f"changes/<int:pk>/{name}/", ops.ChangeTransitionView.as_view(transition_name=name),
-           name=f"{prefix}_{name}") for name in ops.CHANGE_TRANSITIONS
-      for prefix in ("change", "changerequest")],
+           name=f"changerequest_{name}") for name in sorted(CHANGE_TRANSITIONS)],
     path("incidents/", ops.IncidentListView.as_view(), name="incident_list"),
     path("incidents/new/", ops.IncidentCreateView.as_view(), name="incident_create"),
     path("incidents/<int:pk>/", ops.IncidentDetailView.as_view(), name="incident_detail"),
     *[path(f"incidents/<int:pk>/{name}/",
            ops.IncidentTransitionView.as_view(transition_name=name), name=f"incident_{name}")
-      for name in ops.INCIDENT_TRANSITIONS],
+      for name in sorted(INCIDENT_TRANSITIONS)],
 ]  # fmt: skip

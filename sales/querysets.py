@@ -26,10 +26,13 @@ def account_visibility(user, prefix: str = "") -> Q | None:
 
 class CustomerRecordQuerySet(models.QuerySet):
     """Records with an ``account`` (contracts, orders, inventory): visible like that
-    customer's account (owner, team, manager; back-office roles all)."""
+    customer's account (owner, team, manager; back-office roles all). ``account_path`` is
+    how a record reaches its customer's account."""
+
+    account_path = "account__"
 
     def visible_to(self, user) -> CustomerRecordQuerySet:
-        q = account_visibility(user, prefix="account__")
+        q = account_visibility(user, prefix=self.account_path)
         if q is None:
             return self
         # Team membership joins can repeat a row: filter on ids to keep one row per record.

@@ -53,7 +53,7 @@ class ConfigurationItem(models.Model):
     attributes = models.JSONField(default=dict, blank=True)
     operational_status = models.CharField(max_length=20, choices=OperationalStatus.choices,
                                           default=OperationalStatus.OPERATIONAL)  # fmt: skip
-    status_changed_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
     objects = ConfigurationItemQuerySet.as_manager()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect, JsonResponse
@@ -24,6 +23,7 @@ from telcrm.views import RolePermissionMixin
 
 from .. import services
 from ..choices import OperationalStatus
+from ..forms import ItemStatusForm
 from ..models import (
     ChangeRequest,
     ConfigurationItem,
@@ -32,11 +32,6 @@ from ..models import (
     ResourceAllocation,
     StatusChange,
 )
-
-
-class ItemStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=OperationalStatus.choices)
-    note = forms.CharField(max_length=300, required=False)
 
 
 def _items(user):

@@ -19,10 +19,6 @@ from ..forms import ChangeRequestForm, IncidentForm
 from ..models import ChangeRequest, Incident
 from ..services.operations import EDITABLE_CHANGE_STATES
 
-# The transitions offered as buttons, each with its POST-only URL (see urls.py).
-CHANGE_TRANSITIONS = ("submit", "approve", "reject", "schedule", "implement", "close")
-INCIDENT_TRANSITIONS = ("start", "resolve", "close", "reopen")
-
 
 def changes_for(user):
     return ChangeRequest.objects.visible_to(user).select_related(
@@ -108,7 +104,8 @@ class ChangeCreateView(RolePermissionMixin, FormPageMixin, FormView):
 
 
 class ChangeEditView(RolePermissionMixin, FormPageMixin, FormView):
-    """The plan of a change (window, risk, description) while drafted or in assessment."""
+    """The plan of a change (window, risk, description) while drafted or in assessment; an
+    approved change's window only."""
 
     permission_required = "cmdb.change_changerequest"
     form_class = ChangeRequestForm

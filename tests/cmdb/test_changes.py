@@ -45,7 +45,7 @@ def fresh(change) -> ChangeRequest:
 
 
 def post(client, change, name, **data):
-    return client.post(reverse(f"cmdb:change_{name}", args=[change.pk]), data, follow=True)
+    return client.post(reverse(f"cmdb:changerequest_{name}", args=[change.pk]), data, follow=True)
 
 
 def test_r26_change_request_runs_draft_to_closed(login, users, items):
@@ -144,7 +144,7 @@ def test_r26_change_illegal_transitions_refused_and_nothing_changed(login, users
     with pytest.raises(DomainError, match="not allowed to approve"):
         run(users["contracts"], change, "approve")
     assert login(users["contracts"]).post(
-        reverse("cmdb:change_approve", args=[change.pk])).status_code == 403  # fmt: skip
+        reverse("cmdb:changerequest_approve", args=[change.pk])).status_code == 403  # fmt: skip
     assert fresh(change).state == "assessment"
 
 
@@ -229,14 +229,14 @@ def test_change_pages_for_the_outsider_and_other_team(login, users, items):
     outsider = login(users["outsider"])
     for url in urls:
         assert outsider.get(url).status_code == 403, url
-    assert outsider.post(reverse("cmdb:change_submit", args=[change.pk])).status_code == 403
+    assert outsider.post(reverse("cmdb:changerequest_submit", args=[change.pk])).status_code == 403
     # A rep of another team reads changes, but not those of team A's customer.
     other = login(users["other_rep"])
     listing = other.get(reverse("cmdb:change_list"))
     assert listing.status_code == 200 and change.number not in listing.content.decode()
     assert other.get(change.get_absolute_url()).status_code == 404
     assert other.get(reverse("cmdb:change_create")).status_code == 403
-    assert other.post(reverse("cmdb:change_submit", args=[change.pk])).status_code == 403
+    assert other.post(reverse("cmdb:changerequest_submit", args=[change.pk])).status_code == 403
     # The account's own rep reads it, with no buttons.
     page = login(users["rep"]).get(change.get_absolute_url()).content.decode()
     assert change.number in page and "Submit for assessment" not in page

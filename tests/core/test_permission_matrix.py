@@ -234,8 +234,7 @@ MATRIX: dict[str, Spec] = {
     "cmdb:change_detail": Spec(ROLES, ("change",), scoped=True),
     "cmdb:change_edit": Spec(OPS, ("change",), scoped=True),
     **{
-        f"cmdb:{prefix}_{name}": Spec(OPS, ("change",), "post", scoped=True)
-        for prefix in ("change", "changerequest")
+        f"cmdb:changerequest_{name}": Spec(OPS, ("change",), "post", scoped=True)
         for name in ("submit", "approve", "reject", "schedule", "implement", "close")
     },
     "cmdb:incident_list": Spec(ROLES),
