@@ -16,6 +16,15 @@
       if (window.bootstrap) { window.bootstrap.Tooltip.getOrCreateInstance(el); }
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { initTooltips(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { initTooltips(event.target); });
+  // Progress bars carry their percentage in data-progress: a style attribute in the page
+  // would be blocked by the CSP, a width set from this script is not.
+  function initProgress(root) {
+    root.querySelectorAll("[data-progress]").forEach(function (el) {
+      var percent = Math.max(0, Math.min(100, parseFloat(el.dataset.progress) || 0));
+      el.style.width = percent + "%";
+    });
+  }
+  function init(root) { initTooltips(root); initProgress(root); }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { init(event.target); });
 })();

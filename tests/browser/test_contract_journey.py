@@ -15,6 +15,7 @@ from sales import services
 from sales.catalog_io import catalog_import
 from sales.demo_catalog import CATALOG
 from sales.models import Location, ProductOffering, QuoteLine
+from tests.browser.conftest import watch_csp
 from tests.factories import (
     AccountFactory,
     ChildAccountFactory,
@@ -76,7 +77,7 @@ def sign_in(page: Page, url: str, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_accept_sign_and_contract(page: Page, live_server, approved_quote):
+def test_accept_sign_and_contract(page: Page, live_server, approved_quote, csp_violations):
     page.on("dialog", lambda dialog: dialog.accept())
     sign_in(page, live_server.url, "sara")
     page.goto(f"{live_server.url}{approved_quote.get_absolute_url()}")
@@ -92,6 +93,7 @@ def test_accept_sign_and_contract(page: Page, live_server, approved_quote):
     link = page.get_by_test_id("signing-link").locator("code").inner_text().strip()
 
     customer_context = page.context.browser.new_context()
+    watch_csp(customer_context, csp_violations)
     customer = customer_context.new_page()
     customer.goto(link)
     expect(customer.locator("h1")).to_contain_text("Please sign")

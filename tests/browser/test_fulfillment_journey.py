@@ -126,3 +126,7 @@ def test_work_falls_out_is_retried_and_the_order_closes(
     page.goto(order_url)
     expect(page.get_by_test_id("order-work")).to_contain_text("9 of 9 tasks done")
     expect(page.get_by_test_id("state-badge").first).to_have_text("Completed")
+    # The progress bar fills its track at 100 % (an inline width would be blocked by the CSP).
+    track = page.get_by_test_id("order-work").get_by_role("progressbar").bounding_box()
+    bar = page.get_by_test_id("order-work").locator(".progress-bar").bounding_box()
+    assert bar["width"] > 0.95 * track["width"]

@@ -13,6 +13,7 @@ from sales import services
 from sales.catalog_io import catalog_import
 from sales.demo_catalog import CATALOG
 from sales.models import AgreementLine, AgreementSla, Location, ProductOffering, SalesAgreement
+from tests.browser.conftest import watch_csp
 from tests.factories import (
     AccountFactory,
     ChildAccountFactory,
@@ -78,7 +79,9 @@ def place(page: Page, sites: list[str], offering: str, characteristics: str, dis
     form.get_by_role("button", name="Add to quote").click()
 
 
-def test_quote_from_agreement_approved_revised_and_compared(page: Page, live_server, deal):
+def test_quote_from_agreement_approved_revised_and_compared(
+    page: Page, live_server, deal, csp_violations
+):
     page.on("dialog", lambda dialog: dialog.accept())
     sign_in(page, live_server.url, "sara")
     page.goto(f"{live_server.url}{deal.get_absolute_url()}")
@@ -101,6 +104,7 @@ def test_quote_from_agreement_approved_revised_and_compared(page: Page, live_ser
     quote_url = page.url
 
     manager_context = page.context.browser.new_context()
+    watch_csp(manager_context, csp_violations)
     manager = manager_context.new_page()
     sign_in(manager, live_server.url, "mia")
     manager.get_by_role("link", name="Approvals").first.click()
