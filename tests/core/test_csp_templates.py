@@ -11,8 +11,8 @@ FORBIDDEN = re.compile(r"\sstyle\s*=|<style[\s>]|<script(?![^>]*\bsrc=)[^>]*>|\s
 
 def test_no_template_has_inline_style_or_script():
     offenders = []
-    templates = sorted(ROOT.glob("*/templates/**/*.html")) + sorted(ROOT.glob("templates/**/*.html"))
-    for path in templates:
+    templates = [*ROOT.glob("*/templates/**/*.html"), *ROOT.glob("templates/**/*.html")]
+    for path in sorted(templates):
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             if FORBIDDEN.search(line):
                 offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:100]}")
