@@ -37,6 +37,10 @@ def validate_order(order: Order) -> list[Check]:
 
     billing = [] if profile.state == BillingProfileState.ACTIVE else [
         f"{profile} is {profile.get_state_display().lower()}."]  # fmt: skip
+    currency = order.quote.currency
+    billing_currency = [] if profile.currency == currency else [
+        f"{profile} bills in {profile.currency}; the order is in {currency}. Choose a billing "
+        f"profile in {currency}, or add one to the account."]  # fmt: skip
     sites = []
     feasibility = []
     sellable = []
@@ -66,6 +70,7 @@ def validate_order(order: Order) -> list[Check]:
             prices.append(f"{line} differs from its contract line.")
     return [
         Check("Billing profile active", not billing, billing),
+        Check("Billing in the order's currency", not billing_currency, billing_currency),
         Check("Every site has a location and a contact", not sites, sorted(set(sites))),
         Check("Feasibility still valid", not feasibility, feasibility),
         Check("Offerings still sellable", not sellable, sorted(set(sellable))),

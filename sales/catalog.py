@@ -138,6 +138,29 @@ class PriceBreakdown:
         return _money(self.list_one_time + sum((a.one_time for a in self.adders), Decimal(0)))
 
 
+def currency_problem(offering: ProductOffering, currency: str, record: str) -> str:
+    """Why ``offering`` cannot be priced on a ``record`` in ``currency`` (empty when it can).
+
+    The catalog prices each offering in one currency; its amounts are never taken for
+    another currency's."""
+    if offering.currency == currency:
+        return ""
+    return (
+        f"{offering.name} is priced in {offering.currency} only; this {record} is in "
+        f"{currency}. Choose an offering priced in {currency}, or make the {record} in "
+        f"{offering.currency}."
+    )
+
+
+def require_currency(lines, currency: str, record: str) -> None:
+    """Refuse a change that leaves a catalog line of ``lines`` (a queryset of lines with an
+    optional ``offering``) on a ``record`` whose currency its offering is not priced in."""
+    from telcrm.fsm import DomainError
+
+    for line in lines.filter(offering__isnull=False).exclude(offering__currency=currency)[:1]:
+        raise DomainError(currency_problem(line.offering, currency, record))
+
+
 def price_configuration(offering: ProductOffering, config: dict) -> PriceBreakdown:
     """Price a validated configuration from the offering's list price and price rules.
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from telcrm.fsm import DomainError, check_version, run_transition
 
+from .. import catalog
 from ..models import AgreementLine, Contact, SalesAgreement
 from .accounts import _save
 from .quotes import reprice_agreement_quotes
@@ -22,6 +23,8 @@ def agreement_save(*, actor, agreement: SalesAgreement, version: str = "") -> Sa
             check_version(current, version)
             _require_editable(current)
         _save(agreement, actor)
+        catalog.require_currency(agreement.lines.select_related("offering"),
+                                 agreement.currency, "agreement")  # fmt: skip
     return agreement
 
 
@@ -37,6 +40,10 @@ def agreement_part_save(*, actor, part: models.Model) -> models.Model:
     with transaction.atomic():
         agreement = SalesAgreement.objects.select_for_update().get(pk=part.agreement_id)
         _require_editable(agreement)
+        if isinstance(part, AgreementLine) and (
+            problem := catalog.currency_problem(part.offering, agreement.currency, "agreement")
+        ):
+            raise DomainError(problem)
         _save(part, actor)
         _touch(agreement, actor)
         if isinstance(part, AgreementLine):

@@ -32,6 +32,9 @@ def price_line(line: LeadLine | OpportunityLine, *, new_offering: bool) -> None:
         line.unit_recurring = line.unit_one_time = 0
         return
     offering = line.offering
+    record = line.lead if isinstance(line, LeadLine) else line.opportunity
+    if problem := catalog.currency_problem(offering, record.currency, record._meta.verbose_name):
+        raise DomainError(problem)
     if new_offering and not offering.is_sellable():
         raise DomainError(f"{offering.name} is not sellable ({offering.get_state_display()}).")
     values = {k: v for k, v in (line.characteristics or {}).items() if v not in ("", None)}
@@ -76,6 +79,7 @@ def lead_save(
             previous = LeadLine.objects.filter(pk=line.pk).values_list("offering", flat=True)
             price_line(line, new_offering=not line.pk or line.offering_id not in previous)
             _save(line, actor)
+        catalog.require_currency(lead.lines.select_related("offering"), lead.currency, "lead")
     return lead
 
 
@@ -171,6 +175,8 @@ def opportunity_save(*, actor, opportunity: Opportunity, version: str = "") -> O
             raise DomainError("An opportunity needs an account (R4).")
         _check_assignment(actor, opportunity, current)
         _save(opportunity, actor)
+        catalog.require_currency(opportunity.lines.select_related("offering"),
+                                 opportunity.currency, "opportunity")  # fmt: skip
     return opportunity
 
 
@@ -191,6 +197,7 @@ def opportunity_line_save(*, actor, line: OpportunityLine) -> OpportunityLine:
             site = Account.objects.get(pk=line.site_id)
             if site.root_id != opportunity.account_id:
                 raise DomainError(f"{site} is not a site of {opportunity.account}.")
+        line.opportunity = opportunity
         previous = OpportunityLine.objects.filter(pk=line.pk).values_list("offering", flat=True)
         price_line(line, new_offering=not line.pk or line.offering_id not in previous)
         _save(line, actor)

@@ -78,9 +78,15 @@ def quote_create(
             or agreement.state not in (AgreementState.ACTIVE, AgreementState.NEGOTIATION)
         ):
             raise DomainError(f"{agreement} does not price quotes for {account} now.")
+        agreement = agreement or agreement_for(account)
+        if agreement is not None and agreement.currency != currency:
+            raise DomainError(
+                f"{agreement} prices this customer's quotes in {agreement.currency}: make the "
+                f"quote in {agreement.currency}."
+            )
         quote = Quote(
             account=account, opportunity=opportunity,
-            agreement=agreement or agreement_for(account),
+            agreement=agreement,
             owner=opportunity.owner if opportunity else actor,
             team=opportunity.team if opportunity else account.team,
             currency=currency, term_months=term_months, valid_until=valid_until,
@@ -95,6 +101,8 @@ def price_quote_line(line: QuoteLine, agreement_line: AgreementLine | None, thre
     """List (catalog) -> agreement price -> discount -> net, and feasibility at the site's
     location (R10, R11). Raises :class:`DomainError` naming bad characteristics."""
     offering = line.offering
+    if problem := catalog.currency_problem(offering, line.quote.currency, "quote"):
+        raise DomainError(problem)
     values = {k: v for k, v in (line.characteristics or {}).items() if v not in ("", None)}
     config, errors = catalog.validate_configuration(offering, values)
     if errors:
@@ -215,7 +223,7 @@ def quote_from_agreement(*, actor, agreement_id: int) -> Quote:
     if agreement.valid_to:
         valid_until = min(valid_until, agreement.valid_to)
     return quote_create(actor=actor, account=agreement.account, agreement=agreement,
-                        valid_until=valid_until)  # fmt: skip
+                        valid_until=valid_until, currency=agreement.currency)  # fmt: skip
 
 
 LINE_COPY_EXCLUDE = {"id", "quote"}

@@ -183,9 +183,10 @@ def test_r17_validation_names_every_check_and_gates_submission(login, users, con
                                   billing_profile=billing, requested_date=LATER)  # fmt: skip
     checks = services.order_validate(actor=users["rep"], order_id=order.pk)
     assert [c.name for c in checks] == [
-        "Billing profile active", "Every site has a location and a contact",
-        "Feasibility still valid", "Offerings still sellable", "Prices match the contract",
-    ]  # fmt: skip
+        "Billing profile active", "Billing in the order's currency",
+        "Every site has a location and a contact", "Feasibility still valid",
+        "Offerings still sellable", "Prices match the contract",
+    ]
     assert all(c.passed for c in checks)
     # Break each check in turn: every failure is named, and the order stays acknowledged.
     from sales import services as sales_services
@@ -223,3 +224,18 @@ def test_r17_submit_after_passing_validation(login, users, contract, billing):
     order.refresh_from_db()
     assert order.state == "pending" and order.tmf_state == "pending"
     assert "pending approval" in response.content.decode()
+
+
+def test_r17_billing_profile_in_another_currency_is_a_named_failed_check(
+    login, users, contract, rep_account
+):
+    dollars = BillingProfileFactory(account=rep_account, currency="USD")
+    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
+                                  billing_profile=dollars, requested_date=LATER)  # fmt: skip
+    with pytest.raises(DomainError) as refused:
+        services.order_submit(actor=users["rep"], order_id=order.pk)
+    assert refused.value.errors == ["Billing in the order's currency"]
+    order.refresh_from_db()
+    assert order.state == "acknowledged"
+    page = login(users["rep"]).get(order.get_absolute_url()).content.decode()
+    assert "bills in USD; the order is in EUR" in page
