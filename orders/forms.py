@@ -34,8 +34,8 @@ class OrderLineDetailsForm(CrispyModelForm):
     class Meta:
         model = OrderLine
         fields = ["site_contact", "access_notes", "technical_notes", "quantity"]
-        help_texts = {"quantity": "Commercial: a different quantity needs a new quote version "
-                                  "(R16)."}  # fmt: skip
+        help_texts = {"quantity": "Commercial: a different quantity needs a new quote "
+                                  "version."}  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -422,7 +422,7 @@ class ConvertLeadForm(CleanForm):
         data = super().clean()
         if data.get("mode") == "existing":
             if not data.get("account"):
-                self.add_error("account", "Choose the account (R3: no account, no conversion).")
+                self.add_error("account", "Choose the account (no account, no conversion).")
         else:
             for name in self.NEW_FIELDS:
                 if not (data.get(name) or "").strip():

@@ -183,7 +183,7 @@ class QuoteLineAddView(RolePermissionMixin, View):
             for line in self.lines_from(form):
                 line.location = line.site.locations.order_by("-is_primary", "pk").first()
                 if line.location is None:
-                    error = f"{line.site} has no location (R9)."
+                    error = f"{line.site} has no location."
                     break
                 try:
                     price_quote_line(line, agreement_line(self.quote, line.offering),
