@@ -4,6 +4,7 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
 from sales.forms import CrispyModelForm
+from telcrm.cleaning import CleanForm
 from telcrm.widgets import DateTimeInput
 
 from .choices import OperationalStatus
@@ -79,7 +80,7 @@ class IncidentForm(CrispyModelForm):
                                     "description")  # fmt: skip
 
 
-class ItemStatusForm(forms.Form):
+class ItemStatusForm(CleanForm):
     """An item's operational status, set by hand with an optional note (R26)."""
 
     status = forms.ChoiceField(choices=OperationalStatus.choices)

@@ -4,12 +4,13 @@ from django import forms
 from django.conf import settings
 
 from sales.models import Contact
+from telcrm.cleaning import CleanForm, CleanModelForm
 
 from .choices import SignatureMethod
 from .models import SlaCommitment
 
 
-class SigningRequestForm(forms.Form):
+class SigningRequestForm(CleanForm):
     signatory = forms.ModelChoiceField(queryset=Contact.objects.none(),
                                        empty_label="Choose the signatory")  # fmt: skip
     days = forms.IntegerField(label="Link valid for (days)", min_value=1, max_value=60,
@@ -25,7 +26,7 @@ class SigningRequestForm(forms.Form):
         )
 
 
-class SignForm(forms.Form):
+class SignForm(CleanForm):
     """What the signatory enters on the public signing page."""
 
     signer_name = forms.CharField(label="Your full name", max_length=120)
@@ -38,7 +39,7 @@ class SignForm(forms.Form):
     )
 
 
-class SlaCommitmentForm(forms.ModelForm):
+class SlaCommitmentForm(CleanModelForm):
     class Meta:
         model = SlaCommitment
         fields = ["metric", "target", "service_credit_percent"]

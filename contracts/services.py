@@ -171,7 +171,7 @@ def signing_request_send(
         if not (signatory.signing_authority and signatory.account_id == subject.account_id):
             raise DomainError(
                 f"{signatory} cannot sign: the signatory must be a contact with signing "
-                f"authority at {subject.account} (R12)."
+                f"authority at {subject.account}."
             )
         if not signatory.email:
             raise DomainError(f"{signatory} has no e-mail address to send the link to.")
@@ -365,10 +365,10 @@ def contract_create(*, actor, quote_id: int) -> SalesContract:
     with transaction.atomic():
         quote = Quote.objects.select_for_update().select_related("account").get(pk=quote_id)
         if quote.state != QuoteState.ACCEPTED or not quote.is_current:
-            raise DomainError(f"{quote} is not an accepted current quote version (R13).")
+            raise DomainError(f"{quote} is not an accepted current quote version.")
         signature = Signature.objects.filter(quote=quote).first()
         if signature is None:
-            raise DomainError(f"{quote} is not signed by the customer yet (R12, R13).")
+            raise DomainError(f"{quote} is not signed by the customer yet.")
         if SalesContract.objects.filter(quote=quote).exists():
             raise DomainError(f"{quote} already has its sales contract.")
         lines = list(quote.lines.select_related("site").order_by("site__name", "pk"))
@@ -381,10 +381,10 @@ def contract_create(*, actor, quote_id: int) -> SalesContract:
         missing = sorted(site.name for site in sites if site.pk not in with_contact)
         if missing:
             raise DomainError(
-                "Every site on the quote needs a contact first (R13). Missing: "
+                "Every site on the quote needs a contact first. Missing: "
                 + ", ".join(missing)
                 + ".",
-                errors=[f"R13: {name} has no contact." for name in missing],
+                errors=[f"{name} has no contact." for name in missing],
             )
         contract = SalesContract(
             quote=quote, account=quote.account, agreement=quote.agreement, signature=signature,
@@ -485,7 +485,7 @@ def service_contracts_create(*, actor, contract_id: int) -> list[ServiceContract
             if not entitlements:
                 raise DomainError(
                     f"No entitlement applies to {site.name}: add an entitlement rule or sell "
-                    "one on the quote (R14: entitlements are mandatory)."
+                    "one on the quote (entitlements are mandatory)."
                 )
             service = ServiceContract(
                 sales_contract=contract, site=site,
@@ -520,7 +520,7 @@ def sla_commitment_save(*, actor, commitment: SlaCommitment) -> SlaCommitment:
             raise DomainError(
                 f"{commitment.get_metric_display()} {commitment.target.normalize()} is weaker "
                 f"than the global SLA of {agreement.number} ({floor.target.normalize()}): "
-                "a site may only be promised as much or more (R14)."
+                "a site may only be promised as much or more."
             )
         commitment.global_sla = floor
         _save(commitment, actor)

@@ -161,7 +161,7 @@ class ContractTransitionView(TransitionView):
     def run(self, obj):
         return services.contract_transition(
             actor=self.request.user, contract_id=obj.pk, name=self.transition_name,
-            reason=self.request.POST.get("reason", ""), model=self.model,
+            reason=self.reason(), model=self.model,
         )  # fmt: skip
 
 

@@ -1,11 +1,12 @@
 from django import forms
 
+from telcrm.cleaning import CleanForm
 from telcrm.widgets import DateTimeInput
 
 from .choices import FalloutCategory
 
 
-class TaskCompleteForm(forms.Form):
+class TaskCompleteForm(CleanForm):
     """The outputs the task's template asks for (R20), each required."""
 
     def __init__(self, *args, outputs: list[str], **kwargs):
@@ -15,7 +16,7 @@ class TaskCompleteForm(forms.Form):
                                                 max_length=200)  # fmt: skip
 
 
-class TaskRejectForm(forms.Form):
+class TaskRejectForm(CleanForm):
     """R22/R23: the agent cannot do the task; the reason goes to the fall-out queue."""
 
     category = forms.ChoiceField(
@@ -28,7 +29,7 @@ class TaskRejectForm(forms.Form):
     )  # fmt: skip
 
 
-class FalloutNoteForm(forms.Form):
+class FalloutNoteForm(CleanForm):
     note = forms.CharField(label="Note", required=False, max_length=500,
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
@@ -43,7 +44,7 @@ class FalloutCompleteForm(TaskCompleteForm, FalloutNoteForm):
     """Manual completion: the task's outputs, found by hand, and an optional note."""
 
 
-class WorkOrderDispatchForm(forms.Form):
+class WorkOrderDispatchForm(CleanForm):
     """R20: a technician of the task's group and the window agreed with the site contact."""
 
     technician = forms.ModelChoiceField(queryset=None, empty_label=None)

@@ -131,7 +131,7 @@ class Task(ConcurrentTransitionMixin, models.Model):
     state = FSMField(default=TaskState.WAITING, choices=TaskState.choices, protected=True)
     outputs = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(
-        default=0, help_text="Runs of an API task, and retries after a fall-out (R22)."
+        default=0, help_text="Runs of an API task, and retries after a fall-out."
     )
     ready_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)

@@ -455,7 +455,7 @@ def _lock_order_of_task(task_id: int) -> Task:
 def _check_member(task: Task, actor) -> None:
     if actor.is_superuser or task.group.members.filter(pk=actor.pk).exists():
         return
-    raise DomainError(f"{task} belongs to {task.group}: only its members work it (R23).")
+    raise DomainError(f"{task} belongs to {task.group}: only its members work it.")
 
 
 def task_claim(*, actor, task_id: int) -> Task:

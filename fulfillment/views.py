@@ -11,6 +11,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from orders.models import Order
 from sales.views.accounts import FormPageMixin
+from telcrm.cleaning import clean_text, parse_id
 from telcrm.fsm import DomainError
 from telcrm.views import ActionView, RolePermissionMixin
 
@@ -379,14 +380,14 @@ class ProjectDetailView(RolePermissionMixin, TemplateView):
                 services.project_take(actor=request.user, project_id=self.project.pk)
                 messages.success(request, f"You run {self.project.number} now.")
             else:
-                step_id = request.POST.get("task", "")
                 step = ProjectTask.objects.filter(
-                    pk=int(step_id) if step_id.isdigit() else None, project=self.project
+                    pk=parse_id(request.POST.get("task")), project=self.project
                 ).first()
                 if step is None:
                     raise DomainError("That step is not part of this project; reload the page.")
                 services.project_task_done(actor=request.user, task_id=step.pk,
-                                           note=request.POST.get("note", ""))  # fmt: skip
+                                           note=clean_text(request.POST.get("note", ""),
+                                                           label="note"))  # fmt: skip
                 messages.success(request, f"Done: {step}.")
         except DomainError as exc:
             messages.error(request, exc.message)

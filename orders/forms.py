@@ -4,12 +4,13 @@ from django import forms
 
 from sales.forms import CrispyModelForm
 from sales.models import BillingProfile, Contact
+from telcrm.cleaning import CleanForm
 from telcrm.widgets import DateInput
 
 from .models import Order, OrderLine
 
 
-class OrderCreateForm(forms.Form):
+class OrderCreateForm(CleanForm):
     billing_profile = forms.ModelChoiceField(queryset=BillingProfile.objects.none(),
                                              empty_label="Choose a billing profile")  # fmt: skip
     requested_date = forms.DateField(label="Requested delivery date", widget=DateInput())
@@ -33,8 +34,8 @@ class OrderLineDetailsForm(CrispyModelForm):
     class Meta:
         model = OrderLine
         fields = ["site_contact", "access_notes", "technical_notes", "quantity"]
-        help_texts = {"quantity": "Commercial: a different quantity needs a new quote version "
-                                  "(R16)."}  # fmt: skip
+        help_texts = {"quantity": "Commercial: a different quantity needs a new quote "
+                                  "version."}  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

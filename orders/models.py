@@ -37,7 +37,7 @@ def _has_reason(order: "Order") -> bool:
     return bool(order.cancel_reason.strip())
 
 
-@condition("Every validation check must pass first (R17): validate the order.")
+@condition("Every validation check must pass first: validate the order.")
 def _validated(order: "Order") -> bool:
     return order.validation_passed
 
@@ -48,7 +48,7 @@ def _has_reject_reason(order: "Order") -> bool:
     return bool(order.reject_reason.strip())
 
 
-@condition("The financial and operational checks must pass (R18).")
+@condition("The financial and operational checks must pass.")
 def _approval_passed(order: "Order") -> bool:
     return bool(order.approval) and all(check["passed"] for check in order.approval)
 
@@ -74,18 +74,18 @@ class Order(ConcurrentTransitionMixin, models.Model):
     cancel_reason = models.CharField(max_length=200, blank=True, editable=False)
     validation = models.JSONField(
         default=list, blank=True, editable=False,
-        help_text="The named checks of the last validation (R17).",
+        help_text="The named checks of the last validation.",
     )  # fmt: skip
     validated_at = models.DateTimeField(null=True, blank=True, editable=False)
     approval = models.JSONField(
         default=list, blank=True, editable=False,
-        help_text="The financial and operational checks of the approval (R18).",
+        help_text="The financial and operational checks of the approval.",
     )  # fmt: skip
     reject_reason = models.CharField(max_length=500, blank=True, editable=False)
     decomposed_at = models.DateTimeField(null=True, blank=True, editable=False)
     revision = models.JSONField(
         default=list, blank=True, editable=False,
-        help_text="Lines added, changed and removed by the last revision from the quote (R16).",
+        help_text="Lines added, changed and removed by the last revision from the quote.",
     )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -210,7 +210,7 @@ class OrderLine(PricedSiteLine, ConcurrentTransitionMixin, models.Model):
                      protected=True)  # fmt: skip
     product = models.OneToOneField(
         ProductInventory, on_delete=models.PROTECT, null=True, blank=True, editable=False,
-        related_name="order_line", help_text="Created inactive when the order is approved (R18).",
+        related_name="order_line", help_text="Created inactive when the order is approved.",
     )  # fmt: skip
     history = HistoricalRecords()
 

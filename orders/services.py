@@ -35,20 +35,20 @@ def order_create(*, actor, contract_id: int, billing_profile: BillingProfile | N
         )
         if contract.state != ContractState.ACTIVE:
             raise DomainError(f"{contract.number} is {contract.get_state_display().lower()}: "
-                              "orders are made from an active sales contract (R15).")  # fmt: skip
+                              "orders are made from an active sales contract.")  # fmt: skip
         held = Order.objects.filter(quote__number=contract.quote.number, state=OrderState.HELD)
         if held.exists():
             raise DomainError(f"{held.first().number} waits for this quote version: revise that "
-                              "order from it instead (R16).")  # fmt: skip
+                              "order from it instead.")  # fmt: skip
         if contract.orders.exclude(state__in=[OrderState.CANCELLED, OrderState.REJECTED]).exists():
             raise DomainError(f"{contract.number} is already ordered.")
         if billing_profile is None:
-            raise DomainError("Choose the customer's billing profile: it is mandatory (R15).")
+            raise DomainError("Choose the customer's billing profile: it is mandatory.")
         if billing_profile.account_id != contract.account_id:
             raise DomainError(f"{billing_profile} belongs to another customer.")
         if billing_profile.state != BillingProfileState.ACTIVE:
             raise DomainError(f"{billing_profile} is not active: choose an active billing "
-                              "profile (R15).")  # fmt: skip
+                              "profile.")  # fmt: skip
         if requested_date is None or requested_date < timezone.localdate():
             raise DomainError("The requested delivery date must be today or later.")
         order = Order(
@@ -107,7 +107,7 @@ def order_line_details_save(*, actor, line: OrderLine) -> OrderLine:
         if changed:
             raise DomainError(
                 f"The {' and '.join(changed)} of a line is commercial: it is not changed on "
-                f"the order (R16). Reopen the quote {order.quote.number} as a new version "
+                f"the order. Reopen the quote {order.quote.number} as a new version "
                 f"(its owner {order.quote.owner.get_full_name() or order.quote.owner} can), "
                 "have it accepted and signed, and the order is revised from it."
             )  # fmt: skip
@@ -280,7 +280,7 @@ def revision_source(order: Order) -> tuple[Quote | None, SalesContract | None, s
                                "accepted and signed by the customer first.")  # fmt: skip
     contract = SalesContract.objects.filter(quote=current, state=ContractState.ACTIVE).first()
     if contract is None:
-        return current, None, f"{current} needs its sales contract, in force, first (R13)."
+        return current, None, f"{current} needs its sales contract, in force, first."
     return current, contract, ""
 
 

@@ -278,7 +278,7 @@ class OrderTransitionView(TransitionView):
             return services.order_approve(actor=self.request.user, order_id=obj.pk)
         return services.order_transition(actor=self.request.user, order_id=obj.pk,
                                          name=self.transition_name,
-                                         reason=self.request.POST.get("reason", ""))  # fmt: skip
+                                         reason=self.reason())  # fmt: skip
 
 
 class OrderValidateView(OrderActionView):

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 
 from telcrm.admin import AuditedAdmin
+from telcrm.cleaning import CleanModelForm
 from telcrm.fsm import DomainError
 
 from . import services
@@ -32,7 +33,7 @@ class ContactInline(admin.TabularInline):
     fields = ["first_name", "last_name", "email", "phone", "job_role", "signing_authority"]
 
 
-class AccountAdminForm(forms.ModelForm):
+class AccountAdminForm(CleanModelForm):
     class Meta:
         model = Account
         fields = [

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_date
 
+from telcrm.cleaning import data_problems
 from telcrm.fsm import DomainError, fsm_field_names
 
 from .choices import OfferingState
@@ -40,6 +41,8 @@ DECIMALS = {"recurring_price", "one_time_price", "sla_availability",
             "sla_time_to_restore_hours", "sla_response_time_hours", "recurring_adder",
             "one_time_adder", "build_surcharge"}  # fmt: skip
 DATES = {"sellable_from", "sellable_to"}
+REFERENCES = {"target", "condition_characteristic", "characteristic"}  # a code (text)
+REFERENCE_LISTS = {"characteristics", "specifications"}  # a list of codes
 RULE_FIELDS = ["characteristic", "value", "min_value", "max_value", "per_unit",
                "recurring_adder", "one_time_adder", "description"]  # fmt: skip
 FEASIBILITY_FIELDS = ["name", "country", "postcode_prefix", "on_net_addresses", "access_types",
@@ -139,11 +142,22 @@ def _fields(item: dict, allowed: list[str], where: str, problems: _Problems) -> 
                 problems.add(where, f"{name} {value!r} is not a number")
                 continue
         if name in DATES and value is not None:
-            parsed = parse_date(str(value)) if isinstance(value, str) else None
+            try:
+                parsed = parse_date(value) if isinstance(value, str) else None
+            except ValueError:  # well formed but not in the calendar: 2024-02-30
+                parsed = None
             if parsed is None:
                 problems.add(where, f"{name} {value!r} is not a date (YYYY-MM-DD)")
                 continue
             value = parsed
+        if name in REFERENCES and value is not None and not isinstance(value, str):
+            problems.add(where, f"{name} must be a code (text), not {value!r}")
+            continue
+        if name in REFERENCE_LISTS and not (
+            isinstance(value, list) and all(isinstance(code, str) for code in value)
+        ):
+            problems.add(where, f"{name} must be a list of codes (text)")
+            continue
         values[name] = value
     return values
 
@@ -183,6 +197,9 @@ def catalog_import(*, actor, data: Any) -> dict[str, int]:
         raise DomainError(f'Not a telcrm catalog file (expected "format": "{FORMAT}").')
     if data.get("version") != VERSION:
         raise DomainError(f"Unsupported catalog file version {data.get('version')!r}.")
+    bad_text = data_problems(data)
+    if bad_text:  # R30: nothing with NUL, broken Unicode or absurd nesting gets near the DB
+        raise DomainError("The catalog file was not imported.", errors=bad_text)
     chars_in = _list(data, "characteristics", problems)
     specs_in = _list(data, "specifications", problems)
     offers_in = _list(data, "offerings", problems)
@@ -192,6 +209,9 @@ def catalog_import(*, actor, data: Any) -> dict[str, int]:
                               ("offerings", offers_in, "code"),
                               ("feasibility_rules", rules_in, "name")]:  # fmt: skip
         names = [i.get(ident) for i in items]
+        if any(n is not None and not isinstance(n, str) for n in names):
+            problems.add(key, f"every {ident} must be text")
+            names = [n if isinstance(n, str) else None for n in names]
         missing = sum(1 for n in names if not n)
         if missing:
             problems.add(key, f"{missing} item(s) without a {ident}")

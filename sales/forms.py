@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 
+from telcrm.cleaning import CleanForm, CleanModelForm
 from telcrm.models import Team
 from telcrm.widgets import DateInput
 
@@ -33,7 +34,7 @@ from .querysets import assignable_owners, assignable_teams
 User = get_user_model()
 
 
-class CrispyModelForm(forms.ModelForm):
+class CrispyModelForm(CleanModelForm):
     """A model form rendered by crispy with one submit button."""
 
     submit_label = "Save"
@@ -206,7 +207,7 @@ class BillingProfileForm(CrispyModelForm):
         )
 
 
-class AccountImportForm(forms.Form):
+class AccountImportForm(CleanForm):
     file = forms.FileField(
         label="CSV file",
         help_text="UTF-8, one account per row; see the column list below.",
@@ -219,7 +220,7 @@ class AccountImportForm(forms.Form):
         return f
 
 
-class ConfigurationForm(forms.Form):
+class ConfigurationForm(CleanForm):
     """One field per characteristic of an offering, plus the site to check feasibility at.
 
     Fields accept any text: the catalog's own validation (``catalog.validate_configuration``)
@@ -382,7 +383,7 @@ class LeadForm(CrispyModelForm):
         )
 
 
-class ConvertLeadForm(forms.Form):
+class ConvertLeadForm(CleanForm):
     """R3: an existing account, or a new legal account with its first site, in one step."""
 
     MODE_CHOICES = [("existing", "An existing account"), ("new", "A new account")]
@@ -421,7 +422,7 @@ class ConvertLeadForm(forms.Form):
         data = super().clean()
         if data.get("mode") == "existing":
             if not data.get("account"):
-                self.add_error("account", "Choose the account (R3: no account, no conversion).")
+                self.add_error("account", "Choose the account (no account, no conversion).")
         else:
             for name in self.NEW_FIELDS:
                 if not (data.get(name) or "").strip():
@@ -581,7 +582,7 @@ class SiteChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class QuoteLineForm(forms.Form):
+class QuoteLineForm(CleanForm):
     """Configure an offering once and place it at one or many sites (R9)."""
 
     sites = SiteChoiceField(queryset=Account.objects.none(), widget=forms.CheckboxSelectMultiple)

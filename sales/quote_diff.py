@@ -100,7 +100,7 @@ def quote_summary(quote: Quote, lines: list[QuoteLine]) -> dict:
     infeasible = [line for line in lines if line.feasibility == FeasibilityStatus.NOT_FEASIBLE]
     if infeasible:
         warnings.append(f"{len(infeasible)} line(s) not feasible: the quote cannot go for "
-                        "approval until they change (R10).")  # fmt: skip
+                        "approval until they change.")  # fmt: skip
     if any(line.needs_approval for line in lines):
         warnings.append("A discount is above the threshold: a sales manager must approve.")
     return {

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from simple_history.models import registered_models
 
 from .audit import history_entries
+from .cleaning import CleanForm, clean_text
 from .fsm import DomainError, user_may
 from .ui import HOME_PANELS
 from .widgets import DateInput
@@ -80,6 +81,11 @@ class TransitionView(RolePermissionMixin, View):
     def run(self, obj):
         raise NotImplementedError
 
+    def reason(self) -> str:
+        """The reason posted with the transition, refused with a message when it holds a
+        NUL character or broken Unicode (R30)."""
+        return clean_text(self.request.POST.get("reason", ""), label="reason")
+
     def has_permission(self) -> bool:
         return super().has_permission() and user_may(
             self.model, self.transition_name, self.request.user, self.field
@@ -120,7 +126,7 @@ class ActionView(RolePermissionMixin, View):
         return HttpResponseRedirect(url)
 
 
-class AuditLogForm(forms.Form):
+class AuditLogForm(CleanForm):
     kind = forms.ChoiceField(required=False, label="Record type")
     record = forms.CharField(
         required=False, max_length=30, label="Record number",

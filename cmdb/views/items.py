@@ -5,8 +5,6 @@ incidents raised against it."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect, JsonResponse
@@ -18,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView
 
 from telcrm.audit import history_entries
+from telcrm.cleaning import BadInput, load_json
 from telcrm.fsm import DomainError
 from telcrm.views import RolePermissionMixin
 
@@ -128,9 +127,9 @@ class MonitoringStatusView(View):
             return _error(401, "Unauthorized", "Send the integration's token as "
                           "'Authorization: Bearer <token>'.")  # fmt: skip
         try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            return _error(400, "Bad Request", "The body is not valid JSON.")
+            body = load_json(request.body or b"{}")
+        except BadInput as exc:
+            return _error(400, "Bad Request", exc.message)
         if not isinstance(body, dict):
             return _error(400, "Bad Request", "The body must be a JSON object.")
         number, status = body.get("item"), body.get("status")

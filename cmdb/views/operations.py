@@ -11,6 +11,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from sales.views.accounts import FormPageMixin
 from telcrm.audit import history_entries
+from telcrm.cleaning import parse_id
 from telcrm.views import RolePermissionMixin, TransitionView
 
 from .. import services
@@ -84,8 +85,8 @@ class ChangeCreateView(RolePermissionMixin, FormPageMixin, FormView):
         return [("Changes", reverse("cmdb:change_list")), (self.title, "")]
 
     def get_initial(self):
-        item = self.request.GET.get("item", "")
-        return {"item": item} if item.isdigit() else {}
+        item = parse_id(self.request.GET.get("item"))
+        return {"item": item} if item else {}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user,
@@ -151,7 +152,7 @@ class ChangeTransitionView(TransitionView):
     def run(self, obj):
         return services.change_request_transition(
             actor=self.request.user, change_id=obj.pk, name=self.transition_name,
-            reason=self.request.POST.get("reason", ""),
+            reason=self.reason(),
         )  # fmt: skip
 
 
@@ -205,8 +206,8 @@ class IncidentCreateView(RolePermissionMixin, FormPageMixin, FormView):
         return [("Incidents", reverse("cmdb:incident_list")), (self.title, "")]
 
     def get_initial(self):
-        item = self.request.GET.get("item", "")
-        return {"item": item} if item.isdigit() else {}
+        item = parse_id(self.request.GET.get("item"))
+        return {"item": item} if item else {}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user,
@@ -233,5 +234,5 @@ class IncidentTransitionView(TransitionView):
     def run(self, obj):
         return services.incident_transition(
             actor=self.request.user, incident_id=obj.pk, name=self.transition_name,
-            reason=self.request.POST.get("reason", ""),
+            reason=self.reason(),
         )  # fmt: skip

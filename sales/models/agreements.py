@@ -53,8 +53,8 @@ def _has_signatory(agreement: "SalesAgreement") -> bool:
     )
 
 
-@condition("The customer's signature puts an agreement in force: send it for signature "
-           "(R6, R12).", user_input=True)  # fmt: skip
+@condition("The customer's signature puts an agreement in force: send it for "
+           "signature.", user_input=True)  # fmt: skip
 def _has_signature(agreement: "SalesAgreement") -> bool:
     """The signature arrives with the contracts stage as ``agreement.signature``."""
     return getattr(agreement, "signature", None) is not None

@@ -216,7 +216,7 @@ class ProductOffering(ConcurrentTransitionMixin, models.Model):
         "one-time list price", validators=[MinValueValidator(0)], **money
     )
     requires_project = models.BooleanField(
-        default=False, help_text="Orders with this offering run as a special project (R21)."
+        default=False, help_text="Orders with this offering run as a special project."
     )
     specifications = models.ManyToManyField(
         ProductSpecification, related_name="offerings", blank=True

@@ -118,7 +118,7 @@ class Lead(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=state, source=LeadState.QUALIFIED, target=LeadState.CONVERTED,
         permission="sales.add_opportunity",
-        conditions=[condition("Conversion needs the opportunity it creates (R3).",
+        conditions=[condition("Conversion needs the opportunity it creates.",
                               user_input=True)(
             lambda lead: lead.opportunity_id is not None)],
         custom={"label": "Convert to opportunity", "style": "success",
@@ -285,8 +285,8 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
     @transition(
         field="stage", source=Stage.NEGOTIATION, target=Stage.CLOSED_WON,
         permission="sales.change_opportunity",
-        conditions=[condition("Closed won needs a confirmed quote signed by the customer "
-                              "(R5).")(_has_signed_quote)],
+        conditions=[condition("Closed won needs a confirmed quote signed by the "
+                              "customer.")(_has_signed_quote)],
         custom={"label": "Close won", "style": "success"},
     )  # fmt: skip
     def close_won(self) -> None:

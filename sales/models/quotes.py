@@ -51,7 +51,7 @@ class DiscountThreshold(models.Model):
         return f"{kind}: up to {self.max_discount_percent} %"
 
 
-@condition("Every line must be feasible before the quote goes for approval (R10).")
+@condition("Every line must be feasible before the quote goes for approval.")
 def _all_feasible(quote: "Quote") -> bool:
     return not quote.lines.filter(feasibility=FeasibilityStatus.NOT_FEASIBLE).exists()
 
@@ -111,7 +111,7 @@ class Quote(ConcurrentTransitionMixin, models.Model):
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     price_notice = models.CharField(
         max_length=300, blank=True, editable=False,
-        help_text="Why the quote was repriced without its owner (R7), until they have seen it.",
+        help_text="Why the quote was repriced without its owner, until they have seen it.",
     )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django_fsm import ConcurrentTransition
 
+from telcrm.cleaning import text_problem
 from telcrm.fsm import DomainError, check_version, fsm_field_names, run_transition
 from telcrm.models import Team, next_number
 
@@ -346,8 +347,9 @@ def accounts_import_csv(*, actor, data: bytes | str) -> ImportResult:
         except UnicodeDecodeError:
             result.errors.append((0, "the file is not UTF-8 text"))
             return result
-    if "\x00" in data:
-        result.errors.append((0, "the file contains NUL characters: it is not a CSV text file"))
+    problem = text_problem(data)  # R30: the one input-cleaning rule
+    if problem:
+        result.errors.append((0, f"the file {problem}"))
         return result
     reader = csv.DictReader(io.StringIO(data, newline=""))
     try:

@@ -113,7 +113,7 @@ def lead_convert(
                 f"Only a qualified lead can be converted; {lead} is {lead.get_state_display()}."
             )
         if account is None and not new_account:
-            raise DomainError("Choose an existing account or create a new one (R3).")
+            raise DomainError("Choose an existing account or create a new one.")
         if account is None:
             account = _account_from_lead(actor, lead, new_account)
         elif not account.is_legal or account.state == AccountState.CLOSED:
@@ -172,7 +172,7 @@ def opportunity_save(*, actor, opportunity: Opportunity, version: str = "") -> O
             opportunity.owner_id = opportunity.owner_id or actor.pk
             opportunity.team_id = opportunity.team_id or opportunity.account.team_id
         if not opportunity.account_id:
-            raise DomainError("An opportunity needs an account (R4).")
+            raise DomainError("An opportunity needs an account.")
         _check_assignment(actor, opportunity, current)
         _save(opportunity, actor)
         catalog.require_currency(opportunity.lines.select_related("offering"),

@@ -66,8 +66,8 @@ def quote_create(
         check = hierarchy_check(account)
         if not check.complete:
             raise DomainError(
-                "The account hierarchy is not ready for a quote (R9): " + " ".join(check.problems),
-                errors=[f"R9: {p}" for p in check.problems],
+                "The account hierarchy is not ready for a quote: " + " ".join(check.problems),
+                errors=list(check.problems),
             )
         if opportunity is not None and opportunity.account_id != account.pk:
             raise DomainError(f"{opportunity} belongs to another account.")
@@ -172,7 +172,7 @@ def quote_lines_save(*, actor, quote: Quote, lines: list[QuoteLine]) -> list[Quo
                 raise DomainError(f"{line.site} is not a site (child account) of {quote.account}.")
             location = line.site.locations.order_by("-is_primary", "pk").first()
             if location is None:
-                raise DomainError(f"{line.site} has no location (R9).")
+                raise DomainError(f"{line.site} has no location.")
             line.location = location
             if not line.pk and not line.offering.is_sellable():
                 raise DomainError(f"{line.offering.name} is not sellable.")

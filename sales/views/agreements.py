@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from telcrm.audit import history_entries
+from telcrm.cleaning import parse_id
 from telcrm.fsm import DomainError
 from telcrm.views import RolePermissionMixin, TransitionView
 
@@ -121,8 +122,8 @@ class AgreementFormView(RolePermissionMixin, FormPageMixin, FormView):
         return [("Agreements", reverse("sales:agreement_list")), (self.get_title(), "")]
 
     def get_initial(self):
-        account = self.request.GET.get("account")
-        return {"account": account} if account and account.isdigit() else {}
+        account = parse_id(self.request.GET.get("account"))
+        return {"account": account} if account else {}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user,
@@ -205,5 +206,5 @@ class AgreementTransitionView(TransitionView):
     def run(self, obj):
         return services.agreement_transition(
             actor=self.request.user, agreement_id=obj.pk, name=self.transition_name,
-            reason=self.request.POST.get("reason", ""),
+            reason=self.reason(),
         )  # fmt: skip

@@ -101,7 +101,7 @@ def rule_order(rule: PriceRule) -> tuple:
     return (
         rule.characteristic.name,
         rule.min_value or 0,
-        (0, int(value), "") if value.isdigit() else (1, 0, value),
+        (0, int(value), "") if value.isascii() and value.isdigit() else (1, 0, value),
     )
 
 

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from telcrm.audit import history_entries
+from telcrm.cleaning import parse_id
 from telcrm.fsm import DomainError, transition_options
 from telcrm.views import RolePermissionMixin, TransitionView
 
@@ -170,7 +171,7 @@ class LeadTransitionView(TransitionView):
     def run(self, obj):
         return services.lead_transition(
             actor=self.request.user, lead_id=obj.pk, name=self.transition_name,
-            reason=self.request.POST.get("reason", ""),
+            reason=self.reason(),
         )  # fmt: skip
 
 
@@ -271,8 +272,8 @@ class OpportunityFormView(RolePermissionMixin, FormPageMixin, FormView):
         return [("Opportunities", reverse("sales:opportunity_list")), (self.get_title(), "")]
 
     def get_initial(self):
-        account = self.request.GET.get("account")
-        return {"account": account} if account and account.isdigit() else {}
+        account = parse_id(self.request.GET.get("account"))
+        return {"account": account} if account else {}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user,
@@ -324,7 +325,7 @@ class OpportunityTransitionView(TransitionView):
     def run(self, obj):
         return services.opportunity_transition(
             actor=self.request.user, opportunity_id=obj.pk, name=self.transition_name,
-            reason=self.request.POST.get("reason", ""),
+            reason=self.reason(),
         )  # fmt: skip
 
 

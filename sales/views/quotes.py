@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from telcrm.audit import history_entries
+from telcrm.cleaning import parse_id
 from telcrm.fsm import DomainError
 from telcrm.views import ActionView, RolePermissionMixin, TransitionView
 
@@ -59,8 +60,8 @@ class QuoteCreateView(RolePermissionMixin, FormPageMixin, FormView):
     def get_initial(self):
         initial = {"valid_until": timezone.localdate() + timedelta(days=30)}
         for key in ("account", "opportunity"):
-            value = self.request.GET.get(key, "")
-            if value.isdigit():
+            value = parse_id(self.request.GET.get(key))
+            if value:
                 initial[key] = value
         return initial
 
@@ -182,7 +183,7 @@ class QuoteLineAddView(RolePermissionMixin, View):
             for line in self.lines_from(form):
                 line.location = line.site.locations.order_by("-is_primary", "pk").first()
                 if line.location is None:
-                    error = f"{line.site} has no location (R9)."
+                    error = f"{line.site} has no location."
                     break
                 try:
                     price_quote_line(line, agreement_line(self.quote, line.offering),
@@ -334,10 +335,10 @@ class QuoteCompareView(RolePermissionMixin, TemplateView):
         self.versions = list(
             quotes_for(request.user).filter(number=self.quote.number).order_by("version")
         )
-        other = request.GET.get("with", "")
+        other = parse_id(request.GET.get("with"))
         by_pk = {v.pk: v for v in self.versions}
-        if other.isdigit() and int(other) in by_pk and int(other) != self.quote.pk:
-            self.other = by_pk[int(other)]
+        if other in by_pk and other != self.quote.pk:
+            self.other = by_pk[other]
         else:  # the version before, or after for the first one
             index = self.versions.index(next(v for v in self.versions if v.pk == self.quote.pk))
             neighbours = self.versions[index - 1 : index] or self.versions[index + 1 : index + 2]
@@ -378,7 +379,7 @@ class QuoteTransitionView(TransitionView):
     def run(self, obj):
         return services.quote_transition(
             actor=self.request.user, quote_id=obj.pk, name=self.transition_name,
-            comment=self.request.POST.get("reason", ""),
+            comment=self.reason(),
         )  # fmt: skip
 
 

@@ -186,7 +186,7 @@ def test_r26_change_raised_from_an_item(login, users, items):
     client = login(users["ops"])
     url = reverse("cmdb:change_create")
     form = client.get(f"{url}?item={items['metro'].pk}")
-    assert form.context["form"].initial["item"] == str(items["metro"].pk)
+    assert form.context["form"].initial["item"] == items["metro"].pk
     assert f'value="{items["metro"].pk}" selected' in form.content.decode()
     start, end = window()
     response = client.post(url, {

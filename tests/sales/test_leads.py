@@ -219,7 +219,7 @@ def test_r3_conversion_page(login, users, rep_account):
     client = login(users["rep"])
     url = reverse("sales:lead_convert", args=[lead.pk])
     bad = client.post(url, {"mode": "existing", "expected_close_date": SOON.isoformat()})
-    assert "R3: no account, no conversion" in bad.content.decode()
+    assert "Choose the account (no account, no conversion)." in bad.content.decode()
     ok = client.post(url, {"mode": "existing", "account": rep_account.pk,
                            "expected_close_date": SOON.isoformat()})  # fmt: skip
     opportunity = Opportunity.objects.get()

@@ -58,8 +58,8 @@ def test_r9_quote_requires_complete_hierarchy(users, rep_account):
     with pytest.raises(DomainError) as exc:
         new_quote(users, rep_account)
     assert exc.value.errors == [
-        f"R9: {rep_account.number} has no child account (site) yet.",
-        f"R9: No location on {rep_account.number}.",
+        f"{rep_account.number} has no child account (site) yet.",
+        f"No location on {rep_account.number}.",
     ]
     site = ChildAccountFactory(parent=rep_account)
     Location.objects.create(account=rep_account, address_line1="A", postcode="1", city="B",

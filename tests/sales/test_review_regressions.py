@@ -34,7 +34,7 @@ def test_csv_with_old_mac_line_endings_and_huge_fields_is_reported(users):
 
 def test_csv_with_nul_bytes_is_refused(users):
     result = accounts_import_csv(actor=users["rep"], data=b"ref,name\n1,A\x00B\n")
-    assert result.errors == [(0, "the file contains NUL characters: it is not a CSV text file")]
+    assert result.errors == [(0, "the file contains a NUL (zero) character; remove it")]
 
 
 def test_csv_repeated_column_is_refused(users):

@@ -1,11 +1,11 @@
 """Import a product catalog JSON file (from export_catalog); a bad file changes nothing."""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from sales.catalog_io import catalog_import
+from telcrm.cleaning import BadInput, load_json
 from telcrm.fsm import DomainError
 from telcrm.management import actor_from_username
 
@@ -22,11 +22,13 @@ class Command(BaseCommand):
     def handle(self, *args, path: Path, as_user: str, **options):
         actor = actor_from_username(as_user)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = load_json(path.read_bytes())
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(f"{path} is not valid JSON: {exc}") from exc
+        except BadInput as exc:
+            raise CommandError(
+                f"{path} was not imported: {exc.message} Nothing was changed."
+            ) from exc
         try:
             counts = catalog_import(actor=actor, data=data)
         except DomainError as exc:
