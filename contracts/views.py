@@ -3,6 +3,7 @@ for signature, verify it; the public signing page for the customer's signatory."
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -29,6 +30,22 @@ FRAMEABLE = [xframe_options_sameorigin, csp_override({"frame-ancestors": ["'self
 def documents_for(user):
     return Document.objects.visible_to(user).select_related(
         "quote__account", "agreement__account", "source")  # fmt: skip
+
+
+def signature_of(document: Document) -> Signature | None:
+    """The signature of the document itself or, for a signed copy, of the document it copies;
+    the same for a quote's and an agreement's documents (an agreement may have several)."""
+    return (
+        Signature.objects.select_related("signatory", "signed_copy", "document")
+        .filter(Q(document=document) | Q(signed_copy=document)).first()
+    )  # fmt: skip
+
+
+def document_crumbs(document: Document) -> list[tuple[str, str]]:
+    subject = document.subject
+    parent = (("Quotes", reverse("sales:quote_list")) if document.quote_id
+              else ("Agreements", reverse("sales:agreement_list")))  # fmt: skip
+    return [parent, (str(subject), subject.get_absolute_url())]
 
 
 class QuoteAcceptView(RolePermissionMixin, TemplateView):
@@ -91,16 +108,12 @@ class DocumentDetailView(RolePermissionMixin, DetailView):
         document = self.object
         subject = document.subject
         user = self.request.user
-        signatures = Signature.objects.select_related("signatory", "signed_copy", "document")
-        signature = (signatures.filter(quote=document.quote) if document.quote_id
-                     else signatures.filter(document=document)).first()  # fmt: skip
+        signature = signature_of(document)
         may_send = (
             document.kind != DocumentKind.SIGNED_COPY and document.state == DocumentState.READY
             and signature is None and user.has_perm("contracts.add_signingrequest")
             and (document.quote_id or user.has_perm("sales.sign_salesagreement"))
         )  # fmt: skip
-        crumbs = ([("Quotes", reverse("sales:quote_list"))] if document.quote_id
-                  else [("Agreements", reverse("sales:agreement_list"))])  # fmt: skip
         context.update(
             quote=document.quote, subject=subject, signature=signature,
             requests=list(document.signing_requests.select_related("signatory", "sent_by")),
@@ -111,8 +124,7 @@ class DocumentDetailView(RolePermissionMixin, DetailView):
                 SigningRequest.history.filter(document_id=document.pk),
                 Signature.history.filter(document_id=document.pk),
             ]),
-            breadcrumbs=[*crumbs, (str(subject), subject.get_absolute_url()),
-                         (document.get_kind_display(), "")],
+            breadcrumbs=[*document_crumbs(document), (document.get_kind_display(), "")],
         )  # fmt: skip
         return context
 
@@ -183,12 +195,10 @@ class DocumentVerifyView(RolePermissionMixin, TemplateView):
         document = get_object_or_404(documents_for(self.request.user), pk=kwargs["pk"],
                                      state=DocumentState.READY)  # fmt: skip
         actual = document.stored_sha256()
-        signature = Signature.objects.filter(quote_id=document.quote_id).first()
         return super().get_context_data(
             document=document, actual=actual, unchanged=actual == document.sha256,
-            signature=signature,
-            breadcrumbs=[("Quotes", reverse("sales:quote_list")),
-                         (str(document.quote), document.quote.get_absolute_url()),
+            signature=signature_of(document),
+            breadcrumbs=[*document_crumbs(document),
                          (document.get_kind_display(), document.get_absolute_url()),
                          ("Verify", "")],
             **kwargs,
