@@ -42,7 +42,7 @@ from .models import (
     SigningRequest,
     SlaCommitment,
 )
-from .pdf import PNG_DATA_URL, render_pdf
+from .pdf import MAX_SIGNATURE_SIZE, PNG_DATA_URL, fits_signature_size, png_size, render_pdf
 from .summary import agreement_document_context, quote_document_context
 
 MAX_SIGNATURE_BYTES = 200_000
@@ -277,6 +277,15 @@ def _check_drawing(image: str) -> None:
         raise DomainError("The drawn signature could not be read. Please draw it again.") from exc
     if not data.startswith(b"\x89PNG\r\n\x1a\n") or len(data) > MAX_SIGNATURE_BYTES:
         raise DomainError("The drawn signature could not be read. Please draw it again.")
+    try:
+        width, height = png_size(data)  # from the header: the pixels are not decoded
+    except ValueError as exc:
+        raise DomainError("The drawn signature could not be read. Please draw it again.") from exc
+    if not fits_signature_size((width, height)):
+        most = MAX_SIGNATURE_SIZE
+        raise DomainError(f"The drawn signature is too large ({width} x {height} pixels; at "
+                          f"most {most[0]} x {most[1]}). Please draw it again in the "
+                          "box.")  # fmt: skip
 
 
 def document_sign(

@@ -1,6 +1,9 @@
 """Quote summary documents and legal signatures (R12), and R5 closed won on signature."""
 
+import base64
 import io
+import struct
+import zlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -8,6 +11,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from PIL import ImageFile
 from pypdf import PdfReader
 
 from contracts import services
@@ -214,6 +218,53 @@ def test_r12_bad_signing_input_is_named_and_changes_nothing(
         assert response.status_code == 400 and message in response.content.decode(), data
     assert not Signature.objects.exists()
     assert SigningRequest.objects.get().state == "sent"
+
+
+def png_bomb(width: int = 13000, height: int = 13000) -> str:
+    """A valid black-and-white PNG of width x height pixels that compresses to ~20 KB: what a
+    hostile signing page submits instead of a drawing."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))  # fmt: skip
+
+    row = b"\x00" + b"\x00" * ((width + 7) // 8)
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat)
+           + chunk(b"IEND", b""))  # fmt: skip
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def test_r12_a_huge_drawn_signature_is_refused_without_decoding_it(
+    client, users, accepted, signatory, django_capture_on_commit_callbacks, monkeypatch
+):
+    bomb = png_bomb()
+    assert len(bomb) < 40_000  # small on the wire, 169 million pixels decoded
+    # Only the header is read: decoding the pixels would take gigabytes.
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: pytest.fail("decoded"))
+    _, link = send(users, accepted, signatory, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(link, {"signer_name": "Henrik Jansen", "method": "drawn",
+                                      "image": bomb, "consent": "on"})  # fmt: skip
+    page = response.content.decode()
+    assert response.status_code == 400 and 'data-testid="form-errors"' in page
+    assert "The drawn signature is too large (13000 x 13000 pixels; at most 2000 x 800)" in page
+    assert not callbacks and not Signature.objects.exists()
+    assert SigningRequest.objects.get().state == "sent"
+    # One too wide or too tall is refused as well; a canvas drawing is not.
+    for width, height in ((2001, 200), (600, 801)):
+        image = png_bomb(width, height)
+        response = client.post(link, {"signer_name": "Henrik Jansen", "method": "drawn",
+                                      "image": image, "consent": "on"})  # fmt: skip
+        assert "is too large" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_r12_documents_never_embed_a_huge_image():
+    with pytest.raises(ValueError, match="13000 x 13000 pixels is too large"):
+        StaticOnlyFetcher().fetch(png_bomb())
+    StaticOnlyFetcher().fetch(png_bomb(600, 200))  # a canvas drawing embeds
 
 
 def test_r12_a_changed_document_cannot_be_signed(
