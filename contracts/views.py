@@ -16,6 +16,7 @@ from django.views.generic import DetailView, TemplateView
 from sales.models import Quote, SalesAgreement
 from telcrm.audit import history_entries
 from telcrm.fsm import DomainError
+from telcrm.http import client_ip
 from telcrm.views import ActionView, RolePermissionMixin, TransitionView
 
 from . import services
@@ -256,10 +257,6 @@ class SigningRequestTransitionView(TransitionView):
 # The signatory's pages: no login, the unguessable link is the key -----------------------------
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 @method_decorator(login_not_required, name="dispatch")
 class SignView(View):
     template_name = "contracts/sign.html"
@@ -275,7 +272,7 @@ class SignView(View):
                 signature = services.document_sign(
                     token=token, signer_name=data["signer_name"], method=data["method"],
                     image=data["image"], consent=data["consent"],
-                    ip_address=_client_ip(request),
+                    ip_address=client_ip(request),
                     user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 )  # fmt: skip
             except DomainError as exc:

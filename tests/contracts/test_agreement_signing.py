@@ -10,6 +10,7 @@ from contracts import services
 from contracts.models import Document, Signature
 from sales import services as sales_services
 from sales.models import AgreementLine, AgreementSla, ProductOffering, SalesAgreement
+from telcrm.audit import history_entries
 from telcrm.fsm import DomainError
 from tests.contracts.conftest import send, sign
 
@@ -62,6 +63,9 @@ def test_r6_agreement_is_activated_by_the_customers_signature(
     signature = Signature.objects.get(agreement=negotiating)
     assert signature.document_sha256 == document.sha256
     assert "Electronic signature" in pdf_text(Document.objects.get(pk=signature.signed_copy_id))
+    # The customer's signatory, not the manager who sent the link, put it in force.
+    activated = history_entries([SalesAgreement.history.filter(id=negotiating.pk)])[0]
+    assert activated.who == "Henrik Jansen (signatory, Nordwind Logistik GmbH)"
 
 
 def test_r12_an_agreement_changed_after_its_document_cannot_be_signed(

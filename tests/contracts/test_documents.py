@@ -19,6 +19,7 @@ from contracts.models import Document, Signature, SigningRequest
 from contracts.pdf import BASE_URL, StaticOnlyFetcher
 from sales import services as sales_services
 from sales.models import Quote
+from telcrm.audit import history_entries
 from telcrm.fsm import DomainError
 from tests.contracts.conftest import send, token_of
 from tests.factories import ContactFactory
@@ -163,6 +164,35 @@ def test_r12_sign_through_the_link(
     text = pdf_text(copy)
     assert "Electronic signature" in text and accepted.sha256 in text.replace("\n", "")
     assert "203.0.113.7" in text
+
+
+def test_r27_the_signatory_is_the_actor_of_the_signature_and_its_address_is_the_clients(
+    client, login, users, accepted, signatory, django_capture_on_commit_callbacks, settings
+):
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]  # the reverse proxy in front of the application
+    _, link = send(users, accepted, signatory, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link, {"signer_name": "Henrik Jansen", "method": "typed", "consent": "on"},
+                    REMOTE_ADDR="10.0.0.1",
+                    HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.7")  # fmt: skip
+    signature = Signature.objects.get()
+    assert signature.ip_address == "203.0.113.7"  # not the proxy, not what the client claimed
+    signer = "Henrik Jansen (signatory, Nordwind Logistik GmbH)"
+    rep = users["rep"].get_full_name() or users["rep"].username
+    for history in (SigningRequest.history.filter(history_change_reason="signed"),
+                    Signature.history.all(),
+                    Document.history.filter(id=signature.signed_copy_id, history_type="+")):
+        row = history.get()  # fmt: skip
+        assert (row.history_actor, row.history_user) == (signer, None)
+    entries = history_entries([SigningRequest.history.filter(document_id=accepted.pk),
+                               Signature.history.all()])  # fmt: skip
+    assert [e.who for e in entries[:2]] == [signer, signer]
+    assert entries[-1].who == rep  # who sent it stays the sender
+    # The record's history panel and the audit log say so.
+    page = login(users["rep"]).get(accepted.get_absolute_url()).content.decode()
+    assert signer in page
+    audit = login(users["admin"]).get(reverse("audit_log")).content.decode()
+    assert signer in audit
 
 
 def test_r5_signing_the_quote_closes_its_opportunity_won(
