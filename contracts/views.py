@@ -14,6 +14,7 @@ from django.views.decorators.csp import csp_override
 from django.views.generic import DetailView, TemplateView
 
 from sales.models import Quote, SalesAgreement
+from sales.quote_diff import quote_summary
 from telcrm.audit import history_entries
 from telcrm.fsm import DomainError
 from telcrm.http import client_ip
@@ -60,8 +61,9 @@ class QuoteAcceptView(RolePermissionMixin, TemplateView):
         self.quote = get_object_or_404(Quote.objects.visible_to(request.user), pk=kwargs["pk"])
 
     def get_context_data(self, **kwargs):
+        lines = list(self.quote.lines.all())
         return super().get_context_data(
-            quote=self.quote, **kwargs,
+            quote=self.quote, lines=lines, summary=quote_summary(self.quote, lines), **kwargs,
             breadcrumbs=[("Quotes", reverse("sales:quote_list")),
                          (str(self.quote), self.quote.get_absolute_url()), ("Accept", "")],
         )  # fmt: skip

@@ -16,14 +16,16 @@ from pypdf import PdfReader
 
 from contracts import services
 from contracts.models import Document, Signature, SigningRequest
-from contracts.pdf import BASE_URL, StaticOnlyFetcher
+from contracts.pdf import BASE_URL, StaticOnlyFetcher, render_pdf
+from contracts.summary import quote_document_context
 from sales import services as sales_services
 from sales.models import Quote
 from telcrm.audit import history_entries
 from telcrm.fsm import DomainError
+from telcrm.templatetags.telcrm_tags import money
 from tests.contracts.conftest import send, token_of
 from tests.factories import ContactFactory
-from tests.sales.test_quotes import new_quote, place
+from tests.sales.test_quotes import agreement, new_quote, place
 
 # A 1×1 transparent PNG, as a drawn signature arrives from the signing page.
 PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
@@ -342,8 +344,26 @@ def test_accepting_from_the_quote_page(login, users, rep_account, world):
     client = login(users["rep"])
     page = client.get(quote.get_absolute_url()).content.decode()
     assert reverse("contracts:quote_accept", args=[quote.pk]) in page
+    # What the customer accepts: the amounts, in the quote's currency.
+    line = quote.lines.get()
+    accept = client.get(reverse("contracts:quote_accept", args=[quote.pk])).content.decode()
+    assert "line(s)" not in accept and "1 line," in accept
+    assert f"Monthly recurring</th><td class=\"text-end\">{money(line.total_recurring)}" in accept
+    assert f"One-time</th><td class=\"text-end\">{money(line.total_one_time)}" in accept
     response = client.post(reverse("contracts:quote_accept", args=[quote.pk]), follow=True)
     document = Document.objects.get(quote=quote)
     assert response.redirect_chain[-1][0] == document.get_absolute_url()
     assert Quote.objects.get(pk=quote.pk).state == "accepted"
     assert Decimal(document.quote.lines.get().net_recurring) > 0
+
+
+def test_r12_the_summary_shows_list_agreement_price_and_extra_discount(users, rep_account, world):
+    agreement(users, rep_account, recurring_price=Decimal("199.00"))
+    quote = new_quote(users, rep_account)
+    place(users, quote, world["HQ"], discount="7.5", bandwidth="100")
+    rendered = render_pdf("contracts/pdf/quote_summary.html", quote_document_context(quote))
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(rendered.pdf)).pages)
+    assert "Agreement / month" in text and "Extra disc." in text
+    # list 478.00, the agreement's price 428.00, 7.5 % on top: 395.90 a month
+    row = next(line for line in text.splitlines() if "EUR 478.00" in line)
+    assert "EUR 428.00" in row and "7.50 %" in row and "EUR 395.90" in row, row
