@@ -42,7 +42,7 @@ from .models import (
     SigningRequest,
     SlaCommitment,
 )
-from .pdf import PNG_DATA_URL, render_pdf
+from .pdf import MAX_SIGNATURE_SIZE, PNG_DATA_URL, fits_signature_size, png_size, render_pdf
 from .summary import agreement_document_context, quote_document_context
 
 MAX_SIGNATURE_BYTES = 200_000
@@ -277,6 +277,15 @@ def _check_drawing(image: str) -> None:
         raise DomainError("The drawn signature could not be read. Please draw it again.") from exc
     if not data.startswith(b"\x89PNG\r\n\x1a\n") or len(data) > MAX_SIGNATURE_BYTES:
         raise DomainError("The drawn signature could not be read. Please draw it again.")
+    try:
+        width, height = png_size(data)  # from the header: the pixels are not decoded
+    except ValueError as exc:
+        raise DomainError("The drawn signature could not be read. Please draw it again.") from exc
+    if not fits_signature_size((width, height)):
+        most = MAX_SIGNATURE_SIZE
+        raise DomainError(f"The drawn signature is too large ({width} x {height} pixels; at "
+                          f"most {most[0]} x {most[1]}). Please draw it again in the "
+                          "box.")  # fmt: skip
 
 
 def document_sign(
@@ -301,7 +310,7 @@ def document_sign(
         request = SigningRequest.objects.select_for_update().get(pk=found.pk)
         request = signing_request_for_token(token)  # again, now that the row is locked
         document = Document.objects.select_for_update(of=("self",)).select_related(
-            "quote", "agreement").get(pk=request.document_id)  # fmt: skip
+            "quote__account", "agreement__account").get(pk=request.document_id)  # fmt: skip
         if document.stored_sha256() != document.sha256:
             raise DomainError("This document changed after it was prepared and cannot be "
                               "signed. Ask the sender for a new link.")  # fmt: skip
@@ -310,13 +319,16 @@ def document_sign(
         except DomainError as exc:
             raise DomainError(f"This document is no longer open for signature: {exc.message}"
                               ) from exc  # fmt: skip
+        # The audit trail names the signatory (a contact, not a user) as the one who acted.
+        signer = f"{request.signatory.full_name} (signatory, {document.subject.account.name})"
         request.sign()
         request._change_reason = "signed"
-        request._history_user = request.sent_by
+        request._history_actor = signer
         request.save()
         copy = Document(kind=DocumentKind.SIGNED_COPY, quote=document.quote,
                         agreement=document.agreement, source=document,
                         requested_by=request.sent_by)  # fmt: skip
+        copy._history_actor = signer
         _save(copy, request.sent_by, reason="signed copy")
         signature = Signature(
             quote=document.quote, agreement=document.agreement, request=request,
@@ -327,14 +339,15 @@ def document_sign(
             user_agent=(user_agent or "")[:300], document_sha256=document.sha256,
             signed_copy=copy,
         )  # fmt: skip
+        signature._history_actor = signer
         _save(signature, request.sent_by, reason=f"signed by {signer_name} through the link")
         if document.quote_id:
             _close_won(document.quote)
         else:
             # R6: the customer's signature puts the agreement in force.
             agreement_activate(actor=request.sent_by, agreement_id=document.agreement_id,
-                               signatory=request.signatory,
-                               signed_on=timezone.localdate())  # fmt: skip
+                               signatory=request.signatory, signed_on=timezone.localdate(),
+                               acted_by=signer)  # fmt: skip
         _enqueue_render(copy.pk)
     return signature
 

@@ -3,6 +3,7 @@ for signature, verify it; the public signing page for the customer's signatory."
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -13,8 +14,10 @@ from django.views.decorators.csp import csp_override
 from django.views.generic import DetailView, TemplateView
 
 from sales.models import Quote, SalesAgreement
+from sales.quote_diff import quote_summary
 from telcrm.audit import history_entries
 from telcrm.fsm import DomainError
+from telcrm.http import client_ip
 from telcrm.views import ActionView, RolePermissionMixin, TransitionView
 
 from . import services
@@ -31,6 +34,22 @@ def documents_for(user):
         "quote__account", "agreement__account", "source")  # fmt: skip
 
 
+def signature_of(document: Document) -> Signature | None:
+    """The signature of the document itself or, for a signed copy, of the document it copies;
+    the same for a quote's and an agreement's documents (an agreement may have several)."""
+    return (
+        Signature.objects.select_related("signatory", "signed_copy", "document")
+        .filter(Q(document=document) | Q(signed_copy=document)).first()
+    )  # fmt: skip
+
+
+def document_crumbs(document: Document) -> list[tuple[str, str]]:
+    subject = document.subject
+    parent = (("Quotes", reverse("sales:quote_list")) if document.quote_id
+              else ("Agreements", reverse("sales:agreement_list")))  # fmt: skip
+    return [parent, (str(subject), subject.get_absolute_url())]
+
+
 class QuoteAcceptView(RolePermissionMixin, TemplateView):
     """GET: what accepting means; POST: record the customer's acceptance, which prepares the
     summary document for signature (R12)."""
@@ -42,8 +61,9 @@ class QuoteAcceptView(RolePermissionMixin, TemplateView):
         self.quote = get_object_or_404(Quote.objects.visible_to(request.user), pk=kwargs["pk"])
 
     def get_context_data(self, **kwargs):
+        lines = list(self.quote.lines.all())
         return super().get_context_data(
-            quote=self.quote, **kwargs,
+            quote=self.quote, lines=lines, summary=quote_summary(self.quote, lines), **kwargs,
             breadcrumbs=[("Quotes", reverse("sales:quote_list")),
                          (str(self.quote), self.quote.get_absolute_url()), ("Accept", "")],
         )  # fmt: skip
@@ -91,16 +111,12 @@ class DocumentDetailView(RolePermissionMixin, DetailView):
         document = self.object
         subject = document.subject
         user = self.request.user
-        signatures = Signature.objects.select_related("signatory", "signed_copy", "document")
-        signature = (signatures.filter(quote=document.quote) if document.quote_id
-                     else signatures.filter(document=document)).first()  # fmt: skip
+        signature = signature_of(document)
         may_send = (
             document.kind != DocumentKind.SIGNED_COPY and document.state == DocumentState.READY
             and signature is None and user.has_perm("contracts.add_signingrequest")
             and (document.quote_id or user.has_perm("sales.sign_salesagreement"))
         )  # fmt: skip
-        crumbs = ([("Quotes", reverse("sales:quote_list"))] if document.quote_id
-                  else [("Agreements", reverse("sales:agreement_list"))])  # fmt: skip
         context.update(
             quote=document.quote, subject=subject, signature=signature,
             requests=list(document.signing_requests.select_related("signatory", "sent_by")),
@@ -111,8 +127,7 @@ class DocumentDetailView(RolePermissionMixin, DetailView):
                 SigningRequest.history.filter(document_id=document.pk),
                 Signature.history.filter(document_id=document.pk),
             ]),
-            breadcrumbs=[*crumbs, (str(subject), subject.get_absolute_url()),
-                         (document.get_kind_display(), "")],
+            breadcrumbs=[*document_crumbs(document), (document.get_kind_display(), "")],
         )  # fmt: skip
         return context
 
@@ -183,12 +198,10 @@ class DocumentVerifyView(RolePermissionMixin, TemplateView):
         document = get_object_or_404(documents_for(self.request.user), pk=kwargs["pk"],
                                      state=DocumentState.READY)  # fmt: skip
         actual = document.stored_sha256()
-        signature = Signature.objects.filter(quote_id=document.quote_id).first()
         return super().get_context_data(
             document=document, actual=actual, unchanged=actual == document.sha256,
-            signature=signature,
-            breadcrumbs=[("Quotes", reverse("sales:quote_list")),
-                         (str(document.quote), document.quote.get_absolute_url()),
+            signature=signature_of(document),
+            breadcrumbs=[*document_crumbs(document),
                          (document.get_kind_display(), document.get_absolute_url()),
                          ("Verify", "")],
             **kwargs,
@@ -246,10 +259,6 @@ class SigningRequestTransitionView(TransitionView):
 # The signatory's pages: no login, the unguessable link is the key -----------------------------
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 @method_decorator(login_not_required, name="dispatch")
 class SignView(View):
     template_name = "contracts/sign.html"
@@ -265,7 +274,7 @@ class SignView(View):
                 signature = services.document_sign(
                     token=token, signer_name=data["signer_name"], method=data["method"],
                     image=data["image"], consent=data["consent"],
-                    ip_address=_client_ip(request),
+                    ip_address=client_ip(request),
                     user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 )  # fmt: skip
             except DomainError as exc:

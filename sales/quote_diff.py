@@ -4,7 +4,7 @@ lines are matched by the key their copies share across versions."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .choices import FeasibilityStatus
+from .choices import FeasibilityStatus, QuoteState
 from .models import Quote, QuoteLine
 
 LINE_FIELDS = [
@@ -101,7 +101,9 @@ def quote_summary(quote: Quote, lines: list[QuoteLine]) -> dict:
     if infeasible:
         warnings.append(f"{len(infeasible)} line(s) not feasible: the quote cannot go for "
                         "approval until they change.")  # fmt: skip
-    if any(line.needs_approval for line in lines):
+    # Only while it matters: once approved (or accepted) the manager has decided.
+    deciding = quote.state in (QuoteState.DRAFT, QuoteState.PENDING)
+    if deciding and any(line.needs_approval for line in lines):
         warnings.append("A discount is above the threshold: a sales manager must approve.")
     return {
         "recurring": recurring, "one_time": one_time,

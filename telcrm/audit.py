@@ -1,9 +1,10 @@
 """Reading the audit trail (R27): history rows turned into "who changed what from what to what".
 
 Rows are written by django-simple-history (request user from its middleware, or the
-``_history_user`` a service sets; transition names as change reason). Reading a page of
-entries costs a fixed number of queries: two per history model (the rows, then their
-predecessors) plus one per related model whose ids appear in a change.
+``_history_user`` a service sets, or for someone who is not a user the ``_history_actor``
+of :class:`telcrm.models.ExternalActorHistory`; transition names as change reason).
+Reading a page of entries costs a fixed number of queries: two per history model (the rows,
+then their predecessors) plus one per related model whose ids appear in a change.
 """
 
 from __future__ import annotations
@@ -161,7 +162,8 @@ def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryE
         entries.append(
             HistoryEntry(
                 when=row.history_date,
-                who=(user.get_full_name() or user.username) if user else "system",
+                who=(getattr(row, "history_actor", "")
+                     or ((user.get_full_name() or user.username) if user else "system")),
                 action=action,
                 kind=str(model._meta.verbose_name).capitalize(),
                 subject=str(instance),

@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.db import models, transaction
+from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 
 class NumberSequence(models.Model):
@@ -30,6 +32,25 @@ def next_number(prefix: str, width: int = 6) -> str:
         seq.last_value += 1
         seq.save(update_fields=["last_value"])
     return f"{prefix}{seq.last_value:0{width}d}"
+
+
+class ExternalActorHistory(models.Model):
+    """A base for the history rows of records someone who is not a user of ours changes (a
+    customer's signatory signing through a link). The service sets ``obj._history_actor`` to
+    who they are; the row then names them, and no user, as the one who acted."""
+
+    history_actor = models.CharField("acted by (not a user)", max_length=150, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+@receiver(pre_create_historical_record)
+def _name_external_actor(sender, instance, history_instance, **kwargs) -> None:
+    actor = getattr(instance, "_history_actor", "")
+    if actor and isinstance(history_instance, ExternalActorHistory):
+        history_instance.history_actor = actor[:150]
+        history_instance.history_user = None
 
 
 class Team(models.Model):

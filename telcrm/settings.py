@@ -167,6 +167,11 @@ MAILERS = {
     )
 }  # fmt: skip
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sales@telcrm.example")
+# The client's address (recorded with a signature): REMOTE_ADDR, unless that is one of these
+# reverse proxies (addresses or networks, comma separated); then the last address in
+# CLIENT_IP_HEADER that is not one of them. Unset: the header is never trusted.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Forwarded-For")
 # Signing links (R12) stay valid this many days.
 SIGNING_LINK_DAYS = 14
 # Orders: the fewest days between approval and the requested delivery date (R18).

@@ -12,6 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from sales.models import Contact, Quote, SalesAgreement
+from telcrm.models import ExternalActorHistory
 
 from ..choices import BADGES, DocumentKind, DocumentState, SignatureMethod, SigningState
 from ..querysets import DocumentQuerySet, SigningRequestQuerySet
@@ -45,7 +46,7 @@ class Document(ConcurrentTransitionMixin, models.Model):
                                      related_name="+")  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     rendered_at = models.DateTimeField(null=True, blank=True, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ExternalActorHistory])
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
@@ -130,7 +131,7 @@ class SigningRequest(ConcurrentTransitionMixin, models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                 related_name="+")  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ExternalActorHistory])
     objects = SigningRequestQuerySet.as_manager()
 
     class Meta:
@@ -192,7 +193,7 @@ class Signature(models.Model):
     document_sha256 = models.CharField("SHA-256 of the signed document", max_length=64)
     signed_copy = models.OneToOneField(Document, on_delete=models.PROTECT, null=True,
                                        blank=True, related_name="signed_as")  # fmt: skip
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ExternalActorHistory])
 
     class Meta:
         ordering = ["-signed_at"]

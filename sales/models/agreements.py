@@ -12,7 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from telcrm.fsm import condition
-from telcrm.models import next_number
+from telcrm.models import ExternalActorHistory, next_number
 
 from ..choices import BADGES, AgreementState, Currency, SlaMetric
 from ..querysets import account_visibility
@@ -94,7 +94,7 @@ class SalesAgreement(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ExternalActorHistory])  # signed by the customer
     objects = AgreementQuerySet.as_manager()
 
     class Meta:

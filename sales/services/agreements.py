@@ -90,15 +90,19 @@ def agreement_transition(
 
 
 def agreement_activate(
-    *, actor, agreement_id: int, signatory: Contact, signed_on: date
+    *, actor, agreement_id: int, signatory: Contact, signed_on: date, acted_by: str = ""
 ) -> SalesAgreement:
-    """Record the customer's signature and put the agreement in force (R6)."""
+    """Record the customer's signature and put the agreement in force (R6). ``acted_by``
+    names the signatory in the audit trail when they signed themselves (through a link);
+    ``actor`` is the user on whose request the agreement was signed."""
     if signed_on > date.today():
         raise DomainError("The signing date cannot be in the future.")
 
     def prepare(agreement: SalesAgreement) -> None:
         agreement.signatory = signatory
         agreement.signed_on = signed_on
+        if acted_by:
+            agreement._history_actor = acted_by
 
     return run_transition(
         SalesAgreement, pk=agreement_id, name="activate", actor=actor, prepare=prepare,

@@ -10,6 +10,7 @@ from contracts import services
 from contracts.models import Document, Signature
 from sales import services as sales_services
 from sales.models import AgreementLine, AgreementSla, ProductOffering, SalesAgreement
+from telcrm.audit import history_entries
 from telcrm.fsm import DomainError
 from tests.contracts.conftest import send, sign
 
@@ -62,6 +63,9 @@ def test_r6_agreement_is_activated_by_the_customers_signature(
     signature = Signature.objects.get(agreement=negotiating)
     assert signature.document_sha256 == document.sha256
     assert "Electronic signature" in pdf_text(Document.objects.get(pk=signature.signed_copy_id))
+    # The customer's signatory, not the manager who sent the link, put it in force.
+    activated = history_entries([SalesAgreement.history.filter(id=negotiating.pk)])[0]
+    assert activated.who == "Henrik Jansen (signatory, Nordwind Logistik GmbH)"
 
 
 def test_r12_an_agreement_changed_after_its_document_cannot_be_signed(
@@ -105,3 +109,26 @@ def test_only_signers_prepare_and_send_an_agreement(
     client = login(users["contracts"])
     response = client.get(reverse("contracts:agreement_sign", args=[negotiating.pk]))
     assert response.status_code == 302 and response["Location"] == document.get_absolute_url()
+
+
+def test_r12_a_signed_agreements_documents_verify(
+    login, client, users, negotiating, signatory, django_capture_on_commit_callbacks
+):
+    document = prepare(users, negotiating, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        _, link = services.signing_request_send(
+            actor=users["manager"], document_id=document.pk, signatory=signatory,
+            build_link=lambda token: f"http://testserver/contracts/sign/{token}/",
+        )  # fmt: skip
+    sign(client, link, django_capture_on_commit_callbacks)
+    signature = Signature.objects.get(agreement=negotiating)
+    manager = login(users["manager"])
+    for doc, note in ((document, "matches this file"),
+                      (signature.signed_copy, "of the document that was signed")):  # fmt: skip
+        response = manager.get(reverse("contracts:document_verify", args=[doc.pk]))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Unchanged." in page and negotiating.number in page
+        assert signature.document_sha256 in page and note in page
+        detail = manager.get(doc.get_absolute_url()).content.decode()
+        assert 'data-testid="signature"' in detail  # the signature shows on both documents

@@ -1,6 +1,9 @@
 """Quote summary documents and legal signatures (R12), and R5 closed won on signature."""
 
+import base64
 import io
+import struct
+import zlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -8,17 +11,21 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from PIL import ImageFile
 from pypdf import PdfReader
 
 from contracts import services
 from contracts.models import Document, Signature, SigningRequest
-from contracts.pdf import BASE_URL, StaticOnlyFetcher
+from contracts.pdf import BASE_URL, StaticOnlyFetcher, render_pdf
+from contracts.summary import quote_document_context
 from sales import services as sales_services
 from sales.models import Quote
+from telcrm.audit import history_entries
 from telcrm.fsm import DomainError
+from telcrm.templatetags.telcrm_tags import money
 from tests.contracts.conftest import send, token_of
 from tests.factories import ContactFactory
-from tests.sales.test_quotes import new_quote, place
+from tests.sales.test_quotes import agreement, new_quote, place
 
 # A 1×1 transparent PNG, as a drawn signature arrives from the signing page.
 PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
@@ -161,6 +168,35 @@ def test_r12_sign_through_the_link(
     assert "203.0.113.7" in text
 
 
+def test_r27_the_signatory_is_the_actor_of_the_signature_and_its_address_is_the_clients(
+    client, login, users, accepted, signatory, django_capture_on_commit_callbacks, settings
+):
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]  # the reverse proxy in front of the application
+    _, link = send(users, accepted, signatory, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link, {"signer_name": "Henrik Jansen", "method": "typed", "consent": "on"},
+                    REMOTE_ADDR="10.0.0.1",
+                    HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.7")  # fmt: skip
+    signature = Signature.objects.get()
+    assert signature.ip_address == "203.0.113.7"  # not the proxy, not what the client claimed
+    signer = "Henrik Jansen (signatory, Nordwind Logistik GmbH)"
+    rep = users["rep"].get_full_name() or users["rep"].username
+    for history in (SigningRequest.history.filter(history_change_reason="signed"),
+                    Signature.history.all(),
+                    Document.history.filter(id=signature.signed_copy_id, history_type="+")):
+        row = history.get()  # fmt: skip
+        assert (row.history_actor, row.history_user) == (signer, None)
+    entries = history_entries([SigningRequest.history.filter(document_id=accepted.pk),
+                               Signature.history.all()])  # fmt: skip
+    assert [e.who for e in entries[:2]] == [signer, signer]
+    assert entries[-1].who == rep  # who sent it stays the sender
+    # The record's history panel and the audit log say so.
+    page = login(users["rep"]).get(accepted.get_absolute_url()).content.decode()
+    assert signer in page
+    audit = login(users["admin"]).get(reverse("audit_log")).content.decode()
+    assert signer in audit
+
+
 def test_r5_signing_the_quote_closes_its_opportunity_won(
     client, users, accepted, signatory, django_capture_on_commit_callbacks
 ):
@@ -216,6 +252,53 @@ def test_r12_bad_signing_input_is_named_and_changes_nothing(
     assert SigningRequest.objects.get().state == "sent"
 
 
+def png_bomb(width: int = 13000, height: int = 13000) -> str:
+    """A valid black-and-white PNG of width x height pixels that compresses to ~20 KB: what a
+    hostile signing page submits instead of a drawing."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))  # fmt: skip
+
+    row = b"\x00" + b"\x00" * ((width + 7) // 8)
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat)
+           + chunk(b"IEND", b""))  # fmt: skip
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def test_r12_a_huge_drawn_signature_is_refused_without_decoding_it(
+    client, users, accepted, signatory, django_capture_on_commit_callbacks, monkeypatch
+):
+    bomb = png_bomb()
+    assert len(bomb) < 40_000  # small on the wire, 169 million pixels decoded
+    # Only the header is read: decoding the pixels would take gigabytes.
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: pytest.fail("decoded"))
+    _, link = send(users, accepted, signatory, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(link, {"signer_name": "Henrik Jansen", "method": "drawn",
+                                      "image": bomb, "consent": "on"})  # fmt: skip
+    page = response.content.decode()
+    assert response.status_code == 400 and 'data-testid="form-errors"' in page
+    assert "The drawn signature is too large (13000 x 13000 pixels; at most 2000 x 800)" in page
+    assert not callbacks and not Signature.objects.exists()
+    assert SigningRequest.objects.get().state == "sent"
+    # One too wide or too tall is refused as well; a canvas drawing is not.
+    for width, height in ((2001, 200), (600, 801)):
+        image = png_bomb(width, height)
+        response = client.post(link, {"signer_name": "Henrik Jansen", "method": "drawn",
+                                      "image": image, "consent": "on"})  # fmt: skip
+        assert "is too large" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_r12_documents_never_embed_a_huge_image():
+    with pytest.raises(ValueError, match="13000 x 13000 pixels is too large"):
+        StaticOnlyFetcher().fetch(png_bomb())
+    StaticOnlyFetcher().fetch(png_bomb(600, 200))  # a canvas drawing embeds
+
+
 def test_r12_a_changed_document_cannot_be_signed(
     client, users, accepted, signatory, django_capture_on_commit_callbacks
 ):
@@ -261,8 +344,26 @@ def test_accepting_from_the_quote_page(login, users, rep_account, world):
     client = login(users["rep"])
     page = client.get(quote.get_absolute_url()).content.decode()
     assert reverse("contracts:quote_accept", args=[quote.pk]) in page
+    # What the customer accepts: the amounts, in the quote's currency.
+    line = quote.lines.get()
+    accept = client.get(reverse("contracts:quote_accept", args=[quote.pk])).content.decode()
+    assert "line(s)" not in accept and "1 line," in accept
+    assert f"Monthly recurring</th><td class=\"text-end\">{money(line.total_recurring)}" in accept
+    assert f"One-time</th><td class=\"text-end\">{money(line.total_one_time)}" in accept
     response = client.post(reverse("contracts:quote_accept", args=[quote.pk]), follow=True)
     document = Document.objects.get(quote=quote)
     assert response.redirect_chain[-1][0] == document.get_absolute_url()
     assert Quote.objects.get(pk=quote.pk).state == "accepted"
     assert Decimal(document.quote.lines.get().net_recurring) > 0
+
+
+def test_r12_the_summary_shows_list_agreement_price_and_extra_discount(users, rep_account, world):
+    agreement(users, rep_account, recurring_price=Decimal("199.00"))
+    quote = new_quote(users, rep_account)
+    place(users, quote, world["HQ"], discount="7.5", bandwidth="100")
+    rendered = render_pdf("contracts/pdf/quote_summary.html", quote_document_context(quote))
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(rendered.pdf)).pages)
+    assert "Agreement / month" in text and "Extra disc." in text
+    # list 478.00, the agreement's price 428.00, 7.5 % on top: 395.90 a month
+    row = next(line for line in text.splitlines() if "EUR 478.00" in line)
+    assert "EUR 428.00" in row and "7.50 %" in row and "EUR 395.90" in row, row

@@ -247,6 +247,12 @@ MATRIX: dict[str, Spec] = {
 }
 
 
+# A document's URLs are tried with a quote's document and with a signed agreement's document.
+CASES = sorted(MATRIX) + sorted(
+    f"{name}|agreement_document" for name, spec in MATRIX.items() if "document" in spec.args
+)
+
+
 def all_url_names(resolver=None, namespace="") -> set[str]:
     names = set()
     for entry in (resolver or get_resolver()).url_patterns:
@@ -350,7 +356,26 @@ def objects(rep_account, users):
     item = ConfigurationItem.objects.create(
         kind="circuit", name="Access circuit", account=rep_account, site=site, product=product
     )
+    signed_agreement = SalesAgreement.objects.create(
+        name="Signed framework", account=rep_account, valid_from=date.today()
+    )
+    agreement_document = Document(
+        kind="agreement", agreement=signed_agreement, state="ready",
+        requested_by=rep_account.owner, sha256=document.sha256,
+    )  # fmt: skip
+    agreement_document.file.save("agreement.pdf", ContentFile(content), save=True)
+    agreement_request = SigningRequest.objects.create(
+        document=agreement_document, signatory=signing_request.signatory,
+        token_hash="1" * 64, expires_at=timezone.now() + timedelta(days=3),
+        sent_by=rep_account.owner,
+    )  # fmt: skip
+    Signature.objects.create(
+        agreement=signed_agreement, request=agreement_request, document=agreement_document,
+        signatory=agreement_request.signatory, signer_name="Signer", method="typed",
+        signed_at=timezone.now(), document_sha256=agreement_document.sha256,
+    )  # fmt: skip
     return {
+        "agreement_document": agreement_document,
         "trace_kind": "order",
         "item": item,
         "change": ChangeRequest.objects.create(
@@ -395,14 +420,15 @@ def objects(rep_account, users):
     }
 
 
-def url_for(name: str, objects) -> str:
-    spec = MATRIX[name]
-    return reverse(name, args=[getattr(objects[a], "pk", objects[a]) for a in spec.args])
+def url_for(case: str, objects) -> str:
+    name, _, document = case.partition("|")
+    keys = [document if document and a == "document" else a for a in MATRIX[name].args]
+    return reverse(name, args=[getattr(objects[a], "pk", objects[a]) for a in keys])
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("name", CASES)
 def test_anonymous_is_sent_to_login(client, objects, name):
-    spec = MATRIX[name]
+    spec = MATRIX[name.partition("|")[0]]
     response = getattr(client, spec.method)(url_for(name, objects))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -417,9 +443,9 @@ def expected_status(spec: Spec, who: str) -> int:
 
 
 @pytest.mark.parametrize("who", sorted(EVERYONE))
-@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("name", CASES)
 def test_role_and_visibility(client, users, objects, name, who):
-    spec = MATRIX[name]
+    spec = MATRIX[name.partition("|")[0]]
     client.force_login(users[who])
     response = getattr(client, spec.method)(url_for(name, objects), spec.data)
     assert response.status_code == expected_status(spec, who), (name, who)

@@ -153,11 +153,15 @@ def test_r11_discount_above_threshold_needs_a_managers_approval(login, users, re
         services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="approve")
     queue = login(users["manager"]).get(reverse("sales:quote_approvals"))
     assert [row["quote"] for row in queue.context["rows"]] == [quote]
+    # The banner shows while the discount is being decided, not after.
+    banner = "A discount is above the threshold"
+    assert banner in login(users["rep"]).get(quote.get_absolute_url()).content.decode()
     services.quote_transition(actor=users["manager"], quote_id=quote.pk, name="approve",
                               comment="Strategic account")  # fmt: skip
     quote.refresh_from_db()
     assert (quote.state, quote.approved_by, quote.approval_comment) == (
         "approved", users["manager"], "Strategic account")  # fmt: skip
+    assert banner not in login(users["rep"]).get(quote.get_absolute_url()).content.decode()
 
 
 def test_r11_threshold_per_offering_kind(users, rep_account, world):
