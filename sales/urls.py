@@ -9,6 +9,11 @@ urlpatterns = [
     path("accounts/", views.AccountListView.as_view(), name="account_list"),
     path("accounts/new/", views.AccountCreateView.as_view(), name="account_create"),
     path("accounts/import/", views.AccountImportView.as_view(), name="account_import"),
+    path(
+        "accounts/import/<int:pk>/",
+        views.AccountImportDetailView.as_view(),
+        name="account_import_detail",
+    ),
     path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account_detail"),
     path("accounts/<int:pk>/edit/", views.AccountUpdateView.as_view(), name="account_update"),
     path(

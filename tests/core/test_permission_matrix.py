@@ -34,6 +34,7 @@ from fulfillment.models import (
 )
 from orders.models import ChildLine, DomainOrder, Order, OrderLine
 from sales.models import (
+    AccountImport,
     AgreementLine,
     Location,
     OpportunityLine,
@@ -100,6 +101,7 @@ MATRIX: dict[str, Spec] = {
     "sales:account_list": Spec(ROLES),
     "sales:account_create": Spec(SALES),
     "sales:account_import": Spec(SALES),
+    "sales:account_import_detail": Spec(SALES, ("account_import",), scoped=True),
     "sales:account_detail": Spec(ROLES, ("account",), scoped=True),
     "sales:account_update": Spec(SALES, ("account",), scoped=True),
     "sales:account_child_create": Spec(SALES, ("account",), scoped=True),
@@ -383,6 +385,9 @@ def objects(rep_account, users):
             agreement=agreement, offering=OfferingFactory(), discount_percent=5
         ),
         "account": rep_account,
+        "account_import": AccountImport.objects.create(
+            created_by=rep_account.owner, filename="accounts.csv"
+        ),
         "location": LocationFactory(account=rep_account),
         "contact": ContactFactory(account=rep_account),
         "billing": BillingProfileFactory(account=rep_account),
