@@ -229,6 +229,8 @@ MATRIX: dict[str, Spec] = {
     },
     "sales:quote_send_back": Spec({"manager", "admin"}, ("quote",), "post", scoped=True),
     "fulfillment:trace": Spec(OPPORTUNITY_READERS | WORKERS, ("trace_kind", "order"), scoped=True),
+    "cmdb:item_list": Spec(ROLES),
+    "cmdb:product_list": Spec(ROLES),
     "cmdb:item_detail": Spec(ROLES, ("item",), scoped=True),
     "cmdb:item_status": Spec(OPS, ("item",), "post", scoped=True, data={"status": "down"}),
     "cmdb:change_list": Spec(ROLES),
