@@ -73,6 +73,7 @@ for _name in ("activate", "deactivate"):
 
 urlpatterns += [
     path("catalog/", catalog.OfferingListView.as_view(), name="offering_list"),
+    path("catalog/coverage/", catalog.CoverageView.as_view(), name="coverage"),
     path("catalog/<int:pk>/", catalog.OfferingDetailView.as_view(), name="offering_detail"),
 ]
 for _name in ("publish", "retire"):

@@ -117,6 +117,7 @@ MATRIX: dict[str, Spec] = {
     "sales:billingprofile_activate": Spec(SALES | {"orders"}, ("billing",), "post", scoped=True),
     "sales:billingprofile_deactivate": Spec(SALES | {"orders"}, ("billing",), "post", scoped=True),
     "sales:offering_list": Spec(ROLES),
+    "sales:coverage": Spec(ROLES),
     "sales:offering_detail": Spec(ROLES, ("offering",)),
     "sales:productoffering_publish": Spec({"admin"}, ("offering",), "post"),
     "sales:productoffering_retire": Spec({"admin"}, ("offering",), "post"),
