@@ -14,6 +14,10 @@ class CmdbConfig(AppConfig):
 
         from .home import changes_to_approve_panel, open_incidents_panel
 
+        register_nav(NavItem("Inventory", "cmdb:product_list", "box-seam",
+                             "cmdb.view_productinventory", 13.5))  # fmt: skip
+        register_nav(NavItem("Items", "cmdb:item_list", "hdd-network",
+                             "cmdb.view_configurationitem", 13.7))  # fmt: skip
         register_nav(NavItem("Incidents", "cmdb:incident_list", "exclamation-triangle",
                              "cmdb.view_incident", 14))  # fmt: skip
         register_nav(NavItem("Changes", "cmdb:change_list", "arrow-repeat",

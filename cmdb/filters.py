@@ -3,8 +3,107 @@
 import django_filters
 from django.db.models import Q
 
-from .choices import ChangeRisk, ChangeState, IncidentPriority, IncidentState
-from .models import ChangeRequest, Incident
+from .choices import (
+    ChangeRisk,
+    ChangeState,
+    CIKind,
+    IncidentPriority,
+    IncidentState,
+    OperationalStatus,
+    ProductStatus,
+    ResourceKind,
+)
+from .models import (
+    ChangeRequest,
+    ConfigurationItem,
+    Incident,
+    ProductInventory,
+    ResourceAllocation,
+)
+
+
+def _customer(queryset, name, value):
+    """The customer's (legal account's) name or number."""
+    value = value.strip()
+    if not value:
+        return queryset
+    return queryset.filter(Q(account__name__icontains=value) | Q(account__number__icontains=value))
+
+
+def _site(queryset, name, value):
+    """The site's name, number or site code, or its city."""
+    value = value.strip()
+    if not value:
+        return queryset
+    return queryset.filter(
+        Q(site__name__icontains=value) | Q(site__number__icontains=value)
+        | Q(location__site_code__icontains=value) | Q(location__city__icontains=value)
+    )  # fmt: skip
+
+
+class ConfigurationItemFilterSet(django_filters.FilterSet):
+    """Configuration items of every customer the user may see (and the telco's own points
+    of presence for back-office roles)."""
+
+    kind = django_filters.ChoiceFilter(choices=CIKind.choices, label="Class",
+                                       empty_label="Any class")  # fmt: skip
+    operational_status = django_filters.ChoiceFilter(
+        choices=OperationalStatus.choices, label="Status", empty_label="Any status"
+    )
+    customer = django_filters.CharFilter(method=_customer, label="Customer")
+    site = django_filters.CharFilter(method=_site, label="Site")
+    serial = django_filters.CharFilter(method="by_serial", label="Serial")
+    circuit_id = django_filters.CharFilter(method="by_circuit", label="Circuit id")
+
+    class Meta:
+        model = ConfigurationItem
+        fields = ["kind", "operational_status", "customer", "site", "serial", "circuit_id"]
+
+    def by_serial(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(kind=CIKind.CPE, identifier__icontains=value) if value else queryset
+
+    def by_circuit(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(kind=CIKind.CIRCUIT, identifier__icontains=value)
+
+
+class ProductInventoryFilterSet(django_filters.FilterSet):
+    """Product inventory of every customer the user may see."""
+
+    status = django_filters.ChoiceFilter(choices=ProductStatus.choices, label="Status",
+                                         empty_label="Any status")  # fmt: skip
+    offering = django_filters.CharFilter(method="by_offering", label="Offering")
+    customer = django_filters.CharFilter(method=_customer, label="Customer")
+    site = django_filters.CharFilter(method=_site, label="Site")
+    circuit_id = django_filters.CharFilter(method="by_circuit", label="Circuit id")
+
+    class Meta:
+        model = ProductInventory
+        fields = ["status", "offering", "customer", "site", "circuit_id"]
+
+    def by_offering(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(offering__name__icontains=value) | Q(offering__code__icontains=value)
+        )
+
+    def by_circuit(self, queryset, name, value):
+        """A circuit id the product holds, or the identifier of its circuit item."""
+        value = value.strip()
+        if not value:
+            return queryset
+        held = ResourceAllocation.objects.filter(
+            kind=ResourceKind.CIRCUIT_ID, value__icontains=value
+        ).values("product_id")
+        built = ConfigurationItem.objects.filter(
+            kind=CIKind.CIRCUIT, identifier__icontains=value
+        ).values("product_id")
+        return queryset.filter(Q(pk__in=held) | Q(pk__in=built))
 
 
 class OpenUnlessAskedFilterSet(django_filters.FilterSet):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .services.operations import CHANGE_TRANSITIONS, INCIDENT_TRANSITIONS
-from .views import inventory, items
+from .views import inventory, items, lists
 from .views import operations as ops
 
 app_name = "cmdb"
@@ -9,6 +9,8 @@ app_name = "cmdb"
 urlpatterns = [
     path("accounts/<int:pk>/inventory/", inventory.AccountInventoryView.as_view(),
          name="account_inventory"),
+    path("items/", lists.ItemListView.as_view(), name="item_list"),
+    path("inventory/", lists.ProductListView.as_view(), name="product_list"),
     path("items/<int:pk>/", items.ItemDetailView.as_view(), name="item_detail"),
     path("items/<int:pk>/status/", items.ItemStatusView.as_view(), name="item_status"),
     path("api/monitoring/status/", items.MonitoringStatusView.as_view(),

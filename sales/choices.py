@@ -57,12 +57,25 @@ class Currency(models.TextChoices):
     PLN = "PLN", "PLN – Polish złoty"
 
 
+class ImportState(models.TextChoices):
+    UPLOADED = "uploaded", "Uploaded"
+    CHECKING = "checking", "Checking rows"
+    WRITING = "writing", "Writing accounts"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Not imported"
+
+
 BADGES: dict[str, str] = {
     AccountState.PROSPECT: "info",
     AccountState.ACTIVE: "success",
     AccountState.SUSPENDED: "warning",
     AccountState.CLOSED: "secondary",
     BillingProfileState.INACTIVE: "secondary",
+    ImportState.UPLOADED: "secondary",
+    ImportState.CHECKING: "info",
+    ImportState.WRITING: "primary",
+    ImportState.DONE: "success",
+    ImportState.FAILED: "danger",
 }
 
 

@@ -3,9 +3,11 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 
 from telcrm.cleaning import CleanForm, CleanModelForm
 from telcrm.models import Team
@@ -215,8 +217,11 @@ class AccountImportForm(CleanForm):
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        if f.size > 5 * 1024 * 1024:
-            raise forms.ValidationError("The file is larger than 5 MB.")
+        limit = settings.TELCRM_MAX_UPLOAD_BYTES
+        if f.size > limit:
+            raise forms.ValidationError(
+                f"The file is larger than {filesizeformat(limit)}: split it into several files."
+            )
         return f
 
 

@@ -71,6 +71,21 @@ class AccountQuerySet(models.QuerySet):
         return self.filter(owner=user)
 
 
+class AccountImportQuerySet(models.QuerySet):
+    """CSV imports: seen by the uploader, the uploader's team mates and team managers (a
+    team works on its accounts together); back-office roles and administrators see all."""
+
+    def visible_to(self, user) -> AccountImportQuerySet:
+        if sees_everything(user):
+            return self
+        q = (
+            Q(created_by=user)
+            | Q(created_by__sales_teams__members=user)
+            | Q(created_by__sales_teams__manager=user)
+        )
+        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
+
 class AccountChildQuerySet(models.QuerySet):
     """Locations, contacts and billing profiles: visible with their account."""
 

@@ -9,6 +9,11 @@ urlpatterns = [
     path("accounts/", views.AccountListView.as_view(), name="account_list"),
     path("accounts/new/", views.AccountCreateView.as_view(), name="account_create"),
     path("accounts/import/", views.AccountImportView.as_view(), name="account_import"),
+    path(
+        "accounts/import/<int:pk>/",
+        views.AccountImportDetailView.as_view(),
+        name="account_import_detail",
+    ),
     path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account_detail"),
     path("accounts/<int:pk>/edit/", views.AccountUpdateView.as_view(), name="account_update"),
     path(
@@ -68,6 +73,7 @@ for _name in ("activate", "deactivate"):
 
 urlpatterns += [
     path("catalog/", catalog.OfferingListView.as_view(), name="offering_list"),
+    path("catalog/coverage/", catalog.CoverageView.as_view(), name="coverage"),
     path("catalog/<int:pk>/", catalog.OfferingDetailView.as_view(), name="offering_detail"),
 ]
 for _name in ("publish", "retire"):

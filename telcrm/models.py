@@ -34,6 +34,17 @@ def next_number(prefix: str, width: int = 6) -> str:
     return f"{prefix}{seq.last_value:0{width}d}"
 
 
+def next_numbers(prefix: str, count: int, width: int = 6) -> list[str]:
+    """Hand out ``count`` consecutive numbers at once (bulk imports): one locked update of
+    the sequence row instead of one per record; the lock is held as in :func:`next_number`."""
+    with transaction.atomic():
+        seq, _ = NumberSequence.objects.select_for_update().get_or_create(prefix=prefix)
+        first = seq.last_value + 1
+        seq.last_value += count
+        seq.save(update_fields=["last_value"])
+    return [f"{prefix}{value:0{width}d}" for value in range(first, first + count)]
+
+
 class ExternalActorHistory(models.Model):
     """A base for the history rows of records someone who is not a user of ours changes (a
     customer's signatory signing through a link). The service sets ``obj._history_actor`` to

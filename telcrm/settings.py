@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "telcrm.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,6 +146,13 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Request size caps. A request whose declared body is larger than the largest upload (plus
+# room for the form's other fields) is refused before its body is read
+# (telcrm.middleware.RequestSizeLimitMiddleware); non-file fields stay under Django's cap,
+# and uploads above FILE_UPLOAD_MAX_MEMORY_SIZE spool to a temporary file, not memory.
+TELCRM_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 MESSAGE_TAGS = {40: "danger"}
 

@@ -10,11 +10,13 @@ from .catalog import (
     ProductSpecification,
     SpecificationRelationship,
 )
+from .imports import AccountImport
 from .leads import Lead, LeadLine, Opportunity, OpportunityLine
 from .quotes import DiscountThreshold, Quote, QuoteLine
 
 __all__ = [
     "Account",
+    "AccountImport",
     "AgreementLine",
     "AgreementSla",
     "BillingProfile",

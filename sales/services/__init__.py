@@ -8,7 +8,9 @@ from .accounts import (
     account_create,
     account_transition,
     account_update,
+    accounts_import_check,
     accounts_import_csv,
+    accounts_import_write,
     billing_profile_save,
     billing_profile_transition,
     contact_save,
@@ -23,6 +25,7 @@ from .agreements import (
     agreement_transition,
 )
 from .catalog import offering_transition
+from .imports import account_import_run, account_import_upload
 from .leads import (
     lead_convert,
     lead_save,
@@ -58,7 +61,11 @@ __all__ = [
     "agreement_part_save",
     "agreement_save",
     "agreement_transition",
+    "account_import_run",
+    "account_import_upload",
+    "accounts_import_check",
     "accounts_import_csv",
+    "accounts_import_write",
     "billing_profile_save",
     "billing_profile_transition",
     "contact_save",

@@ -15,7 +15,7 @@ from telcrm.views import RolePermissionMixin, TransitionView
 from .. import services
 from ..filters import AccountFilterSet
 from ..forms import AccountForm, AccountImportForm, BillingProfileForm, ContactForm, LocationForm
-from ..models import Account, BillingProfile, Contact, Location
+from ..models import Account, AccountImport, BillingProfile, Contact, Location
 
 
 def account_history(account: Account, visible_ids: set[int], limit: int = 30):
@@ -334,7 +334,8 @@ class BillingProfileTransitionView(TransitionView):
 
 
 class AccountImportView(RolePermissionMixin, FormView):
-    """Upload a CSV of accounts; all rows are imported, or none with a report of bad rows."""
+    """Upload a CSV of accounts: a background job checks and imports it, and the import's
+    page shows its progress and, if any row is bad, the report (nothing imported then)."""
 
     permission_required = "sales.add_account"
     template_name = "sales/account_import.html"
@@ -343,14 +344,40 @@ class AccountImportView(RolePermissionMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["columns"] = services.CSV_COLUMNS
+        context["recent"] = AccountImport.objects.visible_to(self.request.user).select_related(
+            "created_by"
+        )[:5]
         context["breadcrumbs"] = [("Accounts", reverse("sales:account_list")), ("Import", "")]
         return context
 
     def form_valid(self, form):
-        result = services.accounts_import_csv(
-            actor=self.request.user, data=form.cleaned_data["file"].read()
+        record = services.account_import_upload(
+            actor=self.request.user, upload=form.cleaned_data["file"]
         )
-        if not result.ok:
-            return self.render_to_response(self.get_context_data(form=form, result=result))
-        messages.success(self.request, f"Imported {len(result.created)} accounts.")
-        return HttpResponseRedirect(reverse("sales:account_list"))
+        return HttpResponseRedirect(record.get_absolute_url())
+
+
+class AccountImportDetailView(RolePermissionMixin, DetailView):
+    """An import's progress (rows checked, rows written), then its result or its report of
+    bad rows. While the job runs, htmx reloads the status part every second."""
+
+    permission_required = "sales.add_account"
+    template_name = "sales/account_import_detail.html"
+    context_object_name = "record"
+
+    def get_queryset(self):
+        return AccountImport.objects.visible_to(self.request.user).select_related("created_by")
+
+    def get_template_names(self):
+        if self.request.htmx and self.request.GET.get("part") == "status":
+            return ["sales/partials/account_import_status.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [
+            ("Accounts", reverse("sales:account_list")),
+            ("Import", reverse("sales:account_import")),
+            (self.object.filename, ""),
+        ]
+        return context

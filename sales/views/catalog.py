@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from telcrm.views import RolePermissionMixin, TransitionView
 
@@ -11,6 +11,7 @@ from ..filters import OfferingFilterSet
 from ..forms import ConfigurationForm
 from ..models import (
     CharacteristicSpecification,
+    FeasibilityRule,
     Location,
     PriceRule,
     ProductOffering,
@@ -141,4 +142,43 @@ class OfferingTransitionView(TransitionView):
     def run(self, obj):
         return services.offering_transition(
             actor=self.request.user, offering_id=obj.pk, name=self.transition_name
+        )
+
+
+COUNTRY_NAMES = {
+    "AT": "Austria", "BE": "Belgium", "CH": "Switzerland", "DE": "Germany", "DK": "Denmark",
+    "ES": "Spain", "FR": "France", "GB": "United Kingdom", "IE": "Ireland", "IT": "Italy",
+    "LU": "Luxembourg", "NL": "Netherlands", "PL": "Poland", "SE": "Sweden",
+}  # fmt: skip
+
+
+class CoverageView(RolePermissionMixin, TemplateView):
+    """Where the network reaches (R10), read-only for everyone who sells: per country the
+    coverage rules, most specific first (on-net buildings, postcode areas, the country),
+    with their access types, bandwidth limits and build surcharges."""
+
+    permission_required = "sales.view_productoffering"
+    template_name = "sales/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        rules = sorted(FeasibilityRule.objects.all(),
+                       key=lambda r: (r.country, [-s for s in r.specificity], r.name))  # fmt: skip
+        countries: dict[str, dict] = {}
+        for rule in rules:
+            country = countries.setdefault(
+                rule.country,
+                {"code": rule.country, "name": COUNTRY_NAMES.get(rule.country, rule.country),
+                 "rules": []},
+            )  # fmt: skip
+            rule.access = [
+                {"label": access.replace("_", " ").capitalize(),
+                 "max": (rule.max_bandwidth or {}).get(access),
+                 "surcharge": access in (rule.surcharge_access_types or [])}
+                for access in rule.access_types or []
+            ]  # fmt: skip
+            country["rules"].append(rule)
+        return super().get_context_data(
+            countries=sorted(countries.values(), key=lambda c: c["name"]),
+            breadcrumbs=[("Catalog", reverse("sales:offering_list")), ("Coverage", "")],
+            **kwargs,
         )

@@ -34,6 +34,7 @@ from fulfillment.models import (
 )
 from orders.models import ChildLine, DomainOrder, Order, OrderLine
 from sales.models import (
+    AccountImport,
     AgreementLine,
     Location,
     OpportunityLine,
@@ -100,6 +101,7 @@ MATRIX: dict[str, Spec] = {
     "sales:account_list": Spec(ROLES),
     "sales:account_create": Spec(SALES),
     "sales:account_import": Spec(SALES),
+    "sales:account_import_detail": Spec(SALES, ("account_import",), scoped=True),
     "sales:account_detail": Spec(ROLES, ("account",), scoped=True),
     "sales:account_update": Spec(SALES, ("account",), scoped=True),
     "sales:account_child_create": Spec(SALES, ("account",), scoped=True),
@@ -115,6 +117,7 @@ MATRIX: dict[str, Spec] = {
     "sales:billingprofile_activate": Spec(SALES | {"orders"}, ("billing",), "post", scoped=True),
     "sales:billingprofile_deactivate": Spec(SALES | {"orders"}, ("billing",), "post", scoped=True),
     "sales:offering_list": Spec(ROLES),
+    "sales:coverage": Spec(ROLES),
     "sales:offering_detail": Spec(ROLES, ("offering",)),
     "sales:productoffering_publish": Spec({"admin"}, ("offering",), "post"),
     "sales:productoffering_retire": Spec({"admin"}, ("offering",), "post"),
@@ -227,6 +230,8 @@ MATRIX: dict[str, Spec] = {
     },
     "sales:quote_send_back": Spec({"manager", "admin"}, ("quote",), "post", scoped=True),
     "fulfillment:trace": Spec(OPPORTUNITY_READERS | WORKERS, ("trace_kind", "order"), scoped=True),
+    "cmdb:item_list": Spec(ROLES),
+    "cmdb:product_list": Spec(ROLES),
     "cmdb:item_detail": Spec(ROLES, ("item",), scoped=True),
     "cmdb:item_status": Spec(OPS, ("item",), "post", scoped=True, data={"status": "down"}),
     "cmdb:change_list": Spec(ROLES),
@@ -408,6 +413,9 @@ def objects(rep_account, users):
             agreement=agreement, offering=OfferingFactory(), discount_percent=5
         ),
         "account": rep_account,
+        "account_import": AccountImport.objects.create(
+            created_by=rep_account.owner, filename="accounts.csv"
+        ),
         "location": LocationFactory(account=rep_account),
         "contact": ContactFactory(account=rep_account),
         "billing": BillingProfileFactory(account=rep_account),

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from sales import catalog, services
 from sales.catalog_io import catalog_export, catalog_import
-from sales.demo_catalog import CATALOG
-from sales.models import Location, PriceRule, ProductOffering
+from sales.demo_catalog import CATALOG, FEASIBILITY_RULES
+from sales.models import FeasibilityRule, Location, PriceRule, ProductOffering
 from telcrm.fsm import DomainError
 
 
@@ -173,9 +173,70 @@ def test_r10_not_feasible_names_every_reason(demo_catalog):
 
 
 def test_r10_country_without_coverage_is_not_feasible(demo_catalog):
-    result = feasibility("DIA", {}, site("8001", country="CH"))
+    result = feasibility("DIA", {}, site("1100", country="PT"))
     assert result.status == "not_feasible"
-    assert result.reasons == ["No network coverage at 8001 X (CH)."]
+    assert result.reasons == ["No network coverage at 1100 X (PT)."]
+
+
+@pytest.mark.parametrize(
+    ("postcode", "country", "area", "status"),
+    [
+        ("EC2V 7HH", "GB", "Metro fiber London City", "conditional"),
+        ("M1 1AE", "GB", "United Kingdom wholesale Ethernet", "conditional"),
+        ("75008", "FR", "Metro fiber Paris", "conditional"),
+        ("13001", "FR", "France wholesale access", "conditional"),
+        ("1010", "AT", "Metro fiber Wien", "conditional"),
+        ("8001", "CH", "Metro fiber Zürich", "conditional"),
+        ("1017", "NL", "Metro fiber Amsterdam", "conditional"),
+    ],
+)
+def test_r10_demo_footprint_reaches_beyond_germany(demo_catalog, postcode, country, area,
+                                                    status):  # fmt: skip
+    result = feasibility("DIA", {"bandwidth": "500"}, site(postcode, country=country))
+    assert (result.rule.name, result.status) == (area, status)
+    assert result.surcharge > 0
+    copper = feasibility("DIA", {"access_type": "copper", "bandwidth": "50"},
+                         site(postcode, country=country))  # fmt: skip
+    assert copper.status != "not_feasible"
+
+
+def test_coverage_page_shows_areas_access_types_and_surcharges(login, users, demo_catalog):
+    catalog_page = login(users["rep"]).get(reverse("sales:offering_list")).content.decode()
+    assert reverse("sales:coverage") in catalog_page
+    response = login(users["rep"]).get(reverse("sales:coverage"))
+    page = response.content.decode()
+    assert [c["name"] for c in response.context["countries"]] == [
+        "Austria", "France", "Germany", "Netherlands", "Switzerland", "United Kingdom",
+    ]  # fmt: skip
+    assert "Metro fiber London City" in page and "Postcodes EC…" in page
+    assert "EUR 3,400.00" in page and "Wayleave and fiber lateral needed" in page
+    assert "4 on-net buildings" in page and "Whole country" in page
+    assert "Fixed wireless · 300" in page and "fixed_wireless" not in page
+    # Most specific first: Germany's on-net buildings, then postcode areas, then the country.
+    germany = next(c for c in response.context["countries"] if c["code"] == "DE")
+    assert germany["rules"][0].name == "On-net buildings Germany"
+    assert germany["rules"][-1].name == "Germany nationwide copper"
+
+
+def test_coverage_page_query_count(login, users, demo_catalog, django_assert_num_queries):
+    client = login(users["rep"])
+    client.get(reverse("sales:coverage"))
+    # session, user, user and group permissions (2), role names, every rule in one query
+    with django_assert_num_queries(QUERIES_COVERAGE):
+        client.get(reverse("sales:coverage"))
+    FeasibilityRule.objects.bulk_create(
+        FeasibilityRule(name=f"Area {n}", country="IT", postcode_prefix=f"{n:03d}",
+                        access_types=["copper"], max_bandwidth={"copper": 50})
+        for n in range(220)
+    )  # fmt: skip
+    with django_assert_num_queries(QUERIES_COVERAGE):
+        response = client.get(reverse("sales:coverage"))
+    assert response.content.decode().count('data-testid="coverage-rule"') == 220 + len(
+        FEASIBILITY_RULES
+    )
+
+
+QUERIES_COVERAGE = 6
 
 
 def test_r10_longest_postcode_prefix_wins_over_country(demo_catalog):
@@ -274,7 +335,8 @@ def test_json_round_trip_is_exact(users, demo_catalog):
     first = catalog_export()
     catalog_import(actor=users["admin"], data=json.loads(json.dumps(first)))
     assert catalog_export() == first
-    assert len(first["offerings"]) == 16 and len(first["feasibility_rules"]) == 10
+    assert len(first["offerings"]) == 16
+    assert len(first["feasibility_rules"]) == len(FEASIBILITY_RULES)
 
 
 def test_bad_import_changes_nothing_and_names_each_problem(users, demo_catalog):

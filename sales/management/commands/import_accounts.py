@@ -11,7 +11,7 @@ from telcrm.management import actor_from_username
 class Command(BaseCommand):
     help = (
         f"Import accounts from CSV (columns: {', '.join(CSV_COLUMNS)}). "
-        "Nothing is imported if any row is bad."
+        "Every row is checked first; nothing is imported if any row is bad."
     )
 
     def add_arguments(self, parser):
@@ -30,5 +30,10 @@ class Command(BaseCommand):
         if not result.ok:
             for line, reason in result.errors:
                 self.stderr.write(f"row {line}: {reason}" if line else reason)
+            if result.created:
+                raise CommandError(
+                    f"Stopped after {len(result.created)} accounts: the row above was refused "
+                    "while writing; the rows after it were not imported."
+                )
             raise CommandError(f"Nothing imported: {len(result.errors)} problem(s) in {path}.")
         self.stdout.write(self.style.SUCCESS(f"Imported {len(result.created)} accounts."))
