@@ -26,7 +26,13 @@ from .choices import (
     TaskState,
     WorkOrderState,
 )
-from .querysets import FalloutQuerySet, ProjectQuerySet, TaskQuerySet, WorkOrderQuerySet
+from .querysets import (
+    FalloutQuerySet,
+    ProjectQuerySet,
+    TaskQuerySet,
+    WorkOrderQuerySet,
+    stuck_before,
+)
 
 
 class AssignmentGroup(models.Model):
@@ -136,6 +142,9 @@ class Task(ConcurrentTransitionMixin, models.Model):
     ready_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Each change (started, an adapter attempt, done) is progress: a started API task whose
+    # last change is older than FULFILLMENT_API_STUCK_SECONDS is stuck.
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
     objects = TaskQuerySet.as_manager()
 
@@ -162,6 +171,12 @@ class Task(ConcurrentTransitionMixin, models.Model):
     def late(self) -> bool:
         return bool(self.due_at and self.state in (TaskState.READY, TaskState.IN_PROGRESS)
                     and self.due_at < timezone.now())  # fmt: skip
+
+    @property
+    def stuck(self) -> bool:
+        """A started API task that made no progress for longer than an attempt takes."""
+        return bool(self.kind == TaskKind.API and self.state == TaskState.IN_PROGRESS
+                    and self.updated_at and self.updated_at < stuck_before())  # fmt: skip
 
     def get_absolute_url(self) -> str:
         return reverse("fulfillment:task_complete", args=[self.pk])
