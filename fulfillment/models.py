@@ -173,6 +173,16 @@ class Task(ConcurrentTransitionMixin, models.Model):
                     and self.due_at < timezone.now())  # fmt: skip
 
     @property
+    def run_by_system(self) -> bool:
+        """An API task whose domain adapter is on belongs to the system: a worker runs it and
+        a person takes over only from its fall-out. (With the adapter switched off, its
+        concurrency 0, people do the domain's API tasks by hand.)"""
+        from .adapters import adapter_config
+
+        return (self.kind == TaskKind.API
+                and int(adapter_config(self.sub_flow.domain_order.domain)["concurrency"]) > 0)
+
+    @property
     def stuck(self) -> bool:
         """A started API task that made no progress for longer than an attempt takes."""
         return bool(self.kind == TaskKind.API and self.state == TaskState.IN_PROGRESS
