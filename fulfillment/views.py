@@ -409,7 +409,8 @@ class OrderFulfillmentStartView(ActionView):
         return (
             f"Fulfillment of {self.order.number} started: {len(flows)} sub flow(s); the "
             "first tasks are in their groups' queues.",
-            reverse("fulfillment:task_queue"),
+            # Back to the order, at its work: the order manager follows the order, not a queue.
+            f"{self.order.get_absolute_url()}#fulfillment",
         )
 
 

@@ -28,6 +28,14 @@ def test_r20_order_managers_start_fulfillment_from_their_home(login, users, appr
     assert "Start fulfillment" not in client.get(reverse("home")).content.decode()
 
 
+def test_r20_start_fulfillment_lands_on_the_order_page(login, users, approved):
+    client = login(users["orders"])
+    response = client.post(reverse("fulfillment:order_start", args=[approved.pk]))
+    assert response.url == f"{approved.get_absolute_url()}#fulfillment"
+    page = client.get(response.url).content.decode()
+    assert "started: 4 sub flow(s)" in page and 'data-testid="order-task"' in page
+
+
 def test_r23_queue_shows_my_groups_ready_and_started_tasks(login, users, started):
     client = login(users["agent"])
     page = client.get(reverse("fulfillment:task_queue"))
