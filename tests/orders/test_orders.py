@@ -223,3 +223,23 @@ def test_r17_submit_after_passing_validation(login, users, contract, billing):
     order.refresh_from_db()
     assert order.state == "pending" and order.tmf_state == "pending"
     assert "pending approval" in response.content.decode()
+
+
+def test_r17_submitting_logs_the_validation_once(login, users, contract, billing):
+    """Validate, then submit: the history says "validated" once (the user's own check) and
+    then "Submit for approval", not a second identical "validated" entry."""
+    from orders.models import Order
+
+    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
+                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    client = login(users["rep"])
+    client.post(reverse("orders:order_validate", args=[order.pk]))
+    client.post(reverse("orders:order_submit", args=[order.pk]))
+    reasons = list(Order.history.filter(id=order.pk).order_by("history_id")
+                   .values_list("history_change_reason", flat=True))  # fmt: skip
+    assert [r for r in reasons if r and r.startswith("validated")] == [
+        "validated: 5 of 5 checks passed"]  # fmt: skip
+    assert reasons[-1] == "submit"
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert page.count("validated: 5 of 5 checks passed") == 1
+    assert Order.objects.get(pk=order.pk).validation_passed
