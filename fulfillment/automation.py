@@ -127,7 +127,8 @@ def _attempt(task_id: int) -> str:
                 task.start()
             task.attempts += 1
             _save(task, None, reason=f"adapter call, attempt {task.attempts}")
-    task = Task.objects.select_related("template", "sub_flow__domain_order").get(pk=task_id)
+    task = Task.objects.select_related("template", "sub_flow__domain_order__location").get(
+        pk=task_id)  # fmt: skip
     adapter = adapter_for(task.sub_flow.domain_order.domain)
     try:
         outputs = recorded.response if recorded else ledger_call(task, task.attempts, adapter)

@@ -93,7 +93,9 @@ def test_r20_api_task_runs_through_its_adapter_and_readies_dependants(
 
     circuit = task_of(approved, "order-circuit")
     assert (circuit.state, circuit.attempts) == ("completed", 1)
-    assert re.fullmatch(r"ACC-[A-Z]{3}-\d{6}", circuit.outputs["circuit_id"])
+    # The circuit id names the site's city (Hamburg), as the carrier's would.
+    assert circuit.sub_flow.domain_order.location.city == "Hamburg"
+    assert re.fullmatch(r"ACC-HAM-\d{6}", circuit.outputs["circuit_id"])
     call = circuit.adapter_calls.get()
     assert (call.adapter, call.operation, call.attempt, call.succeeded) == (
         "simulated-access", "order-circuit", 1, True)  # fmt: skip
@@ -282,6 +284,20 @@ def test_r32_stuck_api_task_is_flagged_on_the_order_page_and_the_work_queue(
     queue = client.get(reverse("fulfillment:task_queue")).content.decode()
     assert queue.count('data-testid="task-stuck"') == 1
     assert list(Task.objects.stuck()) == [circuit]
+
+
+def test_r20_simulated_circuit_id_names_the_sites_city():
+    from fulfillment.adapters import city_code
+
+    assert [city_code(c) for c in ("Hamburg", "München", "Frankfurt am Main", "Köln", "Graz",
+                                   "Saint-Étienne", "")] == [
+        "HAM", "MUC", "FRA", "CGN", "GRA", "SAI", "XXX"]  # fmt: skip
+    site = SimpleNamespace(location=SimpleNamespace(city="Wien"))
+    task = SimpleNamespace(number="TSK-000042", required_outputs=["circuit_id"],
+                           sub_flow=SimpleNamespace(domain_order=site))  # fmt: skip
+    for attempt in range(1, 6):
+        assert SimulatedAdapter("access").execute(task, attempt)["circuit_id"].startswith(
+            "ACC-VIE-")  # fmt: skip
 
 
 def test_r20_simulated_adapter_is_deterministic_by_seed(settings):
