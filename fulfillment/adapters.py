@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import random
 import time
+import unicodedata
 from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
@@ -60,7 +61,14 @@ FAILURES: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-CITY_CODES = ("HAM", "HAN", "BER", "KEL", "BRE", "FRA", "MUC", "CGN", "DUS", "LEJ")
+# A circuit id names the city of its site, as carriers' ids do: the usual code where there
+# is one, else the city's first three letters.
+CITY_CODES = {
+    "hamburg": "HAM", "hannover": "HAN", "hanover": "HAN", "berlin": "BER", "kiel": "KEL",
+    "bremen": "BRE", "frankfurt": "FRA", "frankfurt am main": "FRA", "munchen": "MUC",
+    "munich": "MUC", "koln": "CGN", "cologne": "CGN", "dusseldorf": "DUS", "leipzig": "LEJ",
+    "wien": "VIE", "vienna": "VIE", "london": "LON", "paris": "PAR",
+}  # fmt: skip
 # Documentation ranges (RFC 5737): never routed, safe to show in a demo.
 DOC_NETWORKS = ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
 AREA_CODES = ("40", "30", "511", "431", "421", "69", "89")
@@ -77,10 +85,28 @@ def _number_block(rng: random.Random) -> str:
     return f"+49 {rng.choice(AREA_CODES)} {stem}00-{stem}99"
 
 
-def _value(name: str, rng: random.Random) -> str:
-    """A believable value for one output, by its name."""
+def city_code(city: str) -> str:
+    """``Hamburg`` -> ``HAM``, ``München`` -> ``MUC``, ``Graz`` -> ``GRA``; ``XXX`` if none."""
+    folded = unicodedata.normalize("NFKD", city or "").encode("ascii", "ignore").decode()
+    folded = " ".join(folded.lower().replace("-", " ").split())
+    if folded in CITY_CODES:
+        return CITY_CODES[folded]
+    letters = "".join(c for c in folded if c.isalpha())
+    return (letters[:3].upper() or "XXX").ljust(3, "X")
+
+
+def _site_city(task: Task) -> str:
+    """The city of the task's site (its domain order's location), if it has one."""
+    try:
+        return task.sub_flow.domain_order.location.city
+    except AttributeError:
+        return ""
+
+
+def _value(name: str, rng: random.Random, city: str = "") -> str:
+    """A believable value for one output, by its name (``city``: where the site is)."""
     makers = {
-        "circuit_id": lambda: f"ACC-{rng.choice(CITY_CODES)}-{rng.randint(1, 999999):06d}",
+        "circuit_id": lambda: f"ACC-{city_code(city)}-{rng.randint(1, 999999):06d}",
         "ip_block": lambda: _ip_block(rng),
         "vlan": lambda: str(rng.randint(100, 3999)),
         "number_block": lambda: _number_block(rng),
@@ -122,7 +148,8 @@ class SimulatedAdapter:
         if rng.random() < self.failure_rate:
             category, message = rng.choice(FAILURES.get(self.domain, FAILURES["default"]))
             raise AdapterError(message, category)
-        return {name: _value(name, rng) for name in task.required_outputs}
+        city = _site_city(task)
+        return {name: _value(name, rng, city) for name in task.required_outputs}
 
 
 def adapter_config(domain: str) -> dict:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, transaction
 from django.db.models import Max
 from django_q.conf import Conf
 from django_q.tasks import async_task
@@ -31,6 +31,10 @@ from .models import AdapterCall, Task
 logger = logging.getLogger(__name__)
 
 RUN_API_TASK = "fulfillment.automation.run_api_task"
+# A job that met a busy database ("database is locked" on SQLite, a dropped connection) goes
+# back to the queue after these pauses (seconds), not after django-q2's retry (300 s), which
+# stays the last resort once they are used up.
+BUSY_BACKOFF = (0.5, 1, 2, 4, 8)
 
 
 def dispatch(task_ids: Iterable[int]) -> list[int]:
@@ -78,9 +82,10 @@ def _fill_places(domain: str) -> list[int]:
     return chosen
 
 
-def _enqueue(task_id: int) -> None:
+def _enqueue(task_id: int, busy_retries: int = 0) -> None:
     def send() -> None:
-        async_task(RUN_API_TASK, task_id, group="fulfillment-api")
+        extra = {"busy_retries": busy_retries} if busy_retries else {}
+        async_task(RUN_API_TASK, task_id, group="fulfillment-api", **extra)
 
     if Conf.ORM == DEFAULT_DB_ALIAS and not Conf.SYNC:
         # The ORM broker writes to our database: the job commits (or not) with the task's
@@ -90,11 +95,26 @@ def _enqueue(task_id: int) -> None:
         transaction.on_commit(send)
 
 
-def run_api_task(task_id: int) -> str:
+def run_api_task(task_id: int, busy_retries: int = 0) -> str:
     """django-q2 job (R20, R32): one attempt at an API task. Safe to run twice and after a
     killed run: a task no longer in progress is left alone, and a task whose effect is
     already in the ledger is completed with the recorded result without calling again.
+    A busy database sends the job back to the queue after a short pause (``BUSY_BACKOFF``).
     Returns the task's state."""
+    try:
+        return _attempt(task_id)
+    except OperationalError as error:
+        if busy_retries >= len(BUSY_BACKOFF):
+            raise
+        delay = BUSY_BACKOFF[busy_retries]
+        logger.warning("Task %s: the database was busy (%s); trying again in %s s",
+                       task_id, error, delay)  # fmt: skip
+        time.sleep(delay)
+        _enqueue(task_id, busy_retries=busy_retries + 1)
+        return TaskState.IN_PROGRESS
+
+
+def _attempt(task_id: int) -> str:
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task_id)
         if not _runnable(task):
@@ -107,7 +127,8 @@ def run_api_task(task_id: int) -> str:
                 task.start()
             task.attempts += 1
             _save(task, None, reason=f"adapter call, attempt {task.attempts}")
-    task = Task.objects.select_related("template", "sub_flow__domain_order").get(pk=task_id)
+    task = Task.objects.select_related("template", "sub_flow__domain_order__location").get(
+        pk=task_id)  # fmt: skip
     adapter = adapter_for(task.sub_flow.domain_order.domain)
     try:
         outputs = recorded.response if recorded else ledger_call(task, task.attempts, adapter)
@@ -165,7 +186,10 @@ def ledger_call(task: Task, attempt: int, adapter: DomainAdapter) -> dict:
 
 def _record(call: AdapterCall, reason: str) -> bool:
     try:
-        _save(call, None, reason=reason)
+        # A short transaction of its own (its checks, the row and its history), taken after
+        # the adapter has answered: no lock is held while the adapter works.
+        with transaction.atomic():
+            _save(call, None, reason=reason)
     except DomainError:
         logger.info("%s already recorded by another run", call)
         return False

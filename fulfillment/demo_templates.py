@@ -41,8 +41,10 @@ FLOWS = {
     "CPE-ROUTER": ("Managed CPE delivery", [
         ("stage-cpe", "Stage and configure the CPE router", "manual", "CPE logistics", 2, 24,
          ["cpe_serial"], []),
+        # On site the technician notes the serial of the router actually installed (a spare
+        # may replace the staged one): the CMDB's CPE item carries it.
         ("install-cpe", "Install the CPE on site", "field_service", "Field services", 2, 72,
-         [], ["stage-cpe"]),
+         ["cpe_serial"], ["stage-cpe"]),
     ]),
     "SDWAN-OVERLAY": ("SD-WAN overlay", [
         ("create-tenant", "Create the tenant and policies", "manual", "IP engineering", 2, 16,
@@ -52,7 +54,7 @@ FLOWS = {
         ("ship-edge", "Ship the edge appliance", "manual", "CPE logistics", 1, 48,
          ["edge_serial"], []),
         ("install-edge", "Install and onboard the edge", "field_service", "Field services", 2,
-         72, [], ["ship-edge"]),
+         72, ["edge_serial"], ["ship-edge"]),
     ]),
     "SIP-TRUNK": ("SIP trunk activation", [
         ("reserve-numbers", "Reserve the phone numbers", "api", "Voice engineering", 0.5, 4,

@@ -77,6 +77,7 @@ def order_work_panel(request, order):
         "tasks": tasks, "domain_orders": list(domain_orders.values()), "done": done,
         "percent": round(100 * done / len(tasks)), "open_fallouts": len(open_fallouts),
         "late": sum(1 for t in tasks if t.late),
+        "stuck": sum(1 for t in tasks if t.stuck),
     }  # fmt: skip
 
 

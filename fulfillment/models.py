@@ -26,7 +26,13 @@ from .choices import (
     TaskState,
     WorkOrderState,
 )
-from .querysets import FalloutQuerySet, ProjectQuerySet, TaskQuerySet, WorkOrderQuerySet
+from .querysets import (
+    FalloutQuerySet,
+    ProjectQuerySet,
+    TaskQuerySet,
+    WorkOrderQuerySet,
+    stuck_before,
+)
 
 
 class AssignmentGroup(models.Model):
@@ -136,6 +142,9 @@ class Task(ConcurrentTransitionMixin, models.Model):
     ready_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Each change (started, an adapter attempt, done) is progress: a started API task whose
+    # last change is older than FULFILLMENT_API_STUCK_SECONDS is stuck.
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
     objects = TaskQuerySet.as_manager()
 
@@ -162,6 +171,22 @@ class Task(ConcurrentTransitionMixin, models.Model):
     def late(self) -> bool:
         return bool(self.due_at and self.state in (TaskState.READY, TaskState.IN_PROGRESS)
                     and self.due_at < timezone.now())  # fmt: skip
+
+    @property
+    def run_by_system(self) -> bool:
+        """An API task whose domain adapter is on belongs to the system: a worker runs it and
+        a person takes over only from its fall-out. (With the adapter switched off, its
+        concurrency 0, people do the domain's API tasks by hand.)"""
+        from .adapters import adapter_config
+
+        return (self.kind == TaskKind.API
+                and int(adapter_config(self.sub_flow.domain_order.domain)["concurrency"]) > 0)
+
+    @property
+    def stuck(self) -> bool:
+        """A started API task that made no progress for longer than an attempt takes."""
+        return bool(self.kind == TaskKind.API and self.state == TaskState.IN_PROGRESS
+                    and self.updated_at and self.updated_at < stuck_before())  # fmt: skip
 
     def get_absolute_url(self) -> str:
         return reverse("fulfillment:task_complete", args=[self.pk])

@@ -3,11 +3,19 @@ administrators see every task."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from telcrm.roles import ORDER_MANAGER, has_role
+
+
+def stuck_before(now: datetime | None = None) -> datetime:
+    """A started API task last changed before this is stuck."""
+    return (now or timezone.now()) - timedelta(seconds=settings.FULFILLMENT_API_STUCK_SECONDS)
 
 
 class TaskQuerySet(models.QuerySet):
@@ -26,6 +34,10 @@ class TaskQuerySet(models.QuerySet):
 
     def late(self) -> TaskQuerySet:
         return self.open().filter(due_at__lt=timezone.now())
+
+    def stuck(self) -> TaskQuerySet:
+        """Started API tasks with no progress for longer than an attempt takes."""
+        return self.filter(kind="api", state="in_progress", updated_at__lt=stuck_before())
 
     def for_queue(self) -> TaskQuerySet:
         """What the queue page shows per row, in a fixed number of queries."""

@@ -469,6 +469,11 @@ def task_claim(*, actor, task_id: int) -> Task:
         if task.state not in (TaskState.READY, TaskState.IN_PROGRESS):
             raise DomainError(f"{task} is {task.get_state_display().lower()}: it cannot be "
                               "claimed.")  # fmt: skip
+        if task.run_by_system:
+            domain = task.sub_flow.domain_order.get_domain_display()
+            raise DomainError(f"{task} is done by the {domain} system, not by a person: if it "
+                              "fails, it goes to the fall-out queue, where it can be completed "
+                              "by hand.")  # fmt: skip
         _check_member(task, actor)
         task.assignee = actor
         _save(task, actor, reason="claim")

@@ -11,6 +11,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from orders.models import Order
 from sales.views.accounts import FormPageMixin
+from telcrm.audit import history_entries
 from telcrm.cleaning import clean_text, parse_id
 from telcrm.fsm import DomainError
 from telcrm.views import ActionView, RolePermissionMixin
@@ -25,7 +26,15 @@ from .forms import (
     TaskRejectForm,
     WorkOrderDispatchForm,
 )
-from .models import Fallout, FieldWorkOrder, ProjectTask, SpecialProject, Task
+from .models import (
+    AdapterCall,
+    Fallout,
+    FieldWorkOrder,
+    Milestone,
+    ProjectTask,
+    SpecialProject,
+    Task,
+)
 
 
 class TaskQueueView(RolePermissionMixin, ListView):
@@ -83,6 +92,12 @@ class TaskFormView(RolePermissionMixin, FormPageMixin, FormView):
 
     def get_success_url_for(self, obj):
         return reverse("fulfillment:task_queue")
+
+    def get_context_data(self, **kwargs):
+        # The task's history, with its adapter calls (an API task's attempts).
+        history = history_entries([Task.history.filter(id=self.task.pk),
+                                   AdapterCall.history.filter(task_id=self.task.pk)])  # fmt: skip
+        return super().get_context_data(history=history, **kwargs)
 
 
 class TaskCompleteView(TaskFormView):
@@ -184,6 +199,8 @@ class FalloutDetailView(RolePermissionMixin, TemplateView):
         return super().get_context_data(
             fallout=self.fallout, task=task, forms=forms,
             earlier=task.fallouts.exclude(pk=self.fallout.pk).select_related("resolved_by"),
+            history=history_entries([Fallout.history.filter(id=self.fallout.pk),
+                                     Task.history.filter(id=task.pk)]),
             breadcrumbs=[("Fall-out", reverse("fulfillment:fallout_queue")),
                          (self.fallout.number, "")], **kwargs,
         )  # fmt: skip
@@ -281,6 +298,8 @@ class WorkOrderDetailView(RolePermissionMixin, TemplateView):
         forms.update(kwargs.pop("bound", {}))
         return super().get_context_data(
             visit=self.visit, task=self.visit.task, forms=forms, actions=actions,
+            history=history_entries([FieldWorkOrder.history.filter(id=self.visit.pk),
+                                     Task.history.filter(id=self.visit.task_id)]),
             breadcrumbs=[("Field work", reverse("fulfillment:work_orders")),
                          (self.visit.number, "")], **kwargs,
         )  # fmt: skip
@@ -368,6 +387,9 @@ class ProjectDetailView(RolePermissionMixin, TemplateView):
             may_tick=may_run and (project.manager_id == user.pk
                                   or user.has_perm("orders.approve_order")),
             percent=round(100 * project.done / project.steps) if project.steps else 0,
+            history=history_entries([SpecialProject.history.filter(id=project.pk),
+                                     Milestone.history.filter(project_id=project.pk),
+                                     ProjectTask.history.filter(project_id=project.pk)]),
             breadcrumbs=[("Projects", reverse("fulfillment:projects")), (project.number, "")],
             **kwargs,
         )  # fmt: skip
@@ -410,7 +432,8 @@ class OrderFulfillmentStartView(ActionView):
         return (
             f"Fulfillment of {self.order.number} started: {len(flows)} sub flow(s); the "
             "first tasks are in their groups' queues.",
-            reverse("fulfillment:task_queue"),
+            # Back to the order, at its work: the order manager follows the order, not a queue.
+            f"{self.order.get_absolute_url()}#fulfillment",
         )
 
 

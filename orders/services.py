@@ -117,10 +117,14 @@ def order_line_details_save(*, actor, line: OrderLine) -> OrderLine:
     return line
 
 
-def _record_validation(order: Order, actor) -> list:
-    checks = validate_order(order)
+def _keep_validation(order: Order, checks: list) -> None:
     order.validation = [check.as_dict() for check in checks]
     order.validated_at = timezone.now()
+
+
+def _record_validation(order: Order, actor, checks: list | None = None) -> list:
+    checks = validate_order(order) if checks is None else checks
+    _keep_validation(order, checks)
     passed = sum(check.passed for check in checks)
     _save(order, actor, reason=f"validated: {passed} of {len(checks)} checks passed")
     return checks
@@ -138,15 +142,21 @@ def order_submit(*, actor, order_id: int) -> Order:
     failed check is named."""
     with transaction.atomic():
         order = _lock_editable(order_id)
-        checks = _record_validation(order, actor)  # kept, so the page shows what failed
-    failed = [check for check in checks if not check.passed]
-    if failed:
-        raise DomainError(
-            "The order cannot go for approval: "
-            + "; ".join(f"{c.name} ({' '.join(c.problems)})" for c in failed),
-            errors=[c.name for c in failed],
-        )
-    return run_transition(Order, pk=order_id, name="submit", actor=actor, allowed={"submit"})
+        checks = validate_order(order)
+        failed = [check for check in checks if not check.passed]
+        if not failed:
+            # The passing result is kept with the submission itself: one entry in the
+            # history ("Submit for approval"), not a second "validated" after the user's own.
+            return run_transition(
+                Order, pk=order_id, name="submit", actor=actor, allowed={"submit"},
+                prepare=lambda locked: _keep_validation(locked, checks),
+            )  # fmt: skip
+        _record_validation(order, actor, checks)  # kept, so the page shows what failed
+    raise DomainError(
+        "The order cannot go for approval: "
+        + "; ".join(f"{c.name} ({' '.join(c.problems)})" for c in failed),
+        errors=[c.name for c in failed],
+    )
 
 
 def order_transition(*, actor, order_id: int, name: str, reason: str = "") -> Order:

@@ -1,9 +1,11 @@
 """Orders: list, create from an active contract (R15), the order page, and its
 non-commercial details (R16)."""
 
+from collections import Counter
 from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView
@@ -72,6 +74,7 @@ class OrderDetailView(RolePermissionMixin, DetailView):
         context.update(
             may_reopen_quote=may_reopen_quote(self.request.user, order),
             lines=lines,
+            products=products_summary(lines),
             panels=record_panels(self.request, order),
             may_edit=order.editable and self.request.user.has_perm("orders.change_order"),
             history=history_entries([Order.history.filter(id=order.pk),
@@ -79,6 +82,18 @@ class OrderDetailView(RolePermissionMixin, DetailView):
             breadcrumbs=[("Orders", reverse("orders:order_list")), (order.number, "")],
         )  # fmt: skip
         return context
+
+
+def products_summary(lines: list[OrderLine]) -> str:
+    """The order's products as they are now, e.g. "2 active, 1 cancelled" (the lines'
+    products are already loaded)."""
+    counts = Counter(line.product.get_status_display().lower()
+                     for line in lines if line.product_id)  # fmt: skip
+    total = sum(counts.values())
+    if not total:
+        return ""
+    states = ", ".join(f"{count} {label}" for label, count in counts.most_common())
+    return f"{total} product{pluralize(total)}: {states}"
 
 
 def decomposition_context(order: Order, lines: list[OrderLine]) -> dict:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from telcrm.database import tune_sqlite
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -107,10 +109,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Background workers and the web server share the file: wait instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Background workers and the web server share the SQLite file: wait instead of failing.
+tune_sqlite(DATABASES["default"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -205,6 +205,9 @@ FULFILLMENT_ADAPTERS = {
 FULFILLMENT_ADAPTER_SEED = os.environ.get("FULFILLMENT_ADAPTER_SEED", "telcrm")
 # An API task falls out (R22) after this many failed adapter calls in a row.
 FULFILLMENT_API_MAX_ATTEMPTS = int(os.environ.get("FULFILLMENT_API_MAX_ATTEMPTS", "3"))
+# A started API task with no progress (no attempt, no result) for this long is shown as stuck:
+# longer than one job may run (Q_TIMEOUT, 120 s) plus a minute waiting for a worker.
+FULFILLMENT_API_STUCK_SECONDS = int(os.environ.get("FULFILLMENT_API_STUCK_SECONDS", "180"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
+from telcrm.audit import history_entries
 from telcrm.views import RolePermissionMixin, TransitionView
 
 from .. import catalog, services
@@ -127,6 +128,10 @@ class OfferingDetailView(RolePermissionMixin, DetailView):
             trial=TryConfiguration(offering, self.request.user, data),
             price_rules=sorted(offering.price_rules.all(), key=rule_order),
             sellable=offering.is_sellable(),
+            # Not for a "try a configuration" answer, which replaces only its own panel.
+            history=[] if self.request.htmx else history_entries([
+                ProductOffering.history.filter(id=offering.pk),
+                PriceRule.history.filter(offering_id=offering.pk)]),
             breadcrumbs=[("Catalog", reverse("sales:offering_list")), (offering.code, "")],
         )
         return context

@@ -78,6 +78,6 @@ def test_signed_quote_to_approved_decomposed_order(page: Page, live_server, sign
     # Per site: access, IP (internet at HQ, IP-VPN in Frankfurt) and the managed CPE.
     expect(page.get_by_test_id("domain-order")).to_have_count(6)
     expect(page.get_by_test_id("domain-orders")).to_contain_text("IP-INTERNET requires")
-    page.get_by_role("link", name=re.compile("pending activation")).click()
+    page.get_by_test_id("order-products").click()  # "2 products: 2 created (pending)"
     expect(page.get_by_test_id("pending-count")).to_have_text("2 pending")
     expect(page.get_by_test_id("product")).to_have_count(2)

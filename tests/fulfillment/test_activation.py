@@ -45,6 +45,18 @@ def test_r25_closing_an_order_activates_exactly_its_inventory(users, started):
     assert ProductInventory.objects.exclude(order_line__order=started).count() == 0
 
 
+def test_r25_order_page_shows_what_its_products_are_now(login, users, started):
+    client = login(users["orders"])
+    count = _products(started).count()
+    page = client.get(started.get_absolute_url()).content.decode()
+    assert f"{count} products: {count} pending activation" in page
+    work_through(started, users["agent"])
+    assert Order.objects.get(pk=started.pk).state == "completed"
+    page = client.get(started.get_absolute_url()).content.decode()
+    assert "pending activation" not in page
+    assert f"{count} products: {count} active" in page
+
+
 def test_r25_a_cancelled_lines_product_is_cancelled_the_rest_active(users, started):
     task = task_of(started, "order-circuit")
     services.task_claim(actor=users["agent"], task_id=task.pk)

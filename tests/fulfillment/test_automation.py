@@ -16,7 +16,8 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.urls import reverse
 
 from fulfillment import automation, services
 from fulfillment.adapters import (
@@ -92,7 +93,9 @@ def test_r20_api_task_runs_through_its_adapter_and_readies_dependants(
 
     circuit = task_of(approved, "order-circuit")
     assert (circuit.state, circuit.attempts) == ("completed", 1)
-    assert re.fullmatch(r"ACC-[A-Z]{3}-\d{6}", circuit.outputs["circuit_id"])
+    # The circuit id names the site's city (Hamburg), as the carrier's would.
+    assert circuit.sub_flow.domain_order.location.city == "Hamburg"
+    assert re.fullmatch(r"ACC-HAM-\d{6}", circuit.outputs["circuit_id"])
     call = circuit.adapter_calls.get()
     assert (call.adapter, call.operation, call.attempt, call.succeeded) == (
         "simulated-access", "order-circuit", 1, True)  # fmt: skip
@@ -232,6 +235,69 @@ def test_r22_retried_fallout_goes_back_to_its_adapter_with_fresh_attempts(
     assert (circuit.state, circuit.attempts) == ("completed", 4)
     assert circuit.adapter_calls.filter(succeeded=True).get().attempt == 4
     assert task_of(approved, "install-ntu").state == "ready"
+
+
+def test_r32_attempt_failed_on_a_busy_database_is_retried_soon_and_completes(
+    users, approved, adapters, monkeypatch, django_capture_on_commit_callbacks
+):
+    """``database is locked`` in the worker (SQLite, ``make run``) no longer leaves the task
+    in progress until django-q2's retry (300 s): the job goes back to the queue at once,
+    after a pause of a second or so, and the task completes."""
+    services.order_fulfillment_start(actor=users["orders"], order_id=approved.pk)
+    circuit = task_of(approved, "order-circuit")
+    pauses: list[float] = []
+    monkeypatch.setattr(automation.time, "sleep", pauses.append)
+    real_save, busy = automation._save, []
+
+    def locked_once(obj, actor, reason=None):
+        if reason and reason.startswith("adapter call") and not busy:
+            busy.append(reason)
+            raise OperationalError("database is locked")
+        real_save(obj, actor, reason=reason)
+
+    monkeypatch.setattr(automation, "_save", locked_once)
+    with django_capture_on_commit_callbacks(execute=True):
+        automation.dispatch([circuit.pk])
+
+    circuit.refresh_from_db()
+    assert busy == ["adapter call, attempt 1"]
+    assert (circuit.state, circuit.attempts) == ("completed", 1)
+    assert circuit.adapter_calls.get().succeeded
+    assert 0 < sum(pauses) <= 1
+
+
+def test_r32_stuck_api_task_is_flagged_on_the_order_page_and_the_work_queue(
+    login, users, started, adapters, settings
+):
+    """A started API task with no progress for longer than an attempt takes says so."""
+    circuit = task_of(started, "order-circuit")
+    circuit.start()
+    circuit.save()
+    client = login(users["orders"])
+    assert 'data-testid="task-stuck"' not in client.get(started.get_absolute_url()).content.decode()
+
+    long_ago = circuit.updated_at - timedelta(seconds=settings.FULFILLMENT_API_STUCK_SECONDS + 60)
+    Task.objects.filter(pk=circuit.pk).update(updated_at=long_ago)
+    page = client.get(started.get_absolute_url()).content.decode()
+    assert page.count('data-testid="task-stuck"') == 1 and "1 stuck" in page
+    assert "stuck for 4" in page  # minutes
+    queue = client.get(reverse("fulfillment:task_queue")).content.decode()
+    assert queue.count('data-testid="task-stuck"') == 1
+    assert list(Task.objects.stuck()) == [circuit]
+
+
+def test_r20_simulated_circuit_id_names_the_sites_city():
+    from fulfillment.adapters import city_code
+
+    assert [city_code(c) for c in ("Hamburg", "München", "Frankfurt am Main", "Köln", "Graz",
+                                   "Saint-Étienne", "")] == [
+        "HAM", "MUC", "FRA", "CGN", "GRA", "SAI", "XXX"]  # fmt: skip
+    site = SimpleNamespace(location=SimpleNamespace(city="Wien"))
+    task = SimpleNamespace(number="TSK-000042", required_outputs=["circuit_id"],
+                           sub_flow=SimpleNamespace(domain_order=site))  # fmt: skip
+    for attempt in range(1, 6):
+        assert SimulatedAdapter("access").execute(task, attempt)["circuit_id"].startswith(
+            "ACC-VIE-")  # fmt: skip
 
 
 def test_r20_simulated_adapter_is_deterministic_by_seed(settings):

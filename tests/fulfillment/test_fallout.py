@@ -178,7 +178,8 @@ def test_r24_two_tasks_finishing_at_once_ready_what_waits_for_both(
     test = task_of(order, "test-circuit")
     outcomes = at_once(lambda act: act(), [
         lambda: services.task_complete(actor=agent, task_id=test.pk),
-        lambda: services.work_order_complete(actor=agent, work_order_id=visit.pk),
+        lambda: services.work_order_complete(actor=agent, work_order_id=visit.pk,
+                                             outputs={"cpe_serial": "FGL-1"}),
     ])  # fmt: skip
     assert outcomes == ["ok", "ok"]
     assert task_of(order, "allocate-ip").state == "ready"

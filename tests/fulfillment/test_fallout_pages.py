@@ -191,3 +191,25 @@ def test_order_page_query_count_does_not_grow_with_tasks(login, users, started,
     with django_assert_num_queries(31):
         page = client.get(started.get_absolute_url()).content.decode()
     assert page.count('data-testid="order-task"') == 29
+
+
+def test_r27_task_fallout_and_visit_pages_show_their_history(login, users, started):
+    """Every fulfillment record page has the history panel other record pages have."""
+    from fulfillment.models import FieldWorkOrder
+
+    fallout = _fallout(users, started)
+    client = login(users["orders"])
+    page = client.get(reverse("fulfillment:fallout_detail", args=[fallout.pk])).content.decode()
+    history = page[page.index('data-testid="history"'):]
+    agent = users["agent"].get_full_name() or users["agent"].username
+    assert fallout.number in history and agent in history and "failed: Inventory" in history
+    stage = task_of(started, "stage-cpe")
+    services.task_claim(actor=users["agent"], task_id=stage.pk)
+    page = login(users["agent"]).get(stage.get_absolute_url()).content.decode()
+    history = page[page.index('data-testid="history"'):]
+    assert stage.number in history and "Assignee" in history
+    services.task_complete(actor=users["agent"], task_id=stage.pk, outputs={"cpe_serial": "F1"})
+    visit = FieldWorkOrder.objects.get(task__template__code="install-cpe")
+    page = client.get(visit.get_absolute_url()).content.decode()
+    history = page[page.index('data-testid="history"'):]
+    assert visit.number in history and f"visit for {visit.task.number}" in history

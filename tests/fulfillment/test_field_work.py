@@ -109,6 +109,35 @@ def test_r20_technician_works_the_visit_on_the_phone_page(login, users, started,
     assert login(users["pm"]).post(url, {"action": "arrive"}).status_code == 403
 
 
+def test_r20_cpe_and_edge_visits_capture_the_serial_installed_on_site(login, users, started):
+    """Every demo field visit that installs equipment asks the technician for its serial."""
+    from fulfillment.demo_templates import FLOWS
+
+    installs = {code: outputs for _, tasks in FLOWS.values()
+                for code, _, kind, *_rest, outputs, _after in tasks
+                if kind == "field_service" and code.startswith("install-")}  # fmt: skip
+    assert all(installs.values()), installs
+
+    group = AssignmentGroup.objects.get(name="Field services")
+    group.members.add(users["technician"])
+    finish(task_of(started, "stage-cpe"), users["agent"], {"cpe_serial": "FGL-STAGED"})
+    visit = FieldWorkOrder.objects.get(task=task_of(started, "install-cpe"))
+    start, end = _window()
+    services.work_order_dispatch(actor=users["orders"], work_order_id=visit.pk,
+                                 technician=users["technician"], window_start=start,
+                                 window_end=end)  # fmt: skip
+    tech = login(users["technician"])
+    url = visit.get_absolute_url()
+    tech.post(url, {"action": "arrive"})
+    page = tech.get(url).content.decode()
+    assert 'name="complete-cpe_serial"' in page
+    response = tech.post(url, {"action": "complete", "complete-cpe_serial": ""})
+    assert "This field is required." in response.content.decode()
+    tech.post(url, {"action": "complete", "complete-cpe_serial": "FGL-SPARE-9"})
+    task = task_of(started, "install-cpe")
+    assert task.state == "completed" and task.outputs == {"cpe_serial": "FGL-SPARE-9"}
+
+
 def test_r22_skipping_a_field_task_cancels_its_visit(users, visit):
     services.task_claim(actor=users["agent"], task_id=visit.task_id)
     fallout = services.task_reject(actor=users["agent"], task_id=visit.task_id,

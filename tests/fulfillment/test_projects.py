@@ -140,3 +140,11 @@ def test_project_list_query_count_is_fixed(login, users, project_order, settings
         page = client.get(url).content.decode()
     assert page.count('data-testid="project"') == 2 and other.number in page
     assert len(one) == len(two) == 7
+
+
+def test_r27_project_page_shows_its_history(login, users, project_order):
+    project = SpecialProject.objects.get(order=project_order)
+    services.project_take(actor=users["pm"], project_id=project.pk)
+    page = login(users["pm"]).get(project.get_absolute_url()).content.decode()
+    history = page[page.index('data-testid="history"'):]
+    assert project.number in history and "Manager" in history and "Kick-off" in history

@@ -28,6 +28,14 @@ def test_r20_order_managers_start_fulfillment_from_their_home(login, users, appr
     assert "Start fulfillment" not in client.get(reverse("home")).content.decode()
 
 
+def test_r20_start_fulfillment_lands_on_the_order_page(login, users, approved):
+    client = login(users["orders"])
+    response = client.post(reverse("fulfillment:order_start", args=[approved.pk]))
+    assert response.url == f"{approved.get_absolute_url()}#fulfillment"
+    page = client.get(response.url).content.decode()
+    assert "started: 4 sub flow(s)" in page and 'data-testid="order-task"' in page
+
+
 def test_r23_queue_shows_my_groups_ready_and_started_tasks(login, users, started):
     client = login(users["agent"])
     page = client.get(reverse("fulfillment:task_queue"))
@@ -64,6 +72,27 @@ def test_r23_claim_start_and_complete_through_the_pages(login, users, started):
     task.refresh_from_db()
     assert (task.state, task.outputs) == ("completed", {"circuit_id": "DE-HAM-0042"})
     assert _ready(started, "install-ntu").state == "ready"
+
+
+def test_r23_api_tasks_run_by_their_adapter_are_never_claimed_by_people(login, users, started,
+                                                                       settings):  # fmt: skip
+    """With its domain's adapter on, an API task (ready, or running in a worker) is the
+    system's: the queue offers no Claim and claiming it anyway is refused, with the reason."""
+    settings.FULFILLMENT_ADAPTERS = {"default": {"latency_ms": 0, "failure_rate": 0,
+                                                 "concurrency": 2}}  # fmt: skip
+    circuit, stage = _ready(started, "order-circuit"), _ready(started, "stage-cpe")
+    client = login(users["agent"])
+    page = client.get(reverse("fulfillment:task_queue")).content.decode()
+    rows = {number: page[page.index(number):].split("</tr>")[0]
+            for number in (circuit.number, stage.number)}  # fmt: skip
+    assert ">Claim<" not in rows[circuit.number] and "run by the system" in rows[circuit.number]
+    assert ">Claim<" in rows[stage.number]  # a person's task
+    response = client.post(reverse("fulfillment:task_claim", args=[circuit.pk]), follow=True)
+    assert "is done by the Access system, not by a person" in response.content.decode()
+    circuit.refresh_from_db()
+    assert circuit.assignee is None
+    with pytest.raises(DomainError, match="fall-out queue"):
+        services.task_claim(actor=users["agent"], task_id=circuit.pk)
 
 
 def test_r23_someone_elses_claimed_task_is_theirs(users, started):

@@ -239,3 +239,23 @@ def test_r17_billing_profile_in_another_currency_is_a_named_failed_check(
     assert order.state == "acknowledged"
     page = login(users["rep"]).get(order.get_absolute_url()).content.decode()
     assert "bills in USD; the order is in EUR" in page
+
+
+def test_r17_submitting_logs_the_validation_once(login, users, contract, billing):
+    """Validate, then submit: the history says "validated" once (the user's own check) and
+    then "Submit for approval", not a second identical "validated" entry."""
+    from orders.models import Order
+
+    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
+                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    client = login(users["rep"])
+    client.post(reverse("orders:order_validate", args=[order.pk]))
+    client.post(reverse("orders:order_submit", args=[order.pk]))
+    reasons = list(Order.history.filter(id=order.pk).order_by("history_id")
+                   .values_list("history_change_reason", flat=True))  # fmt: skip
+    assert [r for r in reasons if r and r.startswith("validated")] == [
+        "validated: 6 of 6 checks passed"]  # fmt: skip
+    assert reasons[-1] == "submit"
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert page.count("validated: 6 of 6 checks passed") == 1
+    assert Order.objects.get(pk=order.pk).validation_passed

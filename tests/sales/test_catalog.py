@@ -438,7 +438,7 @@ def test_catalog_list_query_count(login, users, demo_catalog, django_assert_num_
         client.get(reverse("sales:offering_list"))
 
 
-@pytest.mark.parametrize("code, tried", [("SIP", 12), ("DIA", 13)])
+@pytest.mark.parametrize("code, tried", [("SIP", 17), ("DIA", 18)])
 def test_offering_detail_query_count(
     login, users, demo_catalog, django_assert_num_queries, code, tried
 ):
@@ -446,11 +446,13 @@ def test_offering_detail_query_count(
     url = reverse("sales:offering_detail", args=[demo_catalog[code].pk])
     # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 the offering,
     # 6 specifications, 7 their characteristics, 8 price rules with characteristics,
-    # 9 roles (site choices), 10 sites for the feasibility choice
-    with django_assert_num_queries(10):
+    # 9 roles (site choices), 10 sites for the feasibility choice, the history panel:
+    # 11-12 the offering's history rows and their predecessors, 13-14 the same for its
+    # price rules, 15 the records their changes name
+    with django_assert_num_queries(15):
         client.get(url)
-    # Trying a configuration adds: 11 the chosen site, 12 the relationship graph
-    # (decomposition), and for offerings with an access line 13 the coverage rules of the
+    # Trying a configuration adds: 16 the chosen site, 17 the relationship graph
+    # (decomposition), and for offerings with an access line 18 the coverage rules of the
     # site's country
     location = Location.objects.create(account=AccountFixture.get(users), address_line1="A",
                                        postcode="20457", city="Hamburg", country="DE")  # fmt: skip
@@ -464,3 +466,13 @@ class AccountFixture:
         from tests.factories import AccountFactory
 
         return AccountFactory(owner=users["rep"], team=users["team_a"])
+
+
+def test_r27_offering_page_shows_its_history(login, users, demo_catalog):
+    offering = demo_catalog["SIP"]
+    offering.name = "SIP trunk (renamed)"
+    offering._change_reason = "renamed"
+    offering.save()
+    page = login(users["rep"]).get(reverse("sales:offering_detail", args=[offering.pk]))
+    history = page.content.decode()[page.content.decode().index('data-testid="history"'):]
+    assert "SIP trunk (renamed)" in history and "Name" in history

@@ -1,0 +1,22 @@
+"""Database settings shared by settings.py and the tests: the embedded SQLite default tuned
+for a web server and background workers writing to one file at once."""
+
+from __future__ import annotations
+
+# WAL lets readers go on while one connection writes; IMMEDIATE takes the write lock when a
+# transaction begins, so a second writer waits there (up to ``timeout`` seconds) instead of
+# failing with "database is locked" when it upgrades a read to a write half-way through.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+
+
+def tune_sqlite(database: dict) -> dict:
+    """``database`` (one DATABASES entry) with the SQLite options, when it is SQLite."""
+    if database.get("ENGINE") == "django.db.backends.sqlite3":
+        database.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+        # One connection per request or job: a long-lived one would pin an old WAL snapshot.
+        database["CONN_MAX_AGE"] = 0
+    return database
