@@ -21,6 +21,7 @@ from .agreements import (
     agreement_part_save,
     agreement_save,
     agreement_transition,
+    agreements_expire_due,
 )
 from .catalog import offering_transition
 from .leads import (
@@ -42,6 +43,7 @@ from .quotes import (
     quote_notice_dismiss,
     quote_revise,
     quote_transition,
+    quotes_expire_due,
     reprice_agreement_quotes,
 )
 
@@ -58,6 +60,7 @@ __all__ = [
     "agreement_part_save",
     "agreement_save",
     "agreement_transition",
+    "agreements_expire_due",
     "accounts_import_csv",
     "billing_profile_save",
     "billing_profile_transition",
@@ -80,5 +83,6 @@ __all__ = [
     "quote_notice_dismiss",
     "quote_revise",
     "quote_transition",
+    "quotes_expire_due",
     "reprice_agreement_quotes",
 ]
