@@ -10,7 +10,7 @@ class ContractsConfig(AppConfig):
     def ready(self) -> None:
         from telcrm.ui import HomePanel, NavItem, register_home_panel, register_nav
 
-        from .home import contracts_to_do_panel, my_signatures_panel
+        from .home import contracts_to_do_panel, expired_recently_panel, my_signatures_panel
 
         register_nav(
             NavItem("Contracts", "contracts:contract_list", "file-earmark-check",
@@ -18,3 +18,4 @@ class ContractsConfig(AppConfig):
         )  # fmt: skip
         register_home_panel(HomePanel("contracts/home_signatures.html", my_signatures_panel, 4))
         register_home_panel(HomePanel("contracts/home_contracts.html", contracts_to_do_panel, 2))
+        register_home_panel(HomePanel("contracts/home_expired.html", expired_recently_panel, 4.5))

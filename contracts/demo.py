@@ -2,6 +2,7 @@
 and a quote waiting for the customer's signature."""
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from sales.demo_agreements import AGREEMENTS
 from sales.models import ProductOffering, Quote, SalesAgreement
@@ -44,12 +45,16 @@ def _agreements(users, log) -> None:
         if state not in ("active", "expired", "terminated"):
             continue
         agreement = SalesAgreement.objects.get(name=name, account__name=account_name)
+        ended = agreement.valid_to
+        if state == "expired":  # signed while it was in force; it has run out since
+            SalesAgreement.objects.filter(pk=agreement.pk).update(valid_to=timezone.localdate())
         document = _render(
             services.agreement_document_prepare(actor=clara, agreement_id=agreement.pk)
         )
         signatory = agreement.account.contacts.filter(signing_authority=True).first()
         _sign(document, clara, signatory, "198.51.100.40")
         if state == "expired":
+            SalesAgreement.objects.filter(pk=agreement.pk).update(valid_to=ended)
             agreement_transition(actor=clara, agreement_id=agreement.pk, name="expire")
         if state == "terminated":
             agreement_transition(

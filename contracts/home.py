@@ -1,10 +1,18 @@
-"""The contracts app's home-page panel: documents out for signature."""
+"""The contracts app's home-page panels: documents out for signature, contracts to make, and
+what of mine expired lately."""
+
+from datetime import timedelta
 
 from django.db.models import Q
+from django.utils import timezone
 
-from sales.models import Quote
+from sales.choices import AgreementState, QuoteState
+from sales.models import Quote, SalesAgreement
 
-from .models import SigningRequest
+from .choices import ContractState
+from .models import SalesContract, ServiceContract, SigningRequest
+
+EXPIRED_RECENTLY_DAYS = 14
 
 
 def my_signatures_panel(request):
@@ -44,3 +52,36 @@ def contracts_to_do_panel(request):
         .select_related("account").order_by("created_at")[:8]
     )  # fmt: skip
     return {"signed": signed, "contracts": contracts}
+
+
+def expired_recently_panel(request):
+    """My quotes, agreements (of accounts I own) and contracts that expired in the last
+    14 days, so that I hear of it without opening each (one query per kind shown)."""
+    user = request.user
+    since = timezone.now() - timedelta(days=EXPIRED_RECENTLY_DAYS)
+    recent = {"updated_at__gte": since}  # the expiry is their last change: they are read-only
+    rows = []
+    if user.has_perm("sales.view_quote"):
+        quotes = (Quote.objects.visible_to(user).owned_by(user)
+                  .filter(is_current=True, state=QuoteState.EXPIRED, **recent)
+                  .select_related("account").order_by("-updated_at")[:8])  # fmt: skip
+        rows += [(q, q.account.name, q.valid_until, q.updated_at) for q in quotes]
+    if user.has_perm("sales.view_salesagreement"):
+        agreements = (SalesAgreement.objects.visible_to(user)
+                      .filter(account__owner=user, state=AgreementState.EXPIRED, **recent)
+                      .select_related("account").order_by("-updated_at")[:8])  # fmt: skip
+        rows += [(a, a.account.name, a.valid_to, a.updated_at) for a in agreements]
+    if user.has_perm("contracts.view_salescontract"):
+        contracts = (SalesContract.objects.visible_to(user)
+                     .filter(owner=user, state=ContractState.EXPIRED, **recent)
+                     .select_related("account").order_by("-updated_at")[:8])  # fmt: skip
+        rows += [(c, c.account.name, c.end_date, c.updated_at) for c in contracts]
+    if user.has_perm("contracts.view_servicecontract"):
+        services = (ServiceContract.objects.visible_to(user)
+                    .filter(sales_contract__owner=user, state=ContractState.EXPIRED, **recent)
+                    .select_related("site").order_by("-updated_at")[:8])  # fmt: skip
+        rows += [(s, s.site.name, s.end_date, s.updated_at) for s in services]
+    if not rows:
+        return None
+    rows.sort(key=lambda row: row[3], reverse=True)
+    return {"expired": [{"record": r, "customer": c, "ended": e} for r, c, e, _ in rows[:12]]}

@@ -15,7 +15,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_q.tasks import async_task
 
 from sales.choices import AgreementState, OfferingKind, QuoteState, Stage
@@ -28,7 +31,7 @@ from sales.services import (
     quote_transition,
 )
 from sales.services.accounts import _save
-from telcrm.fsm import DomainError, run_transition
+from telcrm.fsm import DomainError, run_system_transition, run_transition
 
 from .choices import ContractState, DocumentKind, DocumentState, SignatureMethod, SigningState
 from .models import (
@@ -123,6 +126,8 @@ def agreement_document_prepare(*, actor, agreement_id: int) -> Document:
                               "an agreement is signed while in negotiation.")  # fmt: skip
         if not agreement.lines.exists():
             raise DomainError("The agreement needs at least one catalog offering.")
+        if refusal := agreement.expiry_refusal():
+            raise DomainError(refusal)
         if not actor.has_perm("sales.sign_salesagreement"):
             raise DomainError("Only a sales manager or a contract manager prepares an agreement "
                               "for signature.")  # fmt: skip
@@ -217,6 +222,8 @@ def _check_open_for_signature(document: Document) -> None:
             raise DomainError(f"{quote} is not the accepted current version.")
         if Signature.objects.filter(quote=quote).exists():
             raise DomainError(f"{quote} is already signed.")
+        if refusal := quote.expiry_refusal():
+            raise DomainError(refusal)
         return
     agreement = document.agreement
     if agreement.state != AgreementState.NEGOTIATION:
@@ -224,6 +231,8 @@ def _check_open_for_signature(document: Document) -> None:
                           "only an agreement in negotiation is signed.")  # fmt: skip
     if Signature.objects.filter(agreement=agreement).exists():
         raise DomainError(f"{agreement.number} is already signed.")
+    if refusal := agreement.expiry_refusal():
+        raise DomainError(refusal)
     if agreement.updated_at > document.created_at:
         raise DomainError(f"{agreement.number} changed after this document was prepared: "
                           "prepare the document again.")  # fmt: skip
@@ -265,6 +274,13 @@ def signing_request_for_token(token: str) -> SigningRequest:
         expired = timezone.localtime(request.expires_at)
         raise DomainError(f"This signing link expired on {expired:%d %b %Y at %H:%M}. Ask "
                           f"{request.sent_by.get_full_name()} for a new one.")  # fmt: skip
+    lapsed_on = request.document.subject.lapsed_on
+    if lapsed_on is not None:
+        # Told before the signatory fills anything in, whether or not the expiry job ran.
+        label = document_label(request.document)
+        raise DomainError(f"{label} expired on {date_format(lapsed_on, 'j M Y')}: it can no "
+                          f"longer be signed. Ask {request.sent_by.get_full_name()} for a new "
+                          "version.")  # fmt: skip
     return request
 
 
@@ -432,7 +448,11 @@ def contract_transition(*, actor, contract_id: int, name: str, reason: str = "",
                 contract.end_date = contract.start_date + timedelta(
                     days=round(contract.term_months * 365.25 / 12)
                 )
-        if name in ("expire", "terminate"):
+            else:  # a site's service runs for its sales contract's term
+                contract.end_date = contract.term_end
+        if name == "expire":
+            contract.end_date = contract.term_end  # it ran its term: the end stays as it was
+        if name == "terminate":
             contract.end_date = timezone.localdate()
 
     with transaction.atomic():
@@ -442,6 +462,33 @@ def contract_transition(*, actor, contract_id: int, name: str, reason: str = "",
         if name == "activate" and model is SalesContract:
             _supersede_earlier_versions(contract, actor)
     return contract
+
+
+def contracts_expire_due() -> list[SalesContract | ServiceContract]:
+    """The daily expiry (R13, R14): active sales contracts whose term has ended, and active
+    service contracts whose own or sales contract's term has ended, expire, each in its own
+    transaction, in the system's name. Safe to run twice."""
+    today = timezone.localdate()
+    active = {"state": ContractState.ACTIVE}
+    due = [
+        (SalesContract, SalesContract.objects.filter(**active).annotate(ends=F("end_date"))),
+        (ServiceContract, ServiceContract.objects.filter(**active).annotate(
+            ends=Coalesce("end_date", "sales_contract__end_date"))),
+    ]  # fmt: skip
+    expired: list[SalesContract | ServiceContract] = []
+    for model, contracts in due:
+        rows = contracts.filter(ends__lt=today).order_by("pk").values_list("pk", "ends")
+        for pk, ends in rows:
+            reason = f"expired: its term ended on {date_format(ends, 'j M Y')}"
+            contract = run_system_transition(model, pk=pk, name="expire", reason=reason,
+                                             prepare=_end_of_term)  # fmt: skip
+            if contract is not None:
+                expired.append(contract)
+    return expired
+
+
+def _end_of_term(contract: SalesContract | ServiceContract) -> None:
+    contract.end_date = contract.term_end
 
 
 def _supersede_earlier_versions(contract: SalesContract, actor) -> None:

@@ -64,6 +64,7 @@ class QuoteAcceptView(RolePermissionMixin, TemplateView):
         lines = list(self.quote.lines.all())
         return super().get_context_data(
             quote=self.quote, lines=lines, summary=quote_summary(self.quote, lines), **kwargs,
+            refusal=self.quote.expiry_refusal(),
             breadcrumbs=[("Quotes", reverse("sales:quote_list")),
                          (str(self.quote), self.quote.get_absolute_url()), ("Accept", "")],
         )  # fmt: skip

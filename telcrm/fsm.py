@@ -181,3 +181,31 @@ def check_version(current: models.Model, version: str) -> None:
             f"{current} was changed by someone else while you edited it. "
             "Reload the page to see their change, then edit again."
         )
+
+
+def run_system_transition(
+    model: type[models.Model],
+    *,
+    pk: int,
+    name: str,
+    reason: str,
+    field: str = "state",
+    prepare: Callable[[Any], None] | None = None,
+) -> models.Model | None:
+    """Run transition ``name`` for the system (a scheduled job, no user): lock the row, and
+    only when the transition leaves its current state and its conditions hold, run it and
+    save it with ``reason`` and no user in the audit trail. Returns ``None`` when it does not
+    apply (any more), so a job that runs twice changes nothing the second time.
+    ``prepare(obj)`` sets fields on the locked row before the conditions are checked."""
+    with transaction.atomic():
+        obj = model.objects.select_for_update(of=("self",)).get(pk=pk)
+        if prepare is not None:
+            prepare(obj)
+        transition = next((t for t in _transitions_from_state(obj, field) if t.name == name), None)
+        if transition is None or _unmet(obj, transition):
+            return None
+        getattr(obj, name)()
+        obj._history_user = None
+        obj._change_reason = reason
+        obj.save()
+    return obj

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -35,6 +36,12 @@ def _has_reason(contract) -> bool:
     return bool(contract.termination_reason.strip())
 
 
+@condition("The contract's term has not ended yet: terminate it to end it early.")
+def _term_ended(contract) -> bool:
+    end = contract.term_end
+    return end is not None and end < timezone.localdate()
+
+
 class ContractLifecycle(ConcurrentTransitionMixin, models.Model):
     """States shared by sales and service contracts: draft -> active -> expired | terminated."""
 
@@ -52,6 +59,11 @@ class ContractLifecycle(ConcurrentTransitionMixin, models.Model):
     def badge(self) -> str:
         return BADGES.get(self.state, "secondary")
 
+    @property
+    def term_end(self):
+        """The last day of the term: the contract expires the day after."""
+        return self.end_date
+
     @transition(field=state, source=ContractState.DRAFT, target=ContractState.ACTIVE,
                 permission="contracts.change_salescontract",
                 custom={"label": "Activate", "style": "success"})  # fmt: skip
@@ -59,7 +71,7 @@ class ContractLifecycle(ConcurrentTransitionMixin, models.Model):
         """In force from its start date."""
 
     @transition(field=state, source=ContractState.ACTIVE, target=ContractState.EXPIRED,
-                permission="contracts.change_salescontract",
+                permission="contracts.change_salescontract", conditions=[_term_ended],
                 custom={"label": "Expire", "style": "outline-secondary",
                         "confirm": "Mark this contract as expired?"})  # fmt: skip
     def expire(self) -> None:
@@ -167,6 +179,11 @@ class ServiceContract(ContractLifecycle):
 
     def __str__(self) -> str:
         return f"{self.number} {self.site.name}"
+
+    @property
+    def term_end(self):
+        """A site's service runs for its sales contract's term unless it has its own end."""
+        return self.end_date or self.sales_contract.end_date
 
     def get_absolute_url(self) -> str:
         return reverse("contracts:servicecontract_detail", args=[self.pk])

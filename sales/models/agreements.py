@@ -1,5 +1,6 @@
 """Sales agreements (R6): the negotiated commercial frame for a legal account's quotes."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -63,6 +65,11 @@ def _has_signature(agreement: "SalesAgreement") -> bool:
 @condition("The agreement is still within its validity period.")
 def _validity_ended(agreement: "SalesAgreement") -> bool:
     return agreement.valid_to is not None and agreement.valid_to < timezone.localdate()
+
+
+@condition("The agreement's validity has ended: extend it before it is signed.")
+def _within_validity(agreement: "SalesAgreement") -> bool:
+    return agreement.lapsed_on is None
 
 
 @condition("A terminated agreement needs a reason.", user_input=True)
@@ -122,6 +129,21 @@ class SalesAgreement(ConcurrentTransitionMixin, models.Model):
     def editable(self) -> bool:
         return self.state in EDITABLE_STATES
 
+    @property
+    def lapsed_on(self) -> date | None:
+        """The "valid to" date once it has passed (whether or not the daily expiry has run
+        yet): from then on the agreement is not signed."""
+        if self.valid_to is not None and self.valid_to < timezone.localdate():
+            return self.valid_to
+        return None
+
+    def expiry_refusal(self) -> str:
+        """Why the agreement can no longer be signed, or ''."""
+        if self.lapsed_on is None:
+            return ""
+        return (f"{self.number} expired on {date_format(self.lapsed_on, 'j M Y')}: extend its "
+                "validity before it is signed.")
+
     def clean(self) -> None:
         if self.account_id and not self.account.is_legal:
             raise ValidationError({"account": "Agreements are made with a legal (root) account."})
@@ -139,7 +161,7 @@ class SalesAgreement(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=AgreementState.NEGOTIATION, target=AgreementState.ACTIVE,
                 permission="sales.sign_salesagreement",
-                conditions=[_has_lines, _has_signatory, _has_signature],
+                conditions=[_has_lines, _within_validity, _has_signatory, _has_signature],
                 custom={"label": "Send for signature", "style": "success",
                         "page": "contracts:agreement_sign"})  # fmt: skip
     def activate(self) -> None:

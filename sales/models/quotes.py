@@ -1,6 +1,7 @@
 """Quotes (R9-R11): a legal account's sites configured and priced, line by line."""
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -71,7 +73,7 @@ def _past_validity(quote: "Quote") -> bool:
     return quote.valid_until < timezone.localdate()
 
 
-@condition("The quote is still valid: it expires after its valid-until date.")
+@condition("The quote is past its valid-until date: revise it for a new version.")
 def _still_valid(quote: "Quote") -> bool:
     return quote.valid_until >= timezone.localdate()
 
@@ -156,6 +158,19 @@ class Quote(ConcurrentTransitionMixin, models.Model):
     def revisable(self) -> bool:
         """A current quote past drafting can be revised into a new version (R11)."""
         return self.is_current and self.state in REVISABLE
+
+    @property
+    def lapsed_on(self) -> date | None:
+        """The valid-until date once it has passed (whether or not the daily expiry has run
+        yet): from then on the quote is not accepted or signed."""
+        return self.valid_until if self.valid_until < timezone.localdate() else None
+
+    def expiry_refusal(self) -> str:
+        """Why the quote can no longer be accepted or signed, or ''."""
+        if self.lapsed_on is None:
+            return ""
+        expired_on = date_format(self.lapsed_on, "j M Y")
+        return f"{self} expired on {expired_on}: revise it for a new version."
 
     def save(self, *args, **kwargs) -> None:
         if not self.number:

@@ -23,6 +23,7 @@ from .agreements import (
     agreement_part_save,
     agreement_save,
     agreement_transition,
+    agreements_expire_due,
 )
 from .catalog import offering_transition
 from .imports import account_import_run, account_import_upload
@@ -45,6 +46,7 @@ from .quotes import (
     quote_notice_dismiss,
     quote_revise,
     quote_transition,
+    quotes_expire_due,
     reprice_agreement_quotes,
 )
 
@@ -64,6 +66,7 @@ __all__ = [
     "account_import_run",
     "account_import_upload",
     "accounts_import_check",
+    "agreements_expire_due",
     "accounts_import_csv",
     "accounts_import_write",
     "billing_profile_save",
@@ -87,5 +90,6 @@ __all__ = [
     "quote_notice_dismiss",
     "quote_revise",
     "quote_transition",
+    "quotes_expire_due",
     "reprice_agreement_quotes",
 ]

@@ -6,10 +6,12 @@ from datetime import date
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from telcrm.fsm import DomainError, check_version, run_transition
+from telcrm.fsm import DomainError, check_version, run_system_transition, run_transition
 
 from .. import catalog
+from ..choices import AgreementState
 from ..models import AgreementLine, Contact, SalesAgreement
 from .accounts import _save
 from .quotes import reprice_agreement_quotes
@@ -89,6 +91,20 @@ def agreement_transition(
     )  # fmt: skip
 
 
+def agreements_expire_due() -> list[SalesAgreement]:
+    """The daily expiry (R6): active agreements past their "valid to" date expire, each in
+    its own transaction, in the system's name. Safe to run twice."""
+    due = SalesAgreement.objects.filter(state=AgreementState.ACTIVE,
+                                        valid_to__lt=timezone.localdate())  # fmt: skip
+    expired = []
+    for pk, valid_to in due.order_by("pk").values_list("pk", "valid_to"):
+        reason = f"expired: valid to {date_format(valid_to, 'j M Y')}"
+        if agreement := run_system_transition(SalesAgreement, pk=pk, name="expire",
+                                               reason=reason):  # fmt: skip
+            expired.append(agreement)
+    return expired
+
+
 def agreement_activate(
     *, actor, agreement_id: int, signatory: Contact, signed_on: date, acted_by: str = ""
 ) -> SalesAgreement:
@@ -99,6 +115,8 @@ def agreement_activate(
         raise DomainError("The signing date cannot be in the future.")
 
     def prepare(agreement: SalesAgreement) -> None:
+        if refusal := agreement.expiry_refusal():
+            raise DomainError(refusal)  # with its date, even before the daily expiry ran
         agreement.signatory = signatory
         agreement.signed_on = signed_on
         if acted_by:

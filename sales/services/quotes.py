@@ -8,8 +8,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from telcrm.fsm import DomainError, run_transition
+from telcrm.fsm import DomainError, run_system_transition, run_transition
 
 from .. import catalog
 from ..choices import AgreementState, QuoteState, Stage
@@ -198,6 +199,8 @@ def quote_transition(*, actor, quote_id: int, name: str, comment: str = "") -> Q
     def prepare(quote: Quote) -> None:
         if not quote.is_current:
             raise DomainError(f"{quote} is superseded by a newer version.")
+        if name == "accept" and (refusal := quote.expiry_refusal()):
+            raise DomainError(refusal)  # with its date, even before the daily expiry ran
         if name in ("approve", "send_back"):
             quote.approval_comment = comment.strip()[:300]
         if name == "approve":
@@ -208,6 +211,19 @@ def quote_transition(*, actor, quote_id: int, name: str, comment: str = "") -> Q
         allowed={"submit", "finalise", "approve", "send_back", "reopen", "accept", "reject",
                  "cancel", "expire"},
     )  # fmt: skip
+
+
+def quotes_expire_due() -> list[Quote]:
+    """The daily expiry (R11): approved current quote versions past their valid-until date
+    expire, each in its own transaction, in the system's name. Safe to run twice."""
+    due = Quote.objects.filter(is_current=True, state=QuoteState.APPROVED,
+                               valid_until__lt=timezone.localdate())  # fmt: skip
+    expired = []
+    for pk, valid_until in due.order_by("pk").values_list("pk", "valid_until"):
+        reason = f"expired: valid until {date_format(valid_until, 'j M Y')}"
+        if quote := run_system_transition(Quote, pk=pk, name="expire", reason=reason):
+            expired.append(quote)
+    return expired
 
 
 def quote_from_agreement(*, actor, agreement_id: int) -> Quote:

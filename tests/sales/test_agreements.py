@@ -137,7 +137,7 @@ def test_r6_active_agreement_terms_are_fixed_and_it_ends(users, rep_account, agr
 def test_r6_expiry_after_validity(users, rep_account):
     agreement = services.agreement_save(actor=users["rep"], agreement=SalesAgreement(
         name="Old", account=rep_account, valid_from=TODAY - timedelta(days=400),
-        valid_to=TODAY - timedelta(days=1)))  # fmt: skip
+        valid_to=TODAY + timedelta(days=1)))  # fmt: skip
     add_line(users, agreement, discount_percent=Decimal("5"))
     services.agreement_transition(actor=users["rep"], agreement_id=agreement.pk,
                                   name="negotiate")  # fmt: skip
@@ -149,6 +149,8 @@ def test_r6_expiry_after_validity(users, rep_account):
         signatory=signer,
         signed_on=TODAY - timedelta(days=400),
     )
+    # A lapsed agreement is not signed: it ran out after it was put in force.
+    SalesAgreement.objects.filter(pk=agreement.pk).update(valid_to=TODAY - timedelta(days=1))
     services.agreement_transition(actor=users["manager"], agreement_id=agreement.pk,
                                   name="expire")  # fmt: skip
     agreement.refresh_from_db()

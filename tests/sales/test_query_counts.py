@@ -69,10 +69,11 @@ def test_home_query_count(client, users, rep_account, django_assert_num_queries,
     client.force_login(users["rep"])
     # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 roles, 6-7 contracts to
     # make (signed quotes, unfinished contracts), 8 my open quotes, 9 my documents waiting
-    # for signature, 10 my open leads, 11 my open opportunities with amounts, 12 my accounts,
-    # 13-17 history rows of 4 models + predecessors of account changes, 18-20 the records
-    # those rows name: accounts, users, teams, 21 count of my accounts, 22 my orders that
-    # need me
-    with django_assert_num_queries(22):
+    # for signature, 10-13 what of mine expired recently (quotes, agreements, sales and
+    # service contracts), 14 my open leads, 15 my open opportunities with amounts, 16 my
+    # accounts, 17-21 history rows of 4 models + predecessors of account changes, 22-24 the
+    # records those rows name: accounts, users, teams, 25 count of my accounts, 26 my orders
+    # that need me
+    with django_assert_num_queries(26):
         response = client.get(reverse("home"))
     assert response.status_code == 200
