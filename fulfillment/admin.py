@@ -7,7 +7,7 @@ from .models import AssignmentGroup, FlowTemplate, SubFlow, Task, TaskTemplate
 
 @admin.register(AssignmentGroup)
 class AssignmentGroupAdmin(AuditedAdmin):
-    list_display = ["name", "manager"]
+    list_display = ["name", "manager", "daily_visit_capacity"]
     filter_horizontal = ["members"]
 
 

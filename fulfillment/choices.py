@@ -36,6 +36,18 @@ class WorkOrderState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class WaveState(models.TextChoices):
+    WAITING = "waiting", "Waiting"  # its sites' tasks are not made ready yet
+    RELEASED = "released", "Released"
+    DONE = "done", "Done"  # every task of its sites is done
+
+
+class StartMode(models.TextChoices):
+    ALL = "all", "All sites at once"
+    WAVES = "waves", "A number of sites at a time"
+    DATES = "dates", "Each site on its own start date"
+
+
 class ProjectState(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     COMPLETED = "completed", "Completed"
@@ -81,6 +93,7 @@ BADGES.update({
     WorkOrderState.SCHEDULED: "warning",
     WorkOrderState.DISPATCHED: "info",
     WorkOrderState.ON_SITE: "primary",
+    WaveState.RELEASED: "primary",
     ProjectTaskState.OPEN: "secondary",
     ProjectTaskState.DONE: "success",
     FalloutState.OPEN: "danger",

@@ -1,9 +1,9 @@
 from django import forms
 
 from telcrm.cleaning import CleanForm
-from telcrm.widgets import DateTimeInput
+from telcrm.widgets import DateInput, DateTimeInput
 
-from .choices import FalloutCategory
+from .choices import FalloutCategory, StartMode
 
 
 class TaskCompleteForm(CleanForm):
@@ -64,4 +64,37 @@ class WorkOrderDispatchForm(CleanForm):
             and (data["window_end"] <= data["window_start"])
         ):
             raise forms.ValidationError("“Until” must be after “From”.")
+        return data
+
+
+class StartFulfillmentForm(CleanForm):
+    """R20, staggered: all sites at once, a number of sites at a time, or each site from its
+    own start date (one date field per site, ``site_<id>``)."""
+
+    mode = forms.ChoiceField(label="Release the sites", choices=StartMode.choices,
+                             required=False, widget=forms.RadioSelect)  # fmt: skip
+    per_wave = forms.IntegerField(label="Sites at a time", min_value=1, max_value=500,
+                                  required=False, initial=1)  # fmt: skip
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sites = list(sites)
+        for site in self.sites:
+            self.fields[f"site_{site.pk}"] = forms.DateField(label=site.name, required=False,
+                                                             widget=DateInput())  # fmt: skip
+
+    def site_fields(self):
+        return [self[f"site_{site.pk}"] for site in self.sites]
+
+    def clean(self):
+        data = super().clean()
+        data["mode"] = data.get("mode") or StartMode.ALL
+        if data["mode"] == StartMode.WAVES and not data.get("per_wave"):
+            self.add_error("per_wave", "Say how many sites start at a time.")
+        if data["mode"] == StartMode.DATES:
+            for site in self.sites:
+                if not data.get(f"site_{site.pk}") and f"site_{site.pk}" not in self.errors:
+                    self.add_error(f"site_{site.pk}", f"Give {site.name} a start date.")
+        data["dates"] = {site.pk: data[f"site_{site.pk}"] for site in self.sites
+                         if data.get(f"site_{site.pk}")}  # fmt: skip
         return data

@@ -6,8 +6,10 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, Whe
 from orders.choices import OrderState
 from orders.models import Order
 
-from .choices import DONE_STATES
-from .models import Fallout, SpecialProject, SubFlow, Task
+from . import staggering
+from .choices import DONE_STATES, WaveState
+from .forms import StartFulfillmentForm
+from .models import Fallout, SpecialProject, SubFlow, Task, Wave
 
 
 def my_tasks_panel(request):
@@ -54,13 +56,16 @@ def order_work_panel(request, order):
         return None  # no work before decomposition
     tasks = list(Task.objects.filter(sub_flow__domain_order__order=order).select_related(
         "group", "assignee", "sub_flow__domain_order__site",
-        "sub_flow__child_line__specification").order_by(
+        "sub_flow__child_line__specification").annotate(
+        has_waves=Exists(Wave.objects.filter(order=order))).order_by(
         "sub_flow__domain_order__stage", "sub_flow__domain_order__pk", "sub_flow__pk",
         "template__position", "pk"))  # fmt: skip
     if not tasks:
         if (order.state == OrderState.IN_PROGRESS and order.decomposed_at
                 and user.has_perm("fulfillment.add_subflow")):  # fmt: skip
-            return {"tasks": [], "may_start": True}
+            sites = staggering.order_sites(order.pk)
+            return {"tasks": [], "may_start": True, "sites": sites,
+                    "start_form": StartFulfillmentForm(sites=sites) if len(sites) > 1 else None}
         return None
     open_fallouts = {f.task_id: f for f in Fallout.objects.filter(order=order).open()}
     domain_orders: dict[int, dict] = {}
@@ -72,8 +77,12 @@ def order_work_panel(request, order):
         entry["tasks"].append(task)
     done = sum(1 for t in tasks if t.state in DONE_STATES)
     project = SpecialProject.objects.for_list().filter(order=order).first()
+    waves = _waves(order, tasks) if tasks[0].has_waves else []
     return {
-        "project": project,
+        "project": project, "waves": waves,
+        "may_release": order.state == OrderState.IN_PROGRESS
+        and user.has_perm("fulfillment.add_subflow")
+        and any(w["wave"].state == WaveState.WAITING for w in waves),
         "tasks": tasks, "domain_orders": list(domain_orders.values()), "done": done,
         "percent": round(100 * done / len(tasks)), "open_fallouts": len(open_fallouts),
         "late": sum(1 for t in tasks if t.late),
@@ -89,3 +98,31 @@ def my_projects_panel(request):
     projects = list(SpecialProject.objects.for_list().filter(state="in_progress").filter(
         Q(manager=user) | Q(manager__isnull=True)).order_by("next_due", "pk")[:8])  # fmt: skip
     return {"projects": projects} if projects else None
+
+
+def _waves(order, tasks) -> list[dict]:
+    """The order's waves (one query, with their sites and who released them), each with
+    its sites, its tasks done, and what it waits for."""
+    waves: dict[int, dict] = {}
+    for link in (Wave.sites.through.objects.filter(wave__order=order)
+                 .select_related("wave__released_by", "account")
+                 .order_by("wave__position", "account__name")):  # fmt: skip
+        entry = waves.setdefault(link.wave_id, {"wave": link.wave, "sites": [], "site_ids": set()})
+        entry["sites"].append(link.account)
+        entry["site_ids"].add(link.account_id)
+    ordered = sorted(waves.values(), key=lambda e: e["wave"].position)
+    for before, entry in zip([None, *ordered], ordered, strict=False):
+        wave = entry["wave"]
+        mine = [t for t in tasks if t.sub_flow.domain_order.site_id in entry["site_ids"]]
+        entry["tasks"] = len(mine)
+        entry["done"] = sum(1 for t in mine if t.state in DONE_STATES)
+        if wave.state != WaveState.WAITING:
+            entry["waits_for"] = ""
+        elif wave.planned_date:
+            entry["waits_for"] = f"Starts on {wave.planned_date:%d %b %Y}"
+        elif before:
+            entry["waits_for"] = (f"Starts when wave {before['wave'].position} has nothing "
+                                  "left to work on")  # fmt: skip
+        else:
+            entry["waits_for"] = "Starts when released by hand"
+    return ordered

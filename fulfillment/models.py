@@ -24,6 +24,7 @@ from .choices import (
     SubFlowState,
     TaskKind,
     TaskState,
+    WaveState,
     WorkOrderState,
 )
 from .querysets import (
@@ -43,6 +44,11 @@ class AssignmentGroup(models.Model):
                                      related_name="assignment_groups")  # fmt: skip
     manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="managed_groups")  # fmt: skip
+    daily_visit_capacity = models.PositiveSmallIntegerField(
+        "visits per day", null=True, blank=True,
+        help_text="How many site visits its technicians make a working day; a new visit is "
+                  "first proposed on the next working day with room. Empty: no limit.",
+    )  # fmt: skip
     history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
@@ -123,6 +129,48 @@ class SubFlow(models.Model):
                 custom={"internal": True})  # fmt: skip
     def cancel(self) -> None:
         """Its order line was cancelled."""
+
+
+class Wave(ConcurrentTransitionMixin, models.Model):
+    """Staggered fulfillment (R20): some sites of a multi-site order released together. The
+    tasks of a waiting wave's sites are not made ready. A wave with a planned date is
+    released on that date; one without, when the wave before it has nothing left to work
+    on; the order manager may release the next wave early."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="waves")
+    position = models.PositiveSmallIntegerField()
+    sites = models.ManyToManyField(Account, related_name="+")
+    planned_date = models.DateField(null=True, blank=True)
+    state = FSMField(default=WaveState.WAITING, choices=WaveState.choices, protected=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")  # fmt: skip
+    done_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[sites])
+
+    class Meta:
+        ordering = ["order", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "position"],
+                                    name="%(app_label)s_%(class)s_position"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"Wave {self.position} of {self.order.number}"
+
+    @property
+    def badge(self) -> str:
+        return BADGES.get(self.state, "secondary")
+
+    @transition(field=state, source=WaveState.WAITING, target=WaveState.RELEASED,
+                custom={"internal": True})  # fmt: skip
+    def release(self) -> None:
+        """Its date came, the wave before it ran out of work, or the order manager said so."""
+
+    @transition(field=state, source=WaveState.RELEASED, target=WaveState.DONE,
+                custom={"internal": True})  # fmt: skip
+    def finish(self) -> None:
+        """Every task of its sites is done."""
 
 
 class Task(ConcurrentTransitionMixin, models.Model):

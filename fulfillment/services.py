@@ -239,6 +239,7 @@ def _ready_what_can_start(tasks, actor) -> list[Task]:
     waiting = tasks.filter(state=TaskState.WAITING).exclude(
         dependency_links__depends_on__state__in=[s for s in TaskState.values
                                                  if s not in DONE_STATES])  # fmt: skip
+    waiting = waiting.exclude(_staggering().held_by_a_wave())  # its site's wave is not released
     for task in waiting.select_for_update(of=("self",)).select_related("template"):
         task.make_ready()
         _set_due(task)
@@ -260,20 +261,22 @@ def _ready_what_can_start(tasks, actor) -> list[Task]:
 
 def _schedule_visits(tasks: list[Task], actor) -> None:
     """R20: a ready field-service task gets its field work order: the site, its address,
-    the line's site contact and access notes, and a first window (the next working morning)
-    that the dispatcher confirms with a technician."""
+    the line's site contact and access notes, and a first window (the next working morning
+    on which the task's group has room for another visit) that the dispatcher confirms with
+    a technician."""
     if not tasks:
         return
     have = set(FieldWorkOrder.objects.filter(task__in=tasks).values_list("task_id", flat=True))
     lines = {
         t.pk: t for t in Task.objects.filter(pk__in=[t.pk for t in tasks]).select_related(
-            "sub_flow__child_line__order_line", "sub_flow__domain_order")
+            "sub_flow__child_line__order_line", "sub_flow__domain_order", "group")
     }  # fmt: skip
-    start = _next_working_morning(timezone.localtime())
+    now = timezone.localtime()
     for task in tasks:
         if task.pk in have:
             continue
         line = lines[task.pk].sub_flow.child_line.order_line
+        start = _staggering().first_free_morning(lines[task.pk].group, now)
         _save(FieldWorkOrder(task=task, site_id=line.site_id, location_id=line.location_id,
                              contact_id=line.site_contact_id, access_notes=line.access_notes,
                              window_start=start, window_end=start + timedelta(hours=4)),
@@ -386,6 +389,13 @@ def _automation():
     return automation
 
 
+def _staggering():
+    # Imported when used: staggering calls back into these services.
+    from . import staggering
+
+    return staggering
+
+
 def task_complete(*, actor, task_id: int, outputs: dict | None = None) -> Task:
     """R20: complete a ready or started task with every output its template asks for (each
     missing one named); what waited only for it becomes ready, in any domain order."""
@@ -428,6 +438,7 @@ def _after_done(tasks: list[Task], actor) -> None:
     waiting = TaskDependency.objects.filter(depends_on__in=tasks).values("task_id")
     _ready_what_can_start(Task.objects.filter(pk__in=waiting), actor)
     _close_upwards({task.sub_flow_id for task in tasks}, actor)
+    _staggering().waves_advance(tasks, actor)
 
 
 def _lock_task(task_id: int) -> Task:
@@ -529,6 +540,7 @@ def _fail(task: Task, actor, category: str, detail: str) -> Fallout:
         due_at=now + timedelta(hours=settings.FALLOUT_SLA_HOURS),
     )  # fmt: skip
     _save(fallout, actor, reason=f"{task.number} failed")
+    _staggering().waves_advance([task], actor)  # a wave stuck in fall-out lets the next go
     return fallout
 
 

@@ -3,5 +3,9 @@
 
 def watchdog() -> str:
     from .services import watchdog_run
+    from .staggering import waves_release_due
 
-    return "timed out {timed_out}, escalated {escalated}".format(**watchdog_run())
+    released = waves_release_due()  # waves planned for today start with the day's first run
+    return "timed out {timed_out}, escalated {escalated}".format(**watchdog_run()) + (
+        f", released {released} wave(s)"
+    )

@@ -20,5 +20,7 @@ urlpatterns = [
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project"),
     path("orders/<int:pk>/start/", views.OrderFulfillmentStartView.as_view(),
          name="order_start"),
+    path("orders/<int:pk>/waves/release/", views.OrderWaveReleaseView.as_view(),
+         name="order_wave_release"),
     path("trace/<str:kind>/<int:pk>/", views.TraceView.as_view(), name="trace"),
 ]  # fmt: skip

@@ -222,6 +222,7 @@ MATRIX: dict[str, Spec] = {
     "fulfillment:work_order": Spec(WORKERS | {"orders"}, ("visit",)),
     "fulfillment:fallout_detail": Spec(WORKERS | {"orders"}, ("fallout",)),
     "fulfillment:order_start": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
+    "fulfillment:order_wave_release": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
     "contracts:slacommitment_save": Spec(CONTRACT_MANAGERS, ("service",), "post", scoped=True),
     **{
         f"contracts:{model}_{name}": Spec(CONTRACT_MANAGERS, (key,), "post", scoped=True)
