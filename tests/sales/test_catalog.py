@@ -274,7 +274,7 @@ def test_json_round_trip_is_exact(users, demo_catalog):
     first = catalog_export()
     catalog_import(actor=users["admin"], data=json.loads(json.dumps(first)))
     assert catalog_export() == first
-    assert len(first["offerings"]) == 16 and len(first["feasibility_rules"]) == 10
+    assert len(first["offerings"]) == 17 and len(first["feasibility_rules"]) == 10
 
 
 def test_bad_import_changes_nothing_and_names_each_problem(users, demo_catalog):
@@ -333,7 +333,7 @@ def test_catalog_list_filters(login, users, demo_catalog):
     url = reverse("sales:offering_list")
     codes = lambda r: sorted(o.code for o in r.context["object_list"])  # noqa: E731
     assert codes(client.get(url, {"kind": "voice"})) == ["ISDN-PRI", "SIP"]
-    assert codes(client.get(url, {"domain": "security"})) == ["MFW"]
+    assert codes(client.get(url, {"domain": "security"})) == ["MFW", "MSEC"]
     assert codes(client.get(url, {"q": "ethernet"})) == ["ELINE"]
     assert codes(client.get(url, {"state": "retired"})) == ["ISDN-PRI"]
     bad = client.get(url, {"domain": "moon"})
@@ -376,7 +376,7 @@ def test_catalog_list_query_count(login, users, demo_catalog, django_assert_num_
         client.get(reverse("sales:offering_list"))
 
 
-@pytest.mark.parametrize("code, tried", [("SIP", 12), ("DIA", 13)])
+@pytest.mark.parametrize("code, tried", [("SIP", 14), ("DIA", 15)])
 def test_offering_detail_query_count(
     login, users, demo_catalog, django_assert_num_queries, code, tried
 ):
@@ -384,11 +384,12 @@ def test_offering_detail_query_count(
     url = reverse("sales:offering_detail", args=[demo_catalog[code].pk])
     # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 the offering,
     # 6 specifications, 7 their characteristics, 8 price rules with characteristics,
-    # 9 roles (site choices), 10 sites for the feasibility choice
-    with django_assert_num_queries(10):
+    # 9 eligibility rules, 10 compatibility rules both ways, 11 roles (site choices),
+    # 12 sites for the feasibility choice
+    with django_assert_num_queries(12):
         client.get(url)
-    # Trying a configuration adds: 11 the chosen site, 12 the relationship graph
-    # (decomposition), and for offerings with an access line 13 the coverage rules of the
+    # Trying a configuration adds: 13 the chosen site, 14 the relationship graph
+    # (decomposition), and for offerings with an access line 15 the coverage rules of the
     # site's country
     location = Location.objects.create(account=AccountFixture.get(users), address_line1="A",
                                        postcode="20457", city="Hamburg", country="DE")  # fmt: skip
