@@ -126,6 +126,7 @@ class OfferingDetailView(RolePermissionMixin, DetailView):
             trial=TryConfiguration(offering, self.request.user, data),
             price_rules=sorted(offering.price_rules.all(), key=rule_order),
             sellable=offering.is_sellable(),
+            rules=catalog.offering_rules(offering),
             breadcrumbs=[("Catalog", reverse("sales:offering_list")), (offering.code, "")],
         )
         return context
