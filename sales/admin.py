@@ -14,6 +14,8 @@ from .models import (
     Contact,
     FeasibilityRule,
     Location,
+    OfferingCompatibility,
+    OfferingEligibility,
     PriceRule,
     ProductOffering,
     ProductSpecification,
@@ -131,6 +133,24 @@ class PriceRuleInline(admin.TabularInline):
               "recurring_adder", "one_time_adder", "description"]  # fmt: skip
 
 
+class EligibilityInline(admin.TabularInline):
+    """Who may buy it: one row per customer segment or country; none of a kind means all."""
+
+    model = OfferingEligibility
+    extra = 0
+    fields = ["segment", "country"]
+
+
+class CompatibilityInline(admin.TabularInline):
+    """What it needs, or cannot be combined with, at the same site."""
+
+    model = OfferingCompatibility
+    fk_name = "offering"
+    extra = 0
+    fields = ["kind", "other"]
+    autocomplete_fields = ["other"]
+
+
 @admin.action(description="Publish the selected offerings (draft → active)")
 def publish_offerings(modeladmin, request, queryset):
     _offering_action(modeladmin, request, queryset, "publish")
@@ -163,7 +183,7 @@ class OfferingAdmin(AuditedAdmin):
     list_filter = ["state", "kind", "requires_project", "specifications__domain"]
     search_fields = ["code", "name", "description", "partner_name"]
     filter_horizontal = ["specifications"]
-    inlines = [PriceRuleInline]
+    inlines = [PriceRuleInline, EligibilityInline, CompatibilityInline]
     actions = [publish_offerings, retire_offerings]
 
 

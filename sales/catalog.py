@@ -7,14 +7,19 @@ a form or already typed (int, bool)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from .choices import Domain, FeasibilityStatus, ValueType
+from django.db.models import Q
+
+from .choices import CompatibilityKind, Domain, FeasibilityStatus, Industry, ValueType
 from .models import (
+    Account,
     CharacteristicSpecification,
     FeasibilityRule,
     Location,
+    OfferingCompatibility,
     ProductOffering,
     ProductSpecification,
     SpecificationRelationship,
@@ -318,3 +323,171 @@ def decomposition_preview(
 def domains_of(items: list[DecompositionItem]) -> list[str]:
     """The distinct domains in order of first appearance: one domain order each."""
     return list(dict.fromkeys(item.domain for item in items))
+
+
+# Eligibility and compatibility ----------------------------------------------------------
+
+
+def _either(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def eligibility_problem(
+    offering: ProductOffering, *, customer: Account, site: Account, country: str
+) -> str:
+    """Why ``offering`` cannot be sold to ``customer`` at ``site`` (in ``country``); empty
+    when it can. Uses prefetched ``eligibility`` when present."""
+    rules = list(offering.eligibility.all())
+    segments = sorted({r.segment for r in rules if r.segment})
+    if segments and customer.industry not in segments:
+        labels = _either(sorted(Industry(s).label for s in segments))
+        where = (
+            f"in {customer.get_industry_display()}"
+            if customer.industry
+            else "without an industry (set it on the account)"
+        )
+        return f"{offering.name} is sold only to customers in {labels}; {customer.name} is {where}."
+    countries = sorted({r.country for r in rules if r.country})
+    if countries and country not in countries:
+        return (
+            f"{offering.name} is sold only at sites in {_either(countries)}; {site.name} is "
+            f"in {country or 'no country'}."
+        )
+    return ""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Lines at one site that do not go together, and why, for the user."""
+
+    lines: tuple
+    message: str
+
+
+def line_conflicts(lines: Iterable, rules: list[OfferingCompatibility] | None = None):
+    """What does not go together among ``lines`` (anything with ``site`` and ``offering``):
+    a line whose offering needs another offering missing at its site, and two lines whose
+    offerings exclude each other at the same site. Lines at different sites never conflict.
+
+    ``rules`` default to the compatibility rules of the lines' offerings (one query)."""
+    lines = list(lines)
+    if rules is None:
+        offering_ids = {line.offering_id for line in lines}
+        rules = list(
+            OfferingCompatibility.objects.filter(offering_id__in=offering_ids).select_related(
+                "other"
+            )
+        )
+    by_offering: dict[int, list[OfferingCompatibility]] = {}
+    for rule in rules:
+        by_offering.setdefault(rule.offering_id, []).append(rule)
+    at_site: dict[int, dict[int, object]] = {}
+    for line in lines:
+        at_site.setdefault(line.site_id, {}).setdefault(line.offering_id, line)
+    conflicts: list[Conflict] = []
+    seen: set[tuple[int, str, frozenset]] = set()
+    for line in lines:
+        present = at_site[line.site_id]
+        for rule in by_offering.get(line.offering_id, []):
+            if rule.kind == CompatibilityKind.REQUIRES and rule.other_id not in present:
+                message = (
+                    f"{line.offering.name} at {line.site.name} needs {rule.other.name} at the "
+                    "same site."
+                )
+                partners = (line,)
+            elif rule.kind == CompatibilityKind.EXCLUDES and rule.other_id in present:
+                other = present[rule.other_id]
+                message = (
+                    f"{line.offering.name} and {other.offering.name} exclude each other at "
+                    f"{line.site.name}."
+                )
+                partners = (line, other)
+            else:
+                continue
+            key = (line.site_id, rule.kind, frozenset([rule.offering_id, rule.other_id]))
+            if key not in seen:
+                seen.add(key)
+                conflicts.append(Conflict(partners, message))
+    return conflicts
+
+
+@dataclass
+class OfferingRules:
+    """An offering's eligibility and compatibility rules, as the offering page shows them."""
+
+    segments: list[str] = field(default_factory=list)  # labels; empty: every segment
+    countries: list[str] = field(default_factory=list)  # empty: every country
+    needs: list[ProductOffering] = field(default_factory=list)
+    needed_by: list[ProductOffering] = field(default_factory=list)
+    excludes: list[ProductOffering] = field(default_factory=list)
+
+
+def offering_rules(offering: ProductOffering) -> OfferingRules:
+    """Who may buy ``offering`` and what it needs or excludes at a site, both ways (an
+    exclusion holds both ways; a need shows on both offerings), in two queries."""
+    rules = OfferingRules()
+    for row in offering.eligibility.all():
+        if row.segment:
+            rules.segments.append(row.get_segment_display())
+        else:
+            rules.countries.append(row.country)
+    rules.segments.sort()
+    rules.countries.sort()
+    compatibility = OfferingCompatibility.objects.filter(
+        Q(offering=offering) | Q(other=offering)
+    ).select_related("offering", "other")
+    for rule in compatibility:
+        mine = rule.offering_id == offering.pk
+        partner = rule.other if mine else rule.offering
+        if rule.kind == CompatibilityKind.EXCLUDES:
+            if partner not in rules.excludes:
+                rules.excludes.append(partner)
+        else:
+            (rules.needs if mine else rules.needed_by).append(partner)
+    for partners in (rules.needs, rules.needed_by, rules.excludes):
+        partners.sort(key=lambda o: o.name)
+    return rules
+
+
+@dataclass
+class SiteOffer:
+    """What can be sold at one site and what does not go together there."""
+
+    eligible: list[ProductOffering] = field(default_factory=list)
+    ineligible: dict[int, str] = field(default_factory=dict)  # offering pk: why not
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def problem(self, offering: ProductOffering) -> str:
+        return self.ineligible.get(offering.pk, "")
+
+
+def site_offer(
+    site: Account,
+    lines: Iterable = (),
+    *,
+    customer: Account | None = None,
+    offerings: Iterable[ProductOffering] | None = None,
+    location: Location | None = None,
+) -> SiteOffer:
+    """For ``site`` and the ``lines`` placed there: which ``offerings`` (default: the
+    sellable ones) are eligible for the customer's segment and the site's country, with the
+    reason for each that is not, and which lines conflict (one needs an offering missing
+    there, or two exclude each other).
+
+    ``customer`` is the legal account whose segment counts (default: the site's root);
+    ``location`` the site's address (default: its primary location)."""
+    customer = customer or (site if site.is_legal else site.root)
+    if location is None:
+        location = site.locations.order_by("-is_primary", "pk").first()
+    country = location.country if location is not None else ""
+    if offerings is None:
+        offerings = ProductOffering.objects.sellable().prefetch_related("eligibility")
+    answer = SiteOffer()
+    for offering in offerings:
+        problem = eligibility_problem(offering, customer=customer, site=site, country=country)
+        if problem:
+            answer.ineligible[offering.pk] = problem
+        else:
+            answer.eligible.append(offering)
+    answer.conflicts = line_conflicts([line for line in lines if line.site_id == site.pk])
+    return answer

@@ -1,8 +1,10 @@
 """Export and import of the whole catalog as JSON, round-trip safe.
 
 Records are matched by ``code`` (feasibility rules by ``name``): existing ones are updated,
-new ones created, none deleted (offerings end in "retired" instead). The price rules of each
-offering and the relationships of each specification in the file replace the stored ones.
+new ones created, none deleted (offerings end in "retired" instead). The price rules,
+eligibility (``segments``, ``countries``) and compatibility rules (``requires``,
+``excludes``: offering codes) of each offering and the relationships of each specification
+in the file replace the stored ones.
 A file with any problem changes nothing; the error lists every problem with its place.
 """
 
@@ -18,10 +20,12 @@ from django.utils.dateparse import parse_date
 from telcrm.cleaning import data_problems
 from telcrm.fsm import DomainError, fsm_field_names
 
-from .choices import OfferingState
+from .choices import CompatibilityKind, OfferingState
 from .models import (
     CharacteristicSpecification,
     FeasibilityRule,
+    OfferingCompatibility,
+    OfferingEligibility,
     PriceRule,
     ProductOffering,
     ProductSpecification,
@@ -42,7 +46,9 @@ DECIMALS = {"recurring_price", "one_time_price", "sla_availability",
             "one_time_adder", "build_surcharge"}  # fmt: skip
 DATES = {"sellable_from", "sellable_to"}
 REFERENCES = {"target", "condition_characteristic", "characteristic"}  # a code (text)
-REFERENCE_LISTS = {"characteristics", "specifications"}  # a list of codes
+REFERENCE_LISTS = {"characteristics", "specifications", "segments", "countries", "requires",
+                   "excludes"}  # a list of codes  # fmt: skip
+RULE_LISTS = ["segments", "countries", "requires", "excludes"]
 RULE_FIELDS = ["characteristic", "value", "min_value", "max_value", "per_unit",
                "recurring_adder", "one_time_adder", "description"]  # fmt: skip
 FEASIBILITY_FIELDS = ["name", "country", "postcode_prefix", "on_net_addresses", "access_types",
@@ -67,8 +73,9 @@ def catalog_export() -> dict:
         "characteristics", "relationships__target", "relationships__condition_characteristic"
     )
     offerings = ProductOffering.objects.order_by("code").prefetch_related(
-        "specifications", "price_rules__characteristic"
-    )
+        "specifications", "price_rules__characteristic", "eligibility",
+        "compatibility_rules__other",
+    )  # fmt: skip
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -101,6 +108,7 @@ def catalog_export() -> dict:
                 **{f: _out(getattr(o, f)) for f in OFFERING_FIELDS},
                 "state": o.state,
                 "specifications": sorted(s.code for s in o.specifications.all()),
+                **_offering_rules(o),
                 "price_rules": [
                     {
                         **{f: _out(getattr(r, f)) for f in RULE_FIELDS[1:]},
@@ -118,6 +126,19 @@ def catalog_export() -> dict:
             {f: _out(getattr(r, f)) for f in FEASIBILITY_FIELDS}
             for r in FeasibilityRule.objects.order_by("name")
         ],
+    }
+
+
+def _offering_rules(offering: ProductOffering) -> dict[str, list[str]]:
+    eligibility = list(offering.eligibility.all())
+    compatibility = list(offering.compatibility_rules.all())
+    return {
+        "segments": sorted(r.segment for r in eligibility if r.segment),
+        "countries": sorted(r.country for r in eligibility if r.country),
+        **{
+            kind: sorted(r.other.code for r in compatibility if r.kind == kind)
+            for kind in (CompatibilityKind.REQUIRES, CompatibilityKind.EXCLUDES)
+        },
     }
 
 
@@ -253,6 +274,8 @@ def catalog_import(*, actor, data: Any) -> dict[str, int]:
 
         for item in offers_in:
             _import_offering(item, specs, chars, actor, problems)
+        codes = {o.code: o for o in ProductOffering.objects.all()}
+        _import_compatibility(offers_in, codes, actor, problems)
 
         for item in rules_in:
             where = f"feasibility rule {item['name']}"
@@ -313,8 +336,10 @@ def _import_relationships(item, specs, chars, actor, problems) -> None:
 
 def _import_offering(item, specs, chars, actor, problems) -> None:
     where = f"offering {item['code']}"
-    allowed = OFFERING_FIELDS + ["state", "specifications", "price_rules"]
+    allowed = OFFERING_FIELDS + ["state", "specifications", "price_rules"] + RULE_LISTS
     values = _fields(item, allowed, where, problems)
+    for name in RULE_LISTS:
+        values.pop(name, None)
     spec_codes = values.pop("specifications", [])
     rules = values.pop("price_rules", [])
     state = values.pop("state", OfferingState.DRAFT)
@@ -354,6 +379,7 @@ def _import_offering(item, specs, chars, actor, problems) -> None:
         _check(price_rule, rule_where, problems)
         if not problems:
             price_rule.save()
+    _import_eligibility(item, obj, where, actor, problems)
     # Walk the lifecycle forward to the file's state, audited like any transition.
     while not problems and obj.state != state:
         following = STATE_ORDER[STATE_ORDER.index(obj.state) + 1]
@@ -362,3 +388,55 @@ def _import_offering(item, specs, chars, actor, problems) -> None:
         obj._history_user = actor
         obj._change_reason = name
         obj.save()
+
+
+def _import_eligibility(item, offering, where, actor, problems) -> None:
+    """The offering's segments and countries replace its stored eligibility rules."""
+    if not problems:
+        for old in offering.eligibility.all():
+            old._history_user = actor
+            old.delete()
+    for name, field in (("segments", "segment"), ("countries", "country")):
+        values = item.get(name) or []
+        if not (isinstance(values, list) and all(isinstance(v, str) for v in values)):
+            continue  # already reported by _fields
+        for value in dict.fromkeys(values):
+            rule = OfferingEligibility(offering=offering, **{field: value})
+            rule._history_user = actor
+            _check(rule, f"{where} {name}", problems, exclude=["offering"])
+            if not problems:
+                rule.save()
+
+
+def _import_compatibility(items, offerings, actor, problems) -> None:
+    """Each offering's ``requires`` and ``excludes`` (codes of offerings in the file or
+    stored) replace its stored compatibility rules; rules that contradict each other (A
+    needs B, B excludes A) are refused."""
+    wanted = []
+    for item in items:
+        where = f"offering {item['code']}"
+        lists = {kind: item.get(kind) or [] for kind in CompatibilityKind.values}
+        if not all(isinstance(v, list) and all(isinstance(c, str) for c in v)
+                   for v in lists.values()):  # fmt: skip
+            continue  # already reported by _fields
+        both = set(lists[CompatibilityKind.REQUIRES]) & set(lists[CompatibilityKind.EXCLUDES])
+        if both:
+            problems.add(where, f"both requires and excludes {', '.join(sorted(both))}")
+        for kind, codes in lists.items():
+            unknown = [c for c in codes if c not in offerings]
+            if unknown:
+                problems.add(where, f"{kind} unknown offering(s) {', '.join(unknown)}")
+            if item["code"] in codes:
+                problems.add(where, f"an offering cannot {kind[:-1]} itself")
+            wanted += [(where, item["code"], kind, code) for code in dict.fromkeys(codes)]
+    if problems:
+        return
+    for old in OfferingCompatibility.objects.filter(offering__code__in=[i["code"] for i in items]):
+        old._history_user = actor
+        old.delete()
+    for where, code, kind, other in wanted:
+        rule = OfferingCompatibility(offering=offerings[code], other=offerings[other], kind=kind)
+        rule._history_user = actor
+        _check(rule, where, problems)
+        if not problems:
+            rule.save()

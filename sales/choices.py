@@ -125,6 +125,13 @@ class RelationshipKind(models.TextChoices):
     REALIZED_AS = "realized_as", "Realized as"
 
 
+class CompatibilityKind(models.TextChoices):
+    """How one offering relates to another at the same site."""
+
+    REQUIRES = "requires", "Needs at the same site"
+    EXCLUDES = "excludes", "Cannot be combined at the same site with"
+
+
 class FeasibilityStatus(models.TextChoices):
     FEASIBLE = "feasible", "Feasible"
     CONDITIONAL = "conditional", "Feasible with conditions"

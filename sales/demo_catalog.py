@@ -26,13 +26,16 @@ def _rule(char, value="", adder="0", one_time="0", *, lo=None, hi=None, per_unit
 
 def _offering(code, name, kind, recurring, one_time, specs, rules=(), *, state="active",
               description="", project=False, partner="", terms="", sla=(None, None, None),
-              sellable_from="2025-01-01", sellable_to=None):  # fmt: skip
+              sellable_from="2025-01-01", sellable_to=None, segments=(), countries=(),
+              requires=(), excludes=()):  # fmt: skip
     return {"code": code, "name": name, "description": description, "kind": kind,
             "state": state, "sellable_from": sellable_from, "sellable_to": sellable_to,
             "currency": "EUR", "recurring_price": recurring, "one_time_price": one_time,
             "requires_project": project, "partner_name": partner, "partner_terms": terms,
             "sla_availability": sla[0], "sla_time_to_restore_hours": sla[1],
             "sla_response_time_hours": sla[2], "specifications": list(specs),
+            "segments": list(segments), "countries": list(countries),
+            "requires": list(requires), "excludes": list(excludes),
             "price_rules": list(rules)}  # fmt: skip
 
 
@@ -101,6 +104,7 @@ SPECIFICATIONS = [
     _spec("SIP-TRUNK", "SIP trunk", "voice", ["sip_channels", "did_numbers"]),
     _spec("FW-MANAGED", "Managed firewall service", "security",
           ["fw_throughput", "high_availability"]),
+    _spec("SEC-EDGE", "Security on the SD-WAN edge", "security", []),
     _spec("WIFI-MANAGED", "Managed Wi-Fi", "wifi", ["access_points"],
           [("MON-PROACTIVE", "requires", None, "")]),
     _spec("TEAMS-DR", "Teams Direct Routing SBC", "partner", ["teams_users"],
@@ -151,6 +155,13 @@ OFFERINGS = [
                   _rule("high_availability", "yes", "140", "300",
                         description="High-availability pair")],
               description="Next-generation firewall, run and updated by our SOC."),
+    _offering("MSEC", "Managed Security", "managed_service", "129.00", "250.00",
+              ["SEC-EDGE"], requires=["SDWAN"], countries=["AT", "DE"],
+              segments=["energy", "finance", "healthcare", "logistics", "public"],
+              description="Firewall, intrusion prevention and web filtering on the SD-WAN "
+                          "edge, watched by our SOC. Needs SD-WAN at the same site; for "
+                          "regulated and critical-infrastructure customers in Germany and "
+                          "Austria."),
     _offering("WIFI", "Managed Wi-Fi", "managed_service", "49.00", "250.00",
               ["WIFI-MANAGED"], [
                   _rule("access_points", lo=1, hi=200, per_unit=True, adder="14.00",
@@ -166,10 +177,12 @@ OFFERINGS = [
                     "border controller is operated by our certified partner under its own "
                     "99.9% SLA; we remain the single point of contact.",
               description="Connect Microsoft Teams to the public phone network."),
-    _offering("CPE-RENT", "CPE router rental", "equipment", "29.00", "99.00", ["CPE-ROUTER"], [
+    _offering("CPE-RENT", "CPE router rental", "equipment", "29.00", "99.00", ["CPE-ROUTER"],
+              excludes=["SDWAN"], rules=[
                   _rule("router_model", "branch-m", "15", description="Branch router M"),
                   _rule("router_model", "core-l", "60", description="Core router L")],
-              description="Business router on rent, replaced next business day."),
+              description="Business router on rent, replaced next business day. Not with "
+                          "SD-WAN at the same site: SD-WAN brings its own edge appliance."),
     _offering("SUP-247", "24x7 support", "entitlement", "90.00", "0.00", ["SUPPORT-247"],
               description="Service desk and fault handling around the clock."),
     _offering("MON", "Proactive monitoring", "entitlement", "45.00", "0.00",

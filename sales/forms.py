@@ -602,7 +602,10 @@ class QuoteLineForm(CleanForm):
         self.fields["sites"].queryset = Account.objects.filter(root_id=quote.account_id).order_by(
             "name"
         )
-        self.fields["offering"].queryset = sellable_offerings().exclude(kind="entitlement")
+        self.fields["offering"].queryset = (
+            sellable_offerings().exclude(kind="entitlement")
+            .for_segment(quote.account.industry).filter(currency=quote.currency)
+        )  # fmt: skip
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -5,6 +5,8 @@ from .agreements import AgreementLine, AgreementSla, PartnerTerm, SalesAgreement
 from .catalog import (
     CharacteristicSpecification,
     FeasibilityRule,
+    OfferingCompatibility,
+    OfferingEligibility,
     PriceRule,
     ProductOffering,
     ProductSpecification,
@@ -27,6 +29,8 @@ __all__ = [
     "Lead",
     "LeadLine",
     "Location",
+    "OfferingCompatibility",
+    "OfferingEligibility",
     "Opportunity",
     "OpportunityLine",
     "PartnerTerm",

@@ -15,8 +15,10 @@ from simple_history.models import HistoricalRecords
 
 from ..choices import (
     BADGES,
+    CompatibilityKind,
     Currency,
     Domain,
+    Industry,
     OfferingKind,
     OfferingState,
     RelationshipKind,
@@ -190,6 +192,15 @@ class OfferingQuerySet(models.QuerySet):
             Q(sellable_from__isnull=True) | Q(sellable_from__lte=on),
             Q(sellable_to__isnull=True) | Q(sellable_to__gte=on),
             state=OfferingState.ACTIVE,
+        )
+
+    def for_segment(self, segment: str) -> "OfferingQuerySet":
+        """Offerings sold to customers of ``segment`` (an industry): those limited to no
+        segment, and those limited to it."""
+        limited = OfferingEligibility.objects.exclude(segment="")
+        return self.filter(
+            ~Q(pk__in=limited.values("offering_id"))
+            | Q(pk__in=limited.filter(segment=segment).values("offering_id"))
         )
 
 
@@ -389,3 +400,93 @@ class FeasibilityRule(models.Model):
     @property
     def specificity(self) -> tuple[int, int]:
         return (1 if self.on_net_addresses else 0, len(self.postcode_prefix))
+
+
+class OfferingEligibility(models.Model):
+    """Limits who an offering is sold to: one row names a customer segment (the legal
+    account's industry) or a country (of the site's location). An offering with rows of a
+    kind is sold only to those segments / in those countries; without, to all."""
+
+    offering = models.ForeignKey(
+        ProductOffering, on_delete=models.CASCADE, related_name="eligibility"
+    )
+    segment = models.CharField(
+        "customer segment", max_length=20, choices=Industry.choices, blank=True
+    )
+    country = models.CharField(
+        max_length=2, blank=True, validators=[country_code], help_text="ISO code, e.g. DE"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["offering", "segment", "country"]
+        verbose_name = "eligibility rule"
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(segment="") & ~Q(country="")) | (~Q(segment="") & Q(country="")),
+                name="%(app_label)s_%(class)s_segment_or_country",
+                violation_error_message="Give either a customer segment or a country.",
+            ),
+            models.UniqueConstraint(
+                fields=["offering", "segment", "country"], name="%(app_label)s_%(class)s_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.segment:
+            return f"{self.offering} for {self.get_segment_display()} customers"
+        return f"{self.offering} in {self.country}"
+
+
+class OfferingCompatibility(models.Model):
+    """``offering`` needs ``other`` at the same site, or cannot be combined with it there
+    (an exclusion holds both ways)."""
+
+    offering = models.ForeignKey(
+        ProductOffering, on_delete=models.CASCADE, related_name="compatibility_rules"
+    )
+    other = models.ForeignKey(
+        ProductOffering,
+        on_delete=models.PROTECT,
+        related_name="compatibility_targets",
+        verbose_name="other offering",
+    )
+    kind = models.CharField(max_length=10, choices=CompatibilityKind.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["offering", "kind", "other"]
+        verbose_name = "compatibility rule"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offering", "other"],
+                name="%(app_label)s_%(class)s_once_per_pair",
+                violation_error_message="One rule per pair of offerings: it needs or excludes.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(offering=models.F("other")),
+                name="%(app_label)s_%(class)s_not_self",
+                violation_error_message="An offering cannot need or exclude itself.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offering} {self.get_kind_display().lower()} {self.other}"
+
+    def clean(self) -> None:
+        if not (self.offering_id and self.other_id):
+            return
+        reverse_rule = (
+            OfferingCompatibility.objects.filter(
+                offering_id=self.other_id, other_id=self.offering_id
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if reverse_rule is not None and reverse_rule.kind != self.kind:
+            raise ValidationError(
+                f"{self.other} already {reverse_rule.get_kind_display().lower()} "
+                f"{self.offering}: the two rules contradict each other."
+            )

@@ -28,7 +28,7 @@ from ..choices import (
 from ..querysets import OwnedQuerySet
 from .accounts import Account, Location
 from .agreements import SalesAgreement
-from .catalog import ProductOffering
+from .catalog import OfferingCompatibility, ProductOffering
 from .leads import Opportunity
 
 money = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
@@ -56,6 +56,12 @@ class DiscountThreshold(models.Model):
 @condition("Every line must be feasible before the quote goes for approval.")
 def _all_feasible(quote: "Quote") -> bool:
     return not quote.lines.filter(feasibility=FeasibilityStatus.NOT_FEASIBLE).exists()
+
+
+@condition("Some lines do not go together at their site (one needs an offering that is "
+           "missing there, or two exclude each other): the quote page names them.")
+def _compatible(quote: "Quote") -> bool:
+    return not quote.line_conflicts()
 
 
 @condition("A quote needs at least one line.")
@@ -172,6 +178,20 @@ class Quote(ConcurrentTransitionMixin, models.Model):
         expired_on = date_format(self.lapsed_on, "j M Y")
         return f"{self} expired on {expired_on}: revise it for a new version."
 
+    def line_conflicts(self) -> list:
+        """Lines that do not go together at their site; one query when no compatibility
+        rule concerns the quote's offerings."""
+        from ..catalog import line_conflicts
+
+        rules = list(
+            OfferingCompatibility.objects.filter(
+                offering_id__in=self.lines.values("offering_id")
+            ).select_related("other")
+        )
+        if not rules:
+            return []
+        return line_conflicts(self.lines.select_related("offering", "site"), rules)
+
     def save(self, *args, **kwargs) -> None:
         if not self.number:
             self.number = next_number("Q-")
@@ -179,14 +199,14 @@ class Quote(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=QuoteState.DRAFT, target=QuoteState.PENDING,
                 permission="sales.change_quote",
-                conditions=[_has_lines, _all_feasible, _needs_approval],
+                conditions=[_has_lines, _all_feasible, _compatible, _needs_approval],
                 custom={"label": "Submit for approval", "style": "primary"})  # fmt: skip
     def submit(self) -> None:
         """Discounts above the threshold wait for a sales manager (R11)."""
 
     @transition(field=state, source=QuoteState.DRAFT, target=QuoteState.APPROVED,
                 permission="sales.change_quote",
-                conditions=[_has_lines, _all_feasible,
+                conditions=[_has_lines, _all_feasible, _compatible,
                             condition("Discounts above the threshold need a sales manager's "
                                       "approval: submit the quote instead.")(
                                 lambda q: not q.needs_approval)],

@@ -177,16 +177,42 @@ def quote_lines_save(*, actor, quote: Quote, lines: list[QuoteLine]) -> list[Quo
             line.location = location
             if not line.pk and not line.offering.is_sellable():
                 raise DomainError(f"{line.offering.name} is not sellable.")
+            if problem := catalog.eligibility_problem(line.offering, customer=quote.account,
+                                                      site=line.site, country=location.country):
+                raise DomainError(problem)
             price_quote_line(line, agreement_line(quote, line.offering),
                              discount_threshold(line.offering.kind))  # fmt: skip
+        if conflicts := _new_conflicts(quote, changed=lines):
+            messages = [c.message for c in conflicts]
+            raise DomainError(" ".join(messages), errors=messages)
+        for line in lines:
             _save(line, actor)
         _refresh_approval_flag(quote, actor)
     return lines
 
 
+def _new_conflicts(quote: Quote, *, changed=(), removed: QuoteLine | None = None):
+    """The conflicts among the quote's lines at the touched sites that saving ``changed``
+    (or deleting ``removed``) would create; conflicts already there do not block a change,
+    so that they can be fixed one step at a time (approval refuses them all)."""
+    touched = [*changed, *([removed] if removed else [])]
+    before = list(quote.lines.filter(site_id__in={line.site_id for line in touched})
+                  .select_related("offering", "site"))  # fmt: skip
+    replaced = {line.pk for line in touched if line.pk}
+    after = [line for line in before if line.pk not in replaced] + list(changed)
+    known = {conflict.message for conflict in catalog.line_conflicts(before)}
+    return [c for c in catalog.line_conflicts(after) if c.message not in known]
+
+
 def quote_line_delete(*, actor, line: QuoteLine) -> None:
     with transaction.atomic():
         quote = _lock_editable(line.quote_id)
+        if conflicts := _new_conflicts(quote, removed=line):
+            dependant = conflicts[0].lines[0]
+            raise DomainError(
+                f"{line.offering.name} at {line.site.name} cannot be deleted: "
+                f"{conflicts[0].message} Delete {dependant.offering.name} there first."
+            )
         line._history_user = actor
         line.delete()
         _refresh_approval_flag(quote, actor)
@@ -201,6 +227,11 @@ def quote_transition(*, actor, quote_id: int, name: str, comment: str = "") -> Q
             raise DomainError(f"{quote} is superseded by a newer version.")
         if name == "accept" and (refusal := quote.expiry_refusal()):
             raise DomainError(refusal)  # with its date, even before the daily expiry ran
+        if name in ("submit", "finalise") and (conflicts := quote.line_conflicts()):
+            raise DomainError(
+                "The quote cannot go for approval: " + " ".join(c.message for c in conflicts),
+                errors=[c.message for c in conflicts],
+            )
         if name in ("approve", "send_back"):
             quote.approval_comment = comment.strip()[:300]
         if name == "approve":

@@ -132,6 +132,7 @@ class OfferingDetailView(RolePermissionMixin, DetailView):
             history=[] if self.request.htmx else history_entries([
                 ProductOffering.history.filter(id=offering.pk),
                 PriceRule.history.filter(offering_id=offering.pk)]),
+            rules=catalog.offering_rules(offering),
             breadcrumbs=[("Catalog", reverse("sales:offering_list")), (offering.code, "")],
         )
         return context

@@ -17,7 +17,7 @@ from telcrm.cleaning import parse_id
 from telcrm.fsm import DomainError
 from telcrm.views import ActionView, RolePermissionMixin, TransitionView
 
-from .. import services
+from .. import catalog, services
 from ..choices import QuoteState
 from ..filters import QuoteFilterSet
 from ..forms import QuoteForm, QuoteLineEditForm, QuoteLineForm
@@ -126,6 +126,7 @@ class QuoteDetailView(RolePermissionMixin, DetailView):
             ),
             is_owner=quote.owner_id == user.pk,
             by_site=list(by_site.items()), lines=lines, summary=quote_summary(quote, lines),
+            conflicts=catalog.line_conflicts(lines),
             slas=list(quote.agreement.slas.all()) if quote.agreement_id else [],
             editable=editable,
             line_form=(
@@ -184,6 +185,12 @@ class QuoteLineAddView(RolePermissionMixin, View):
                 line.location = line.site.locations.order_by("-is_primary", "pk").first()
                 if line.location is None:
                     error = f"{line.site} has no location."
+                    break
+                error = catalog.eligibility_problem(
+                    line.offering, customer=self.quote.account, site=line.site,
+                    country=line.location.country,
+                )  # fmt: skip
+                if error:
                     break
                 try:
                     price_quote_line(line, agreement_line(self.quote, line.offering),

@@ -335,7 +335,7 @@ def test_json_round_trip_is_exact(users, demo_catalog):
     first = catalog_export()
     catalog_import(actor=users["admin"], data=json.loads(json.dumps(first)))
     assert catalog_export() == first
-    assert len(first["offerings"]) == 16
+    assert len(first["offerings"]) == 17
     assert len(first["feasibility_rules"]) == len(FEASIBILITY_RULES)
 
 
@@ -395,7 +395,7 @@ def test_catalog_list_filters(login, users, demo_catalog):
     url = reverse("sales:offering_list")
     codes = lambda r: sorted(o.code for o in r.context["object_list"])  # noqa: E731
     assert codes(client.get(url, {"kind": "voice"})) == ["ISDN-PRI", "SIP"]
-    assert codes(client.get(url, {"domain": "security"})) == ["MFW"]
+    assert codes(client.get(url, {"domain": "security"})) == ["MFW", "MSEC"]
     assert codes(client.get(url, {"q": "ethernet"})) == ["ELINE"]
     assert codes(client.get(url, {"state": "retired"})) == ["ISDN-PRI"]
     bad = client.get(url, {"domain": "moon"})
@@ -438,7 +438,7 @@ def test_catalog_list_query_count(login, users, demo_catalog, django_assert_num_
         client.get(reverse("sales:offering_list"))
 
 
-@pytest.mark.parametrize("code, tried", [("SIP", 17), ("DIA", 18)])
+@pytest.mark.parametrize("code, tried", [("SIP", 19), ("DIA", 20)])
 def test_offering_detail_query_count(
     login, users, demo_catalog, django_assert_num_queries, code, tried
 ):
@@ -446,13 +446,14 @@ def test_offering_detail_query_count(
     url = reverse("sales:offering_detail", args=[demo_catalog[code].pk])
     # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 the offering,
     # 6 specifications, 7 their characteristics, 8 price rules with characteristics,
-    # 9 roles (site choices), 10 sites for the feasibility choice, the history panel:
-    # 11-12 the offering's history rows and their predecessors, 13-14 the same for its
-    # price rules, 15 the records their changes name
-    with django_assert_num_queries(15):
+    # 9 eligibility rules, 10 compatibility rules both ways, 11 roles (site choices),
+    # 12 sites for the feasibility choice, the history panel: 13-14 the offering's history
+    # rows and their predecessors, 15-16 the same for its price rules, 17 the records their
+    # changes name
+    with django_assert_num_queries(17):
         client.get(url)
-    # Trying a configuration adds: 16 the chosen site, 17 the relationship graph
-    # (decomposition), and for offerings with an access line 18 the coverage rules of the
+    # Trying a configuration adds: 18 the chosen site, 19 the relationship graph
+    # (decomposition), and for offerings with an access line 20 the coverage rules of the
     # site's country
     location = Location.objects.create(account=AccountFixture.get(users), address_line1="A",
                                        postcode="20457", city="Hamburg", country="DE")  # fmt: skip

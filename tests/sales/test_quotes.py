@@ -296,7 +296,8 @@ def test_quote_builder_query_count(login, users, rep_account, world, django_asse
     # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 roles, 6 the quote,
     # 7 lines with offering, site, location, 8 sites, 9 their locations, 10-12 history rows
     # of 2 models and the quote's predecessors, 13-18 records they name (account, users,
-    # teams, quote, locations, offerings), 19-22 the header buttons' checks (has lines? all
-    # feasible? for submit and finalise), 23 site choices, 24 offering choices, 25 versions
-    with django_assert_num_queries(25):
+    # teams, quote, locations, offerings), 19-24 the header buttons' checks (has lines? all
+    # feasible? compatibility rules of its offerings? for submit and finalise), 25 site
+    # choices, 26 offering choices, 27 versions, 28 compatibility rules (conflict warnings)
+    with django_assert_num_queries(28):
         client.get(quote.get_absolute_url())
