@@ -69,6 +69,11 @@ for _name in ("activate", "deactivate"):
 urlpatterns += [
     path("catalog/", catalog.OfferingListView.as_view(), name="offering_list"),
     path("catalog/<int:pk>/", catalog.OfferingDetailView.as_view(), name="offering_detail"),
+    path(
+        "catalog/characteristic-inputs/",
+        catalog.CharacteristicInputsView.as_view(),
+        name="offering_inputs",
+    ),
 ]
 for _name in ("publish", "retire"):
     urlpatterns.append(

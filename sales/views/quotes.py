@@ -197,7 +197,12 @@ class QuoteLineAddView(RolePermissionMixin, View):
     def post(self, request, pk: int):
         form = QuoteLineForm(request.POST, quote=self.quote, prefix="add")
         if not form.is_valid():
-            errors = "; ".join(f"{field}: {' '.join(e)}" for field, e in form.errors.items())
+            # A characteristic's message names it already; other fields by their label.
+            errors = "; ".join(
+                f"{form[name].label}: {' '.join(e)}"
+                if name in form.fields and not name.startswith("c_") else " ".join(e)
+                for name, e in form.errors.items()
+            )  # fmt: skip
             messages.error(request, f"The line was not added: {errors}")
         else:
             try:

@@ -116,6 +116,7 @@ MATRIX: dict[str, Spec] = {
     "sales:billingprofile_deactivate": Spec(SALES | {"orders"}, ("billing",), "post", scoped=True),
     "sales:offering_list": Spec(ROLES),
     "sales:offering_detail": Spec(ROLES, ("offering",)),
+    "sales:offering_inputs": Spec(ROLES),
     "sales:productoffering_publish": Spec({"admin"}, ("offering",), "post"),
     "sales:productoffering_retire": Spec({"admin"}, ("offering",), "post"),
     "sales:lead_list": Spec(SALES),
