@@ -30,7 +30,7 @@ from .models import (
     QuoteLine,
     SalesAgreement,
 )
-from .models.catalog import as_text
+from .models.catalog import as_text, humanize_value
 from .querysets import assignable_owners, assignable_teams
 
 User = get_user_model()
@@ -235,7 +235,7 @@ def characteristic_field(char, value=None) -> forms.CharField:
     initial = char.default if value in (None, "") else as_text(value)
     if char.value_type in (ValueType.CHOICE, ValueType.BOOLEAN):
         values = char.allowed_values if char.value_type == ValueType.CHOICE else ["yes", "no"]
-        choices = [(v, v) for v in values]
+        choices = [(v, humanize_value(v)) for v in values]
         if initial and initial not in values:  # kept visible, so the refusal names it
             choices.insert(0, (initial, f"{initial} (not offered)"))
         if not char.default:

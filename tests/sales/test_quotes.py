@@ -293,6 +293,7 @@ def test_quote_builder_query_count(login, users, rep_account, world, django_asse
     # 7 lines with offering, site, location, 8 sites, 9 their locations, 10-12 history rows
     # of 2 models and the quote's predecessors, 13-18 records they name (account, users,
     # teams, quote, locations, offerings), 19-22 the header buttons' checks (has lines? all
-    # feasible? for submit and finalise), 23 site choices, 24 offering choices, 25 versions
-    with django_assert_num_queries(25):
+    # feasible? for submit and finalise), 23 site choices, 24 offering choices, 25 versions,
+    # 26 the catalog's characteristics (names and value labels of the configurations shown)
+    with django_assert_num_queries(26):
         client.get(quote.get_absolute_url())
