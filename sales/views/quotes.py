@@ -17,7 +17,7 @@ from telcrm.fsm import DomainError
 from telcrm.views import ActionView, RolePermissionMixin, TransitionView
 
 from .. import services
-from ..choices import QuoteState
+from ..choices import Currency, QuoteState
 from ..filters import QuoteFilterSet
 from ..forms import QuoteForm, QuoteLineEditForm, QuoteLineForm
 from ..models import Account, Quote, QuoteLine, SalesAgreement
@@ -62,6 +62,9 @@ class QuoteCreateView(RolePermissionMixin, FormPageMixin, FormView):
             value = self.request.GET.get(key, "")
             if value.isdigit():
                 initial[key] = value
+        currency = self.request.GET.get("currency", "")
+        if currency in Currency.values:
+            initial["currency"] = currency
         return initial
 
     def get_breadcrumbs(self):
@@ -106,12 +109,10 @@ class QuoteDetailView(RolePermissionMixin, DetailView):
             by_site.setdefault(line.site, []).append(line)
         user = self.request.user
         editable = quote.editable and user.has_perm("sales.change_quote")
-        opportunity_lines = []
+        opportunity_lines, by_hand = [], []
         if editable and quote.opportunity_id:
-            opportunity_lines = list(
-                quote.opportunity.lines.filter(offering__isnull=False)
-                .select_related("offering", "site")
-            )  # fmt: skip
+            for line in quote.opportunity.lines.select_related("offering", "site"):
+                (opportunity_lines if line.offering_id else by_hand).append(line)
         versions = list(quotes_for(user).filter(number=quote.number).order_by("version"))
         agreement = quote.agreement
         context.update(
@@ -129,10 +130,10 @@ class QuoteDetailView(RolePermissionMixin, DetailView):
             editable=editable,
             line_form=(
                 QuoteLineForm(quote=quote, prefix="add",
-                              initial=self.line_initial(opportunity_lines))
+                              initial=self.line_initial(opportunity_lines + by_hand))
                 if editable else None
             ),
-            opportunity_lines=opportunity_lines,
+            opportunity_lines=opportunity_lines, by_hand=by_hand,
             history=history_entries([Quote.history.filter(id=quote.pk),
                                      QuoteLine.history.filter(quote_id=quote.pk)]),
             breadcrumbs=[("Quotes", reverse("sales:quote_list")), (str(quote), "")],
@@ -146,10 +147,10 @@ class QuoteDetailView(RolePermissionMixin, DetailView):
         line = next((ol for ol in opportunity_lines if str(ol.pk) == chosen), None)
         if line is None:
             return {}
-        return {
-            "offering": line.offering_id, "characteristics": line.characteristics or {},
-            "quantity": line.quantity, "sites": [line.site_id] if line.site_id else [],
-        }  # fmt: skip
+        initial = {"quantity": line.quantity, "sites": [line.site_id] if line.site_id else []}
+        if line.offering_id:  # a free-text line: the rep picks the offering that fits
+            initial.update(offering=line.offering_id, characteristics=line.characteristics or {})
+        return initial
 
 
 class QuoteLineAddView(RolePermissionMixin, View):
