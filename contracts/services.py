@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django_q.tasks import async_task
 
+from sales.catalog import characteristic_specs
 from sales.choices import AgreementState, OfferingKind, QuoteState, Stage
 from sales.models import Contact, Quote, QuoteLine, SalesAgreement
 from sales.services import (
@@ -529,6 +530,7 @@ def service_contracts_create(*, actor, contract_id: int) -> list[ServiceContract
             by_site.setdefault(line.site, []).append(line)
         done = set(contract.service_contracts.values_list("site_id", flat=True))
         rules = list(EntitlementRule.objects.select_related("offering"))
+        specs = characteristic_specs()
         global_slas = list(contract.agreement.slas.all()) if contract.agreement_id else []
         created = []
         for site, lines in by_site.items():
@@ -538,7 +540,7 @@ def service_contracts_create(*, actor, contract_id: int) -> list[ServiceContract
             entitlements = {}
             for rule in rules:
                 if rule.matches(configuration) and rule.offering.is_sellable():
-                    entitlements.setdefault(rule.offering, f"rule: {rule}")
+                    entitlements.setdefault(rule.offering, rule.reason(specs))
             for line in lines:
                 if line.offering.kind == OfferingKind.ENTITLEMENT:
                     entitlements.setdefault(line.offering, "sold on the quote")

@@ -8,7 +8,8 @@ from collections import OrderedDict
 from django.conf import settings
 from django.utils import timezone
 
-from sales.models import Account, CharacteristicSpecification, Quote, SalesAgreement
+from sales.catalog import characteristic_specs, labelled_characteristics
+from sales.models import Account, Quote, SalesAgreement
 from sales.quote_diff import quote_summary
 
 
@@ -18,17 +19,11 @@ def quote_document_context(quote: Quote, signature=None) -> dict:
         .get(pk=quote.pk)
     )  # fmt: skip
     lines = list(quote.lines.select_related("offering", "site", "location"))
-    codes = {code for line in lines for code in (line.characteristics or {})}
-    names = dict(
-        CharacteristicSpecification.objects.filter(code__in=codes).values_list("code", "name")
-    )
+    specs = characteristic_specs()
     sites = OrderedDict()
     for line in lines:
-        # What the customer reads: the characteristic's name and the value given.
-        line.configuration = [
-            (names.get(code, code), value)
-            for code, value in (line.characteristics or {}).items() if value not in ("", None)
-        ]  # fmt: skip
+        # What the customer reads: the characteristic's name and the value's label.
+        line.configuration = labelled_characteristics(line.characteristics, specs)
         sites.setdefault(line.site, []).append(line)
     agreement = quote.agreement
     account = quote.account

@@ -10,6 +10,7 @@ from django.utils import timezone
 from cmdb.services import product_inventory_create_pending
 from contracts.choices import ContractState
 from contracts.models import SalesContract
+from sales.catalog import characteristic_specs, characteristics_text
 from sales.choices import BillingProfileState, QuoteState
 from sales.models import BillingProfile, Contact, Quote
 from sales.services.accounts import _save
@@ -353,6 +354,6 @@ def _field_change(field: str, before, after) -> str:
         names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=[before, after])}
         before, after = names.get(before, before), names.get(after, after)
     if field == "characteristics":
-        before = ", ".join(f"{k}={v}" for k, v in (before or {}).items() if v)
-        after = ", ".join(f"{k}={v}" for k, v in (after or {}).items() if v)
+        specs = characteristic_specs()
+        before, after = characteristics_text(before, specs), characteristics_text(after, specs)
     return f"{label}: {before} → {after}"

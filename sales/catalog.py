@@ -24,6 +24,7 @@ from .models import (
     ProductSpecification,
     SpecificationRelationship,
 )
+from .models.catalog import as_text, humanize_code, humanize_value
 
 TRUE_WORDS = {"yes", "true", "1", "on", "y"}
 FALSE_WORDS = {"no", "false", "0", "off", "n"}
@@ -114,6 +115,35 @@ def validate_configuration(
     return config, errors
 
 
+def characteristic_specs() -> dict[str, CharacteristicSpecification]:
+    """Every characteristic of the catalog by code, in one query (catalogs hold tens)."""
+    fields = ("code", "name", "value_type", "unit")
+    return {char.code: char for char in CharacteristicSpecification.objects.only(*fields)}
+
+
+def labelled_characteristics(
+    values: dict | None, specs: dict[str, CharacteristicSpecification]
+) -> list[tuple[str, str]]:
+    """(name, value label) for each value given: what users read instead of
+    ``code=value`` ("Access type", "fixed wireless"). A code the catalog does not know (a
+    value captured in fulfillment, say) is put in words."""
+    pairs = []
+    for code, value in (values or {}).items():
+        if value in ("", None):
+            continue
+        char = specs.get(code)
+        if char is None:
+            pairs.append((humanize_code(code), as_text(value)))
+        else:
+            pairs.append((char.name, char.value_label(value)))
+    return pairs
+
+
+def characteristics_text(values: dict | None, specs: dict[str, CharacteristicSpecification]):
+    """"Bandwidth: 100 Mbit/s · Access type: fiber"."""
+    return " · ".join(f"{name}: {label}" for name, label in labelled_characteristics(values, specs))
+
+
 def _money(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -180,7 +210,9 @@ def price_configuration(offering: ProductOffering, config: dict) -> PriceBreakdo
         if code not in config or not rule.matches(config[code]):
             continue
         factor = Decimal(config[code]) if rule.per_unit else Decimal(1)
-        label = rule.description or f"{rule.characteristic.name} {config[code]}"
+        label = rule.description or (
+            f"{rule.characteristic.name} {rule.characteristic.value_label(config[code])}"
+        )
         if rule.per_unit:
             label = f"{label} × {config[code]}"
         breakdown.adders.append(
@@ -250,12 +282,16 @@ def check_feasibility(
     reasons = []
     access = config.get(ACCESS_TYPE)
     if access and access not in rule.access_types:
-        available = ", ".join(rule.access_types) or "none"
-        reasons.append(f"{access} access is not available here (available: {available}).")
+        available = ", ".join(humanize_value(a) for a in rule.access_types) or "none"
+        reasons.append(
+            f"{humanize_value(access)} access is not available here (available: {available})."
+        )
     bandwidth = config.get(BANDWIDTH)
     limit = rule.max_bandwidth.get(access) if access else None
     if bandwidth is not None and limit is not None and int(bandwidth) > int(limit):
-        reasons.append(f"{bandwidth} Mbit/s exceeds the {limit} Mbit/s {access} limit here.")
+        reasons.append(
+            f"{bandwidth} Mbit/s exceeds the {limit} Mbit/s {humanize_value(access)} limit here."
+        )
     if config.get(POP_REDUNDANCY) == "dual" and not rule.dual_pop_available:
         reasons.append("Dual-POP redundancy is not available here.")
     if reasons:

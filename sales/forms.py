@@ -1,18 +1,20 @@
 """Forms of the sales app (crispy, Bootstrap 5)."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 
 from telcrm.cleaning import CleanForm, CleanModelForm
 from telcrm.models import Team
 from telcrm.widgets import DateInput
 
+from . import catalog
 from .choices import OPEN_STAGES, AccountType, ValueType
 from .models import (
     Account,
@@ -31,6 +33,7 @@ from .models import (
     QuoteLine,
     SalesAgreement,
 )
+from .models.catalog import as_text, humanize_value
 from .querysets import assignable_owners, assignable_teams
 
 User = get_user_model()
@@ -225,11 +228,140 @@ class AccountImportForm(CleanForm):
         return f
 
 
-class ConfigurationForm(CleanForm):
-    """One field per characteristic of an offering, plus the site to check feasibility at.
+# Characteristics ---------------------------------------------------------------------------
 
-    Fields accept any text: the catalog's own validation (``catalog.validate_configuration``)
-    judges the values, so its rules and messages live in one place."""
+
+def characteristic_field(char, value=None) -> forms.CharField:
+    """The input for one characteristic: a select of its allowed values (or yes / no), a
+    number within its range, or a text box; the value given, else the catalog's default.
+
+    It accepts any text: the catalog's own validation (``catalog.validate_configuration``)
+    judges the values, so its rules and messages live in one place. Empty means "the
+    default" (or nothing, for free text)."""
+    initial = char.default if value in (None, "") else as_text(value)
+    if char.value_type in (ValueType.CHOICE, ValueType.BOOLEAN):
+        values = char.allowed_values if char.value_type == ValueType.CHOICE else ["yes", "no"]
+        choices = [(v, humanize_value(v)) for v in values]
+        if initial and initial not in values:  # kept visible, so the refusal names it
+            choices.insert(0, (initial, f"{initial} (not offered)"))
+        if not char.default:
+            choices.insert(0, ("", "—"))
+        widget = forms.Select(choices=choices)
+    elif char.value_type == ValueType.INTEGER:
+        attrs = {"min": char.min_value, "max": char.max_value, "step": 1}
+        widget = forms.NumberInput(attrs={k: v for k, v in attrs.items() if v is not None})
+    else:
+        widget = forms.TextInput()
+    return forms.CharField(
+        label=f"{char.name}{f' ({char.unit})' if char.unit else ''}",
+        required=False,
+        initial=initial,
+        widget=widget,
+        help_text=char.description,
+        max_length=200,
+    )
+
+
+def characteristic_layout(names) -> Row:
+    return Row(*(Column(name, css_class="col-sm-6 col-lg-4") for name in names))
+
+
+class CharacteristicInputs:
+    """One input per characteristic of an offering (fields ``c_<code>``): shared by the
+    catalog's "try a configuration" panel and every line form."""
+
+    characteristics: list = []
+
+    def add_characteristic_fields(self, characteristics, values: dict | None = None) -> None:
+        self.characteristics = list(characteristics)
+        values = values or {}
+        for char in self.characteristics:
+            self.fields[f"c_{char.code}"] = characteristic_field(char, values.get(char.code))
+
+    @property
+    def characteristic_names(self) -> list[str]:
+        return [f"c_{char.code}" for char in self.characteristics]
+
+    def characteristic_values(self) -> dict[str, str]:
+        """The values as entered (only after ``is_valid``)."""
+        return {
+            char.code: self.cleaned_data.get(f"c_{char.code}", "") for char in self.characteristics
+        }
+
+    def checked_characteristics(self, offering: ProductOffering) -> dict[str, str]:
+        """The values as entered; the catalog's refusals go on the fields they are about."""
+        values = self.characteristic_values()
+        _config, errors = catalog.validate_configuration(offering, values)
+        for error in errors:
+            name = f"c_{error.code}"
+            self.add_error(name if name in self.fields else None, error.message)
+        return values
+
+
+def offering_with_characteristics(field, value) -> ProductOffering | None:
+    """The offering ``value`` (a pk or an offering) names among the field's choices, with
+    its characteristics loaded; None for no or a bad choice."""
+    if value in (None, ""):
+        return None
+    try:
+        offering = field.to_python(value)
+    except ValidationError:
+        return None
+    if offering is not None:
+        prefetch_related_objects([offering], "specifications__characteristics")
+    return offering
+
+
+class OfferingCharacteristicsMixin(CharacteristicInputs):
+    """A line form whose offering can be chosen: the characteristic inputs follow the chosen
+    offering, and changing the offering swaps them (htmx, from ``sales:offering_inputs``)."""
+
+    def setup_characteristics(self, values: dict | None) -> None:
+        field = self.fields["offering"]
+        chosen = self.data.get(self.add_prefix("offering")) if self.is_bound else (
+            self.initial.get("offering", field.initial)
+        )  # fmt: skip
+        self.offering = offering_with_characteristics(field, chosen)
+        chars = catalog.offering_characteristics(self.offering) if self.offering else []
+        self.add_characteristic_fields(chars, values)
+        field.widget.attrs.update({
+            "hx-get": f"{reverse('sales:offering_inputs')}?prefix={self.prefix or ''}",
+            "hx-target": f"#{self.characteristics_id}", "hx-swap": "innerHTML",
+            "hx-include": "closest form",
+        })  # fmt: skip
+
+    @property
+    def characteristics_id(self) -> str:
+        return f"{self.prefix or 'line'}-characteristics"
+
+    def characteristics_block(self) -> Div:
+        return Div(characteristic_layout(self.characteristic_names), css_id=self.characteristics_id)
+
+    def clean_characteristics_of(self, data: dict) -> None:
+        """``cleaned_data["characteristics"]``: the chosen offering's values, checked."""
+        offering = data.get("offering")
+        if offering is None or self.offering is None or offering.pk != self.offering.pk:
+            data["characteristics"] = {}
+        else:
+            data["characteristics"] = self.checked_characteristics(self.offering)
+
+
+class CharacteristicInputsForm(CharacteristicInputs, CleanForm):
+    """Just the characteristic inputs of one offering: what a line form swaps in when its
+    offering changes."""
+
+    def __init__(self, *args, offering, values: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        chars = catalog.offering_characteristics(offering) if offering else []
+        self.add_characteristic_fields(chars, values)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(characteristic_layout(self.characteristic_names))
+
+
+class ConfigurationForm(CharacteristicInputs, CleanForm):
+    """One input per characteristic of an offering, plus the site to check feasibility at."""
 
     location = forms.ModelChoiceField(
         queryset=Location.objects.none(),
@@ -240,77 +372,26 @@ class ConfigurationForm(CleanForm):
 
     def __init__(self, *args, characteristics, locations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.characteristics = characteristics
         self.fields["location"].queryset = locations
         self.fields["location"].label_from_instance = lambda loc: (
             f"{loc.account.name} · {loc.postcode} {loc.city} ({loc.country})"
         )
-        for char in characteristics:
-            self.fields[f"c_{char.code}"] = forms.CharField(
-                label=f"{char.name}{f' ({char.unit})' if char.unit else ''}",
-                required=False,
-                initial=char.default,
-                widget=self._widget(char),
-                help_text=char.description,
-            )
-
-    @staticmethod
-    def _widget(char):
-        if char.value_type == ValueType.CHOICE:
-            return forms.Select(choices=[(v, v) for v in char.allowed_values])
-        if char.value_type == ValueType.BOOLEAN:
-            return forms.Select(choices=[("yes", "yes"), ("no", "no")])
-        if char.value_type == ValueType.INTEGER:
-            attrs = {"min": char.min_value, "max": char.max_value, "step": 1}
-            return forms.NumberInput(attrs={k: v for k, v in attrs.items() if v is not None})
-        return forms.TextInput()
-
-    def values(self) -> dict[str, str]:
-        """The characteristic values as entered (only call after ``is_valid``)."""
-        return {
-            char.code: self.cleaned_data.get(f"c_{char.code}", "") for char in self.characteristics
-        }
+        self.add_characteristic_fields(characteristics)
 
 
 # Leads and opportunities -----------------------------------------------------------------
-
-
-class CharacteristicsField(forms.CharField):
-    """``bandwidth=1000, access_type=fiber`` <-> ``{"bandwidth": "1000", ...}``."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", "Optional, e.g. bandwidth=100, access_type=fiber")
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, dict):
-            return ", ".join(f"{k}={v}" for k, v in value.items())
-        return value
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        result = {}
-        for part in filter(None, (p.strip() for p in text.replace(";", ",").split(","))):
-            key, sep, val = part.partition("=")
-            if not sep or not key.strip() or not val.strip():
-                raise ValidationError(f"“{part}” is not name=value.")
-            result[key.strip()] = val.strip()
-        return result
 
 
 def sellable_offerings():
     return ProductOffering.objects.sellable().order_by("name")
 
 
-class LineForm(CrispyModelForm):
-    """A line: pick a catalog offering (priced by the catalog) or describe it in words with a
-    manual estimate (R1, R4)."""
-
-    characteristics = CharacteristicsField()
+class LineForm(OfferingCharacteristicsMixin, CrispyModelForm):
+    """A line: pick a catalog offering (priced by the catalog) and set its characteristics,
+    or describe it in words with a manual estimate (R1, R4)."""
 
     class Meta:
-        fields = ["offering", "description", "quantity", "characteristics", "manual_estimate"]
+        fields = ["offering", "description", "quantity", "manual_estimate"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -322,6 +403,8 @@ class LineForm(CrispyModelForm):
         self.fields["offering"].queryset = offerings
         self.fields["offering"].empty_label = "(free text)"
         self.fields["description"].help_text = "For a free-text line: what the customer wants."
+        self.setup_characteristics(self.instance.characteristics)
+        self.helper.layout = self.get_layout()
 
     def clean(self):
         data = super().clean()
@@ -329,15 +412,18 @@ class LineForm(CrispyModelForm):
             raise ValidationError("Pick a catalog offering or describe the line.")
         if data.get("offering") and data.get("manual_estimate") is not None:
             self.add_error("manual_estimate", "Catalog lines are priced by the catalog.")
+        self.clean_characteristics_of(data)
         return data
 
     def get_layout(self):
+        if not hasattr(self, "offering"):  # the base form asks before the inputs exist
+            return None
         return Layout(
             Row(Column("offering", css_class="col-md-4"),
                 Column("description", css_class="col-md-5"),
                 Column("quantity", css_class="col-md-3")),
-            Row(Column("characteristics", css_class="col-md-8"),
-                Column("manual_estimate", css_class="col-md-4")),
+            self.characteristics_block(),
+            Row(Column("manual_estimate", css_class="col-md-4")),
         )  # fmt: skip
 
 
@@ -486,9 +572,11 @@ class OpportunityLineForm(LineForm):
         self.fields["site"].empty_label = "(no site yet)"
 
     def get_layout(self):
+        if not hasattr(self, "offering"):
+            return None
         return Layout(
             Row(Column("offering"), Column("quantity", css_class="col-md-2")),
-            "description", "characteristics",
+            self.characteristics_block(), "description",
             Row(Column("manual_estimate"), Column("site")),
         )  # fmt: skip
 
@@ -587,12 +675,11 @@ class SiteChoiceField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class QuoteLineForm(CleanForm):
+class QuoteLineForm(OfferingCharacteristicsMixin, CleanForm):
     """Configure an offering once and place it at one or many sites (R9)."""
 
     sites = SiteChoiceField(queryset=Account.objects.none(), widget=forms.CheckboxSelectMultiple)
     offering = forms.ModelChoiceField(queryset=ProductOffering.objects.none())
-    characteristics = CharacteristicsField()
     quantity = forms.IntegerField(min_value=1, max_value=10000, initial=1)
     discount_percent = forms.DecimalField(label="Discount %", min_value=0, max_value=100,
                                           decimal_places=2, initial=0)  # fmt: skip
@@ -606,6 +693,7 @@ class QuoteLineForm(CleanForm):
             sellable_offerings().exclude(kind="entitlement")
             .for_segment(quote.account.industry).filter(currency=quote.currency)
         )  # fmt: skip
+        self.setup_characteristics(self.initial.get("characteristics"))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -613,16 +701,35 @@ class QuoteLineForm(CleanForm):
             "sites",
             Row(Column("offering", css_class="col-md-6"), Column("quantity", css_class="col-md-3"),
                 Column("discount_percent", css_class="col-md-3")),
-            "characteristics",
+            self.characteristics_block(),
         )  # fmt: skip
 
+    def clean(self):
+        data = super().clean()
+        self.clean_characteristics_of(data)
+        return data
 
-class QuoteLineEditForm(CrispyModelForm):
-    characteristics = CharacteristicsField()
+
+class QuoteLineEditForm(CharacteristicInputs, CrispyModelForm):
+    """Change a line's characteristics, quantity and discount (its offering and site stay)."""
 
     class Meta:
         model = QuoteLine
-        fields = ["characteristics", "quantity", "discount_percent"]
+        fields = ["quantity", "discount_percent"]
 
-    def get_layout(self):
-        return Layout("characteristics", Row(Column("quantity"), Column("discount_percent")))
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        offering = self.instance.offering
+        prefetch_related_objects([offering], "specifications__characteristics")
+        self.add_characteristic_fields(
+            catalog.offering_characteristics(offering), self.instance.characteristics
+        )
+        self.helper.layout = Layout(
+            characteristic_layout(self.characteristic_names),
+            Row(Column("quantity"), Column("discount_percent")),
+        )
+
+    def clean(self):
+        data = super().clean()
+        data["characteristics"] = self.checked_characteristics(self.instance.offering)
+        return data

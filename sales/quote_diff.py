@@ -4,12 +4,13 @@ lines are matched by the key their copies share across versions."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .catalog import characteristic_specs, characteristics_text
 from .choices import FeasibilityStatus, QuoteState
 from .models import Quote, QuoteLine
 
 LINE_FIELDS = [
     ("quantity", "Quantity"),
-    ("characteristics_display", "Configuration"),
+    ("characteristics", "Configuration"),
     ("list_recurring", "List / month"),
     ("agreement_recurring", "Agreement / month"),
     ("discount_percent", "Discount %"),
@@ -56,7 +57,19 @@ class LineDiff:
 def _value(line: QuoteLine, name: str):
     if name == "feasibility":
         return line.get_feasibility_display()
+    if name == "characteristics":
+        return {k: v for k, v in (line.characteristics or {}).items() if v not in ("", None)}
     return getattr(line, name)
+
+
+def _configuration_in_words(diffs: list["LineDiff"]) -> None:
+    """A changed configuration as users read it (names and value labels)."""
+    changes = [c for d in diffs for c in d.changes if c.label == "Configuration"]
+    if changes:
+        specs = characteristic_specs()
+        for change in changes:
+            change.old = characteristics_text(change.old, specs)
+            change.new = characteristics_text(change.new, specs)
 
 
 def line_diffs(old_lines: list[QuoteLine], new_lines: list[QuoteLine]) -> list[LineDiff]:
@@ -80,6 +93,7 @@ def line_diffs(old_lines: list[QuoteLine], new_lines: list[QuoteLine]) -> list[L
         diffs.append(LineDiff("changed" if changes else "unchanged", old, new, changes))
     diffs += [LineDiff("removed", old, None) for old in old_lines if old.key not in new_keys]
     diffs.sort(key=lambda d: (d.line.site.name, d.line.offering.name, d.status))
+    _configuration_in_words(diffs)
     return diffs
 
 

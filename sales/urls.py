@@ -75,6 +75,11 @@ urlpatterns += [
     path("catalog/", catalog.OfferingListView.as_view(), name="offering_list"),
     path("catalog/coverage/", catalog.CoverageView.as_view(), name="coverage"),
     path("catalog/<int:pk>/", catalog.OfferingDetailView.as_view(), name="offering_detail"),
+    path(
+        "catalog/characteristic-inputs/",
+        catalog.CharacteristicInputsView.as_view(),
+        name="offering_inputs",
+    ),
 ]
 for _name in ("publish", "retire"):
     urlpatterns.append(

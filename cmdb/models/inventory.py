@@ -84,10 +84,6 @@ class ProductInventory(ConcurrentTransitionMixin, models.Model):
     def in_service(self) -> bool:
         return self.status in IN_SERVICE_STATUSES
 
-    @property
-    def characteristics_display(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in (self.characteristics or {}).items() if v)
-
     @transition(field=status, source=ProductStatus.CREATED, target=ProductStatus.PENDING_ACTIVE,
                 custom={"internal": True})  # fmt: skip
     def start_activation(self) -> None:
@@ -140,10 +136,6 @@ class ServiceInventory(ConcurrentTransitionMixin, models.Model):
     @property
     def badge(self) -> str:
         return BADGES.get(self.state, "secondary")
-
-    @property
-    def characteristics_display(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in (self.characteristics or {}).items() if v)
 
     @transition(field=state, source=ServiceState.INACTIVE, target=ServiceState.ACTIVE,
                 custom={"internal": True})  # fmt: skip

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from sales.catalog import characteristics_text
 from sales.choices import SLA_HIGHER_IS_STRONGER, OfferingKind, SlaMetric
 from sales.models import (
     Account,
@@ -188,6 +189,12 @@ class ServiceContract(ContractLifecycle):
     def get_absolute_url(self) -> str:
         return reverse("contracts:servicecontract_detail", args=[self.pk])
 
+    @property
+    def configuration(self) -> dict[str, str]:
+        """The site's configuration, by characteristic code."""
+        return {"access_type": self.access_type, "routing_type": self.routing_type,
+                "pop_redundancy": self.pop_redundancy}  # fmt: skip
+
     def save(self, *args, **kwargs) -> None:
         if not self.number:
             self.number = next_number("SVC-")
@@ -216,6 +223,13 @@ class EntitlementRule(models.Model):
     def __str__(self) -> str:
         when = f"{self.characteristic}={self.value}" if self.characteristic else "every site"
         return f"{when} → {self.offering.name}"
+
+    def reason(self, specs: dict) -> str:
+        """Why a site gets the entitlement, in words (``specs``: the catalog's
+        characteristics by code)."""
+        if not self.characteristic:
+            return "included at every site"
+        return f"included with {characteristics_text({self.characteristic: self.value}, specs)}"
 
     def matches(self, configuration: dict) -> bool:
         return not self.characteristic or configuration.get(self.characteristic) == self.value

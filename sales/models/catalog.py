@@ -38,6 +38,23 @@ def as_text(value) -> str:
     return str(value)
 
 
+# Words users read in capitals wherever a code spells them in lower case.
+ACRONYMS = {"ap", "aps", "bgp", "cpe", "did", "dia", "evc", "ha", "id", "ip", "ipv4", "ipv6",
+            "mpls", "ntu", "pop", "sip", "sla", "vlan", "wan"}  # fmt: skip
+
+
+def humanize_value(text: str) -> str:
+    """``fixed_wireless`` -> "fixed wireless", ``bgp`` -> "BGP": a value code as words."""
+    words = str(text).replace("_", " ").split(" ")
+    return " ".join(w.upper() if w.lower() in ACRONYMS else w for w in words)
+
+
+def humanize_code(code: str) -> str:
+    """``circuit_id`` -> "Circuit ID": the name of a code the catalog does not name."""
+    text = humanize_value(code)
+    return text[:1].upper() + text[1:]
+
+
 money = {"max_digits": 12, "decimal_places": 2, "default": Decimal("0.00")}
 
 
@@ -99,10 +116,18 @@ class CharacteristicSpecification(models.Model):
             if error:
                 raise ValidationError({"default": f"The default is not valid: {error}"})
 
+    def value_label(self, value) -> str:
+        """What users read for a value: words for a choice's code, the unit after it
+        ("fixed wireless", "100 Mbit/s", "yes")."""
+        text = as_text(value)
+        if self.value_type == ValueType.CHOICE:
+            text = humanize_value(text)
+        return f"{text} {self.unit}" if self.unit and text else text
+
     @property
     def choices_display(self) -> str:
         if self.value_type == ValueType.CHOICE:
-            return ", ".join(self.allowed_values)
+            return ", ".join(humanize_value(v) for v in self.allowed_values)
         if self.value_type == ValueType.INTEGER:
             low = "" if self.min_value is None else self.min_value
             high = "" if self.max_value is None else self.max_value
@@ -340,7 +365,7 @@ class PriceRule(models.Model):
     @property
     def match_display(self) -> str:
         if self.value:
-            return f"= {self.value}"
+            return f"= {self.characteristic.value_label(self.value)}"
         low = "" if self.min_value is None else self.min_value
         high = "" if self.max_value is None else self.max_value
         return f"{low}–{high}"

@@ -160,10 +160,6 @@ class LineMixin(models.Model):
         return self.offering.name if self.offering_id else self.description
 
     @property
-    def characteristics_display(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in (self.characteristics or {}).items() if v)
-
-    @property
     def is_catalog(self) -> bool:
         return self.offering_id is not None
 

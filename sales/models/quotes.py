@@ -290,10 +290,6 @@ class PricedSiteLine:
     def total_one_time(self) -> Decimal:
         return (self.net_one_time + self.surcharge) * self.quantity
 
-    @property
-    def characteristics_display(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in (self.characteristics or {}).items() if v)
-
 
 class QuoteLine(PricedSiteLine, models.Model):
     """An offering configured at one site (child account) of the quote's account (R9), priced

@@ -1,5 +1,7 @@
 """Catalog browser for sales users: search offerings, read them, try a configuration."""
 
+import re
+
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
@@ -9,7 +11,7 @@ from telcrm.views import RolePermissionMixin, TransitionView
 
 from .. import catalog, services
 from ..filters import OfferingFilterSet
-from ..forms import ConfigurationForm
+from ..forms import CharacteristicInputsForm, ConfigurationForm
 from ..models import (
     CharacteristicSpecification,
     FeasibilityRule,
@@ -78,7 +80,8 @@ class TryConfiguration:
             self._run()
 
     def _run(self) -> None:
-        config, self.errors = catalog.validate_configuration(self.offering, self.form.values())
+        values = self.form.characteristic_values()
+        config, self.errors = catalog.validate_configuration(self.offering, values)
         if self.errors:
             return
         self.price = catalog.price_configuration(self.offering, config)
@@ -134,6 +137,43 @@ class OfferingDetailView(RolePermissionMixin, DetailView):
                 PriceRule.history.filter(offering_id=offering.pk)]),
             rules=catalog.offering_rules(offering),
             breadcrumbs=[("Catalog", reverse("sales:offering_list")), (offering.code, "")],
+        )
+        return context
+
+
+FORM_PREFIX = re.compile(r"[a-z]{1,20}(-[0-9]{1,4})?")
+
+
+class CharacteristicInputsView(RolePermissionMixin, TemplateView):
+    """htmx, for a line form whose offering changed: the inputs of the chosen offering's
+    characteristics, named for the form's prefix (``?prefix=``). Values typed so far carry
+    over where the new offering has the same characteristic."""
+
+    permission_required = "sales.view_productoffering"
+    template_name = "sales/partials/characteristic_inputs.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        data = self.request.GET
+        prefix = data.get("prefix", "")
+        prefix = prefix if FORM_PREFIX.fullmatch(prefix) else ""
+        key = f"{prefix}-" if prefix else ""
+        chosen = data.get(f"{key}offering", "")
+        offering = None
+        if chosen.isascii() and chosen.isdigit():
+            offering = (
+                offerings_for(self.request.user)
+                .prefetch_related("specifications__characteristics")
+                .filter(pk=chosen)
+                .first()
+            )
+        values = {
+            name.removeprefix(f"{key}c_"): value
+            for name, value in data.items()
+            if name.startswith(f"{key}c_")
+        }
+        context["form"] = CharacteristicInputsForm(
+            offering=offering, values=values, prefix=prefix or None
         )
         return context
 

@@ -298,11 +298,14 @@ class OpportunityDetailView(RolePermissionMixin, DetailView):
         context = super().get_context_data(**kwargs)
         opportunity = self.object
         lines = list(opportunity.lines.select_related("offering", "site"))
+        user = self.request.user
         context.update(
             lines=lines,
             amount=sum((line.estimate for line in lines), Decimal("0")),
             line_form=OpportunityLineForm(opportunity=opportunity, prefix="line"),
-            can_edit=opportunity.is_open and self.request.user.has_perm("sales.change_opportunity"),
+            can_edit=opportunity.is_open and user.has_perm("sales.change_opportunity"),
+            may_quote=opportunity.is_open and user.has_perm("sales.add_quote")
+            and Account.objects.visible_to(user).filter(pk=opportunity.account_id).exists(),
             history=history_entries(
                 [
                     Opportunity.history.filter(id=opportunity.pk),

@@ -18,7 +18,7 @@ from telcrm.fsm import DomainError
 from telcrm.views import ActionView, RolePermissionMixin, TransitionView
 
 from .. import catalog, services
-from ..choices import QuoteState
+from ..choices import Currency, QuoteState
 from ..filters import QuoteFilterSet
 from ..forms import QuoteForm, QuoteLineEditForm, QuoteLineForm
 from ..models import Account, Quote, QuoteLine, SalesAgreement
@@ -63,6 +63,9 @@ class QuoteCreateView(RolePermissionMixin, FormPageMixin, FormView):
             value = parse_id(self.request.GET.get(key))
             if value:
                 initial[key] = value
+        currency = self.request.GET.get("currency", "")
+        if currency in Currency.values:
+            initial["currency"] = currency
         return initial
 
     def get_breadcrumbs(self):
@@ -107,12 +110,10 @@ class QuoteDetailView(RolePermissionMixin, DetailView):
             by_site.setdefault(line.site, []).append(line)
         user = self.request.user
         editable = quote.editable and user.has_perm("sales.change_quote")
-        opportunity_lines = []
+        opportunity_lines, by_hand = [], []
         if editable and quote.opportunity_id:
-            opportunity_lines = list(
-                quote.opportunity.lines.filter(offering__isnull=False)
-                .select_related("offering", "site")
-            )  # fmt: skip
+            for line in quote.opportunity.lines.select_related("offering", "site"):
+                (opportunity_lines if line.offering_id else by_hand).append(line)
         versions = list(quotes_for(user).filter(number=quote.number).order_by("version"))
         agreement = quote.agreement
         context.update(
@@ -131,10 +132,10 @@ class QuoteDetailView(RolePermissionMixin, DetailView):
             editable=editable,
             line_form=(
                 QuoteLineForm(quote=quote, prefix="add",
-                              initial=self.line_initial(opportunity_lines))
+                              initial=self.line_initial(opportunity_lines + by_hand))
                 if editable else None
             ),
-            opportunity_lines=opportunity_lines,
+            opportunity_lines=opportunity_lines, by_hand=by_hand,
             history=history_entries([Quote.history.filter(id=quote.pk),
                                      QuoteLine.history.filter(quote_id=quote.pk)]),
             breadcrumbs=[("Quotes", reverse("sales:quote_list")), (str(quote), "")],
@@ -148,10 +149,10 @@ class QuoteDetailView(RolePermissionMixin, DetailView):
         line = next((ol for ol in opportunity_lines if str(ol.pk) == chosen), None)
         if line is None:
             return {}
-        return {
-            "offering": line.offering_id, "characteristics": line.characteristics or {},
-            "quantity": line.quantity, "sites": [line.site_id] if line.site_id else [],
-        }  # fmt: skip
+        initial = {"quantity": line.quantity, "sites": [line.site_id] if line.site_id else []}
+        if line.offering_id:  # a free-text line: the rep picks the offering that fits
+            initial.update(offering=line.offering_id, characteristics=line.characteristics or {})
+        return initial
 
 
 class QuoteLineAddView(RolePermissionMixin, View):
@@ -205,7 +206,12 @@ class QuoteLineAddView(RolePermissionMixin, View):
     def post(self, request, pk: int):
         form = QuoteLineForm(request.POST, quote=self.quote, prefix="add")
         if not form.is_valid():
-            errors = "; ".join(f"{field}: {' '.join(e)}" for field, e in form.errors.items())
+            # A characteristic's message names it already; other fields by their label.
+            errors = "; ".join(
+                f"{form[name].label}: {' '.join(e)}"
+                if name in form.fields and not name.startswith("c_") else " ".join(e)
+                for name, e in form.errors.items()
+            )  # fmt: skip
             messages.error(request, f"The line was not added: {errors}")
         else:
             try:

@@ -42,10 +42,13 @@ def record_header(context, obj, title: str = "", field: str = "state"):
 
 
 @register.inclusion_tag("partials/badge.html")
-def state_badge(obj, field: str = "state"):
+def state_badge(obj, field: str = "state", tmf: str = ""):
+    """The state's label once; a TM Forum API state (``tmf``) only as the badge's tooltip,
+    for the integrator who looks for it (it mostly repeats the label in other case)."""
     return {
         "label": getattr(obj, f"get_{field}_display")(),
         "badge": getattr(obj, "badge", "secondary"),
+        "tmf": tmf,
     }
 
 

@@ -118,4 +118,4 @@ def test_accept_sign_and_contract(page: Page, live_server, approved_quote, csp_v
     page.get_by_test_id("contract-site").filter(has_text="Nordwind HQ Hamburg").get_by_role(
         "link", name=re.compile("SVC-")).click()  # fmt: skip
     expect(page.get_by_test_id("entitlements")).to_contain_text("SLA Gold")
-    expect(page.get_by_test_id("configuration")).to_contain_text("POP redundancy dual")
+    expect(page.get_by_test_id("configuration")).to_contain_text("POP redundancy: dual")

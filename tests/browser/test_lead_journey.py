@@ -37,7 +37,9 @@ def test_lead_to_pipeline(page: Page, live_server, rep):
     page.get_by_label("Source*").select_option("web")
     lines = page.get_by_test_id("lead-line")
     lines.nth(0).get_by_label("Offering").select_option(label="Dedicated Internet Access")
-    lines.nth(0).get_by_label("Characteristics").fill("bandwidth=100")
+    # The offering's own inputs replace the free-text ones (htmx).
+    lines.nth(0).get_by_label("Bandwidth (Mbit/s)").select_option("100")
+    lines.nth(0).get_by_label("Access notes").fill("Gate 3, ring twice")
     lines.nth(1).get_by_label("Description").fill("Guest Wi-Fi in the waiting area")
     lines.nth(1).get_by_label("Estimate (first-year value)").fill("2400")
     page.get_by_role("button", name="Save lead").click()

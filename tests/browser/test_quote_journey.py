@@ -67,12 +67,18 @@ def sign_in(page: Page, url: str, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def place(page: Page, sites: list[str], offering: str, characteristics: str, discount: str):
+def place(page: Page, sites: list[str], offering: str, characteristics: dict, discount: str):
+    """``characteristics``: input label -> value, in the offering's own inputs."""
     form = page.locator("#add-line")
     for site in sites:
         form.get_by_label(site).check()
     form.get_by_label("Offering*").select_option(label=offering)
-    form.get_by_label("Characteristics").fill(characteristics)
+    for label, value in characteristics.items():
+        field = form.get_by_label(label, exact=True)
+        if field.evaluate("element => element.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
     form.get_by_label("Discount %*").fill(discount)
     form.get_by_label("Discount %*").press("Tab")
     expect(page.locator("#line-preview")).to_contain_text(sites[-1])  # live repricing
@@ -90,8 +96,8 @@ def test_quote_from_agreement_approved_revised_and_compared(
     expect(page.locator("body")).to_contain_text("Availability (%): 99.95")
 
     place(page, ["Nordwind HQ Hamburg", "Nordwind Hub Frankfurt"], "Dedicated Internet Access",
-          "bandwidth=100", "5")  # fmt: skip
-    place(page, ["Nordwind Office München"], "Managed Firewall", "", "15")
+          {"Bandwidth (Mbit/s)": "100"}, "5")  # fmt: skip
+    place(page, ["Nordwind Office München"], "Managed Firewall", {}, "15")
     expect(page.get_by_test_id("quote-line")).to_have_count(3)
     expect(page.get_by_test_id("quote-warning")).to_contain_text(
         "A discount is above the threshold"

@@ -248,8 +248,8 @@ def test_contract_page_query_count(login, users, contract, django_assert_num_que
     # agreement, owner and signature, 7 lines with site, location, offering, 8 service
     # contracts, 9 its orders, 10-12 history of 3 models, 13-21 the records history rows
     # name (contract, accounts, quote lines, locations, offerings, quote, signature, user,
-    # team)
-    with django_assert_num_queries(21):
+    # team), 22 the catalog's characteristics (names and value labels of the configurations)
+    with django_assert_num_queries(22):
         client.get(contract.get_absolute_url())
 
 
@@ -263,3 +263,16 @@ def test_home_lists_the_contracts_to_make(login, users, signed, site_contacts, r
     services.service_contracts_create(actor=users["contracts"], contract_id=contract.pk)
     assert "draft: activate" in login(users["contracts"]).get(reverse("home")).content.decode()
     assert "home-contracts" not in login(users["orders"]).get(reverse("home")).content.decode()
+
+
+def test_contract_and_service_contract_pages_show_characteristic_labels(login, users, contract):
+    """Names and value labels, never ``code=value``; an entitlement says why in words."""
+    services.service_contracts_create(actor=users["contracts"], contract_id=contract.pk)
+    client = login(users["contracts"])
+    page = client.get(contract.get_absolute_url()).content.decode()
+    assert "Bandwidth: 100 Mbit/s" in page and "bandwidth=" not in page
+    service = contract.service_contracts.get(site__name="HQ")
+    page = client.get(service.get_absolute_url()).content.decode()
+    assert "Access type: fiber" in page and "Routing type: static" in page
+    assert "=" not in page.split('data-testid="configuration">')[1].split("</dd>")[0]
+    assert "included at every site" in page  # the bronze rule has no condition

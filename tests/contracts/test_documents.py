@@ -48,7 +48,8 @@ def test_r12_accepting_a_quote_renders_its_summary_pdf(accepted):
     assert document.stored_sha256() == document.sha256
     text = pdf_text(document)
     for expected in (f"{quote.number}", "version 1", "Nordwind Logistik GmbH", "HQ", "Metro",
-                     "Dedicated Internet Access", "SIP Trunking", "Bandwidth: 100",
+                     "Dedicated Internet Access", "SIP Trunking", "Bandwidth: 100 Mbit/s",
+                     "Access type: fiber", "Concurrent channels: 10 channels",
                      "Total contract value", "Acceptance"):  # fmt: skip
         assert expected in text, expected
 

@@ -119,6 +119,7 @@ MATRIX: dict[str, Spec] = {
     "sales:offering_list": Spec(ROLES),
     "sales:coverage": Spec(ROLES),
     "sales:offering_detail": Spec(ROLES, ("offering",)),
+    "sales:offering_inputs": Spec(ROLES),
     "sales:productoffering_publish": Spec({"admin"}, ("offering",), "post"),
     "sales:productoffering_retire": Spec({"admin"}, ("offering",), "post"),
     "sales:lead_list": Spec(SALES),

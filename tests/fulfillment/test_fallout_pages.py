@@ -181,14 +181,15 @@ def test_order_page_query_count_does_not_grow_with_tasks(login, users, started,
     client = login(users["orders"])
     client.get(started.get_absolute_url())
     # The page with the work section: tasks with their groups, people, domain orders and
-    # specifications in one query, open fall-outs in another, the special project (none).
-    with django_assert_num_queries(31):
+    # specifications in one query, open fall-outs in another, the special project (none);
+    # the catalog's characteristics once (names and value labels of the configurations).
+    with django_assert_num_queries(32):
         client.get(started.get_absolute_url())
     task = task_of(started, "install-ntu")
     for n in range(20):
         Task.objects.create(sub_flow=task.sub_flow, template=task.template, name=f"Extra {n}",
                             kind="manual", group=task.group, assignee=users["agent"])  # fmt: skip
-    with django_assert_num_queries(31):
+    with django_assert_num_queries(32):
         page = client.get(started.get_absolute_url()).content.decode()
     assert page.count('data-testid="order-task"') == 29
 

@@ -190,12 +190,12 @@ def test_r19_preview_before_submission_matches_what_approval_makes(login, users,
     assert 'data-testid="tree-child"' in html
 
 
-# Pending, seen by an approver: the order page's 23 (test_orders) plus the approval checks
+# Pending, seen by an approver: the order page's 24 (test_orders) plus the approval checks
 # (open orders' exposure, the account's credit limit). In progress: the stored tree (domain
 # orders, their dependencies, child lines, specifications) instead of the catalog preview,
 # and one more kind of record named in the history, and fulfillment's section looks for the
 # order's tasks (none yet).
-@pytest.mark.parametrize(("state", "queries"), [("pending", 25), ("in_progress", 29)])
+@pytest.mark.parametrize(("state", "queries"), [("pending", 26), ("in_progress", 30)])
 @pytest.mark.parametrize("lines", [5, 50])
 def test_order_page_query_count_while_approving(login, users, pending, state, lines, queries,
                                                 django_assert_num_queries):  # fmt: skip

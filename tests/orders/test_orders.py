@@ -159,7 +159,7 @@ def add_lines(order, count):
         copy.save()
 
 
-@pytest.mark.parametrize(("lines", "queries"), [(5, 23), (50, 18)])
+@pytest.mark.parametrize(("lines", "queries"), [(5, 24), (50, 19)])
 def test_order_page_query_count(login, users, contract, billing, django_assert_num_queries,
                                 lines, queries):  # fmt: skip
     order = services.order_create(actor=users["rep"], contract_id=contract.pk,
@@ -171,7 +171,8 @@ def test_order_page_query_count(login, users, contract, billing, django_assert_n
     # 8 their offerings' specifications, 9 the catalog's relationships (decomposition
     # preview), 10-11 history of 2 models, 12-23 the records history rows name (order,
     # contract lines, quote lines, accounts, locations, offerings, contacts, contract, quote,
-    # billing profile, users, teams). With 50 lines the newest history rows (the history
+    # billing profile, users, teams), then the catalog's characteristics (names and value
+    # labels of the configurations shown). With 50 lines the newest history rows (the history
     # panel shows a page of them) are all line copies, which name fewer kinds of record.
     with django_assert_num_queries(queries):
         client.get(order.get_absolute_url())
@@ -259,3 +260,11 @@ def test_r17_submitting_logs_the_validation_once(login, users, contract, billing
     page = client.get(order.get_absolute_url()).content.decode()
     assert page.count("validated: 6 of 6 checks passed") == 1
     assert Order.objects.get(pk=order.pk).validation_passed
+
+
+def test_order_page_shows_characteristic_labels(login, users, contract, billing):
+    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
+                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    page = login(users["orders"]).get(order.get_absolute_url()).content.decode()
+    assert "Bandwidth: 100 Mbit/s" in page and "Concurrent channels: 10 channels" in page
+    assert "bandwidth=" not in page and "sip_channels=" not in page

@@ -165,7 +165,7 @@ def test_r10_not_feasible_names_every_reason(demo_catalog):
     result = feasibility("DIA", {"bandwidth": "1000", "pop_redundancy": "dual"}, site("24103"))
     assert result.status == "not_feasible"
     assert result.reasons == [
-        "fiber access is not available here (available: fixed_wireless, satellite).",
+        "fiber access is not available here (available: fixed wireless, satellite).",
         "Dual-POP redundancy is not available here.",
     ]
     too_fast = feasibility("DIA", {"access_type": "copper", "bandwidth": "100"}, site("47829"))

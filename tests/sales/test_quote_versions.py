@@ -91,7 +91,7 @@ def test_r11_comparison_shows_what_changed_line_by_line(login, users, rep_accoun
     changed = next(d for d in diffs if d.status == "changed")
     labels = {c.label: (c.old, c.new) for c in changed.changes}
     assert labels["Discount %"] == (Decimal("5.00"), Decimal("8.00"))
-    assert "bandwidth=200" in labels["Configuration"][1]
+    assert "Bandwidth: 200 Mbit/s" in labels["Configuration"][1]
     assert "Net / month" in labels and "Quantity" not in labels
     assert mfw.key in {d.line.key for d in diffs if d.status == "unchanged"}
 
@@ -118,8 +118,9 @@ def test_compare_page_query_count(login, users, rep_account, world, django_asser
     v2 = services.quote_revise(actor=users["rep"], quote_id=quote.pk)
     client = login(users["rep"])
     # 1 session, 2 user, 3-4 permissions, 5 roles, 6 the quote, 7 its versions,
-    # 8-9 lines of both versions with offering and site
-    with django_assert_num_queries(9):
+    # 8-9 lines of both versions with offering and site, 10 the catalog's characteristics
+    # (names and value labels of the configurations shown)
+    with django_assert_num_queries(10):
         client.get(reverse("sales:quote_compare", args=[v2.pk]))
 
 

@@ -247,7 +247,7 @@ def test_bad_configuration_on_the_builder_is_named_and_changes_nothing(
         reverse("sales:quoteline_add", args=[quote.pk]),
         {"add-sites": [world["HQ"].pk], "add-offering": offering("DIA").pk,
          "add-quantity": "1", "add-discount_percent": "0",
-         "add-characteristics": "bandwidth=7"}, follow=True,
+         "add-c_bandwidth": "7"}, follow=True,
     )  # fmt: skip
     assert "Bandwidth “7” is not allowed" in response.content.decode()
     assert not quote.lines.exists()
@@ -265,7 +265,7 @@ def test_builder_places_one_configuration_at_many_sites(login, users, rep_accoun
     client = login(users["rep"])
     data = {"add-sites": [world["HQ"].pk, world["Metro"].pk], "add-offering": offering("DIA").pk,
             "add-quantity": "1", "add-discount_percent": "5",
-            "add-characteristics": "bandwidth=200"}  # fmt: skip
+            "add-c_bandwidth": "200"}  # fmt: skip
     preview = client.get(reverse("sales:quoteline_add", args=[quote.pk]), data,
                          HTTP_HX_REQUEST="true").content.decode()  # fmt: skip
     assert "Feasible with conditions" in preview and not quote.lines.exists()
@@ -298,6 +298,7 @@ def test_quote_builder_query_count(login, users, rep_account, world, django_asse
     # of 2 models and the quote's predecessors, 13-18 records they name (account, users,
     # teams, quote, locations, offerings), 19-24 the header buttons' checks (has lines? all
     # feasible? compatibility rules of its offerings? for submit and finalise), 25 site
-    # choices, 26 offering choices, 27 versions, 28 compatibility rules (conflict warnings)
-    with django_assert_num_queries(28):
+    # choices, 26 offering choices, 27 versions, 28 compatibility rules (conflict warnings),
+    # 29 the catalog's characteristics (names and value labels of the configurations shown)
+    with django_assert_num_queries(29):
         client.get(quote.get_absolute_url())
