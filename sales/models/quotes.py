@@ -23,7 +23,7 @@ from ..choices import (
     OfferingKind,
     QuoteState,
 )
-from ..querysets import OwnedQuerySet
+from ..querysets import AccountOwnedQuerySet
 from .accounts import Account, Location
 from .agreements import SalesAgreement
 from .catalog import ProductOffering
@@ -117,7 +117,7 @@ class Quote(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
-    objects = OwnedQuerySet.as_manager()
+    objects = AccountOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
