@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import NoReverseMatch
 
-HIDDEN_FIELDS = {"id", "created_at", "updated_at", "root"}
+from .roles import ROLES
+
+HIDDEN_FIELDS = {"id", "created_at", "updated_at", "root", "date_joined"}
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
@@ -65,15 +68,26 @@ def _with_previous(qs: QuerySet, limit: int) -> tuple[list, dict]:
     return rows, model.objects.in_bulk(ids) if ids else {}
 
 
+def _name_of(obj: models.Model) -> str:
+    """How a referenced record reads: a person by name, a role by its label."""
+    if isinstance(obj, Group):
+        return ROLES.get(obj.name, obj.name)
+    full_name = getattr(obj, "get_full_name", None)
+    return (full_name() or str(obj)) if full_name else str(obj)
+
+
 def _display(model_field: models.Field, value, related: dict) -> str:
     if value is None or value == "":
         return "—"
+    if model_field.many_to_many:
+        names = []
+        for pk in value:
+            obj = related.get(model_field.related_model, {}).get(pk)
+            names.append(_name_of(obj) if obj is not None else f"#{pk}")
+        return ", ".join(sorted(names)) or "—"
     if model_field.is_relation:
         obj = related.get(model_field.related_model, {}).get(value)
-        if obj is None:
-            return f"#{value}"
-        full_name = getattr(obj, "get_full_name", None)
-        return (full_name() or str(obj)) if full_name else str(obj)
+        return f"#{value}" if obj is None else _name_of(obj)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -106,6 +120,25 @@ def _record_url(instance: models.Model, tracked: list[models.Field]) -> str:
     return ""
 
 
+def _m2m_sets(pairs: list) -> dict[tuple, frozenset]:
+    """The members of each many-to-many set (a team's members, a user's roles) as of each
+    row and its predecessor: one query per such field, whatever the number of rows."""
+    ids: dict[type[models.Model], set[int]] = defaultdict(set)
+    for row, prev, _tracked in pairs:
+        if getattr(row, "_history_m2m_fields", None) and prev is not None:
+            ids[type(row)].update((row.history_id, prev.history_id))
+    sets: dict[tuple, set] = defaultdict(set)
+    for history_model, history_ids in ids.items():
+        for f in history_model._history_m2m_fields:
+            through = getattr(history_model, f.name).model
+            target = f.m2m_reverse_field_name() + "_id"
+            for history_id, pk in through.objects.filter(history_id__in=history_ids).values_list(
+                "history_id", target
+            ):
+                sets[(history_model, history_id, f.name)].add(pk)
+    return {key: frozenset(value) for key, value in sets.items()}
+
+
 def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryEntry]:
     """The newest ``limit`` entries across the given history querysets, newest first."""
     pairs = []  # (row, previous row or None, tracked fields)
@@ -121,6 +154,7 @@ def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryE
     pairs.sort(key=lambda p: (p[0].history_date, p[0].history_id), reverse=True)
     pairs = pairs[:limit]
 
+    sets = _m2m_sets(pairs)
     raw_changes = []
     wanted: dict[type[models.Model], set] = defaultdict(set)
     for row, _prev, tracked in pairs:
@@ -142,6 +176,13 @@ def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryE
             changes.append((f, old, new))
             if f.is_relation:
                 wanted[f.related_model].update(v for v in (old, new) if v is not None)
+        if prev is not None:
+            for f in getattr(row, "_history_m2m_fields", ()):
+                old = sets.get((type(prev), prev.history_id, f.name), frozenset())
+                new = sets.get((type(row), row.history_id, f.name), frozenset())
+                if old != new:
+                    changes.append((f, old, new))
+                    wanted[f.related_model].update(old | new)
         raw_changes.append(changes)
     related = {m: m._default_manager.in_bulk(list(ids)) for m, ids in wanted.items() if ids}
 
@@ -168,7 +209,9 @@ def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryE
                 url=url,
                 changes=[
                     Change(
-                        field=str(f.verbose_name).capitalize(),
+                        field="Roles" if f.related_model is Group else str(
+                            f.verbose_name
+                        ).capitalize(),
                         old=_display(f, old, related) if prev is not None else "",
                         new=_display(f, new, related),
                     )

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import PermissionRequiredMixin, UserPassesTestMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -148,12 +149,14 @@ class AuditLogForm(forms.Form):
 
 
 def audited_models() -> dict[str, type]:
-    """Every business model with history, from our own apps, keyed by ``app.model``."""
+    """Every business model with history, from our own apps, and the users (their roles,
+    activation, password changes), keyed by ``app.model``."""
     ours = {"telcrm", *settings.TELCRM_APPS}
     found = {
         model._meta.label_lower: model
         for model in registered_models.values()
-        if model._meta.app_label in ours and hasattr(model, "history")
+        if (model._meta.app_label in ours or model is get_user_model())
+        and hasattr(model, "history")
     }
     return dict(sorted(found.items()))
 
