@@ -37,7 +37,7 @@ QUOTES = [
       ("Hansa Studio Köln", "MPLS", {"bandwidth": "1000"}, 1, "8"),
       ("Hansa Studio Köln", "SIP", {"sip_channels": "30"}, 1, "0")],
      []),
-    ("EduNet Schulverbund Nord", None, "tom", 24,
+    ("EduNet Schulverbund Nord", None, "sara", 24,
      [("Gymnasium Kiel-Mitte", "DIA", {"bandwidth": "100", "access_type": "fixed_wireless"},
        1, "0"),
       ("Gesamtschule Flensburg", "DIA", {"bandwidth": "50", "access_type": "satellite"}, 1,

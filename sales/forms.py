@@ -34,7 +34,13 @@ from .models import (
     SalesAgreement,
 )
 from .models.catalog import as_text, humanize_value
-from .querysets import assignable_owners, assignable_teams
+from .querysets import (
+    account_people_problems,
+    account_viewers,
+    assignable_owners,
+    assignable_teams,
+    owner_in_team_problem,
+)
 
 User = get_user_model()
 
@@ -134,7 +140,19 @@ class AccountForm(CrispyModelForm):
             del self.fields["parent"]
         if "parent" in self.fields:
             self.fields["parent"].help_text = "Moving a child moves everything below it too."
+        self.fields["owner"].help_text = " ".join(
+            filter(None, [self.fields["owner"].help_text, "A member or the manager of the team."])
+        )
         self.helper.layout = self.get_layout()
+
+    def clean(self):
+        data = super().clean()
+        owner, team = data.get("owner"), data.get("team")
+        changed = not self.instance.pk or {"owner", "team"} & set(self.changed_data)
+        problem = changed and owner_in_team_problem(owner, team)
+        if problem:
+            self.add_error("owner", problem)
+        return data
 
     def get_layout(self):
         names = list(self.fields)
@@ -536,18 +554,36 @@ class OpportunityForm(CrispyModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # R29: the account decides who sees the opportunity, so only people who see the
+        # account can own it, and it carries the account's team.
         self.fields["owner"].queryset = assignable_owners(user)
         self.fields["team"].queryset = assignable_teams(user)
+        self.fields["team"].help_text = "The account's team; defaults to it."
         legal = Account.objects.visible_to(user).filter(account_type=AccountType.LEGAL)
         self.fields["account"].queryset = legal.exclude(state="closed").order_by("name")
         if self.instance.pk:
+            account = self.instance.account
             self.fields["account"].disabled = True
-            self.fields["account"].queryset = Account.objects.filter(pk=self.instance.account_id)
+            self.fields["account"].queryset = Account.objects.filter(pk=account.pk)
             self.fields["owner"].required = True
-            self.fields["owner"].help_text = ""
+            self.fields["owner"].help_text = "Someone who sees the account."
+            self.fields["owner"].queryset = assignable_owners(user).filter(
+                pk__in=account_viewers(account).values("pk")
+            )
+            self.fields["team"].queryset = Team.objects.filter(pk=account.team_id)
         else:
+            self.fields["owner"].help_text = "Defaults to you; someone who sees the account."
             del self.fields["probability"]
         self.helper.layout = self.get_layout()
+
+    def clean(self):
+        data = super().clean()
+        account = data.get("account") or (self.instance.account if self.instance.pk else None)
+        if account is not None:
+            problems = account_people_problems(account, data.get("owner"), data.get("team"))
+            for name, message in problems.items():
+                self.add_error(name, message)
+        return data
 
     def get_layout(self):
         return Layout(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
-from telcrm.roles import SALES_MANAGER, SALES_REP, has_role, sees_everything
+from telcrm.roles import SALES_MANAGER, SALES_REP, SEE_ALL_ROLES, has_role, sees_everything
 
 
 def account_visibility(user, prefix: str = "") -> Q | None:
@@ -25,9 +25,10 @@ def account_visibility(user, prefix: str = "") -> Q | None:
 
 
 class CustomerRecordQuerySet(models.QuerySet):
-    """Records with an ``account`` (contracts, orders, inventory): visible like that
-    customer's account (owner, team, manager; back-office roles all). ``account_path`` is
-    how a record reaches its customer's account."""
+    """Records on a customer's account (opportunities, agreements, quotes, contracts, orders,
+    inventory): visible exactly like that account (owner, team, manager; back-office roles
+    all), never by the record's own owner or team (R29). ``account_path`` is how a record
+    reaches its customer's account."""
 
     account_path = "account__"
 
@@ -128,6 +129,59 @@ def assignable_owners(user):
     )
 
 
+def account_viewers(account):
+    """The active users who may see ``account``: the mirror of :func:`account_visibility`
+    (its owner, its team's sales people, its team's sales manager, back-office roles and
+    administrators)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    sales = User.objects.filter(groups__name__in=[SALES_REP, SALES_MANAGER]).filter(
+        Q(pk=account.owner_id) | Q(sales_teams=account.team_id)
+    )
+    managers = User.objects.filter(groups__name=SALES_MANAGER, managed_teams=account.team_id)
+    back_office = User.objects.filter(
+        Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name__in=SEE_ALL_ROLES)
+    )
+    return User.objects.filter(
+        Q(pk__in=sales.values("pk")) | Q(pk__in=managers.values("pk"))
+        | Q(pk__in=back_office.values("pk")),
+        is_active=True,
+    )
+
+
+def account_people_problems(account, owner, team) -> dict[str, str]:
+    """Why ``owner`` and ``team`` cannot be given a record on ``account`` (R29: a record on
+    an account is seen exactly by those who see the account, so it is owned by one of them
+    and carries the account's team). Empty when they can."""
+    problems = {}
+    if owner is not None and not account_viewers(account).filter(pk=owner.pk).exists():
+        problems["owner"] = (
+            f"{owner.get_full_name() or owner.get_username()} cannot see {account}: choose "
+            "its owner or someone of its team."
+        )
+    if team is not None and team.pk != account.team_id:
+        problems["team"] = (
+            f"Only {account.team} works on {account}: choose that team."
+            if account.team_id
+            else f"{account} has no team: leave the team empty."
+        )
+    return problems
+
+
+def owner_in_team_problem(owner, team) -> str:
+    """An account's owner belongs to its team (member or manager), so the people who see
+    the account are the owner's team. Empty when that holds."""
+    if owner is None or team is None:
+        return ""
+    if team.manager_id == owner.pk or team.members.filter(pk=owner.pk).exists():
+        return ""
+    return (
+        f"{owner.get_full_name() or owner.get_username()} is not in {team}: choose an owner "
+        "of that team or that team's manager, or another team."
+    )
+
+
 def line_estimate(prefix: str = "") -> models.Expression:
     """SQL for a line's first-year value (see ``LineMixin.estimate``)."""
     from django.db.models import Case, DecimalField, ExpressionWrapper, F, Value, When
@@ -147,19 +201,13 @@ def line_estimate(prefix: str = "") -> models.Expression:
     )  # fmt: skip
 
 
-class OwnedQuerySet(models.QuerySet):
-    """Records with an owner and a team (leads, opportunities): visible like accounts."""
+class _OwnerMixin:
+    """Records with an owner and priced lines."""
 
-    def visible_to(self, user) -> OwnedQuerySet:
-        q = account_visibility(user)
-        if q is None:
-            return self
-        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
-
-    def owned_by(self, user) -> OwnedQuerySet:
+    def owned_by(self, user):
         return self.filter(owner=user)
 
-    def with_amount(self) -> OwnedQuerySet:
+    def with_amount(self):
         """``amount``: the sum of the line estimates, in SQL."""
         from django.db.models import DecimalField, Sum, Value
         from django.db.models.functions import Coalesce
@@ -170,3 +218,18 @@ class OwnedQuerySet(models.QuerySet):
                 output_field=DecimalField(max_digits=16, decimal_places=2),
             )
         )  # fmt: skip
+
+
+class OwnedQuerySet(_OwnerMixin, models.QuerySet):
+    """Leads, which have no account yet: visible like an account, by their own owner and
+    team."""
+
+    def visible_to(self, user) -> OwnedQuerySet:
+        q = account_visibility(user)
+        if q is None:
+            return self
+        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
+
+class AccountOwnedQuerySet(_OwnerMixin, CustomerRecordQuerySet):
+    """Opportunities and quotes: owned by a sales person, visible like their account (R29)."""

@@ -4,7 +4,9 @@ Rows are written by django-simple-history (request user from its middleware, or 
 ``_history_user`` a service sets, or for someone who is not a user the ``_history_actor``
 of :class:`telcrm.models.ExternalActorHistory`; transition names as change reason).
 Reading a page of entries costs a fixed number of queries: two per history model (the rows,
-then their predecessors) plus one per related model whose ids appear in a change.
+then their predecessors) plus one per related model whose ids appear in a change. The audit
+log pages all history tables at once through one ``UNION ALL`` of their keys
+(:func:`history_keys`).
 """
 
 from __future__ import annotations
@@ -13,12 +15,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.urls import NoReverseMatch
 
-HIDDEN_FIELDS = {"id", "created_at", "updated_at", "root"}
+from .roles import ROLES
+
+HIDDEN_FIELDS = {"id", "created_at", "updated_at", "root", "date_joined"}
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 
@@ -66,15 +72,26 @@ def _with_previous(qs: QuerySet, limit: int) -> tuple[list, dict]:
     return rows, model.objects.in_bulk(ids) if ids else {}
 
 
+def _name_of(obj: models.Model) -> str:
+    """How a referenced record reads: a person by name, a role by its label."""
+    if isinstance(obj, Group):
+        return ROLES.get(obj.name, obj.name)
+    full_name = getattr(obj, "get_full_name", None)
+    return (full_name() or str(obj)) if full_name else str(obj)
+
+
 def _display(model_field: models.Field, value, related: dict) -> str:
     if value is None or value == "":
         return "—"
+    if model_field.many_to_many:
+        names = []
+        for pk in value:
+            obj = related.get(model_field.related_model, {}).get(pk)
+            names.append(_name_of(obj) if obj is not None else f"#{pk}")
+        return ", ".join(sorted(names)) or "—"
     if model_field.is_relation:
         obj = related.get(model_field.related_model, {}).get(value)
-        if obj is None:
-            return f"#{value}"
-        full_name = getattr(obj, "get_full_name", None)
-        return (full_name() or str(obj)) if full_name else str(obj)
+        return f"#{value}" if obj is None else _name_of(obj)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -107,21 +124,83 @@ def _record_url(instance: models.Model, tracked: list[models.Field]) -> str:
     return ""
 
 
+def _instance_of(row: models.Model) -> models.Model:
+    """The record as of ``row``. simple-history's ``row.instance`` reads the fields it does
+    not keep (a user's password) from the live record, a query per row: left empty here."""
+    if not getattr(row, "_history_excluded_fields", None):
+        return row.instance
+    return row.instance_type(**{f.attname: getattr(row, f.attname) for f in row.tracked_fields})
+
+
+def _m2m_sets(pairs: list) -> dict[tuple, frozenset]:
+    """The members of each many-to-many set (a team's members, a user's roles) as of each
+    row and its predecessor: one query per such field, whatever the number of rows."""
+    ids: dict[type[models.Model], set[int]] = defaultdict(set)
+    for row, prev, _tracked in pairs:
+        if getattr(row, "_history_m2m_fields", None) and prev is not None:
+            ids[type(row)].update((row.history_id, prev.history_id))
+    sets: dict[tuple, set] = defaultdict(set)
+    for history_model, history_ids in ids.items():
+        for f in history_model._history_m2m_fields:
+            through = getattr(history_model, f.name).model
+            target = f.m2m_reverse_field_name() + "_id"
+            for history_id, pk in through.objects.filter(history_id__in=history_ids).values_list(
+                "history_id", target
+            ):
+                sets[(history_model, history_id, f.name)].add(pk)
+    return {key: frozenset(value) for key, value in sets.items()}
+
+
+def _tracked(history_model: type[models.Model]) -> list[models.Field]:
+    fields = getattr(history_model, "tracked_fields", [])
+    return [f for f in fields if f.editable and f.name not in HIDDEN_FIELDS]
+
+
 def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryEntry]:
     """The newest ``limit`` entries across the given history querysets, newest first."""
     pairs = []  # (row, previous row or None, tracked fields)
     for qs in querysets:
         rows, previous = _with_previous(qs, limit)
-        tracked = (
-            [f for f in qs.model.tracked_fields if f.editable and f.name not in HIDDEN_FIELDS]
-            if hasattr(qs.model, "tracked_fields")
-            else []
-        )
+        tracked = _tracked(qs.model)
         for row in rows:
             pairs.append((row, previous.get(row.previous_id), tracked))
     pairs.sort(key=lambda p: (p[0].history_date, p[0].history_id), reverse=True)
-    pairs = pairs[:limit]
+    return _entries(pairs[:limit])
 
+
+def history_keys(querysets: list[QuerySet]) -> QuerySet:
+    """Every entry of the given history querysets as ``(history model, history id, date)``,
+    newest first, in one SQL ``UNION ALL``: a Paginator pages it with one count and one
+    slice, whatever the number of rows and record types."""
+    parts = [
+        qs.order_by()
+        .annotate(audit_kind=Value(qs.model._meta.label_lower, output_field=models.CharField()))
+        .values_list("audit_kind", "history_id", "history_date")
+        for qs in querysets
+    ]
+    return parts[0].union(*parts[1:], all=True).order_by("-history_date", "-history_id")
+
+
+def entries_for_keys(keys) -> list[HistoryEntry]:
+    """The entries of one page of :func:`history_keys`: two queries per record type on the
+    page (its rows, their predecessors), then the references they name."""
+    ids: dict[str, list[int]] = defaultdict(list)
+    for kind, history_id, _date in keys:
+        ids[kind].append(history_id)
+    found = {}
+    for kind, history_ids in ids.items():
+        history_model = apps.get_model(kind)
+        rows, previous = _with_previous(
+            history_model.objects.filter(history_id__in=history_ids), len(history_ids)
+        )
+        tracked = _tracked(history_model)
+        for row in rows:
+            found[(kind, row.history_id)] = (row, previous.get(row.previous_id), tracked)
+    return _entries([found[(kind, pk)] for kind, pk, _date in keys if (kind, pk) in found])
+
+
+def _entries(pairs: list) -> list[HistoryEntry]:
+    sets = _m2m_sets(pairs)
     raw_changes = []
     wanted: dict[type[models.Model], set] = defaultdict(set)
     for row, _prev, tracked in pairs:
@@ -143,13 +222,20 @@ def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryE
             changes.append((f, old, new))
             if f.is_relation:
                 wanted[f.related_model].update(v for v in (old, new) if v is not None)
+        if prev is not None:
+            for f in getattr(row, "_history_m2m_fields", ()):
+                old = sets.get((type(prev), prev.history_id, f.name), frozenset())
+                new = sets.get((type(row), row.history_id, f.name), frozenset())
+                if old != new:
+                    changes.append((f, old, new))
+                    wanted[f.related_model].update(old | new)
         raw_changes.append(changes)
     related = {m: m._default_manager.in_bulk(list(ids)) for m, ids in wanted.items() if ids}
 
     entries = []
     for (row, prev, tracked), changes in zip(pairs, raw_changes, strict=True):
         model = row.instance_type
-        instance = row.instance
+        instance = _instance_of(row)
         for f in tracked:
             if f.is_relation:
                 obj = related.get(f.related_model, {}).get(getattr(row, f.attname))
@@ -170,7 +256,9 @@ def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryE
                 url=url,
                 changes=[
                     Change(
-                        field=str(f.verbose_name).capitalize(),
+                        field="Roles" if f.related_model is Group else str(
+                            f.verbose_name
+                        ).capitalize(),
                         old=_display(f, old, related) if prev is not None else "",
                         new=_display(f, new, related),
                     )

@@ -1,10 +1,40 @@
-"""Project-wide base records: number sequences and sales teams."""
+"""Project-wide base records: number sequences and sales teams; the audit trail of users,
+their roles and team memberships."""
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models, transaction
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
+from simple_history import register
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
+
+
+class AuditedM2MHistory(HistoricalRecords):
+    """History that also follows many-to-many changes made from the other side
+    (``user.sales_teams.add(team)``, ``group.user_set.add(user)``): each record whose set
+    changed gets its history row, instead of failing on a model without history."""
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if not reverse:
+            return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+        if action == "pre_clear":
+            instance._audited_clear = list(getattr(instance, self._reverse_name(attr)).all())
+            return
+        if action in ("post_add", "post_remove") and pk_set:
+            records = list(self.cls._default_manager.filter(pk__in=pk_set))
+        elif action == "post_clear":
+            records = instance.__dict__.pop("_audited_clear", [])
+        else:
+            return
+        for record in records:
+            if hasattr(instance, "_history_user"):  # who a service named as acting
+                record._history_user = instance._history_user
+            super().m2m_changed(record, action, attr, pk_set, False, **kwargs)
+
+    def _reverse_name(self, attr: str) -> str:
+        return self.cls._meta.get_field(attr).remote_field.get_accessor_name()
 
 
 class NumberSequence(models.Model):
@@ -78,10 +108,41 @@ class Team(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="sales_teams", blank=True
     )
-    history = HistoricalRecords(m2m_fields=[members])
+    history = AuditedM2MHistory(m2m_fields=[members])
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+# Users and their roles (group membership) are audited like business records (R27). The
+# password hash is never copied into the history: a change shows as "Password changed".
+# Logins (last_login) and a hash upgraded at login are not changes anybody made.
+register(User, app="telcrm", records_class=AuditedM2MHistory, m2m_fields=["groups"],
+         excluded_fields=["password", "last_login"])  # fmt: skip
+
+PASSWORD_CHANGED = "Password changed"
+_NOT_AUDITED = ({"last_login"}, {"password"})
+
+
+def _note_password_change(sender, instance: User, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) in _NOT_AUDITED:
+        instance.skip_history_when_saving = True
+        return
+    if instance.pk is None:
+        return
+    before = User.objects.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if before is not None and before != instance.password:
+        instance._change_reason = PASSWORD_CHANGED
+
+
+def _forget_audit_flags(sender, instance: User, **kwargs) -> None:
+    instance.__dict__.pop("skip_history_when_saving", None)
+    if instance.__dict__.get("_change_reason") == PASSWORD_CHANGED:
+        del instance._change_reason
+
+
+pre_save.connect(_note_password_change, sender=User, dispatch_uid="telcrm_user_password_audit")
+post_save.connect(_forget_audit_flags, sender=User, dispatch_uid="telcrm_user_audit_flags")

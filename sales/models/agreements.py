@@ -17,7 +17,7 @@ from telcrm.fsm import condition
 from telcrm.models import ExternalActorHistory, next_number
 
 from ..choices import BADGES, AgreementState, Currency, SlaMetric
-from ..querysets import account_visibility
+from ..querysets import CustomerRecordQuerySet
 from .accounts import Account, Contact
 from .catalog import ProductOffering
 
@@ -25,13 +25,8 @@ EDITABLE_STATES = (AgreementState.DRAFT, AgreementState.NEGOTIATION)
 percent = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
-class AgreementQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AgreementQuerySet":
-        """Visible with the account it belongs to (R29)."""
-        q = account_visibility(user, prefix="account__")
-        if q is None:
-            return self
-        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+class AgreementQuerySet(CustomerRecordQuerySet):
+    """Visible with the account it belongs to (R29)."""
 
     def in_force(self) -> "AgreementQuerySet":
         """Agreements that price quotes: active, or being negotiated."""

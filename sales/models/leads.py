@@ -22,7 +22,7 @@ from ..choices import (
     LeadState,
     Stage,
 )
-from ..querysets import OwnedQuerySet
+from ..querysets import AccountOwnedQuerySet, OwnedQuerySet
 from .accounts import Account
 from .catalog import ProductOffering
 
@@ -228,7 +228,7 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
-    objects = OwnedQuerySet.as_manager()
+    objects = AccountOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["expected_close_date", "pk"]

@@ -25,7 +25,7 @@ from ..choices import (
     OfferingKind,
     QuoteState,
 )
-from ..querysets import OwnedQuerySet
+from ..querysets import AccountOwnedQuerySet
 from .accounts import Account, Location
 from .agreements import SalesAgreement
 from .catalog import OfferingCompatibility, ProductOffering
@@ -125,7 +125,7 @@ class Quote(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
-    objects = OwnedQuerySet.as_manager()
+    objects = AccountOwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -24,7 +24,12 @@ from telcrm.models import Team, next_number, next_numbers
 
 from ..choices import AccountState, AccountType, Industry
 from ..models import Account, BillingProfile, Contact, Location
-from ..querysets import assignable_owners, assignable_teams
+from ..querysets import (
+    account_people_problems,
+    assignable_owners,
+    assignable_teams,
+    owner_in_team_problem,
+)
 
 User = get_user_model()
 
@@ -62,6 +67,26 @@ def _check_assignment(actor, account: Account, current: Account | None = None) -
             )
 
 
+def _check_owner_in_team(account: Account, current: Account | None = None) -> None:
+    """An account's owner belongs to its team, so that the people who see the account are
+    the owner's team (R29). Checked when either changes, so older data stays editable."""
+    if current is not None and (account.owner_id, account.team_id) == (
+        current.owner_id, current.team_id
+    ):
+        return
+    problem = owner_in_team_problem(account.owner, account.team)
+    if problem:
+        raise DomainError(problem, errors=[problem])
+
+
+def _check_account_people(record) -> None:
+    """A record on an account (opportunity, quote) is owned by someone who sees the account
+    and carries the account's team (R29: the account decides who sees it)."""
+    problems = account_people_problems(record.account, record.owner, record.team)
+    if problems:
+        raise DomainError(" ".join(problems.values()), errors=list(problems.values()))
+
+
 # Accounts ----------------------------------------------------------------------------
 
 
@@ -85,6 +110,7 @@ def account_create(*, actor, account: Account) -> Account:
         if not account.owner_id:
             account.owner = actor
         _check_assignment(actor, account, inherited)
+        _check_owner_in_team(account, inherited)
         _save(account, actor)
     return account
 
@@ -98,6 +124,7 @@ def account_update(*, actor, account: Account, version: str = "") -> Account:
         current = Account.objects.select_for_update().get(pk=account.pk)
         check_version(current, version)
         _check_assignment(actor, account, current)
+        _check_owner_in_team(account, current)
         if account.parent_id and account.parent_id != current.parent_id:
             parent = Account.objects.get(pk=account.parent_id)
             if parent.state == AccountState.CLOSED:

@@ -19,7 +19,13 @@ from ..models import (
     OpportunityLine,
 )
 from ..models.catalog import as_text
-from .accounts import _check_assignment, _save, account_create, location_save
+from .accounts import (
+    _check_account_people,
+    _check_assignment,
+    _save,
+    account_create,
+    location_save,
+)
 
 
 def price_line(line: LeadLine | OpportunityLine, *, new_offering: bool) -> None:
@@ -121,9 +127,10 @@ def lead_convert(
         default_name = f"{account.name}: {lead.description[:60] or 'new business'}"
         opportunity = Opportunity(
             name=opportunity_name.strip() or default_name,
-            account=account, owner=lead.owner, team=lead.team or account.team,
+            account=account, owner=lead.owner, team=account.team,
             expected_close_date=expected_close_date, currency=lead.currency,
         )  # fmt: skip
+        _check_account_people(opportunity)
         _save(opportunity, actor, "converted from lead")
         for line in lead.lines.select_related("offering"):
             copy = OpportunityLine(
@@ -174,6 +181,7 @@ def opportunity_save(*, actor, opportunity: Opportunity, version: str = "") -> O
         if not opportunity.account_id:
             raise DomainError("An opportunity needs an account.")
         _check_assignment(actor, opportunity, current)
+        _check_account_people(opportunity)
         _save(opportunity, actor)
         catalog.require_currency(opportunity.lines.select_related("offering"),
                                  opportunity.currency, "opportunity")  # fmt: skip

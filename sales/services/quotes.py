@@ -25,7 +25,7 @@ from ..models import (
     SalesAgreement,
 )
 from ..models.catalog import as_text
-from .accounts import _save, hierarchy_check
+from .accounts import _check_account_people, _save, hierarchy_check
 from .leads import opportunity_transition
 
 CENT = Decimal("0.01")
@@ -88,10 +88,10 @@ def quote_create(
         quote = Quote(
             account=account, opportunity=opportunity,
             agreement=agreement,
-            owner=opportunity.owner if opportunity else actor,
-            team=opportunity.team if opportunity else account.team,
+            owner=opportunity.owner if opportunity else actor, team=account.team,
             currency=currency, term_months=term_months, valid_until=valid_until,
         )  # fmt: skip
+        _check_account_people(quote)
         _save(quote, actor)
         if opportunity is not None and opportunity.stage == Stage.QUALIFICATION:
             opportunity_transition(actor=actor, opportunity_id=opportunity.pk, name="to_proposal")
