@@ -94,7 +94,10 @@ class Order(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        permissions = [("approve_order", "Can approve or reject orders")]
+        permissions = [
+            ("approve_order", "Can approve or reject orders"),
+            ("change_order_details", "Can change an order's dates, contacts and notes"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.account.name}"

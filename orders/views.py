@@ -76,7 +76,7 @@ class OrderDetailView(RolePermissionMixin, DetailView):
             lines=lines,
             products=products_summary(lines),
             panels=record_panels(self.request, order),
-            may_edit=order.editable and self.request.user.has_perm("orders.change_order"),
+            may_edit=order.editable and self.request.user.has_perm("orders.change_order_details"),
             history=history_entries([Order.history.filter(id=order.pk),
                                      OrderLine.history.filter(order_id=order.pk)]),
             breadcrumbs=[("Orders", reverse("orders:order_list")), (order.number, "")],
@@ -151,7 +151,7 @@ class OrderCreateView(RolePermissionMixin, FormPageMixin, FormView):
         )
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "account_id": self.contract.account_id}
+        return {**super().get_form_kwargs(), "contract": self.contract}
 
     def get_initial(self):
         return {"requested_date": timezone.localdate() + timedelta(days=42)}
@@ -182,9 +182,10 @@ class OrderCreateView(RolePermissionMixin, FormPageMixin, FormView):
 
 
 class OrderDetailsUpdateView(RolePermissionMixin, FormPageMixin, FormView):
-    """R16: requested date and notes, on the order itself."""
+    """R16: requested date and notes, on the order itself: by the order manager, or by the
+    sales people who see the order's account."""
 
-    permission_required = "orders.change_order"
+    permission_required = "orders.change_order_details"
     form_class = OrderDetailsForm
 
     def load(self, request, *args, **kwargs):

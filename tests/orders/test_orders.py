@@ -80,7 +80,7 @@ def test_create_order_page_names_bad_input_and_changes_nothing(login, users, con
     )
     assert "must be today or later" in response.content.decode()
     response = client.post(url, {"requested_date": LATER.isoformat()})
-    assert "This field is required" in response.content.decode()
+    assert "Choose the billing profile that pays for this order." in response.content.decode()
     assert not Order.objects.exists()
     response = client.post(url, {"billing_profile": billing.pk,
                                  "requested_date": LATER.isoformat()}, follow=True)  # fmt: skip
@@ -268,3 +268,56 @@ def test_order_page_shows_characteristic_labels(login, users, contract, billing)
     page = login(users["orders"]).get(order.get_absolute_url()).content.decode()
     assert "Bandwidth: 100 Mbit/s" in page and "Concurrent channels: 10 channels" in page
     assert "bandwidth=" not in page and "sip_channels=" not in page
+
+
+def test_r15_order_form_offers_only_active_profiles_in_the_contracts_currency(
+    login, users, contract, billing, rep_account
+):
+    from sales import services as sales_services
+
+    dollars = BillingProfileFactory(account=rep_account, currency="USD")
+    inactive = BillingProfileFactory(account=rep_account)
+    sales_services.billing_profile_transition(actor=users["rep"], profile_id=inactive.pk,
+                                              name="deactivate")  # fmt: skip
+    client = login(users["rep"])
+    url = reverse("orders:order_create", args=[contract.pk])
+    form = client.get(url).context["form"]
+    assert list(form.fields["billing_profile"].queryset) == [billing]
+    page = client.get(url).content.decode()
+    assert reverse("sales:billingprofile_create", args=[rep_account.pk]) in page
+    response = client.post(url, {"billing_profile": dollars.pk,
+                                 "requested_date": LATER.isoformat()})  # fmt: skip
+    assert "Select a valid choice" in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_r15_without_an_active_profile_the_form_says_so_with_a_link(
+    login, users, contract, rep_account
+):
+    client = login(users["rep"])
+    url = reverse("orders:order_create", args=[contract.pk])
+    page = client.get(url).content.decode()
+    assert "has no active billing profile in EUR" in page
+    assert reverse("sales:billingprofile_create", args=[rep_account.pk]) in page
+    response = client.post(url, {"requested_date": LATER.isoformat()})
+    assert "An order needs an active billing profile in EUR" in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_r16_the_sales_rep_changes_the_requested_date_of_her_order(
+    login, users, contract, billing, world
+):
+    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
+                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    client = login(users["rep"])
+    assert reverse("orders:order_update", args=[order.pk]) in client.get(
+        order.get_absolute_url()).content.decode()  # fmt: skip
+    new_date = LATER + timedelta(days=7)
+    client.post(reverse("orders:order_update", args=[order.pk]),
+                {"requested_date": new_date.isoformat(), "notes": "",
+                 "version": order.updated_at.isoformat()})  # fmt: skip
+    order.refresh_from_db()
+    assert order.requested_date == new_date
+    # A rep of another team does not even find the order.
+    response = login(users["other_rep"]).get(reverse("orders:order_update", args=[order.pk]))
+    assert response.status_code == 404
