@@ -194,13 +194,14 @@ def test_r20_order_page_with_waves_query_count_is_flat(login, users, in_waves,
                                                         django_assert_num_queries):  # fmt: skip
     client = login(users["orders"])
     client.get(in_waves.get_absolute_url())
-    # As without waves, plus one: the waves with their sites and who released them.
-    with django_assert_num_queries(32):
+    # As without waves (with the catalog's characteristic labels), plus one: the waves with
+    # their sites and who released them.
+    with django_assert_num_queries(33):
         client.get(in_waves.get_absolute_url())
     task = task_of(in_waves, "install-ntu")
     for n in range(200):
         Task.objects.create(sub_flow=task.sub_flow, template=task.template, name=f"Extra {n}",
                             kind="manual", group=task.group)  # fmt: skip
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(33):
         page = client.get(in_waves.get_absolute_url()).content.decode()
     assert "0 of 207" in page
