@@ -60,7 +60,7 @@ def test_signed_quote_to_approved_decomposed_order(page: Page, live_server, sign
     expect(page.get_by_test_id("order-line")).to_have_count(2)
     expect(page.locator("#decomposition")).to_contain_text("Decomposition preview")
     page.get_by_role("button", name="Validate now").click()
-    expect(page.get_by_test_id("check").locator(".text-success")).to_have_count(5)
+    expect(page.get_by_test_id("check").locator(".text-success")).to_have_count(6)
     page.get_by_role("button", name="Submit for approval").click()
     expect(page.get_by_test_id("state-badge")).to_have_text("Pending approval")
     order_url = page.url

@@ -101,6 +101,7 @@ def test_inventory_page_shows_services_with_a_fixed_query_count(login, users, st
         page = client.get(url).content.decode()
     assert page.count('data-testid="service"') > 4
     # Session, user, roles, account, products with services (2), items with their open
-    # incident and change counts, relationships, open incidents, open changes, and the
-    # layout's own (nav and home counts).
-    assert len(more) == len(queries) == 12
+    # incident and change counts, relationships, open incidents, open changes, the catalog's
+    # characteristics (labels of the configurations shown), and the layout's own (nav and
+    # home counts).
+    assert len(more) == len(queries) == 13

@@ -438,7 +438,7 @@ def test_catalog_list_query_count(login, users, demo_catalog, django_assert_num_
         client.get(reverse("sales:offering_list"))
 
 
-@pytest.mark.parametrize("code, tried", [("SIP", 19), ("DIA", 20)])
+@pytest.mark.parametrize("code, tried", [("SIP", 21), ("DIA", 22)])
 def test_offering_detail_query_count(
     login, users, demo_catalog, django_assert_num_queries, code, tried
 ):
@@ -446,15 +446,15 @@ def test_offering_detail_query_count(
     url = reverse("sales:offering_detail", args=[demo_catalog[code].pk])
     # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 the offering,
     # 6 specifications, 7 their characteristics, 8 price rules with characteristics,
-    # 9 eligibility rules, 10 compatibility rules both ways, 11 roles (site choices),
-    # 12 sites for the feasibility choice, the history panel: 13-14 the offering's history
-    # rows and their predecessors, 15-16 the same for its price rules, 17 the records their
-    # changes name
-    with django_assert_num_queries(17):
+    # 9 roles (site choices), the history panel: 10-11 the offering's history rows and their
+    # predecessors, 12 its price rules' history, 13 the specifications each history row
+    # held, 14-16 the records the changes name (offerings, characteristics, specifications),
+    # 17 eligibility rules, 18 compatibility rules both ways, 19 sites for the feasibility
+    # choice
+    with django_assert_num_queries(19):
         client.get(url)
-    # Trying a configuration adds: 18 the chosen site, 19 the relationship graph
-    # (decomposition), and for offerings with an access line 20 the coverage rules of the
-    # site's country
+    # Trying a configuration adds: the chosen site, the relationship graph (decomposition),
+    # and for offerings with an access line the coverage rules of the site's country
     location = Location.objects.create(account=AccountFixture.get(users), address_line1="A",
                                        postcode="20457", city="Hamburg", country="DE")  # fmt: skip
     with django_assert_num_queries(tried):

@@ -33,8 +33,8 @@ def test_new_quote_from_the_opportunity_page(login, users, rep_account, world):
            f"opportunity={opportunity.pk}&amp;currency=EUR")  # fmt: skip
     assert url in page.content.decode()
     form = client.get(url.replace("&amp;", "&")).context["form"]
-    assert form.initial["account"] == str(rep_account.pk)
-    assert form.initial["opportunity"] == str(opportunity.pk)
+    assert form.initial["account"] == rep_account.pk
+    assert form.initial["opportunity"] == opportunity.pk
     assert form.initial["currency"] == "EUR"
     response = client.post(reverse("sales:quote_create"), {
         "account": rep_account.pk, "opportunity": opportunity.pk, "term_months": 36,
