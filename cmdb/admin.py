@@ -24,18 +24,23 @@ class ProductInventoryAdmin(AuditedAdmin):
 class ConfigurationItemAdmin(AuditedAdmin):
     """Items are built by activation and kept current through their page and monitoring."""
 
-    list_display = ["number", "kind", "name", "identifier", "account", "site",
-                    "operational_status"]  # fmt: skip
+    list_display = ["number", "kind", "name", "identifier", "account", "site", "operational_status"]
     list_filter = ["kind", "operational_status"]
     search_fields = ["number", "name", "identifier", "account__name", "site__name"]
-    readonly_fields = ["account", "site", "location", "product", "service", "operational_status",
-                       "status_changed_at"]  # fmt: skip
+    readonly_fields = [
+        "account",
+        "site",
+        "location",
+        "product",
+        "service",
+        "operational_status",
+        "status_changed_at",
+    ]
 
 
 @admin.register(ResourceAllocation)
 class ResourceAllocationAdmin(AuditedAdmin):
-    list_display = ["kind", "value", "scope", "state", "product", "item", "holder",
-                    "allocated_at"]  # fmt: skip
+    list_display = ["kind", "value", "scope", "state", "product", "item", "holder", "allocated_at"]
     list_filter = ["kind", "state"]
     search_fields = ["value", "product__number", "item__number", "holder"]
 

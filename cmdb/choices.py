@@ -22,8 +22,11 @@ TMF637_STATUS = {
 }
 # Inventory that exists but is available to nobody yet (R18): only closure activates it.
 PENDING_STATUSES = (ProductStatus.CREATED, ProductStatus.PENDING_ACTIVE)
-IN_SERVICE_STATUSES = (ProductStatus.ACTIVE, ProductStatus.SUSPENDED,
-                       ProductStatus.PENDING_TERMINATE)  # fmt: skip
+IN_SERVICE_STATUSES = (
+    ProductStatus.ACTIVE,
+    ProductStatus.SUSPENDED,
+    ProductStatus.PENDING_TERMINATE,
+)
 
 
 class ServiceState(models.TextChoices):
@@ -34,17 +37,19 @@ class ServiceState(models.TextChoices):
     TERMINATED = "terminated", "Terminated"
 
 
-BADGES.update({
-    ProductStatus.CREATED: "warning",
-    ProductStatus.PENDING_ACTIVE: "warning",
-    ProductStatus.ACTIVE: "success",
-    ProductStatus.SUSPENDED: "danger",
-    ProductStatus.PENDING_TERMINATE: "info",
-    ProductStatus.TERMINATED: "secondary",
-    ProductStatus.CANCELLED: "secondary",
-    ProductStatus.ABORTED: "secondary",
-    ServiceState.INACTIVE: "warning",
-})  # fmt: skip
+BADGES.update(
+    {
+        ProductStatus.CREATED: "warning",
+        ProductStatus.PENDING_ACTIVE: "warning",
+        ProductStatus.ACTIVE: "success",
+        ProductStatus.SUSPENDED: "danger",
+        ProductStatus.PENDING_TERMINATE: "info",
+        ProductStatus.TERMINATED: "secondary",
+        ProductStatus.CANCELLED: "secondary",
+        ProductStatus.ABORTED: "secondary",
+        ServiceState.INACTIVE: "warning",
+    }
+)
 
 
 class CIKind(models.TextChoices):
@@ -124,8 +129,13 @@ class ChangeState(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-OPEN_CHANGE_STATES = (ChangeState.DRAFT, ChangeState.ASSESSMENT, ChangeState.APPROVED,
-                      ChangeState.SCHEDULED, ChangeState.IMPLEMENTED)  # fmt: skip
+OPEN_CHANGE_STATES = (
+    ChangeState.DRAFT,
+    ChangeState.ASSESSMENT,
+    ChangeState.APPROVED,
+    ChangeState.SCHEDULED,
+    ChangeState.IMPLEMENTED,
+)
 
 
 class ChangeRisk(models.TextChoices):
@@ -151,21 +161,23 @@ class IncidentPriority(models.TextChoices):
     P4 = "p4", "P4 low"
 
 
-BADGES.update({
-    ServiceState.ACTIVE: "success",
-    OperationalStatus.OPERATIONAL: "success",
-    OperationalStatus.DEGRADED: "warning",
-    OperationalStatus.DOWN: "danger",
-    OperationalStatus.MAINTENANCE: "info",
-    AllocationState.IN_USE: "primary",
-    AllocationState.RELEASED: "secondary",
-    ChangeState.DRAFT: "secondary",
-    ChangeState.ASSESSMENT: "warning",
-    ChangeState.APPROVED: "info",
-    ChangeState.SCHEDULED: "primary",
-    ChangeState.IMPLEMENTED: "success",
-    ChangeState.REJECTED: "dark",
-    IncidentState.NEW: "danger",
-    IncidentState.IN_PROGRESS: "warning",
-    IncidentState.RESOLVED: "success",
-})  # fmt: skip
+BADGES.update(
+    {
+        ServiceState.ACTIVE: "success",
+        OperationalStatus.OPERATIONAL: "success",
+        OperationalStatus.DEGRADED: "warning",
+        OperationalStatus.DOWN: "danger",
+        OperationalStatus.MAINTENANCE: "info",
+        AllocationState.IN_USE: "primary",
+        AllocationState.RELEASED: "secondary",
+        ChangeState.DRAFT: "secondary",
+        ChangeState.ASSESSMENT: "warning",
+        ChangeState.APPROVED: "info",
+        ChangeState.SCHEDULED: "primary",
+        ChangeState.IMPLEMENTED: "success",
+        ChangeState.REJECTED: "dark",
+        IncidentState.NEW: "danger",
+        IncidentState.IN_PROGRESS: "warning",
+        IncidentState.RESOLVED: "success",
+    }
+)

@@ -15,8 +15,12 @@ ROWS = (
     (CIKind.SITE, CIKind.POP),
 )
 NODE_W, NODE_H, GAP_X, GAP_Y, PAD = 180, 48, 24, 56, 12
-STROKES = {"operational": "#198754", "degraded": "#ffc107", "down": "#dc3545",
-           "maintenance": "#0dcaf0"}  # fmt: skip
+STROKES = {
+    "operational": "#198754",
+    "degraded": "#ffc107",
+    "down": "#dc3545",
+    "maintenance": "#0dcaf0",
+}
 
 
 @dataclass
@@ -60,8 +64,9 @@ def site_diagram(items: list[ConfigurationItem], relationships: list[Relationshi
     """Place ``items`` (one site's, plus the POPs its circuits end at) and draw
     ``relationships`` between the placed ones."""
     rows = [[i for i in items if i.kind in kinds] for kinds in ROWS]
-    rows = [sorted(row, key=lambda i: (ROWS[n].index(i.kind), i.number))
-            for n, row in enumerate(rows)]  # fmt: skip
+    rows = [
+        sorted(row, key=lambda i: (ROWS[n].index(i.kind), i.number)) for n, row in enumerate(rows)
+    ]
     widest = max((len(row) for row in rows), default=1) or 1
     width = PAD * 2 + widest * NODE_W + (widest - 1) * GAP_X
     placed: dict[int, Node] = {}
@@ -77,10 +82,14 @@ def site_diagram(items: list[ConfigurationItem], relationships: list[Relationshi
         if source is None or target is None:
             continue
         down = target.y > source.y
-        edges.append(Edge(
-            source.x + NODE_W // 2, source.y + (NODE_H if down else 0),
-            target.x + NODE_W // 2, target.y + (0 if down else NODE_H),
-            rel.get_kind_display(),
-        ))  # fmt: skip
+        edges.append(
+            Edge(
+                source.x + NODE_W // 2,
+                source.y + (NODE_H if down else 0),
+                target.x + NODE_W // 2,
+                target.y + (0 if down else NODE_H),
+                rel.get_kind_display(),
+            )
+        )
     height = PAD * 2 + len(used_rows) * NODE_H + max(len(used_rows) - 1, 0) * GAP_Y
     return Diagram(list(placed.values()), edges, width, height)

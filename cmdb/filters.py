@@ -36,17 +36,20 @@ def _site(queryset, name, value):
     if not value:
         return queryset
     return queryset.filter(
-        Q(site__name__icontains=value) | Q(site__number__icontains=value)
-        | Q(location__site_code__icontains=value) | Q(location__city__icontains=value)
-    )  # fmt: skip
+        Q(site__name__icontains=value)
+        | Q(site__number__icontains=value)
+        | Q(location__site_code__icontains=value)
+        | Q(location__city__icontains=value)
+    )
 
 
 class ConfigurationItemFilterSet(django_filters.FilterSet):
     """Configuration items of every customer the user may see (and the telco's own points
     of presence for back-office roles)."""
 
-    kind = django_filters.ChoiceFilter(choices=CIKind.choices, label="Class",
-                                       empty_label="Any class")  # fmt: skip
+    kind = django_filters.ChoiceFilter(
+        choices=CIKind.choices, label="Class", empty_label="Any class"
+    )
     operational_status = django_filters.ChoiceFilter(
         choices=OperationalStatus.choices, label="Status", empty_label="Any status"
     )
@@ -73,8 +76,9 @@ class ConfigurationItemFilterSet(django_filters.FilterSet):
 class ProductInventoryFilterSet(django_filters.FilterSet):
     """Product inventory of every customer the user may see."""
 
-    status = django_filters.ChoiceFilter(choices=ProductStatus.choices, label="Status",
-                                         empty_label="Any status")  # fmt: skip
+    status = django_filters.ChoiceFilter(
+        choices=ProductStatus.choices, label="Status", empty_label="Any status"
+    )
     offering = django_filters.CharFilter(method="by_offering", label="Offering")
     customer = django_filters.CharFilter(method=_customer, label="Customer")
     site = django_filters.CharFilter(method=_site, label="Site")
@@ -125,17 +129,21 @@ class OpenUnlessAskedFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(number__icontains=value) | Q(title__icontains=value)
-            | Q(item__number__icontains=value) | Q(item__name__icontains=value)
-            | Q(item__identifier__icontains=value) | Q(item__account__name__icontains=value)
-        )  # fmt: skip
+            Q(number__icontains=value)
+            | Q(title__icontains=value)
+            | Q(item__number__icontains=value)
+            | Q(item__name__icontains=value)
+            | Q(item__identifier__icontains=value)
+            | Q(item__account__name__icontains=value)
+        )
 
 
 class ChangeRequestFilterSet(OpenUnlessAskedFilterSet):
     """Change requests: open ones (draft to implemented) unless a status is chosen."""
 
-    state = django_filters.ChoiceFilter(choices=ChangeState.choices, method="in_state",
-                                        label="Status", empty_label="Open")  # fmt: skip
+    state = django_filters.ChoiceFilter(
+        choices=ChangeState.choices, method="in_state", label="Status", empty_label="Open"
+    )
     risk = django_filters.ChoiceFilter(choices=ChangeRisk.choices, empty_label="Any risk")
     q = django_filters.CharFilter(method="search", label="Item or account")
 
@@ -147,14 +155,18 @@ class ChangeRequestFilterSet(OpenUnlessAskedFilterSet):
 class IncidentFilterSet(OpenUnlessAskedFilterSet):
     """Incidents: open ones unless a status is chosen; breached ones on their own if asked."""
 
-    state = django_filters.ChoiceFilter(choices=IncidentState.choices, method="in_state",
-                                        label="Status", empty_label="Open")  # fmt: skip
-    priority = django_filters.ChoiceFilter(choices=IncidentPriority.choices,
-                                           empty_label="Any priority")  # fmt: skip
+    state = django_filters.ChoiceFilter(
+        choices=IncidentState.choices, method="in_state", label="Status", empty_label="Open"
+    )
+    priority = django_filters.ChoiceFilter(
+        choices=IncidentPriority.choices, empty_label="Any priority"
+    )
     breached = django_filters.ChoiceFilter(
-        choices=[("yes", "Breached"), ("no", "Within SLA")], method="by_breach", label="SLA",
+        choices=[("yes", "Breached"), ("no", "Within SLA")],
+        method="by_breach",
+        label="SLA",
         empty_label="Any",
-    )  # fmt: skip
+    )
     q = django_filters.CharFilter(method="search", label="Item or account")
 
     class Meta:

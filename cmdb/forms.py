@@ -13,13 +13,21 @@ from .models import ChangeRequest, ConfigurationItem, Incident
 
 def _items_for(user, field: forms.ModelChoiceField) -> None:
     """Only items the user can see, labelled with what tells them apart."""
-    field.queryset = (ConfigurationItem.objects.visible_to(user)
-                      .select_related("account", "site").order_by("number"))  # fmt: skip
+    field.queryset = (
+        ConfigurationItem.objects.visible_to(user)
+        .select_related("account", "site")
+        .order_by("number")
+    )
     field.label_from_instance = lambda item: " · ".join(
-        part for part in (f"{item.number} {item.name}", item.identifier,
-                          item.site.name if item.site else "",
-                          item.account.name if item.account else "") if part
-    )  # fmt: skip
+        part
+        for part in (
+            f"{item.number} {item.name}",
+            item.identifier,
+            item.site.name if item.site else "",
+            item.account.name if item.account else "",
+        )
+        if part
+    )
 
 
 class ChangeRequestForm(CrispyModelForm):
@@ -29,8 +37,11 @@ class ChangeRequestForm(CrispyModelForm):
     class Meta:
         model = ChangeRequest
         fields = ["item", "title", "description", "risk", "planned_start", "planned_end"]
-        labels = {"item": "Configuration item", "planned_start": "Window from",
-                  "planned_end": "Window until"}  # fmt: skip
+        labels = {
+            "item": "Configuration item",
+            "planned_start": "Window from",
+            "planned_end": "Window until",
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "planned_start": DateTimeInput(),
@@ -47,9 +58,12 @@ class ChangeRequestForm(CrispyModelForm):
                 pk=self.instance.item_id
             )
         self.helper.layout = Layout(
-            "item", "title", "description", "risk",
+            "item",
+            "title",
+            "description",
+            "risk",
             Row(Column("planned_start"), Column("planned_end")),
-        )  # fmt: skip
+        )
 
     def clean(self):
         data = super().clean()
@@ -76,8 +90,7 @@ class IncidentForm(CrispyModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _items_for(user, self.fields["item"])
-        self.helper.layout = Layout("item", Row(Column("priority"), Column("title")),
-                                    "description")  # fmt: skip
+        self.helper.layout = Layout("item", Row(Column("priority"), Column("title")), "description")
 
 
 class ItemStatusForm(CleanForm):

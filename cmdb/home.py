@@ -13,8 +13,11 @@ def changes_to_approve_panel(request):
     user = request.user
     if not user.has_perm("cmdb.approve_changerequest"):
         return None
-    changes = (ChangeRequest.objects.visible_to(user).filter(state=ChangeState.ASSESSMENT)
-               .exclude(requested_by=user))  # fmt: skip
+    changes = (
+        ChangeRequest.objects.visible_to(user)
+        .filter(state=ChangeState.ASSESSMENT)
+        .exclude(requested_by=user)
+    )
     rows = list(
         changes.select_related("item__account", "requested_by").order_by(
             F("planned_start").asc(nulls_last=True), "created_at", "pk"
@@ -32,15 +35,18 @@ def open_incidents_panel(request):
     rows = list(
         incidents.select_related("item__account")
         .annotate(
-            mine=Case(When(assignee=user, then=Value(0)), default=Value(1),
-                      output_field=IntegerField()),
-            late=Case(When(due_at__lt=now, then=Value(0)), default=Value(1),
-                      output_field=IntegerField()),
+            mine=Case(
+                When(assignee=user, then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
+            late=Case(
+                When(due_at__lt=now, then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
         )
         .order_by("mine", "late", F("due_at").asc(nulls_last=True), "priority", "pk")[:8]
-    )  # fmt: skip
+    )
     if not rows:
         return None
-    counts = incidents.aggregate(mine=Count("pk", filter=Q(assignee=user)),
-                                 breached=Count("pk", filter=Q(due_at__lt=now)))  # fmt: skip
+    counts = incidents.aggregate(
+        mine=Count("pk", filter=Q(assignee=user)), breached=Count("pk", filter=Q(due_at__lt=now))
+    )
     return {"incidents": rows, **counts}

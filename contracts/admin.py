@@ -16,8 +16,19 @@ from .models import (
 class DocumentAdmin(AuditedAdmin):
     list_display = ["__str__", "kind", "state", "sha256", "rendered_at"]
     list_filter = ["kind", "state"]
-    readonly_fields = ["kind", "quote", "source", "file", "sha256", "size", "pages", "attempts",
-                       "error", "requested_by", "rendered_at"]  # fmt: skip
+    readonly_fields = [
+        "kind",
+        "quote",
+        "source",
+        "file",
+        "sha256",
+        "size",
+        "pages",
+        "attempts",
+        "error",
+        "requested_by",
+        "rendered_at",
+    ]
 
 
 @admin.register(SigningRequest)
@@ -53,8 +64,16 @@ class SalesContractAdmin(AuditedAdmin):
     list_display = ["number", "account", "quote", "state", "start_date", "end_date"]
     list_filter = ["state"]
     search_fields = ["number", "account__name", "quote__number"]
-    readonly_fields = ["quote", "account", "agreement", "signature", "owner", "team",
-                       "currency", "term_months"]  # fmt: skip
+    readonly_fields = [
+        "quote",
+        "account",
+        "agreement",
+        "signature",
+        "owner",
+        "team",
+        "currency",
+        "term_months",
+    ]
 
 
 @admin.register(ServiceContract)

@@ -13,9 +13,14 @@ class ContractsConfig(AppConfig):
         from .home import contracts_to_do_panel, expired_recently_panel, my_signatures_panel
 
         register_nav(
-            NavItem("Contracts", "contracts:contract_list", "file-earmark-check",
-                    "contracts.view_salescontract", 9.5)
-        )  # fmt: skip
+            NavItem(
+                "Contracts",
+                "contracts:contract_list",
+                "file-earmark-check",
+                "contracts.view_salescontract",
+                9.5,
+            )
+        )
         register_home_panel(HomePanel("contracts/home_signatures.html", my_signatures_panel, 4))
         register_home_panel(HomePanel("contracts/home_contracts.html", contracts_to_do_panel, 2))
         register_home_panel(HomePanel("contracts/home_expired.html", expired_recently_panel, 4.5))

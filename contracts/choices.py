@@ -35,15 +35,17 @@ class ContractState(models.TextChoices):
     TERMINATED = "terminated", "Terminated"
 
 
-BADGES.update({
-    ContractState.DRAFT: "secondary",
-    ContractState.ACTIVE: "success",
-    ContractState.EXPIRED: "dark",
-    ContractState.TERMINATED: "danger",
-    DocumentState.QUEUED: "info",
-    DocumentState.READY: "success",
-    DocumentState.FAILED: "danger",
-    SigningState.SENT: "warning",
-    SigningState.SIGNED: "success",
-    SigningState.WITHDRAWN: "secondary",
-})  # fmt: skip
+BADGES.update(
+    {
+        ContractState.DRAFT: "secondary",
+        ContractState.ACTIVE: "success",
+        ContractState.EXPIRED: "dark",
+        ContractState.TERMINATED: "danger",
+        DocumentState.QUEUED: "info",
+        DocumentState.READY: "success",
+        DocumentState.FAILED: "danger",
+        SigningState.SENT: "warning",
+        SigningState.SIGNED: "success",
+        SigningState.WITHDRAWN: "secondary",
+    }
+)

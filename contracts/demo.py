@@ -15,8 +15,12 @@ from .models import Document, EntitlementRule, Signature
 
 LINK = "http://127.0.0.1:8000/contracts/sign/{}/"
 # Entitlement rules (R14): every site gets Bronze; dual POP brings Gold, BGP monitoring.
-RULES = [("", "", "SLA-BRONZE"), ("pop_redundancy", "dual", "SLA-GOLD"),
-         ("routing_type", "bgp", "MON"), ("managed_cpe", "yes", "SUP-247")]  # fmt: skip
+RULES = [
+    ("", "", "SLA-BRONZE"),
+    ("pop_redundancy", "dual", "SLA-GOLD"),
+    ("routing_type", "bgp", "MON"),
+    ("managed_cpe", "yes", "SUP-247"),
+]
 
 
 def _render(document: Document) -> Document:
@@ -29,10 +33,13 @@ def _sign(document: Document, actor, signatory, ip: str) -> Signature:
         actor=actor, document_id=document.pk, signatory=signatory, build_link=LINK.format
     )
     signature = services.document_sign(
-        token=link.rstrip("/").rsplit("/", 1)[1], signer_name=signatory.full_name,
-        method="typed", consent=True, ip_address=ip,
+        token=link.rstrip("/").rsplit("/", 1)[1],
+        signer_name=signatory.full_name,
+        method="typed",
+        consent=True,
+        ip_address=ip,
         user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edge/131.0",
-    )  # fmt: skip
+    )
     _render(signature.signed_copy)
     return signature
 
@@ -58,17 +65,20 @@ def _agreements(users, log) -> None:
             agreement_transition(actor=clara, agreement_id=agreement.pk, name="expire")
         if state == "terminated":
             agreement_transition(
-                actor=clara, agreement_id=agreement.pk, name="terminate",
+                actor=clara,
+                agreement_id=agreement.pk,
+                name="terminate",
                 reason="Customer closed all shops; terminated by mutual consent.",
-            )  # fmt: skip
+            )
         log(f"agreement {agreement} signed")
 
 
 def _activate(users, contract, log) -> None:
     services.contract_transition(actor=users["clara"], contract_id=contract.pk, name="activate")
     for service in contract.service_contracts.all():
-        services.contract_transition(actor=users["clara"], contract_id=service.pk,
-                                     name="activate", model=type(service))  # fmt: skip
+        services.contract_transition(
+            actor=users["clara"], contract_id=service.pk, name="activate", model=type(service)
+        )
     log(f"contract {contract}")
 
 
@@ -79,8 +89,9 @@ def load(log) -> None:
     _agreements(users, log)
     # Nordwind's Wi-Fi quote: accepted, sent to the CIO and signed by him (R12), which wins
     # the "Warehouse Wi-Fi Bremen" opportunity (R5).
-    wifi = Quote.objects.get(account__name="Nordwind Logistik GmbH", state="approved",
-                             lines__offering__code="WIFI")  # fmt: skip
+    wifi = Quote.objects.get(
+        account__name="Nordwind Logistik GmbH", state="approved", lines__offering__code="WIFI"
+    )
     document = _render(services.quote_accept(actor=users["sara"], quote_id=wifi.pk))
     signatory = wifi.account.contacts.filter(signing_authority=True).first()
     _sign(document, users["sara"], signatory, "198.51.100.23")
@@ -88,18 +99,28 @@ def load(log) -> None:
     # Its sales contract (R13), in force, with a service contract for the warehouse (R14).
     for characteristic, value, code in RULES:
         EntitlementRule.objects.get_or_create(
-            characteristic=characteristic, value=value,
+            characteristic=characteristic,
+            value=value,
             offering=ProductOffering.objects.get(code=code),
-        )  # fmt: skip
+        )
     contract = services.contract_create(actor=users["clara"], quote_id=wifi.pk)
     services.service_contracts_create(actor=users["clara"], contract_id=contract.pk)
     _activate(users, contract, log)
     # Nordwind's Hannover depot and Hamburg voice quotes: signed, and in force too.
     for code in ("DIA", "SIP"):
-        quote = Quote.objects.filter(account__name="Nordwind Logistik GmbH", state="approved",
-                                     lines__offering__code=code).distinct().get()  # fmt: skip
-        _sign(_render(services.quote_accept(actor=users["sara"], quote_id=quote.pk)),
-              users["sara"], signatory, "198.51.100.23")  # fmt: skip
+        quote = (
+            Quote.objects.filter(
+                account__name="Nordwind Logistik GmbH", state="approved", lines__offering__code=code
+            )
+            .distinct()
+            .get()
+        )
+        _sign(
+            _render(services.quote_accept(actor=users["sara"], quote_id=quote.pk)),
+            users["sara"],
+            signatory,
+            "198.51.100.23",
+        )
         contract = services.contract_create(actor=users["clara"], quote_id=quote.pk)
         services.service_contracts_create(actor=users["clara"], contract_id=contract.pk)
         _activate(users, contract, log)
@@ -122,8 +143,9 @@ def load(log) -> None:
         services.agreement_document_prepare(actor=users["clara"], agreement_id=alpenbank.pk)
     )
     services.signing_request_send(
-        actor=users["clara"], document_id=document.pk,
+        actor=users["clara"],
+        document_id=document.pk,
         signatory=alpenbank.account.contacts.filter(signing_authority=True).first(),
         build_link=LINK.format,
-    )  # fmt: skip
+    )
     log(f"{alpenbank} out for signature")

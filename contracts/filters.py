@@ -11,8 +11,9 @@ from .models import SalesContract
 
 class ContractFilterSet(ScopeFilterMixin):
     q = django_filters.CharFilter(method="search", label="Search")
-    state = django_filters.ChoiceFilter(choices=ContractState.choices, label="Status",
-                                        empty_label="Any")  # fmt: skip
+    state = django_filters.ChoiceFilter(
+        choices=ContractState.choices, label="Status", empty_label="Any"
+    )
 
     class Meta:
         model = SalesContract
@@ -23,6 +24,7 @@ class ContractFilterSet(ScopeFilterMixin):
         if not value:
             return queryset
         return queryset.filter(
-            Q(number__icontains=value) | Q(account__name__icontains=value)
+            Q(number__icontains=value)
+            | Q(account__name__icontains=value)
             | Q(quote__number__icontains=value)
-        )  # fmt: skip
+        )

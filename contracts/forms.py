@@ -11,10 +11,12 @@ from .models import SlaCommitment
 
 
 class SigningRequestForm(CleanForm):
-    signatory = forms.ModelChoiceField(queryset=Contact.objects.none(),
-                                       empty_label="Choose the signatory")  # fmt: skip
-    days = forms.IntegerField(label="Link valid for (days)", min_value=1, max_value=60,
-                              initial=settings.SIGNING_LINK_DAYS)  # fmt: skip
+    signatory = forms.ModelChoiceField(
+        queryset=Contact.objects.none(), empty_label="Choose the signatory"
+    )
+    days = forms.IntegerField(
+        label="Link valid for (days)", min_value=1, max_value=60, initial=settings.SIGNING_LINK_DAYS
+    )
 
     def __init__(self, *args, account_id: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,8 +32,12 @@ class SignForm(CleanForm):
     """What the signatory enters on the public signing page."""
 
     signer_name = forms.CharField(label="Your full name", max_length=120)
-    method = forms.ChoiceField(label="Signature", choices=SignatureMethod.choices,
-                               widget=forms.RadioSelect, initial=SignatureMethod.DRAWN)  # fmt: skip
+    method = forms.ChoiceField(
+        label="Signature",
+        choices=SignatureMethod.choices,
+        widget=forms.RadioSelect,
+        initial=SignatureMethod.DRAWN,
+    )
     image = forms.CharField(required=False, widget=forms.HiddenInput, max_length=300_000)
     consent = forms.BooleanField(
         label="I have authority to sign for the company named in the document, and I agree to "

@@ -21,11 +21,12 @@ def my_signatures_panel(request):
     if not user.has_perm("contracts.view_document"):
         return None
     waiting = list(
-        SigningRequest.objects.visible_to(user).open()
+        SigningRequest.objects.visible_to(user)
+        .open()
         .filter(Q(document__quote__owner=user) | Q(sent_by=user))
         .select_related("document__quote__account", "document__agreement__account", "signatory")
         .order_by("expires_at")[:8]
-    )  # fmt: skip
+    )
     return {"waiting": waiting} if waiting else None
 
 
@@ -40,17 +41,25 @@ def contracts_to_do_panel(request):
     from .models import SalesContract, Signature
 
     signed = list(
-        Signature.objects.filter(quote__isnull=False, quote__sales_contract__isnull=True,
-                                 quote__in=Quote.objects.visible_to(user).values("pk"))
-        .select_related("quote__account").order_by("signed_at")[:8]
-    )  # fmt: skip
+        Signature.objects.filter(
+            quote__isnull=False,
+            quote__sales_contract__isnull=True,
+            quote__in=Quote.objects.visible_to(user).values("pk"),
+        )
+        .select_related("quote__account")
+        .order_by("signed_at")[:8]
+    )
     contracts = list(
-        SalesContract.objects.visible_to(user).filter(state__in=["draft", "active"])
-        .annotate(sites=Count("lines__site", distinct=True),
-                  services=Count("service_contracts", distinct=True))
+        SalesContract.objects.visible_to(user)
+        .filter(state__in=["draft", "active"])
+        .annotate(
+            sites=Count("lines__site", distinct=True),
+            services=Count("service_contracts", distinct=True),
+        )
         .filter(Q(state="draft") | Q(services__lt=F("sites")))
-        .select_related("account").order_by("created_at")[:8]
-    )  # fmt: skip
+        .select_related("account")
+        .order_by("created_at")[:8]
+    )
     return {"signed": signed, "contracts": contracts}
 
 
@@ -62,24 +71,37 @@ def expired_recently_panel(request):
     recent = {"updated_at__gte": since}  # the expiry is their last change: they are read-only
     rows = []
     if user.has_perm("sales.view_quote"):
-        quotes = (Quote.objects.visible_to(user).owned_by(user)
-                  .filter(is_current=True, state=QuoteState.EXPIRED, **recent)
-                  .select_related("account").order_by("-updated_at")[:8])  # fmt: skip
+        quotes = (
+            Quote.objects.visible_to(user)
+            .owned_by(user)
+            .filter(is_current=True, state=QuoteState.EXPIRED, **recent)
+            .select_related("account")
+            .order_by("-updated_at")[:8]
+        )
         rows += [(q, q.account.name, q.valid_until, q.updated_at) for q in quotes]
     if user.has_perm("sales.view_salesagreement"):
-        agreements = (SalesAgreement.objects.visible_to(user)
-                      .filter(account__owner=user, state=AgreementState.EXPIRED, **recent)
-                      .select_related("account").order_by("-updated_at")[:8])  # fmt: skip
+        agreements = (
+            SalesAgreement.objects.visible_to(user)
+            .filter(account__owner=user, state=AgreementState.EXPIRED, **recent)
+            .select_related("account")
+            .order_by("-updated_at")[:8]
+        )
         rows += [(a, a.account.name, a.valid_to, a.updated_at) for a in agreements]
     if user.has_perm("contracts.view_salescontract"):
-        contracts = (SalesContract.objects.visible_to(user)
-                     .filter(owner=user, state=ContractState.EXPIRED, **recent)
-                     .select_related("account").order_by("-updated_at")[:8])  # fmt: skip
+        contracts = (
+            SalesContract.objects.visible_to(user)
+            .filter(owner=user, state=ContractState.EXPIRED, **recent)
+            .select_related("account")
+            .order_by("-updated_at")[:8]
+        )
         rows += [(c, c.account.name, c.end_date, c.updated_at) for c in contracts]
     if user.has_perm("contracts.view_servicecontract"):
-        services = (ServiceContract.objects.visible_to(user)
-                    .filter(sales_contract__owner=user, state=ContractState.EXPIRED, **recent)
-                    .select_related("site").order_by("-updated_at")[:8])  # fmt: skip
+        services = (
+            ServiceContract.objects.visible_to(user)
+            .filter(sales_contract__owner=user, state=ContractState.EXPIRED, **recent)
+            .select_related("site")
+            .order_by("-updated_at")[:8]
+        )
         rows += [(s, s.site.name, s.end_date, s.updated_at) for s in services]
     if not rows:
         return None

@@ -52,8 +52,7 @@ class StaticOnlyFetcher(URLFetcher):
             # Checked again here: a signature stored before the size limit never renders.
             size = png_size(base64.b64decode(url.split(",", 1)[1]))
             if not fits_signature_size(size):
-                raise ValueError(f"An embedded image of {size[0]} x {size[1]} pixels is too "
-                                 "large.")  # fmt: skip
+                raise ValueError(f"An embedded image of {size[0]} x {size[1]} pixels is too large.")
             return super().fetch(url, headers)
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or not parts.path.startswith("/static/"):

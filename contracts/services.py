@@ -59,7 +59,7 @@ def _enqueue_render(document_id: int) -> None:
             "contracts.tasks.render_document",
             document_id,
             task_name=f"render-document-{document_id}",
-        )  # fmt: skip
+        )
     )
 
 
@@ -123,22 +123,24 @@ def agreement_document_prepare(*, actor, agreement_id: int) -> Document:
     with transaction.atomic():
         agreement = SalesAgreement.objects.select_for_update().get(pk=agreement_id)
         if agreement.state != AgreementState.NEGOTIATION:
-            raise DomainError(f"{agreement.number} is {agreement.get_state_display().lower()}: "
-                              "an agreement is signed while in negotiation.")  # fmt: skip
+            raise DomainError(
+                f"{agreement.number} is {agreement.get_state_display().lower()}: "
+                "an agreement is signed while in negotiation."
+            )
         if not agreement.lines.exists():
             raise DomainError("The agreement needs at least one catalog offering.")
         if refusal := agreement.expiry_refusal():
             raise DomainError(refusal)
         if not actor.has_perm("sales.sign_salesagreement"):
-            raise DomainError("Only a sales manager or a contract manager prepares an agreement "
-                              "for signature.")  # fmt: skip
+            raise DomainError(
+                "Only a sales manager or a contract manager prepares an agreement for signature."
+            )
         for open_request in SigningRequest.objects.select_for_update().filter(
             document__agreement=agreement, state=SigningState.SENT
         ):
             open_request.withdraw()
             _save(open_request, actor, reason="the agreement document was prepared again")
-        document = Document(kind=DocumentKind.AGREEMENT, agreement=agreement,
-                            requested_by=actor)  # fmt: skip
+        document = Document(kind=DocumentKind.AGREEMENT, agreement=agreement, requested_by=actor)
         _save(document, actor, reason="prepared for signature")
         _enqueue_render(document.pk)
     return document
@@ -146,8 +148,9 @@ def agreement_document_prepare(*, actor, agreement_id: int) -> Document:
 
 def document_retry(*, actor, document_id: int) -> Document:
     with transaction.atomic():
-        document = run_transition(Document, pk=document_id, name="retry", actor=actor,
-                                  allowed={"retry"})  # fmt: skip
+        document = run_transition(
+            Document, pk=document_id, name="retry", actor=actor, allowed={"retry"}
+        )
         _enqueue_render(document.pk)
     return document
 
@@ -157,23 +160,32 @@ def _token_hash(token: str) -> str:
 
 
 def signing_request_send(
-    *, actor, document_id: int, signatory: Contact, build_link: Callable[[str], str],
+    *,
+    actor,
+    document_id: int,
+    signatory: Contact,
+    build_link: Callable[[str], str],
     days: int | None = None,
-) -> tuple[SigningRequest, str]:  # fmt: skip
+) -> tuple[SigningRequest, str]:
     """Send the accepted quote's document to a contact with signing authority at the legal
     account (R12). Returns the request and the link (shown once; only its hash is kept). An
     earlier open request for the document is withdrawn."""
     days = days or settings.SIGNING_LINK_DAYS
     with transaction.atomic():
-        document = Document.objects.select_for_update(of=("self",)).select_related(
-            "quote__account", "agreement__account").get(pk=document_id)  # fmt: skip
+        document = (
+            Document.objects.select_for_update(of=("self",))
+            .select_related("quote__account", "agreement__account")
+            .get(pk=document_id)
+        )
         subject = document.subject
         if document.kind == DocumentKind.SIGNED_COPY or document.state != DocumentState.READY:
             raise DomainError("The document is not ready to be signed yet.")
         _check_open_for_signature(document)
         if document.agreement_id and not actor.has_perm("sales.sign_salesagreement"):
-            raise DomainError("Only a sales manager or a contract manager sends an agreement "
-                              "for signature: it puts the agreement in force.")  # fmt: skip
+            raise DomainError(
+                "Only a sales manager or a contract manager sends an agreement "
+                "for signature: it puts the agreement in force."
+            )
         if not (signatory.signing_authority and signatory.account_id == subject.account_id):
             raise DomainError(
                 f"{signatory} cannot sign: the signatory must be a contact with signing "
@@ -190,9 +202,12 @@ def signing_request_send(
             _save(previous, actor, reason="replaced by a new signing request")
         token = secrets.token_urlsafe(32)
         request = SigningRequest(
-            document=document, signatory=signatory, token_hash=_token_hash(token),
-            expires_at=timezone.now() + timedelta(days=days), sent_by=actor,
-        )  # fmt: skip
+            document=document,
+            signatory=signatory,
+            token_hash=_token_hash(token),
+            expires_at=timezone.now() + timedelta(days=days),
+            sent_by=actor,
+        )
         _save(request, actor, reason=f"sent to {signatory.email}")
         link = build_link(token)
         provider = settings.TELCRM_PROVIDER["name"]
@@ -228,15 +243,19 @@ def _check_open_for_signature(document: Document) -> None:
         return
     agreement = document.agreement
     if agreement.state != AgreementState.NEGOTIATION:
-        raise DomainError(f"{agreement.number} is {agreement.get_state_display().lower()}: "
-                          "only an agreement in negotiation is signed.")  # fmt: skip
+        raise DomainError(
+            f"{agreement.number} is {agreement.get_state_display().lower()}: "
+            "only an agreement in negotiation is signed."
+        )
     if Signature.objects.filter(agreement=agreement).exists():
         raise DomainError(f"{agreement.number} is already signed.")
     if refusal := agreement.expiry_refusal():
         raise DomainError(refusal)
     if agreement.updated_at > document.created_at:
-        raise DomainError(f"{agreement.number} changed after this document was prepared: "
-                          "prepare the document again.")  # fmt: skip
+        raise DomainError(
+            f"{agreement.number} changed after this document was prepared: "
+            "prepare the document again."
+        )
 
 
 def _mail(subject: str, body: str, to: str) -> None:
@@ -249,39 +268,50 @@ def _mail(subject: str, body: str, to: str) -> None:
 
 
 def signing_request_withdraw(*, actor, request_id: int) -> SigningRequest:
-    return run_transition(SigningRequest, pk=request_id, name="withdraw", actor=actor,
-                          allowed={"withdraw"})  # fmt: skip
+    return run_transition(
+        SigningRequest, pk=request_id, name="withdraw", actor=actor, allowed={"withdraw"}
+    )
 
 
 def signing_request_for_token(token: str) -> SigningRequest:
     """The request a signing link belongs to, or a :class:`DomainError` that says plainly why
     the link does not work (unknown, withdrawn, expired, already used)."""
     request = (
-        SigningRequest.objects.select_related("document__quote__account",
-                                              "document__agreement__account", "signatory")
-        .filter(token_hash=_token_hash(token)).first()
-    )  # fmt: skip
+        SigningRequest.objects.select_related(
+            "document__quote__account", "document__agreement__account", "signatory"
+        )
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
     if request is None:
-        raise DomainError("This signing link is not valid. Check that you opened the whole "
-                          "link from the e-mail.")  # fmt: skip
+        raise DomainError(
+            "This signing link is not valid. Check that you opened the whole link from the e-mail."
+        )
     if request.state == SigningState.SIGNED:
         signed_at = timezone.localtime(request.signature.signed_at)
-        raise DomainError(f"This link was already used: the document was signed on "
-                          f"{signed_at:%d %b %Y at %H:%M}.")  # fmt: skip
+        raise DomainError(
+            f"This link was already used: the document was signed on {signed_at:%d %b %Y at %H:%M}."
+        )
     if request.state == SigningState.WITHDRAWN:
-        raise DomainError("This signing link was withdrawn by the sender. Ask them for a new "
-                          "one if you still need to sign.")  # fmt: skip
+        raise DomainError(
+            "This signing link was withdrawn by the sender. Ask them for a new "
+            "one if you still need to sign."
+        )
     if request.expired:
         expired = timezone.localtime(request.expires_at)
-        raise DomainError(f"This signing link expired on {expired:%d %b %Y at %H:%M}. Ask "
-                          f"{request.sent_by.get_full_name()} for a new one.")  # fmt: skip
+        raise DomainError(
+            f"This signing link expired on {expired:%d %b %Y at %H:%M}. Ask "
+            f"{request.sent_by.get_full_name()} for a new one."
+        )
     lapsed_on = request.document.subject.lapsed_on
     if lapsed_on is not None:
         # Told before the signatory fills anything in, whether or not the expiry job ran.
         label = document_label(request.document)
-        raise DomainError(f"{label} expired on {date_format(lapsed_on, 'j M Y')}: it can no "
-                          f"longer be signed. Ask {request.sent_by.get_full_name()} for a new "
-                          "version.")  # fmt: skip
+        raise DomainError(
+            f"{label} expired on {date_format(lapsed_on, 'j M Y')}: it can no "
+            f"longer be signed. Ask {request.sent_by.get_full_name()} for a new "
+            "version."
+        )
     return request
 
 
@@ -300,15 +330,23 @@ def _check_drawing(image: str) -> None:
         raise DomainError("The drawn signature could not be read. Please draw it again.") from exc
     if not fits_signature_size((width, height)):
         most = MAX_SIGNATURE_SIZE
-        raise DomainError(f"The drawn signature is too large ({width} x {height} pixels; at "
-                          f"most {most[0]} x {most[1]}). Please draw it again in the "
-                          "box.")  # fmt: skip
+        raise DomainError(
+            f"The drawn signature is too large ({width} x {height} pixels; at "
+            f"most {most[0]} x {most[1]}). Please draw it again in the "
+            "box."
+        )
 
 
 def document_sign(
-    *, token: str, signer_name: str, method: str, image: str = "", consent: bool,
-    ip_address: str | None, user_agent: str,
-) -> Signature:  # fmt: skip
+    *,
+    token: str,
+    signer_name: str,
+    method: str,
+    image: str = "",
+    consent: bool,
+    ip_address: str | None,
+    user_agent: str,
+) -> Signature:
     """The signatory signs through their link (R12): recorded with signer, time, IP, user
     agent and the SHA-256 of the exact document, which must still match the stored bytes. The
     quote's opportunity closes as won (R5); the signed copy is rendered after commit."""
@@ -320,51 +358,72 @@ def document_sign(
     if method == SignatureMethod.DRAWN:
         _check_drawing(image)
     if not consent:
-        raise DomainError("Confirm that you have authority to sign and agree to sign "
-                          "electronically.")  # fmt: skip
+        raise DomainError(
+            "Confirm that you have authority to sign and agree to sign electronically."
+        )
     with transaction.atomic():
         found = signing_request_for_token(token)
         request = SigningRequest.objects.select_for_update().get(pk=found.pk)
         request = signing_request_for_token(token)  # again, now that the row is locked
-        document = Document.objects.select_for_update(of=("self",)).select_related(
-            "quote__account", "agreement__account").get(pk=request.document_id)  # fmt: skip
+        document = (
+            Document.objects.select_for_update(of=("self",))
+            .select_related("quote__account", "agreement__account")
+            .get(pk=request.document_id)
+        )
         if document.stored_sha256() != document.sha256:
-            raise DomainError("This document changed after it was prepared and cannot be "
-                              "signed. Ask the sender for a new link.")  # fmt: skip
+            raise DomainError(
+                "This document changed after it was prepared and cannot be "
+                "signed. Ask the sender for a new link."
+            )
         try:
             _check_open_for_signature(document)
         except DomainError as exc:
-            raise DomainError(f"This document is no longer open for signature: {exc.message}"
-                              ) from exc  # fmt: skip
+            raise DomainError(
+                f"This document is no longer open for signature: {exc.message}"
+            ) from exc
         # The audit trail names the signatory (a contact, not a user) as the one who acted.
         signer = f"{request.signatory.full_name} (signatory, {document.subject.account.name})"
         request.sign()
         request._change_reason = "signed"
         request._history_actor = signer
         request.save()
-        copy = Document(kind=DocumentKind.SIGNED_COPY, quote=document.quote,
-                        agreement=document.agreement, source=document,
-                        requested_by=request.sent_by)  # fmt: skip
+        copy = Document(
+            kind=DocumentKind.SIGNED_COPY,
+            quote=document.quote,
+            agreement=document.agreement,
+            source=document,
+            requested_by=request.sent_by,
+        )
         copy._history_actor = signer
         _save(copy, request.sent_by, reason="signed copy")
         signature = Signature(
-            quote=document.quote, agreement=document.agreement, request=request,
-            document=document, signatory=request.signatory,
-            signer_name=signer_name, method=method,
+            quote=document.quote,
+            agreement=document.agreement,
+            request=request,
+            document=document,
+            signatory=request.signatory,
+            signer_name=signer_name,
+            method=method,
             image=image if method == SignatureMethod.DRAWN else "",
-            signed_at=timezone.now(), ip_address=ip_address or None,
-            user_agent=(user_agent or "")[:300], document_sha256=document.sha256,
+            signed_at=timezone.now(),
+            ip_address=ip_address or None,
+            user_agent=(user_agent or "")[:300],
+            document_sha256=document.sha256,
             signed_copy=copy,
-        )  # fmt: skip
+        )
         signature._history_actor = signer
         _save(signature, request.sent_by, reason=f"signed by {signer_name} through the link")
         if document.quote_id:
             _close_won(document.quote)
         else:
             # R6: the customer's signature puts the agreement in force.
-            agreement_activate(actor=request.sent_by, agreement_id=document.agreement_id,
-                               signatory=request.signatory, signed_on=timezone.localdate(),
-                               acted_by=signer)  # fmt: skip
+            agreement_activate(
+                actor=request.sent_by,
+                agreement_id=document.agreement_id,
+                signatory=request.signatory,
+                signed_on=timezone.localdate(),
+                acted_by=signer,
+            )
         _enqueue_render(copy.pk)
     return signature
 
@@ -375,13 +434,16 @@ def _close_won(quote: Quote) -> None:
     opportunity = quote.opportunity
     if opportunity is None or opportunity.stage in (Stage.CLOSED_WON, Stage.CLOSED_LOST):
         return
-    steps = {Stage.QUALIFICATION: ["to_proposal", "to_negotiation"],
-             Stage.PROPOSAL: ["to_negotiation"]}.get(opportunity.stage, [])  # fmt: skip
+    steps = {
+        Stage.QUALIFICATION: ["to_proposal", "to_negotiation"],
+        Stage.PROPOSAL: ["to_negotiation"],
+    }.get(opportunity.stage, [])
     try:
         with transaction.atomic():
             for name in [*steps, "close_won"]:
-                opportunity_transition(actor=opportunity.owner, opportunity_id=opportunity.pk,
-                                       name=name)  # fmt: skip
+                opportunity_transition(
+                    actor=opportunity.owner, opportunity_id=opportunity.pk, name=name
+                )
     except DomainError:
         pass
 
@@ -417,16 +479,24 @@ def contract_create(*, actor, quote_id: int) -> SalesContract:
                 errors=[f"{name} has no contact." for name in missing],
             )
         contract = SalesContract(
-            quote=quote, account=quote.account, agreement=quote.agreement, signature=signature,
-            owner=quote.owner, team=quote.team, currency=quote.currency,
+            quote=quote,
+            account=quote.account,
+            agreement=quote.agreement,
+            signature=signature,
+            owner=quote.owner,
+            team=quote.team,
+            currency=quote.currency,
             term_months=quote.term_months,
-        )  # fmt: skip
+        )
         _save(contract, actor, reason=f"from signed {quote}")
         copies = [
-            SalesContractLine(contract=contract, quote_line=line,
-                              **{f: getattr(line, f) for f in SalesContractLine.MIRRORED})
+            SalesContractLine(
+                contract=contract,
+                quote_line=line,
+                **{f: getattr(line, f) for f in SalesContractLine.MIRRORED},
+            )
             for line in lines
-        ]  # fmt: skip
+        ]
         SalesContractLine.objects.bulk_create(copies)
         SalesContractLine.history.bulk_history_create(
             copies, default_user=actor, default_change_reason=f"mirrors {quote}"
@@ -434,8 +504,9 @@ def contract_create(*, actor, quote_id: int) -> SalesContract:
     return contract
 
 
-def contract_transition(*, actor, contract_id: int, name: str, reason: str = "",
-                        model=None) -> SalesContract:  # fmt: skip
+def contract_transition(
+    *, actor, contract_id: int, name: str, reason: str = "", model=None
+) -> SalesContract:
     """Activate (from today), expire or terminate (with a reason) a sales or service
     contract."""
     model = model or SalesContract
@@ -457,9 +528,14 @@ def contract_transition(*, actor, contract_id: int, name: str, reason: str = "",
             contract.end_date = timezone.localdate()
 
     with transaction.atomic():
-        contract = run_transition(model, pk=contract_id, name=name, actor=actor,
-                                  prepare=prepare,
-                                  allowed={"activate", "expire", "terminate"})  # fmt: skip
+        contract = run_transition(
+            model,
+            pk=contract_id,
+            name=name,
+            actor=actor,
+            prepare=prepare,
+            allowed={"activate", "expire", "terminate"},
+        )
         if name == "activate" and model is SalesContract:
             _supersede_earlier_versions(contract, actor)
     return contract
@@ -473,16 +549,21 @@ def contracts_expire_due() -> list[SalesContract | ServiceContract]:
     active = {"state": ContractState.ACTIVE}
     due = [
         (SalesContract, SalesContract.objects.filter(**active).annotate(ends=F("end_date"))),
-        (ServiceContract, ServiceContract.objects.filter(**active).annotate(
-            ends=Coalesce("end_date", "sales_contract__end_date"))),
-    ]  # fmt: skip
+        (
+            ServiceContract,
+            ServiceContract.objects.filter(**active).annotate(
+                ends=Coalesce("end_date", "sales_contract__end_date")
+            ),
+        ),
+    ]
     expired: list[SalesContract | ServiceContract] = []
     for model, contracts in due:
         rows = contracts.filter(ends__lt=today).order_by("pk").values_list("pk", "ends")
         for pk, ends in rows:
             reason = f"expired: its term ended on {date_format(ends, 'j M Y')}"
-            contract = run_system_transition(model, pk=pk, name="expire", reason=reason,
-                                             prepare=_end_of_term)  # fmt: skip
+            contract = run_system_transition(
+                model, pk=pk, name="expire", reason=reason, prepare=_end_of_term
+            )
             if contract is not None:
                 expired.append(contract)
     return expired
@@ -501,8 +582,13 @@ def _supersede_earlier_versions(contract: SalesContract, actor) -> None:
     reason = f"Superseded by {contract.number} ({contract.quote})."
     for old in earlier:
         for service in old.service_contracts.filter(state=ContractState.ACTIVE):
-            contract_transition(actor=actor, contract_id=service.pk, name="terminate",
-                                reason=reason, model=ServiceContract)  # fmt: skip
+            contract_transition(
+                actor=actor,
+                contract_id=service.pk,
+                name="terminate",
+                reason=reason,
+                model=ServiceContract,
+            )
         contract_transition(actor=actor, contract_id=old.pk, name="terminate", reason=reason)
 
 
@@ -550,20 +636,29 @@ def service_contracts_create(*, actor, contract_id: int) -> list[ServiceContract
                     "one on the quote (entitlements are mandatory)."
                 )
             service = ServiceContract(
-                sales_contract=contract, site=site,
+                sales_contract=contract,
+                site=site,
                 routing_type=configuration.get("routing_type", ""),
                 access_type=configuration.get("access_type", ""),
                 pop_redundancy=configuration.get("pop_redundancy", ""),
-            )  # fmt: skip
+            )
             _save(service, actor, reason=f"from {contract.number}")
             for offering, reason in entitlements.items():
-                _save(Entitlement(service_contract=service, offering=offering, reason=reason),
-                      actor)  # fmt: skip
+                _save(
+                    Entitlement(service_contract=service, offering=offering, reason=reason), actor
+                )
             for sla in global_slas:
-                _save(SlaCommitment(service_contract=service, metric=sla.metric,
-                                    target=sla.target, global_sla=sla,
-                                    service_credit_percent=sla.service_credit_percent),
-                      actor, reason=f"global SLA of {contract.agreement.number}")  # fmt: skip
+                _save(
+                    SlaCommitment(
+                        service_contract=service,
+                        metric=sla.metric,
+                        target=sla.target,
+                        global_sla=sla,
+                        service_credit_percent=sla.service_credit_percent,
+                    ),
+                    actor,
+                    reason=f"global SLA of {contract.agreement.number}",
+                )
             created.append(service)
     return created
 
@@ -572,8 +667,11 @@ def sla_commitment_save(*, actor, commitment: SlaCommitment) -> SlaCommitment:
     """Add or change a site's SLA commitment: never weaker than the agreement's global SLA
     for that metric (R14)."""
     with transaction.atomic():
-        service = ServiceContract.objects.select_for_update(of=("self",)).select_related(
-            "sales_contract__agreement").get(pk=commitment.service_contract_id)  # fmt: skip
+        service = (
+            ServiceContract.objects.select_for_update(of=("self",))
+            .select_related("sales_contract__agreement")
+            .get(pk=commitment.service_contract_id)
+        )
         if service.state not in (ContractState.DRAFT, ContractState.ACTIVE):
             raise DomainError(f"{service} is {service.get_state_display().lower()}.")
         agreement = service.sales_contract.agreement
@@ -595,24 +693,35 @@ def quote_from_contract(*, actor, contract_id: int) -> Quote:
     agreement in force today."""
     contract = SalesContract.objects.select_related("account", "agreement").get(pk=contract_id)
     if contract.state != ContractState.ACTIVE:
-        raise DomainError(f"{contract} is {contract.get_state_display().lower()}: new quotes "
-                          "start from an active contract.")  # fmt: skip
+        raise DomainError(
+            f"{contract} is {contract.get_state_display().lower()}: new quotes "
+            "start from an active contract."
+        )
     with transaction.atomic():
         agreement = contract.agreement
         in_force = agreement is not None and agreement.state in (
-            AgreementState.ACTIVE, AgreementState.NEGOTIATION)  # fmt: skip
+            AgreementState.ACTIVE,
+            AgreementState.NEGOTIATION,
+        )
         quote = quote_create(
-            actor=actor, account=contract.account, term_months=contract.term_months,
-            currency=contract.currency, agreement=agreement if in_force else None,
+            actor=actor,
+            account=contract.account,
+            term_months=contract.term_months,
+            currency=contract.currency,
+            agreement=agreement if in_force else None,
             valid_until=timezone.localdate() + timedelta(days=30),
-        )  # fmt: skip
+        )
         lines = [
-            QuoteLine(site=line.site, offering=line.offering,
-                      characteristics=dict(line.characteristics or {}),
-                      quantity=line.quantity, discount_percent=line.discount_percent)
+            QuoteLine(
+                site=line.site,
+                offering=line.offering,
+                characteristics=dict(line.characteristics or {}),
+                quantity=line.quantity,
+                discount_percent=line.discount_percent,
+            )
             for line in contract.lines.select_related("site", "offering")
             if line.offering.is_sellable()
-        ]  # fmt: skip
+        ]
         if lines:
             quote_lines_save(actor=actor, quote=quote, lines=lines)
     return quote

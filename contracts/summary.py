@@ -14,10 +14,9 @@ from sales.quote_diff import quote_summary
 
 
 def quote_document_context(quote: Quote, signature=None) -> dict:
-    quote = (
-        Quote.objects.select_related("account", "agreement", "owner", "opportunity")
-        .get(pk=quote.pk)
-    )  # fmt: skip
+    quote = Quote.objects.select_related("account", "agreement", "owner", "opportunity").get(
+        pk=quote.pk
+    )
     lines = list(quote.lines.select_related("offering", "site", "location"))
     specs = characteristic_specs()
     sites = OrderedDict()
@@ -36,7 +35,7 @@ def quote_document_context(quote: Quote, signature=None) -> dict:
             .exclude(pk=account.pk)
             .prefetch_related("locations")
             .order_by("name")
-        ),  # fmt: skip
+        ),
         "sites": list(sites.items()),
         "summary": quote_summary(quote, lines),
         "agreement": agreement,

@@ -31,7 +31,8 @@ FRAMEABLE = [xframe_options_sameorigin, csp_override({"frame-ancestors": ["'self
 
 def documents_for(user):
     return Document.objects.visible_to(user).select_related(
-        "quote__account", "agreement__account", "source")  # fmt: skip
+        "quote__account", "agreement__account", "source"
+    )
 
 
 def signature_of(document: Document) -> Signature | None:
@@ -39,14 +40,18 @@ def signature_of(document: Document) -> Signature | None:
     the same for a quote's and an agreement's documents (an agreement may have several)."""
     return (
         Signature.objects.select_related("signatory", "signed_copy", "document")
-        .filter(Q(document=document) | Q(signed_copy=document)).first()
-    )  # fmt: skip
+        .filter(Q(document=document) | Q(signed_copy=document))
+        .first()
+    )
 
 
 def document_crumbs(document: Document) -> list[tuple[str, str]]:
     subject = document.subject
-    parent = (("Quotes", reverse("sales:quote_list")) if document.quote_id
-              else ("Agreements", reverse("sales:agreement_list")))  # fmt: skip
+    parent = (
+        ("Quotes", reverse("sales:quote_list"))
+        if document.quote_id
+        else ("Agreements", reverse("sales:agreement_list"))
+    )
     return [parent, (str(subject), subject.get_absolute_url())]
 
 
@@ -63,11 +68,17 @@ class QuoteAcceptView(RolePermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         lines = list(self.quote.lines.all())
         return super().get_context_data(
-            quote=self.quote, lines=lines, summary=quote_summary(self.quote, lines), **kwargs,
+            quote=self.quote,
+            lines=lines,
+            summary=quote_summary(self.quote, lines),
+            **kwargs,
             refusal=self.quote.expiry_refusal(),
-            breadcrumbs=[("Quotes", reverse("sales:quote_list")),
-                         (str(self.quote), self.quote.get_absolute_url()), ("Accept", "")],
-        )  # fmt: skip
+            breadcrumbs=[
+                ("Quotes", reverse("sales:quote_list")),
+                (str(self.quote), self.quote.get_absolute_url()),
+                ("Accept", ""),
+            ],
+        )
 
     def post(self, request, pk: int):
         try:
@@ -75,8 +86,10 @@ class QuoteAcceptView(RolePermissionMixin, TemplateView):
         except DomainError as exc:
             messages.error(request, exc.message)
             return HttpResponseRedirect(self.quote.get_absolute_url())
-        messages.success(request, f"{self.quote} is accepted. Its summary document is being "
-                                  "prepared for signature.")  # fmt: skip
+        messages.success(
+            request,
+            f"{self.quote} is accepted. Its summary document is being prepared for signature.",
+        )
         return HttpResponseRedirect(document.get_absolute_url())
 
 
@@ -86,8 +99,9 @@ class QuoteDocumentView(RolePermissionMixin, View):
     permission_required = "contracts.view_document"
 
     def get(self, request, pk: int):
-        document = get_object_or_404(documents_for(request.user), quote_id=pk,
-                                     kind=DocumentKind.QUOTE_SUMMARY)  # fmt: skip
+        document = get_object_or_404(
+            documents_for(request.user), quote_id=pk, kind=DocumentKind.QUOTE_SUMMARY
+        )
         return HttpResponseRedirect(document.get_absolute_url())
 
 
@@ -114,22 +128,28 @@ class DocumentDetailView(RolePermissionMixin, DetailView):
         user = self.request.user
         signature = signature_of(document)
         may_send = (
-            document.kind != DocumentKind.SIGNED_COPY and document.state == DocumentState.READY
-            and signature is None and user.has_perm("contracts.add_signingrequest")
+            document.kind != DocumentKind.SIGNED_COPY
+            and document.state == DocumentState.READY
+            and signature is None
+            and user.has_perm("contracts.add_signingrequest")
             and (document.quote_id or user.has_perm("sales.sign_salesagreement"))
-        )  # fmt: skip
+        )
         context.update(
-            quote=document.quote, subject=subject, signature=signature,
+            quote=document.quote,
+            subject=subject,
+            signature=signature,
             requests=list(document.signing_requests.select_related("signatory", "sent_by")),
             form=SigningRequestForm(account_id=subject.account_id) if may_send else None,
             new_link=self.request.session.pop(f"signing-link-{document.pk}", None),
-            history=history_entries([
-                Document.history.filter(id=document.pk),
-                SigningRequest.history.filter(document_id=document.pk),
-                Signature.history.filter(document_id=document.pk),
-            ]),
+            history=history_entries(
+                [
+                    Document.history.filter(id=document.pk),
+                    SigningRequest.history.filter(document_id=document.pk),
+                    Signature.history.filter(document_id=document.pk),
+                ]
+            ),
             breadcrumbs=[*document_crumbs(document), (document.get_kind_display(), "")],
-        )  # fmt: skip
+        )
         return context
 
 
@@ -141,13 +161,18 @@ class AgreementSignView(RolePermissionMixin, TemplateView):
     template_name = "contracts/agreement_sign.html"
 
     def load(self, request, *args, **kwargs):
-        self.agreement = get_object_or_404(SalesAgreement.objects.visible_to(request.user),
-                                           pk=kwargs["pk"])  # fmt: skip
+        self.agreement = get_object_or_404(
+            SalesAgreement.objects.visible_to(request.user), pk=kwargs["pk"]
+        )
 
     def get(self, request, *args, **kwargs):
-        current = self.agreement.documents.filter(
-            kind=DocumentKind.AGREEMENT, created_at__gte=self.agreement.updated_at
-        ).order_by("-created_at").first()  # fmt: skip
+        current = (
+            self.agreement.documents.filter(
+                kind=DocumentKind.AGREEMENT, created_at__gte=self.agreement.updated_at
+            )
+            .order_by("-created_at")
+            .first()
+        )
         if current is not None:
             return HttpResponseRedirect(current.get_absolute_url())
         return super().get(request, *args, **kwargs)
@@ -155,10 +180,14 @@ class AgreementSignView(RolePermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         agreement = self.agreement
         return super().get_context_data(
-            agreement=agreement, **kwargs,
-            breadcrumbs=[("Agreements", reverse("sales:agreement_list")),
-                         (agreement.number, agreement.get_absolute_url()), ("Signature", "")],
-        )  # fmt: skip
+            agreement=agreement,
+            **kwargs,
+            breadcrumbs=[
+                ("Agreements", reverse("sales:agreement_list")),
+                (agreement.number, agreement.get_absolute_url()),
+                ("Signature", ""),
+            ],
+        )
 
     def post(self, request, pk: int):
         try:
@@ -168,8 +197,11 @@ class AgreementSignView(RolePermissionMixin, TemplateView):
         except DomainError as exc:
             messages.error(request, exc.message)
             return HttpResponseRedirect(self.agreement.get_absolute_url())
-        messages.success(request, f"The document of {self.agreement.number} is being prepared. "
-                                  "Send it to the customer's signatory below.")  # fmt: skip
+        messages.success(
+            request,
+            f"The document of {self.agreement.number} is being prepared. "
+            "Send it to the customer's signatory below.",
+        )
         return HttpResponseRedirect(document.get_absolute_url())
 
 
@@ -178,14 +210,17 @@ class DocumentFileView(RolePermissionMixin, View):
     permission_required = "contracts.view_document"
 
     def get(self, request, pk: int):
-        document = get_object_or_404(documents_for(request.user), pk=pk,
-                                     state=DocumentState.READY)  # fmt: skip
+        document = get_object_or_404(documents_for(request.user), pk=pk, state=DocumentState.READY)
         return _pdf_response(document, download="download" in request.GET)
 
 
 def _pdf_response(document: Document, download: bool = False) -> FileResponse:
-    return FileResponse(document.file.open("rb"), content_type="application/pdf",
-                        as_attachment=download, filename=document.filename)  # fmt: skip
+    return FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=download,
+        filename=document.filename,
+    )
 
 
 class DocumentVerifyView(RolePermissionMixin, TemplateView):
@@ -196,17 +231,22 @@ class DocumentVerifyView(RolePermissionMixin, TemplateView):
     template_name = "contracts/document_verify.html"
 
     def get_context_data(self, **kwargs):
-        document = get_object_or_404(documents_for(self.request.user), pk=kwargs["pk"],
-                                     state=DocumentState.READY)  # fmt: skip
+        document = get_object_or_404(
+            documents_for(self.request.user), pk=kwargs["pk"], state=DocumentState.READY
+        )
         actual = document.stored_sha256()
         return super().get_context_data(
-            document=document, actual=actual, unchanged=actual == document.sha256,
+            document=document,
+            actual=actual,
+            unchanged=actual == document.sha256,
             signature=signature_of(document),
-            breadcrumbs=[*document_crumbs(document),
-                         (document.get_kind_display(), document.get_absolute_url()),
-                         ("Verify", "")],
+            breadcrumbs=[
+                *document_crumbs(document),
+                (document.get_kind_display(), document.get_absolute_url()),
+                ("Verify", ""),
+            ],
             **kwargs,
-        )  # fmt: skip
+        )
 
 
 class DocumentTransitionView(TransitionView):
@@ -235,15 +275,20 @@ class SigningRequestSendView(ActionView):
             errors = "; ".join(" ".join(e) for e in form.errors.values())
             raise DomainError(f"The signing request was not sent: {errors}")
         signing, link = services.signing_request_send(
-            actor=request.user, document_id=self.document.pk,
-            signatory=form.cleaned_data["signatory"], days=form.cleaned_data["days"],
+            actor=request.user,
+            document_id=self.document.pk,
+            signatory=form.cleaned_data["signatory"],
+            days=form.cleaned_data["days"],
             build_link=lambda token: request.build_absolute_uri(
-                reverse("contracts:sign", args=[token])),
-        )  # fmt: skip
+                reverse("contracts:sign", args=[token])
+            ),
+        )
         # Shown once on the next page: the link is not stored, only its hash.
         request.session[f"signing-link-{self.document.pk}"] = link
-        return (f"Sent the signing link to {signing.signatory.full_name} "
-                f"<{signing.signatory.email}>.", self.document.get_absolute_url())  # fmt: skip
+        return (
+            f"Sent the signing link to {signing.signatory.full_name} <{signing.signatory.email}>.",
+            self.document.get_absolute_url(),
+        )
 
 
 class SigningRequestTransitionView(TransitionView):
@@ -273,11 +318,14 @@ class SignView(View):
             data = form.cleaned_data
             try:
                 signature = services.document_sign(
-                    token=token, signer_name=data["signer_name"], method=data["method"],
-                    image=data["image"], consent=data["consent"],
+                    token=token,
+                    signer_name=data["signer_name"],
+                    method=data["method"],
+                    image=data["image"],
+                    consent=data["consent"],
                     ip_address=client_ip(request),
                     user_agent=request.META.get("HTTP_USER_AGENT", ""),
-                )  # fmt: skip
+                )
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -292,8 +340,9 @@ class SignView(View):
         try:
             signing = services.signing_request_for_token(token)
         except DomainError as exc:
-            return render(request, "contracts/sign_refused.html", {"reason": exc.message},
-                          status=410)  # fmt: skip
+            return render(
+                request, "contracts/sign_refused.html", {"reason": exc.message}, status=410
+            )
         document = signing.document
         context = {
             "signing": signing,

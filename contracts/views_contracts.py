@@ -25,8 +25,9 @@ from .models import (
 
 
 def contracts_for(user):
-    return SalesContract.objects.visible_to(user).select_related("account", "owner", "quote",
-                                                                 "agreement")  # fmt: skip
+    return SalesContract.objects.visible_to(user).select_related(
+        "account", "owner", "quote", "agreement"
+    )
 
 
 class ContractListView(RolePermissionMixin, ListView):
@@ -41,8 +42,9 @@ class ContractListView(RolePermissionMixin, ListView):
         return self.filterset.qs.order_by("-created_at", "-pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, breadcrumbs=[("Contracts", "")],
-                                        **kwargs)  # fmt: skip
+        return super().get_context_data(
+            filter=self.filterset, breadcrumbs=[("Contracts", "")], **kwargs
+        )
 
 
 class ContractDetailView(RolePermissionMixin, DetailView):
@@ -58,42 +60,48 @@ class ContractDetailView(RolePermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         contract = self.object
-        lines = list(contract.lines.select_related("site", "location", "offering",
-                                                   "quote_line"))  # fmt: skip
+        lines = list(contract.lines.select_related("site", "location", "offering", "quote_line"))
         by_site = OrderedDict()
         for line in lines:
             by_site.setdefault(line.site, []).append(line)
-        services_by_site = {
-            s.site_id: s for s in contract.service_contracts.all()
-        }  # fmt: skip
+        services_by_site = {s.site_id: s for s in contract.service_contracts.all()}
         recurring = sum((line.total_recurring for line in lines), Decimal("0"))
         one_time = sum((line.total_one_time for line in lines), Decimal("0"))
         user = self.request.user
         # The orders stage sits above: reached through the reverse relation (DESIGN §2).
         orders = list(contract.orders.all())
         context.update(
-            by_site=[(site, site_lines, services_by_site.get(site.pk))
-                     for site, site_lines in by_site.items()],
-            totals={"recurring": recurring, "one_time": one_time,
-                    "tcv": recurring * contract.term_months + one_time},
+            by_site=[
+                (site, site_lines, services_by_site.get(site.pk))
+                for site, site_lines in by_site.items()
+            ],
+            totals={
+                "recurring": recurring,
+                "one_time": one_time,
+                "tcv": recurring * contract.term_months + one_time,
+            },
             may_create_services=(
-                len(by_site) > len(services_by_site) and contract.state in ("draft", "active")
+                len(by_site) > len(services_by_site)
+                and contract.state in ("draft", "active")
                 and user.has_perm("contracts.add_servicecontract")
             ),
             may_change=user.has_perm("contracts.change_salescontract"),
             may_quote=contract.state == "active" and user.has_perm("sales.add_quote"),
             orders=orders,
             may_order=(
-                contract.state == "active" and user.has_perm("orders.add_order")
+                contract.state == "active"
+                and user.has_perm("orders.add_order")
                 and not any(order.state != "cancelled" for order in orders)
             ),
-            history=history_entries([
-                SalesContract.history.filter(id=contract.pk),
-                SalesContractLine.history.filter(contract_id=contract.pk),
-                ServiceContract.history.filter(sales_contract_id=contract.pk),
-            ]),
+            history=history_entries(
+                [
+                    SalesContract.history.filter(id=contract.pk),
+                    SalesContractLine.history.filter(contract_id=contract.pk),
+                    ServiceContract.history.filter(sales_contract_id=contract.pk),
+                ]
+            ),
             breadcrumbs=[("Contracts", reverse("contracts:contract_list")), (contract.number, "")],
-        )  # fmt: skip
+        )
         return context
 
 
@@ -131,8 +139,9 @@ class ServiceContractsCreateView(ContractActionView):
     permission_required = "contracts.add_servicecontract"
 
     def act(self, request):
-        created = services.service_contracts_create(actor=request.user,
-                                                    contract_id=self.contract.pk)  # fmt: skip
+        created = services.service_contracts_create(
+            actor=request.user, contract_id=self.contract.pk
+        )
         names = ", ".join(s.site.name for s in created) or "none (every site has one)"
         return f"Service contracts created: {names}.", self.fallback_url()
 
@@ -160,9 +169,12 @@ class ContractTransitionView(TransitionView):
 
     def run(self, obj):
         return services.contract_transition(
-            actor=self.request.user, contract_id=obj.pk, name=self.transition_name,
-            reason=self.reason(), model=self.model,
-        )  # fmt: skip
+            actor=self.request.user,
+            contract_id=obj.pk,
+            name=self.transition_name,
+            reason=self.reason(),
+            model=self.model,
+        )
 
 
 class ServiceContractTransitionView(ContractTransitionView):
@@ -179,7 +191,8 @@ class ServiceContractDetailView(RolePermissionMixin, DetailView):
 
     def get_queryset(self):
         return ServiceContract.objects.visible_to(self.request.user).select_related(
-            "site", "sales_contract__account", "sales_contract__agreement")  # fmt: skip
+            "site", "sales_contract__account", "sales_contract__agreement"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -195,14 +208,19 @@ class ServiceContractDetailView(RolePermissionMixin, DetailView):
             slas=list(service.slas.select_related("global_sla")),
             location=service.site.locations.order_by("-is_primary", "pk").first(),
             sla_form=SlaCommitmentForm(prefix="sla") if may_change else None,
-            history=history_entries([
-                ServiceContract.history.filter(id=service.pk),
-                Entitlement.history.filter(service_contract_id=service.pk),
-                SlaCommitment.history.filter(service_contract_id=service.pk),
-            ]),
-            breadcrumbs=[("Contracts", reverse("contracts:contract_list")),
-                         (contract.number, contract.get_absolute_url()), (service.number, "")],
-        )  # fmt: skip
+            history=history_entries(
+                [
+                    ServiceContract.history.filter(id=service.pk),
+                    Entitlement.history.filter(service_contract_id=service.pk),
+                    SlaCommitment.history.filter(service_contract_id=service.pk),
+                ]
+            ),
+            breadcrumbs=[
+                ("Contracts", reverse("contracts:contract_list")),
+                (contract.number, contract.get_absolute_url()),
+                (service.number, ""),
+            ],
+        )
         return context
 
 
@@ -212,8 +230,9 @@ class SlaCommitmentSaveView(ActionView):
     permission_required = "contracts.change_servicecontract"
 
     def load(self, request, *args, **kwargs):
-        self.service = get_object_or_404(ServiceContract.objects.visible_to(request.user),
-                                         pk=kwargs["pk"])  # fmt: skip
+        self.service = get_object_or_404(
+            ServiceContract.objects.visible_to(request.user), pk=kwargs["pk"]
+        )
 
     def fallback_url(self) -> str:
         return self.service.get_absolute_url() + "#slas"
@@ -226,10 +245,9 @@ class SlaCommitmentSaveView(ActionView):
             errors = "; ".join(" ".join(e) for e in form.errors.values())
             raise DomainError(f"The SLA was not saved: {errors}")
         data = form.cleaned_data
-        commitment = (
-            SlaCommitment.objects.filter(service_contract=self.service, metric=data["metric"])
-            .first() or SlaCommitment(service_contract=self.service, metric=data["metric"])
-        )  # fmt: skip
+        commitment = SlaCommitment.objects.filter(
+            service_contract=self.service, metric=data["metric"]
+        ).first() or SlaCommitment(service_contract=self.service, metric=data["metric"])
         commitment.target = data["target"]
         commitment.service_credit_percent = data["service_credit_percent"]
         services.sla_commitment_save(actor=request.user, commitment=commitment)

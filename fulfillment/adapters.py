@@ -64,11 +64,25 @@ FAILURES: dict[str, list[tuple[str, str]]] = {
 # A circuit id names the city of its site, as carriers' ids do: the usual code where there
 # is one, else the city's first three letters.
 CITY_CODES = {
-    "hamburg": "HAM", "hannover": "HAN", "hanover": "HAN", "berlin": "BER", "kiel": "KEL",
-    "bremen": "BRE", "frankfurt": "FRA", "frankfurt am main": "FRA", "munchen": "MUC",
-    "munich": "MUC", "koln": "CGN", "cologne": "CGN", "dusseldorf": "DUS", "leipzig": "LEJ",
-    "wien": "VIE", "vienna": "VIE", "london": "LON", "paris": "PAR",
-}  # fmt: skip
+    "hamburg": "HAM",
+    "hannover": "HAN",
+    "hanover": "HAN",
+    "berlin": "BER",
+    "kiel": "KEL",
+    "bremen": "BRE",
+    "frankfurt": "FRA",
+    "frankfurt am main": "FRA",
+    "munchen": "MUC",
+    "munich": "MUC",
+    "koln": "CGN",
+    "cologne": "CGN",
+    "dusseldorf": "DUS",
+    "leipzig": "LEJ",
+    "wien": "VIE",
+    "vienna": "VIE",
+    "london": "LON",
+    "paris": "PAR",
+}
 # Documentation ranges (RFC 5737): never routed, safe to show in a demo.
 DOC_NETWORKS = ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
 AREA_CODES = ("40", "30", "511", "431", "421", "69", "89")
@@ -129,8 +143,13 @@ class SimulatedAdapter:
     """A domain's system, simulated: sleeps ``latency_ms``, fails ``failure_rate`` of the
     calls (with one of the domain's usual errors), otherwise returns the task's outputs."""
 
-    def __init__(self, domain: str, latency_ms: int = 0, failure_rate: float = 0.0,
-                 seed: str | int = "telcrm") -> None:  # fmt: skip
+    def __init__(
+        self,
+        domain: str,
+        latency_ms: int = 0,
+        failure_rate: float = 0.0,
+        seed: str | int = "telcrm",
+    ) -> None:
         self.domain = domain
         self.name = f"simulated-{domain}"
         self.latency_ms = latency_ms
@@ -138,8 +157,10 @@ class SimulatedAdapter:
         self.seed = seed
 
     def __repr__(self) -> str:
-        return (f"SimulatedAdapter({self.domain!r}, latency_ms={self.latency_ms}, "
-                f"failure_rate={self.failure_rate}, seed={self.seed!r})")  # fmt: skip
+        return (
+            f"SimulatedAdapter({self.domain!r}, latency_ms={self.latency_ms}, "
+            f"failure_rate={self.failure_rate}, seed={self.seed!r})"
+        )
 
     def execute(self, task: Task, attempt: int) -> dict[str, str]:
         rng = random.Random(f"{self.seed}:{task.number}:{attempt}")

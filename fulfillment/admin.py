@@ -15,8 +15,17 @@ class TaskTemplateInline(admin.TabularInline):
     model = TaskTemplate
     fk_name = "flow"
     extra = 0
-    fields = ["position", "code", "name", "kind", "group", "planned_hours", "sla_hours",
-              "outputs", "depends_on"]  # fmt: skip
+    fields = [
+        "position",
+        "code",
+        "name",
+        "kind",
+        "group",
+        "planned_hours",
+        "sla_hours",
+        "outputs",
+        "depends_on",
+    ]
 
 
 @admin.register(FlowTemplate)

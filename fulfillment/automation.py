@@ -62,17 +62,23 @@ def _fill_places(domain: str) -> list[int]:
         # at once count the places one after the other and never pass the limit together.
         open_tasks = list(
             Task.objects.select_for_update(of=("self",))
-            .filter(kind=TaskKind.API, assignee__isnull=True,
-                    state__in=[TaskState.READY, TaskState.IN_PROGRESS],
-                    sub_flow__domain_order__domain=domain)
+            .filter(
+                kind=TaskKind.API,
+                assignee__isnull=True,
+                state__in=[TaskState.READY, TaskState.IN_PROGRESS],
+                sub_flow__domain_order__domain=domain,
+            )
             .order_by("pk")
             .values_list("pk", "state", "ready_at")
-        )  # fmt: skip
+        )
         running = sum(state == TaskState.IN_PROGRESS for _, state, _ in open_tasks)
         ready = sorted(
-            ((ready_at is None, ready_at, pk) for pk, state, ready_at in open_tasks
-             if state == TaskState.READY)
-        )  # fmt: skip
+            (
+                (ready_at is None, ready_at, pk)
+                for pk, state, ready_at in open_tasks
+                if state == TaskState.READY
+            )
+        )
         chosen = [pk for _, _, pk in ready[: max(0, limit - running)]]
         for task in Task.objects.filter(pk__in=chosen).order_by("ready_at", "pk"):
             # Started here, not in the worker: a task waiting in the broker holds its place.
@@ -107,8 +113,9 @@ def run_api_task(task_id: int, busy_retries: int = 0) -> str:
         if busy_retries >= len(BUSY_BACKOFF):
             raise
         delay = BUSY_BACKOFF[busy_retries]
-        logger.warning("Task %s: the database was busy (%s); trying again in %s s",
-                       task_id, error, delay)  # fmt: skip
+        logger.warning(
+            "Task %s: the database was busy (%s); trying again in %s s", task_id, error, delay
+        )
         time.sleep(delay)
         _enqueue(task_id, busy_retries=busy_retries + 1)
         return TaskState.IN_PROGRESS
@@ -128,7 +135,8 @@ def _attempt(task_id: int) -> str:
             task.attempts += 1
             _save(task, None, reason=f"adapter call, attempt {task.attempts}")
     task = Task.objects.select_related("template", "sub_flow__domain_order__location").get(
-        pk=task_id)  # fmt: skip
+        pk=task_id
+    )
     adapter = adapter_for(task.sub_flow.domain_order.domain)
     try:
         outputs = recorded.response if recorded else ledger_call(task, task.attempts, adapter)
@@ -161,10 +169,17 @@ def ledger_call(task: Task, attempt: int, adapter: DomainAdapter) -> dict:
     recorded = _effect_of(task)
     if recorded is not None:
         return recorded.response
-    call = AdapterCall(task=task, attempt=attempt, adapter=adapter.name,
-                       operation=task.template.code,
-                       request={"task": task.number, "idempotency_key": task.number,
-                                "outputs": task.required_outputs})  # fmt: skip
+    call = AdapterCall(
+        task=task,
+        attempt=attempt,
+        adapter=adapter.name,
+        operation=task.template.code,
+        request={
+            "task": task.number,
+            "idempotency_key": task.number,
+            "outputs": task.required_outputs,
+        },
+    )
     began = time.monotonic()
     try:
         outputs = adapter.execute(task, attempt)
@@ -211,8 +226,10 @@ def _fail_or_retry(task: Task, adapter: DomainAdapter, error: AdapterError) -> b
         _enqueue(task.pk)
         return False
     category = error.category if error.category in FalloutCategory.values else "provisioning"
-    detail = (f"{adapter.name} failed {in_a_row} times in a row (attempt {task.attempts} of "
-              f"{limit}): {error.message}")  # fmt: skip
+    detail = (
+        f"{adapter.name} failed {in_a_row} times in a row (attempt {task.attempts} of "
+        f"{limit}): {error.message}"
+    )
     services.task_fail(actor=None, task_id=task.pk, category=category, detail=detail)
     return True
 
@@ -224,6 +241,9 @@ def _complete(task: Task, outputs: dict) -> None:
         # The adapter's answer lacks an output, or a person claimed the task meanwhile: the
         # fall-out says why (its retry finds the recorded effect). A task another run has
         # just completed is left as it is (task_fail returns None).
-        services.task_fail(actor=None, task_id=task.pk, category=FalloutCategory.DATA,
-                           detail=f"{task.number} could not be completed with the "
-                                  f"adapter's result: {exc}")  # fmt: skip
+        services.task_fail(
+            actor=None,
+            task_id=task.pk,
+            category=FalloutCategory.DATA,
+            detail=f"{task.number} could not be completed with the adapter's result: {exc}",
+        )

@@ -82,20 +82,22 @@ class Resolution(models.TextChoices):
 # A task in one of these no longer holds up what waits for it, nor its sub flow's closure.
 DONE_STATES = (TaskState.COMPLETED, TaskState.SKIPPED, TaskState.CANCELLED)
 
-BADGES.update({
-    TaskState.WAITING: "secondary",
-    TaskState.READY: "info",
-    TaskState.IN_PROGRESS: "primary",
-    TaskState.COMPLETED: "success",
-    TaskState.FAILED: "danger",
-    TaskState.SKIPPED: "secondary",
-    TaskState.CANCELLED: "secondary",
-    WorkOrderState.SCHEDULED: "warning",
-    WorkOrderState.DISPATCHED: "info",
-    WorkOrderState.ON_SITE: "primary",
-    WaveState.RELEASED: "primary",
-    ProjectTaskState.OPEN: "secondary",
-    ProjectTaskState.DONE: "success",
-    FalloutState.OPEN: "danger",
-    FalloutState.RESOLVED: "success",
-})  # fmt: skip
+BADGES.update(
+    {
+        TaskState.WAITING: "secondary",
+        TaskState.READY: "info",
+        TaskState.IN_PROGRESS: "primary",
+        TaskState.COMPLETED: "success",
+        TaskState.FAILED: "danger",
+        TaskState.SKIPPED: "secondary",
+        TaskState.CANCELLED: "secondary",
+        WorkOrderState.SCHEDULED: "warning",
+        WorkOrderState.DISPATCHED: "info",
+        WorkOrderState.ON_SITE: "primary",
+        WaveState.RELEASED: "primary",
+        ProjectTaskState.OPEN: "secondary",
+        ProjectTaskState.DONE: "success",
+        FalloutState.OPEN: "danger",
+        FalloutState.RESOLVED: "success",
+    }
+)

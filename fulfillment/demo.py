@@ -42,10 +42,16 @@ def load_templates() -> None:
         made = {}
         for position, (tcode, tname, kind, group, planned, sla, outputs, after) in enumerate(tasks):
             made[tcode] = TaskTemplate.objects.create(
-                flow=flow, code=tcode, name=tname, kind=kind, group=groups[group],
-                planned_hours=Decimal(str(planned)), sla_hours=Decimal(str(sla)),
-                outputs=outputs, position=position,
-            )  # fmt: skip
+                flow=flow,
+                code=tcode,
+                name=tname,
+                kind=kind,
+                group=groups[group],
+                planned_hours=Decimal(str(planned)),
+                sla_hours=Decimal(str(sla)),
+                outputs=outputs,
+                position=position,
+            )
             made[tcode].depends_on.add(*[made[a] for a in after])
 
 
@@ -87,19 +93,27 @@ def _work(order, people) -> None:
                 break
     start = services._next_working_morning(timezone.localtime())
     for visit in FieldWorkOrder.objects.filter(task__in=tasks, state="scheduled"):
-        services.work_order_dispatch(actor=people["paula"], work_order_id=visit.pk,
-                                     technician=people["tariq"], window_start=start,
-                                     window_end=start + timedelta(hours=4))  # fmt: skip
-    manual = {t.template.code: t for t in tasks.filter(kind="manual", state="ready")
-              .select_related("template")}  # fmt: skip
+        services.work_order_dispatch(
+            actor=people["paula"],
+            work_order_id=visit.pk,
+            technician=people["tariq"],
+            window_start=start,
+            window_end=start + timedelta(hours=4),
+        )
+    manual = {
+        t.template.code: t
+        for t in tasks.filter(kind="manual", state="ready").select_related("template")
+    }
     if "stage-cpe" in manual:
         cpe = manual.pop("stage-cpe")
         services.task_claim(actor=people["fiona"], task_id=cpe.pk)
         services.task_reject(
-            actor=people["fiona"], task_id=cpe.pk, category="inventory",
+            actor=people["fiona"],
+            task_id=cpe.pk,
+            category="inventory",
             reason="The FortiGate 60F on the order is out of stock; the distributor quotes "
-                   "three weeks. A 70F is on the shelf: may we substitute it?",
-        )  # fmt: skip
+            "three weeks. A 70F is on the shelf: may we substitute it?",
+        )
     for task in list(manual.values())[:1]:
         services.task_claim(actor=people["fiona"], task_id=task.pk)
         services.task_start(actor=people["fiona"], task_id=task.pk)

@@ -29,15 +29,19 @@ class OpenUnlessAskedFilterSet(django_filters.FilterSet):
 
 
 class TaskFilterSet(OpenUnlessAskedFilterSet):
-    state = django_filters.ChoiceFilter(choices=TaskState.choices, empty_label="Ready or started",
-                                        method="in_state", label="Status")  # fmt: skip
-    scope = django_filters.ChoiceFilter(choices=SCOPES, method="in_scope", label="Show",
-                                        empty_label="My groups' tasks")  # fmt: skip
-    group = django_filters.ModelChoiceFilter(queryset=AssignmentGroup.objects.all(),
-                                             empty_label="Any group")  # fmt: skip
+    state = django_filters.ChoiceFilter(
+        choices=TaskState.choices, empty_label="Ready or started", method="in_state", label="Status"
+    )
+    scope = django_filters.ChoiceFilter(
+        choices=SCOPES, method="in_scope", label="Show", empty_label="My groups' tasks"
+    )
+    group = django_filters.ModelChoiceFilter(
+        queryset=AssignmentGroup.objects.all(), empty_label="Any group"
+    )
     kind = django_filters.ChoiceFilter(choices=TaskKind.choices, empty_label="Any kind")
-    late = django_filters.ChoiceFilter(choices=[("yes", "Late only")], method="only_late",
-                                       label="Due", empty_label="Any time")  # fmt: skip
+    late = django_filters.ChoiceFilter(
+        choices=[("yes", "Late only")], method="only_late", label="Due", empty_label="Any time"
+    )
 
     class Meta:
         model = Task
@@ -54,22 +58,27 @@ class TaskFilterSet(OpenUnlessAskedFilterSet):
         return queryset.late() if value else queryset
 
 
-ESCALATION = [("overdue", "Past due"), ("escalated", "Escalated"),
-              ("to_me", "Escalated to me")]  # fmt: skip
+ESCALATION = [("overdue", "Past due"), ("escalated", "Escalated"), ("to_me", "Escalated to me")]
 
 
 class FalloutFilterSet(OpenUnlessAskedFilterSet):
     """The fall-out queue (R22): open ones unless asked otherwise."""
 
-    state = django_filters.ChoiceFilter(choices=FalloutState.choices, empty_label="Open",
-                                        method="in_state", label="Status")  # fmt: skip
-    category = django_filters.ChoiceFilter(choices=FalloutCategory.choices,
-                                           empty_label="Any category")  # fmt: skip
-    group = django_filters.ModelChoiceFilter(field_name="task__group", label="Group",
-                                             queryset=AssignmentGroup.objects.all(),
-                                             empty_label="Any group")  # fmt: skip
-    escalation = django_filters.ChoiceFilter(choices=ESCALATION, method="by_escalation",
-                                             label="Due", empty_label="Any time")  # fmt: skip
+    state = django_filters.ChoiceFilter(
+        choices=FalloutState.choices, empty_label="Open", method="in_state", label="Status"
+    )
+    category = django_filters.ChoiceFilter(
+        choices=FalloutCategory.choices, empty_label="Any category"
+    )
+    group = django_filters.ModelChoiceFilter(
+        field_name="task__group",
+        label="Group",
+        queryset=AssignmentGroup.objects.all(),
+        empty_label="Any group",
+    )
+    escalation = django_filters.ChoiceFilter(
+        choices=ESCALATION, method="by_escalation", label="Due", empty_label="Any time"
+    )
 
     class Meta:
         model = Fallout
@@ -88,10 +97,12 @@ class FalloutFilterSet(OpenUnlessAskedFilterSet):
 class WorkOrderFilterSet(OpenUnlessAskedFilterSet):
     """Field work: open visits unless asked otherwise; a technician's own ones first."""
 
-    state = django_filters.ChoiceFilter(choices=WorkOrderState.choices, method="in_state",
-                                        label="Status", empty_label="Open")  # fmt: skip
-    scope = django_filters.ChoiceFilter(choices=[("mine", "My visits")], method="in_scope",
-                                        label="Show", empty_label="Every visit")  # fmt: skip
+    state = django_filters.ChoiceFilter(
+        choices=WorkOrderState.choices, method="in_state", label="Status", empty_label="Open"
+    )
+    scope = django_filters.ChoiceFilter(
+        choices=[("mine", "My visits")], method="in_scope", label="Show", empty_label="Every visit"
+    )
 
     class Meta:
         model = FieldWorkOrder
@@ -102,12 +113,15 @@ class WorkOrderFilterSet(OpenUnlessAskedFilterSet):
 
 
 class ProjectFilterSet(django_filters.FilterSet):
-    state = django_filters.ChoiceFilter(choices=ProjectState.choices, label="Status",
-                                        empty_label="Any status")  # fmt: skip
+    state = django_filters.ChoiceFilter(
+        choices=ProjectState.choices, label="Status", empty_label="Any status"
+    )
     scope = django_filters.ChoiceFilter(
-        choices=[("mine", "Run by me"), ("unassigned", "No manager yet")], method="in_scope",
-        label="Show", empty_label="Every project",
-    )  # fmt: skip
+        choices=[("mine", "Run by me"), ("unassigned", "No manager yet")],
+        method="in_scope",
+        label="Show",
+        empty_label="Every project",
+    )
 
     class Meta:
         model = SpecialProject

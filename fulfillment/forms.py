@@ -12,8 +12,9 @@ class TaskCompleteForm(CleanForm):
     def __init__(self, *args, outputs: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         for name in outputs:
-            self.fields[name] = forms.CharField(label=name.replace("_", " ").capitalize(),
-                                                max_length=200)  # fmt: skip
+            self.fields[name] = forms.CharField(
+                label=name.replace("_", " ").capitalize(), max_length=200
+            )
 
 
 class TaskRejectForm(CleanForm):
@@ -24,14 +25,16 @@ class TaskRejectForm(CleanForm):
         choices=[c for c in FalloutCategory.choices if c[0] != FalloutCategory.TIMEOUT],
     )
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         help_text="What you found and what would unblock it.",
-    )  # fmt: skip
+    )
 
 
 class FalloutNoteForm(CleanForm):
-    note = forms.CharField(label="Note", required=False, max_length=500,
-                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    note = forms.CharField(
+        label="Note", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, note_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,17 +74,23 @@ class StartFulfillmentForm(CleanForm):
     """R20, staggered: all sites at once, a number of sites at a time, or each site from its
     own start date (one date field per site, ``site_<id>``)."""
 
-    mode = forms.ChoiceField(label="Release the sites", choices=StartMode.choices,
-                             required=False, widget=forms.RadioSelect)  # fmt: skip
-    per_wave = forms.IntegerField(label="Sites at a time", min_value=1, max_value=500,
-                                  required=False, initial=1)  # fmt: skip
+    mode = forms.ChoiceField(
+        label="Release the sites",
+        choices=StartMode.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    per_wave = forms.IntegerField(
+        label="Sites at a time", min_value=1, max_value=500, required=False, initial=1
+    )
 
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
         self.sites = list(sites)
         for site in self.sites:
-            self.fields[f"site_{site.pk}"] = forms.DateField(label=site.name, required=False,
-                                                             widget=DateInput())  # fmt: skip
+            self.fields[f"site_{site.pk}"] = forms.DateField(
+                label=site.name, required=False, widget=DateInput()
+            )
 
     def site_fields(self):
         return [self[f"site_{site.pk}"] for site in self.sites]
@@ -95,6 +104,7 @@ class StartFulfillmentForm(CleanForm):
             for site in self.sites:
                 if not data.get(f"site_{site.pk}") and f"site_{site.pk}" not in self.errors:
                     self.add_error(f"site_{site.pk}", f"Give {site.name} a start date.")
-        data["dates"] = {site.pk: data[f"site_{site.pk}"] for site in self.sites
-                         if data.get(f"site_{site.pk}")}  # fmt: skip
+        data["dates"] = {
+            site.pk: data[f"site_{site.pk}"] for site in self.sites if data.get(f"site_{site.pk}")
+        }
         return data

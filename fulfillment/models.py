@@ -40,15 +40,23 @@ class AssignmentGroup(models.Model):
     """A work queue's team: its members work its tasks; its manager gets escalations."""
 
     name = models.CharField(max_length=100, unique=True)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
-                                     related_name="assignment_groups")  # fmt: skip
-    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="managed_groups")  # fmt: skip
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="assignment_groups"
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_groups",
+    )
     daily_visit_capacity = models.PositiveSmallIntegerField(
-        "visits per day", null=True, blank=True,
+        "visits per day",
+        null=True,
+        blank=True,
         help_text="How many site visits its technicians make a working day; a new visit is "
-                  "first proposed on the next working day with room. Empty: no limit.",
-    )  # fmt: skip
+        "first proposed on the next working day with room. Empty: no limit.",
+    )
     history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
@@ -61,8 +69,9 @@ class AssignmentGroup(models.Model):
 class FlowTemplate(models.Model):
     """How one product specification is delivered: its task templates."""
 
-    specification = models.OneToOneField(ProductSpecification, on_delete=models.PROTECT,
-                                         related_name="flow_template")  # fmt: skip
+    specification = models.OneToOneField(
+        ProductSpecification, on_delete=models.PROTECT, related_name="flow_template"
+    )
     name = models.CharField(max_length=150)
     history = HistoricalRecords()
 
@@ -82,11 +91,13 @@ class TaskTemplate(models.Model):
     planned_hours = models.DecimalField(max_digits=6, decimal_places=1, default=1)
     sla_hours = models.DecimalField("SLA (hours)", max_digits=6, decimal_places=1, default=8)
     outputs = models.JSONField(
-        default=list, blank=True,
-        help_text="Fields the task must capture, e.g. [\"circuit_id\", \"vlan\"].",
-    )  # fmt: skip
-    depends_on = models.ManyToManyField("self", symmetrical=False, blank=True,
-                                        related_name="dependants")  # fmt: skip
+        default=list,
+        blank=True,
+        help_text='Fields the task must capture, e.g. ["circuit_id", "vlan"].',
+    )
+    depends_on = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="dependants"
+    )
     position = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords(m2m_fields=[depends_on])
 
@@ -104,13 +115,12 @@ class SubFlow(models.Model):
     """The work for one child line (one product specification at one site) of a domain
     order, made from its specification's flow template."""
 
-    domain_order = models.ForeignKey(DomainOrder, on_delete=models.CASCADE,
-                                     related_name="sub_flows")  # fmt: skip
-    child_line = models.OneToOneField(ChildLine, on_delete=models.PROTECT,
-                                      related_name="sub_flow")  # fmt: skip
+    domain_order = models.ForeignKey(
+        DomainOrder, on_delete=models.CASCADE, related_name="sub_flows"
+    )
+    child_line = models.OneToOneField(ChildLine, on_delete=models.PROTECT, related_name="sub_flow")
     template = models.ForeignKey(FlowTemplate, on_delete=models.PROTECT, related_name="+")
-    state = FSMField(default=SubFlowState.IN_PROGRESS, choices=SubFlowState.choices,
-                     protected=True)  # fmt: skip
+    state = FSMField(default=SubFlowState.IN_PROGRESS, choices=SubFlowState.choices, protected=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -120,13 +130,21 @@ class SubFlow(models.Model):
     def __str__(self) -> str:
         return f"{self.template.name} ({self.domain_order.number})"
 
-    @transition(field=state, source=SubFlowState.IN_PROGRESS, target=SubFlowState.COMPLETED,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=SubFlowState.IN_PROGRESS,
+        target=SubFlowState.COMPLETED,
+        custom={"internal": True},
+    )
     def close(self) -> None:
         """Every task is done (R24)."""
 
-    @transition(field=state, source=SubFlowState.IN_PROGRESS, target=SubFlowState.CANCELLED,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=SubFlowState.IN_PROGRESS,
+        target=SubFlowState.CANCELLED,
+        custom={"internal": True},
+    )
     def cancel(self) -> None:
         """Its order line was cancelled."""
 
@@ -143,17 +161,19 @@ class Wave(ConcurrentTransitionMixin, models.Model):
     planned_date = models.DateField(null=True, blank=True)
     state = FSMField(default=WaveState.WAITING, choices=WaveState.choices, protected=True)
     released_at = models.DateTimeField(null=True, blank=True)
-    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")  # fmt: skip
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     done_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[sites])
 
     class Meta:
         ordering = ["order", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "position"],
-                                    name="%(app_label)s_%(class)s_position"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["order", "position"], name="%(app_label)s_%(class)s_position"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Wave {self.position} of {self.order.number}"
@@ -162,13 +182,15 @@ class Wave(ConcurrentTransitionMixin, models.Model):
     def badge(self) -> str:
         return BADGES.get(self.state, "secondary")
 
-    @transition(field=state, source=WaveState.WAITING, target=WaveState.RELEASED,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state, source=WaveState.WAITING, target=WaveState.RELEASED, custom={"internal": True}
+    )
     def release(self) -> None:
         """Its date came, the wave before it ran out of work, or the order manager said so."""
 
-    @transition(field=state, source=WaveState.RELEASED, target=WaveState.DONE,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state, source=WaveState.RELEASED, target=WaveState.DONE, custom={"internal": True}
+    )
     def finish(self) -> None:
         """Every task of its sites is done."""
 
@@ -180,8 +202,13 @@ class Task(ConcurrentTransitionMixin, models.Model):
     name = models.CharField(max_length=150)
     kind = models.CharField(max_length=20, choices=TaskKind.choices)
     group = models.ForeignKey(AssignmentGroup, on_delete=models.PROTECT, related_name="tasks")
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                 blank=True, related_name="tasks")  # fmt: skip
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+    )
     state = FSMField(default=TaskState.WAITING, choices=TaskState.choices, protected=True)
     outputs = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(
@@ -217,8 +244,11 @@ class Task(ConcurrentTransitionMixin, models.Model):
 
     @property
     def late(self) -> bool:
-        return bool(self.due_at and self.state in (TaskState.READY, TaskState.IN_PROGRESS)
-                    and self.due_at < timezone.now())  # fmt: skip
+        return bool(
+            self.due_at
+            and self.state in (TaskState.READY, TaskState.IN_PROGRESS)
+            and self.due_at < timezone.now()
+        )
 
     @property
     def run_by_system(self) -> bool:
@@ -227,51 +257,72 @@ class Task(ConcurrentTransitionMixin, models.Model):
         concurrency 0, people do the domain's API tasks by hand.)"""
         from .adapters import adapter_config
 
-        return (self.kind == TaskKind.API
-                and int(adapter_config(self.sub_flow.domain_order.domain)["concurrency"]) > 0)
+        return (
+            self.kind == TaskKind.API
+            and int(adapter_config(self.sub_flow.domain_order.domain)["concurrency"]) > 0
+        )
 
     @property
     def stuck(self) -> bool:
         """A started API task that made no progress for longer than an attempt takes."""
-        return bool(self.kind == TaskKind.API and self.state == TaskState.IN_PROGRESS
-                    and self.updated_at and self.updated_at < stuck_before())  # fmt: skip
+        return bool(
+            self.kind == TaskKind.API
+            and self.state == TaskState.IN_PROGRESS
+            and self.updated_at
+            and self.updated_at < stuck_before()
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("fulfillment:task_complete", args=[self.pk])
 
-    @transition(field=state, source=TaskState.WAITING, target=TaskState.READY,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state, source=TaskState.WAITING, target=TaskState.READY, custom={"internal": True}
+    )
     def make_ready(self) -> None:
         """Every dependency is completed."""
 
-    @transition(field=state, source=TaskState.READY, target=TaskState.IN_PROGRESS,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state, source=TaskState.READY, target=TaskState.IN_PROGRESS, custom={"internal": True}
+    )
     def start(self) -> None:
         """Its assignee has begun."""
 
-    @transition(field=state, source=[TaskState.READY, TaskState.IN_PROGRESS, TaskState.FAILED],
-                target=TaskState.COMPLETED, custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=[TaskState.READY, TaskState.IN_PROGRESS, TaskState.FAILED],
+        target=TaskState.COMPLETED,
+        custom={"internal": True},
+    )
     def complete(self) -> None:
         """Done, with the outputs the template asks for (from the fall-out queue too)."""
 
-    @transition(field=state, source=[TaskState.READY, TaskState.IN_PROGRESS],
-                target=TaskState.FAILED, custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=[TaskState.READY, TaskState.IN_PROGRESS],
+        target=TaskState.FAILED,
+        custom={"internal": True},
+    )
     def fail(self) -> None:
         """An adapter error, a timeout or an agent's rejection: a fall-out opens (R22)."""
 
-    @transition(field=state, source=TaskState.FAILED, target=TaskState.READY,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state, source=TaskState.FAILED, target=TaskState.READY, custom={"internal": True}
+    )
     def retry(self) -> None:
         """Back in its queue (or to its adapter) after a fall-out."""
 
-    @transition(field=state, source=TaskState.FAILED, target=TaskState.SKIPPED,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state, source=TaskState.FAILED, target=TaskState.SKIPPED, custom={"internal": True}
+    )
     def skip(self) -> None:
         """Not needed after all: what waits for it goes on."""
 
-    @transition(field=state, source=[TaskState.WAITING, TaskState.READY, TaskState.IN_PROGRESS,
-                                     TaskState.FAILED],
-                target=TaskState.CANCELLED, custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=[TaskState.WAITING, TaskState.READY, TaskState.IN_PROGRESS, TaskState.FAILED],
+        target=TaskState.CANCELLED,
+        custom={"internal": True},
+    )
     def cancel(self) -> None:
         """Its order line was cancelled."""
 
@@ -286,11 +337,13 @@ class TaskDependency(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["task", "depends_on"],
-                                    name="%(app_label)s_%(class)s_once"),
-            models.CheckConstraint(condition=~Q(task=models.F("depends_on")),
-                                   name="%(app_label)s_%(class)s_not_self"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["task", "depends_on"], name="%(app_label)s_%(class)s_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(task=models.F("depends_on")), name="%(app_label)s_%(class)s_not_self"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task} waits for {self.depends_on}"
@@ -305,15 +358,22 @@ class FieldWorkOrder(ConcurrentTransitionMixin, models.Model):
     task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="work_order")
     site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
-    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="+")  # fmt: skip
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     access_notes = models.CharField(max_length=300, blank=True)
     window_start = models.DateTimeField("appointment from")
     window_end = models.DateTimeField("appointment until")
-    technician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="work_orders")  # fmt: skip
-    state = FSMField(default=WorkOrderState.SCHEDULED, choices=WorkOrderState.choices,
-                     protected=True)  # fmt: skip
+    technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+    )
+    state = FSMField(
+        default=WorkOrderState.SCHEDULED, choices=WorkOrderState.choices, protected=True
+    )
     arrived_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
@@ -322,9 +382,11 @@ class FieldWorkOrder(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["window_start", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(window_end__gt=models.F("window_start")),
-                                   name="%(app_label)s_%(class)s_window_order"),
-        ]  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(window_end__gt=models.F("window_start")),
+                name="%(app_label)s_%(class)s_window_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.task.name}"
@@ -341,24 +403,39 @@ class FieldWorkOrder(ConcurrentTransitionMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("fulfillment:work_order", args=[self.pk])
 
-    @transition(field=state, source=[WorkOrderState.SCHEDULED, WorkOrderState.DISPATCHED],
-                target=WorkOrderState.DISPATCHED, custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=[WorkOrderState.SCHEDULED, WorkOrderState.DISPATCHED],
+        target=WorkOrderState.DISPATCHED,
+        custom={"internal": True},
+    )
     def dispatch(self) -> None:
         """A technician and a confirmed window (again, to reschedule)."""
 
-    @transition(field=state, source=WorkOrderState.DISPATCHED, target=WorkOrderState.ON_SITE,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=WorkOrderState.DISPATCHED,
+        target=WorkOrderState.ON_SITE,
+        custom={"internal": True},
+    )
     def arrive(self) -> None:
         """The technician is on site: the task is in progress."""
 
-    @transition(field=state, source=WorkOrderState.ON_SITE, target=WorkOrderState.COMPLETED,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=WorkOrderState.ON_SITE,
+        target=WorkOrderState.COMPLETED,
+        custom={"internal": True},
+    )
     def complete(self) -> None:
         """Done on site, with the task's outputs."""
 
-    @transition(field=state, source=[WorkOrderState.SCHEDULED, WorkOrderState.DISPATCHED,
-                                     WorkOrderState.ON_SITE],
-                target=WorkOrderState.CANCELLED, custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=[WorkOrderState.SCHEDULED, WorkOrderState.DISPATCHED, WorkOrderState.ON_SITE],
+        target=WorkOrderState.CANCELLED,
+        custom={"internal": True},
+    )
     def cancel(self) -> None:
         """Its task failed, was skipped or its line cancelled."""
 
@@ -371,10 +448,14 @@ class SpecialProject(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="special_project")
     reason = models.CharField(max_length=300)
-    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="projects")  # fmt: skip
-    state = FSMField(default=ProjectState.IN_PROGRESS, choices=ProjectState.choices,
-                     protected=True)  # fmt: skip
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    state = FSMField(default=ProjectState.IN_PROGRESS, choices=ProjectState.choices, protected=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
@@ -398,20 +479,27 @@ class SpecialProject(ConcurrentTransitionMixin, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("fulfillment:project", args=[self.pk])
 
-    @transition(field=state, source=ProjectState.IN_PROGRESS, target=ProjectState.COMPLETED,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=ProjectState.IN_PROGRESS,
+        target=ProjectState.COMPLETED,
+        custom={"internal": True},
+    )
     def complete(self) -> None:
         """Every milestone reached."""
 
-    @transition(field=state, source=ProjectState.IN_PROGRESS, target=ProjectState.CANCELLED,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=ProjectState.IN_PROGRESS,
+        target=ProjectState.CANCELLED,
+        custom={"internal": True},
+    )
     def cancel(self) -> None:
         """Every line of its order was cancelled."""
 
 
 class Milestone(models.Model):
-    project = models.ForeignKey(SpecialProject, on_delete=models.CASCADE,
-                                related_name="milestones")  # fmt: skip
+    project = models.ForeignKey(SpecialProject, on_delete=models.CASCADE, related_name="milestones")
     name = models.CharField(max_length=150)
     position = models.PositiveSmallIntegerField(default=0)
     due_date = models.DateField()
@@ -431,11 +519,13 @@ class ProjectTask(ConcurrentTransitionMixin, models.Model):
     project = models.ForeignKey(SpecialProject, on_delete=models.CASCADE, related_name="tasks")
     milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="tasks")
     name = models.CharField(max_length=200)
-    state = FSMField(default=ProjectTaskState.OPEN, choices=ProjectTaskState.choices,
-                     protected=True)  # fmt: skip
+    state = FSMField(
+        default=ProjectTaskState.OPEN, choices=ProjectTaskState.choices, protected=True
+    )
     note = models.CharField(max_length=300, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="+")  # fmt: skip
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     done_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
@@ -449,8 +539,12 @@ class ProjectTask(ConcurrentTransitionMixin, models.Model):
     def badge(self) -> str:
         return BADGES.get(self.state, "secondary")
 
-    @transition(field=state, source=ProjectTaskState.OPEN, target=ProjectTaskState.DONE,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=ProjectTaskState.OPEN,
+        target=ProjectTaskState.DONE,
+        custom={"internal": True},
+    )
     def finish(self) -> None:
         """Done, with an optional note."""
 
@@ -469,16 +563,23 @@ class Fallout(ConcurrentTransitionMixin, models.Model):
     state = FSMField(default=FalloutState.OPEN, choices=FalloutState.choices, protected=True)
     resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True)
     resolution_note = models.CharField(max_length=500, blank=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="+")  # fmt: skip
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")  # fmt: skip
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     opened_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
-    escalated_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="escalations")  # fmt: skip
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="escalations",
+    )
     history = HistoricalRecords()
     objects = FalloutQuerySet.as_manager()
 
@@ -486,9 +587,12 @@ class Fallout(ConcurrentTransitionMixin, models.Model):
         ordering = ["due_at", "pk"]
         permissions = [("cancel_line", "Can cancel an order line to resolve a fall-out")]
         constraints = [
-            models.UniqueConstraint(fields=["task"], condition=Q(state="open"),
-                                    name="%(app_label)s_%(class)s_one_open_per_task"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=Q(state="open"),
+                name="%(app_label)s_%(class)s_one_open_per_task",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_category_display()}"
@@ -510,8 +614,12 @@ class Fallout(ConcurrentTransitionMixin, models.Model):
     def overdue(self) -> bool:
         return self.state == FalloutState.OPEN and self.due_at < timezone.now()
 
-    @transition(field=state, source=FalloutState.OPEN, target=FalloutState.RESOLVED,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=FalloutState.OPEN,
+        target=FalloutState.RESOLVED,
+        custom={"internal": True},
+    )
     def resolve(self) -> None:
         """Retried, completed manually, skipped, or its line cancelled."""
 
@@ -536,11 +644,15 @@ class AdapterCall(models.Model):
     class Meta:
         ordering = ["task", "attempt"]
         constraints = [
-            models.UniqueConstraint(fields=["task", "attempt"],
-                                    name="%(app_label)s_%(class)s_once_per_attempt"),
-            models.UniqueConstraint(fields=["task"], condition=Q(succeeded=True),
-                                    name="%(app_label)s_%(class)s_one_effect_per_task"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["task", "attempt"], name="%(app_label)s_%(class)s_once_per_attempt"
+            ),
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=Q(succeeded=True),
+                name="%(app_label)s_%(class)s_one_effect_per_task",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.adapter}.{self.operation} for task {self.task_id} (attempt {self.attempt})"

@@ -42,20 +42,29 @@ class TaskQuerySet(models.QuerySet):
     def for_queue(self) -> TaskQuerySet:
         """What the queue page shows per row, in a fixed number of queries."""
         return self.select_related(
-            "group", "assignee", "template", "sub_flow__domain_order__order__account",
-            "sub_flow__domain_order__site", "work_order",
-        )  # fmt: skip
+            "group",
+            "assignee",
+            "template",
+            "sub_flow__domain_order__order__account",
+            "sub_flow__domain_order__site",
+            "work_order",
+        )
 
     def per_group(self) -> list[dict]:
         """R23: each group's open work in one query: ready, started, late, and the age of
         the oldest ready or started task (when it became ready)."""
         now = timezone.now()
-        rows = self.open().values("group_id", "group__name").annotate(
-            ready=models.Count("pk", filter=Q(state="ready")),
-            started=models.Count("pk", filter=Q(state="in_progress")),
-            late=models.Count("pk", filter=Q(due_at__lt=now)),
-            oldest=models.Min("ready_at"),
-        ).order_by("group__name")  # fmt: skip
+        rows = (
+            self.open()
+            .values("group_id", "group__name")
+            .annotate(
+                ready=models.Count("pk", filter=Q(state="ready")),
+                started=models.Count("pk", filter=Q(state="in_progress")),
+                late=models.Count("pk", filter=Q(due_at__lt=now)),
+                oldest=models.Min("ready_at"),
+            )
+            .order_by("group__name")
+        )
         return list(rows)
 
     def mine_or_unclaimed(self, user) -> TaskQuerySet:
@@ -78,9 +87,12 @@ class FalloutQuerySet(models.QuerySet):
 
     def for_queue(self) -> FalloutQuerySet:
         return self.select_related(
-            "task__group", "task__template", "order__account", "escalated_to",
+            "task__group",
+            "task__template",
+            "order__account",
+            "escalated_to",
             "task__sub_flow__domain_order__site",
-        )  # fmt: skip
+        )
 
 
 class WorkOrderQuerySet(models.QuerySet):
@@ -98,9 +110,14 @@ class WorkOrderQuerySet(models.QuerySet):
 
     def for_list(self) -> WorkOrderQuerySet:
         return self.select_related(
-            "task__template", "task__group", "site", "location", "contact", "technician",
+            "task__template",
+            "task__group",
+            "site",
+            "location",
+            "contact",
+            "technician",
             "task__sub_flow__domain_order__order__account",
-        )  # fmt: skip
+        )
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -113,6 +130,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.select_related("order__account", "manager").annotate(
             steps=models.Count("tasks", distinct=True),
             done=models.Count("tasks", filter=Q(tasks__state="done"), distinct=True),
-            next_due=models.Min("milestones__due_date",
-                                filter=Q(milestones__reached_at__isnull=True)),
-        )  # fmt: skip
+            next_due=models.Min(
+                "milestones__due_date", filter=Q(milestones__reached_at__isnull=True)
+            ),
+        )

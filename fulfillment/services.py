@@ -61,23 +61,33 @@ def order_fulfillment_start(*, actor, order_id: int) -> list[SubFlow]:
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.state != OrderState.IN_PROGRESS or order.decomposed_at is None:
-            raise DomainError(f"{order.number} is {order.get_state_display().lower()}: only an "
-                              "approved, decomposed order is fulfilled.")  # fmt: skip
-        domain_orders = list(order.domain_orders.prefetch_related(
-            "child_lines__specification", "dependencies"))  # fmt: skip
-        specs = {c.specification_id: c.specification
-                 for d in domain_orders for c in d.child_lines.all()}  # fmt: skip
+            raise DomainError(
+                f"{order.number} is {order.get_state_display().lower()}: only an "
+                "approved, decomposed order is fulfilled."
+            )
+        domain_orders = list(
+            order.domain_orders.prefetch_related("child_lines__specification", "dependencies")
+        )
+        specs = {
+            c.specification_id: c.specification for d in domain_orders for c in d.child_lines.all()
+        }
         templates = {
             t.specification_id: t
             for t in FlowTemplate.objects.filter(specification__in=specs).prefetch_related(
-                "tasks__depends_on", "tasks__group")
-        }  # fmt: skip
+                "tasks__depends_on", "tasks__group"
+            )
+        }
         missing = sorted(spec.code for pk, spec in specs.items() if pk not in templates)
         if missing:
-            raise DomainError("No flow template for " + ", ".join(missing) + ": an administrator "
-                              "adds one in the admin first.")  # fmt: skip
-        done = set(SubFlow.objects.filter(domain_order__order=order)
-                   .values_list("child_line_id", flat=True))  # fmt: skip
+            raise DomainError(
+                "No flow template for " + ", ".join(missing) + ": an administrator "
+                "adds one in the admin first."
+            )
+        done = set(
+            SubFlow.objects.filter(domain_order__order=order).values_list(
+                "child_line_id", flat=True
+            )
+        )
         made: list[SubFlow] = []
         for domain_order in domain_orders:
             for child in domain_order.child_lines.all():
@@ -116,22 +126,38 @@ def _open_project(order: Order, actor) -> SpecialProject | None:
     _save(project, actor, reason="opened")
     today = timezone.localdate()
     span = max((order.requested_date - today).days, 3)
-    sites = sorted({line.site.name for line in order.lines.select_related("site")
-                    .exclude(state=OrderLineState.CANCELLED)})  # fmt: skip
+    sites = sorted(
+        {
+            line.site.name
+            for line in order.lines.select_related("site").exclude(state=OrderLineState.CANCELLED)
+        }
+    )
     plan = [
-        ("Kick-off", today + timedelta(days=min(7, span // 3)),
-         ["Hold the kick-off with the customer", "Agree the rollout plan and the site order"]),
-        ("Every site ready", today + timedelta(days=2 * span // 3),
-         [f"Confirm site readiness at {site}" for site in sites]),
-        ("Customer acceptance", order.requested_date,
-         ["Walk the customer through the delivered service", "Collect the signed acceptance"]),
-    ]  # fmt: skip
+        (
+            "Kick-off",
+            today + timedelta(days=min(7, span // 3)),
+            ["Hold the kick-off with the customer", "Agree the rollout plan and the site order"],
+        ),
+        (
+            "Every site ready",
+            today + timedelta(days=2 * span // 3),
+            [f"Confirm site readiness at {site}" for site in sites],
+        ),
+        (
+            "Customer acceptance",
+            order.requested_date,
+            ["Walk the customer through the delivered service", "Collect the signed acceptance"],
+        ),
+    ]
     for position, (name, due, steps) in enumerate(plan):
         milestone = Milestone(project=project, name=name, position=position, due_date=due)
         _save(milestone, actor, reason="project plan")
         for step in steps:
-            _save(ProjectTask(project=project, milestone=milestone, name=step), actor,
-                  reason="project plan")  # fmt: skip
+            _save(
+                ProjectTask(project=project, milestone=milestone, name=step),
+                actor,
+                reason="project plan",
+            )
     return project
 
 
@@ -153,8 +179,7 @@ def project_task_done(*, actor, task_id: int, note: str = "") -> ProjectTask:
     reached with its last step, the project completes with its last milestone, and the
     order may then close (R24)."""
     with transaction.atomic():
-        _lock_order(ProjectTask.objects.values_list("project__order_id", flat=True).get(
-            pk=task_id))  # fmt: skip
+        _lock_order(ProjectTask.objects.values_list("project__order_id", flat=True).get(pk=task_id))
         step = ProjectTask.objects.select_for_update().get(pk=task_id)
         project = SpecialProject.objects.select_for_update().get(pk=step.project_id)
         if project.manager_id != actor.pk and not actor.has_perm("orders.approve_order"):
@@ -190,25 +215,36 @@ def _sub_flow(domain_order, child, templates, actor) -> SubFlow:
     _save(sub_flow, actor, reason=f"started {domain_order.number}")
     by_template = {}
     for task_template in template.tasks.all():
-        task = Task(sub_flow=sub_flow, template=task_template, name=task_template.name,
-                    kind=task_template.kind, group=task_template.group)  # fmt: skip
+        task = Task(
+            sub_flow=sub_flow,
+            template=task_template,
+            name=task_template.name,
+            kind=task_template.kind,
+            group=task_template.group,
+        )
         _save(task, actor, reason=f"from {template}")
         by_template[task_template.pk] = task
     for task_template in template.tasks.all():
         for before in task_template.depends_on.all():
-            _save(TaskDependency(task=by_template[task_template.pk],
-                                 depends_on=by_template[before.pk]), actor,
-                  reason="flow template")  # fmt: skip
+            _save(
+                TaskDependency(
+                    task=by_template[task_template.pk], depends_on=by_template[before.pk]
+                ),
+                actor,
+                reason="flow template",
+            )
     return sub_flow
 
 
 def _link_across_domain_orders(domain_orders, actor) -> None:
     """A domain order's entry tasks (nothing to wait for in their own flow) wait for the exit
     tasks (nothing waits for them in their flow) of each domain order it depends on."""
-    tasks = list(Task.objects.filter(sub_flow__domain_order__in=domain_orders)
-                 .select_related("sub_flow"))  # fmt: skip
-    links = set(TaskDependency.objects.filter(task__in=tasks)
-                .values_list("task_id", "depends_on_id"))  # fmt: skip
+    tasks = list(
+        Task.objects.filter(sub_flow__domain_order__in=domain_orders).select_related("sub_flow")
+    )
+    links = set(
+        TaskDependency.objects.filter(task__in=tasks).values_list("task_id", "depends_on_id")
+    )
     inside = {(a, b) for a, b in links}
     same_flow = {t.pk: t.sub_flow_id for t in tasks}
     waits_inside = {a for a, b in inside if same_flow.get(b) == same_flow.get(a)}
@@ -219,8 +255,9 @@ def _link_across_domain_orders(domain_orders, actor) -> None:
     for domain_order in domain_orders:
         entries = [t for t in by_domain.get(domain_order.pk, []) if t.pk not in waits_inside]
         for dependency in domain_order.dependencies.all():
-            exits = [t for t in by_domain.get(dependency.depends_on_id, [])
-                     if t.pk not in awaited_inside]  # fmt: skip
+            exits = [
+                t for t in by_domain.get(dependency.depends_on_id, []) if t.pk not in awaited_inside
+            ]
             for entry in entries:
                 for exit_task in exits:
                     if (entry.pk, exit_task.pk) not in links:
@@ -237,8 +274,10 @@ def _ready_what_can_start(tasks, actor) -> list[Task]:
     time from now."""
     ready = []
     waiting = tasks.filter(state=TaskState.WAITING).exclude(
-        dependency_links__depends_on__state__in=[s for s in TaskState.values
-                                                 if s not in DONE_STATES])  # fmt: skip
+        dependency_links__depends_on__state__in=[
+            s for s in TaskState.values if s not in DONE_STATES
+        ]
+    )
     waiting = waiting.exclude(_staggering().held_by_a_wave())  # its site's wave is not released
     for task in waiting.select_for_update(of=("self",)).select_related("template"):
         task.make_ready()
@@ -248,9 +287,10 @@ def _ready_what_can_start(tasks, actor) -> list[Task]:
     if ready:
         started = DomainOrder.objects.filter(
             pk__in=SubFlow.objects.filter(tasks__in=[t.pk for t in ready]).values(
-                "domain_order_id"),
+                "domain_order_id"
+            ),
             state=DomainOrderState.ACKNOWLEDGED,
-        )  # fmt: skip
+        )
         for domain_order in started.select_for_update(of=("self",)):
             domain_order.start()
             _save(domain_order, actor, reason="first task ready")
@@ -268,19 +308,30 @@ def _schedule_visits(tasks: list[Task], actor) -> None:
         return
     have = set(FieldWorkOrder.objects.filter(task__in=tasks).values_list("task_id", flat=True))
     lines = {
-        t.pk: t for t in Task.objects.filter(pk__in=[t.pk for t in tasks]).select_related(
-            "sub_flow__child_line__order_line", "sub_flow__domain_order", "group")
-    }  # fmt: skip
+        t.pk: t
+        for t in Task.objects.filter(pk__in=[t.pk for t in tasks]).select_related(
+            "sub_flow__child_line__order_line", "sub_flow__domain_order", "group"
+        )
+    }
     now = timezone.localtime()
     for task in tasks:
         if task.pk in have:
             continue
         line = lines[task.pk].sub_flow.child_line.order_line
         start = _staggering().first_free_morning(lines[task.pk].group, now)
-        _save(FieldWorkOrder(task=task, site_id=line.site_id, location_id=line.location_id,
-                             contact_id=line.site_contact_id, access_notes=line.access_notes,
-                             window_start=start, window_end=start + timedelta(hours=4)),
-              actor, reason=f"visit for {task.number}")  # fmt: skip
+        _save(
+            FieldWorkOrder(
+                task=task,
+                site_id=line.site_id,
+                location_id=line.location_id,
+                contact_id=line.site_contact_id,
+                access_notes=line.access_notes,
+                window_start=start,
+                window_end=start + timedelta(hours=4),
+            ),
+            actor,
+            reason=f"visit for {task.number}",
+        )
 
 
 def _next_working_morning(now):
@@ -304,28 +355,32 @@ def _lock_visit(work_order_id: int) -> tuple[FieldWorkOrder, Task]:
     task = _lock_order_of_task(task_id)
     visit = FieldWorkOrder.objects.select_for_update().get(pk=work_order_id)
     if task.state not in (TaskState.READY, TaskState.IN_PROGRESS):
-        raise DomainError(f"{task} is {task.get_state_display().lower()}: {visit.number} waits "
-                          "until its fall-out is resolved.")  # fmt: skip
+        raise DomainError(
+            f"{task} is {task.get_state_display().lower()}: {visit.number} waits "
+            "until its fall-out is resolved."
+        )
     return visit, task
 
 
-def work_order_dispatch(*, actor, work_order_id: int, technician, window_start,
-                        window_end) -> FieldWorkOrder:  # fmt: skip
+def work_order_dispatch(
+    *, actor, work_order_id: int, technician, window_start, window_end
+) -> FieldWorkOrder:
     """R20: the dispatcher confirms the window with the customer and sends a technician of
     the task's group; the task is the technician's. Again to reschedule."""
     if not actor.has_perm("fulfillment.change_fieldworkorder"):
         raise DomainError("Only a dispatcher (project or order manager) sends technicians.")
     if window_end <= window_start:
-        raise DomainError("The appointment must end after it starts.",
-                          errors=["“Until” must be after “From”."])  # fmt: skip
+        raise DomainError(
+            "The appointment must end after it starts.", errors=["“Until” must be after “From”."]
+        )
     with transaction.atomic():
         visit, task = _lock_visit(work_order_id)
         if visit.state not in (WorkOrderState.SCHEDULED, WorkOrderState.DISPATCHED):
-            raise DomainError(f"{visit.number} is {visit.get_state_display().lower()}: it "
-                              "cannot be dispatched.")  # fmt: skip
+            raise DomainError(
+                f"{visit.number} is {visit.get_state_display().lower()}: it cannot be dispatched."
+            )
         if not task.group.members.filter(pk=technician.pk).exists():
-            raise DomainError(f"{technician.get_full_name() or technician} is not in "
-                              f"{task.group}.")  # fmt: skip
+            raise DomainError(f"{technician.get_full_name() or technician} is not in {task.group}.")
         visit.dispatch()
         visit.technician = technician
         visit.window_start, visit.window_end = window_start, window_end
@@ -352,8 +407,9 @@ def work_order_arrive(*, actor, work_order_id: int) -> FieldWorkOrder:
     return visit
 
 
-def work_order_complete(*, actor, work_order_id: int, outputs: dict | None = None
-                        ) -> FieldWorkOrder:  # fmt: skip
+def work_order_complete(
+    *, actor, work_order_id: int, outputs: dict | None = None
+) -> FieldWorkOrder:
     """R20: done on site with the task's outputs (each required); the task completes and
     what waited for it starts."""
     with transaction.atomic():
@@ -361,8 +417,9 @@ def work_order_complete(*, actor, work_order_id: int, outputs: dict | None = Non
         if visit.technician_id != actor.pk:
             raise DomainError(f"{visit.number} is not yours: it was sent to someone else.")
         if visit.state != WorkOrderState.ON_SITE:
-            raise DomainError(f"{visit.number} is {visit.get_state_display().lower()}: mark "
-                              "your arrival first.")  # fmt: skip
+            raise DomainError(
+                f"{visit.number} is {visit.get_state_display().lower()}: mark your arrival first."
+            )
         visit.complete()
         visit.completed_at = timezone.now()
         _save(visit, actor, reason="completed on site")
@@ -404,8 +461,10 @@ def task_complete(*, actor, task_id: int, outputs: dict | None = None) -> Task:
         if task.assignee_id and (actor is None or task.assignee_id != actor.pk):
             raise DomainError(f"{task} is claimed by someone else: they complete it.")
         if task.state not in (TaskState.READY, TaskState.IN_PROGRESS):
-            raise DomainError(f"{task} is {task.get_state_display().lower()}: only a ready or "
-                              "started task is completed.")  # fmt: skip
+            raise DomainError(
+                f"{task} is {task.get_state_display().lower()}: only a ready or "
+                "started task is completed."
+            )
         if task.kind == TaskKind.FIELD_SERVICE:
             raise DomainError(f"{task} is completed on site, on its field work order.")
         _complete(task, actor, outputs, reason="complete")
@@ -416,15 +475,21 @@ def _complete(task: Task, actor, outputs: dict | None, reason: str) -> None:
     values = {k: str(v).strip() for k, v in (outputs or {}).items()}
     missing = [name for name in task.required_outputs if not values.get(name)]
     if missing:
-        raise DomainError(f"{task} needs " + ", ".join(missing) + " to be completed.",
-                          errors=[f"{name} is required." for name in missing])  # fmt: skip
+        raise DomainError(
+            f"{task} needs " + ", ".join(missing) + " to be completed.",
+            errors=[f"{name} is required." for name in missing],
+        )
     task.outputs = {name: values[name] for name in task.required_outputs}
-    product_id = (OrderLine.objects.filter(child_lines__sub_flow__tasks=task)
-                  .values_list("product_id", flat=True).first())  # fmt: skip
+    product_id = (
+        OrderLine.objects.filter(child_lines__sub_flow__tasks=task)
+        .values_list("product_id", flat=True)
+        .first()
+    )
     if product_id:
         # R25: captured IP blocks, circuit ids, numbers and VLANs are held for its product.
-        resources_allocate(actor=actor, product_id=product_id, outputs=task.outputs,
-                           holder=task.number)  # fmt: skip
+        resources_allocate(
+            actor=actor, product_id=product_id, outputs=task.outputs, holder=task.number
+        )
     if actor is not None and task.kind != TaskKind.API:
         task.assignee_id = task.assignee_id or actor.pk
     task.complete()
@@ -458,7 +523,8 @@ def _lock_order(order_id: int) -> None:
 
 def _lock_order_of_task(task_id: int) -> Task:
     order_id = Task.objects.values_list("sub_flow__domain_order__order_id", flat=True).get(
-        pk=task_id)  # fmt: skip
+        pk=task_id
+    )
     _lock_order(order_id)
     return _lock_task(task_id)
 
@@ -475,16 +541,20 @@ def task_claim(*, actor, task_id: int) -> Task:
     with transaction.atomic():
         task = _lock_task(task_id)
         if task.assignee_id and task.assignee_id != actor.pk:
-            raise DomainError(f"{task} is already claimed by "
-                              f"{task.assignee.get_full_name() or task.assignee}.")  # fmt: skip
+            raise DomainError(
+                f"{task} is already claimed by {task.assignee.get_full_name() or task.assignee}."
+            )
         if task.state not in (TaskState.READY, TaskState.IN_PROGRESS):
-            raise DomainError(f"{task} is {task.get_state_display().lower()}: it cannot be "
-                              "claimed.")  # fmt: skip
+            raise DomainError(
+                f"{task} is {task.get_state_display().lower()}: it cannot be claimed."
+            )
         if task.run_by_system:
             domain = task.sub_flow.domain_order.get_domain_display()
-            raise DomainError(f"{task} is done by the {domain} system, not by a person: if it "
-                              "fails, it goes to the fall-out queue, where it can be completed "
-                              "by hand.")  # fmt: skip
+            raise DomainError(
+                f"{task} is done by the {domain} system, not by a person: if it "
+                "fails, it goes to the fall-out queue, where it can be completed "
+                "by hand."
+            )
         _check_member(task, actor)
         task.assignee = actor
         _save(task, actor, reason="claim")
@@ -535,10 +605,15 @@ def _fail(task: Task, actor, category: str, detail: str) -> Fallout:
     _save(task, actor, reason=f"failed: {FalloutCategory(category).label}")
     now = timezone.now()
     fallout = Fallout(
-        task=task, order_id=task.sub_flow.domain_order.order_id, category=category,
-        detail=detail[:2000], attempts=task.attempts, opened_by=actor, opened_at=now,
+        task=task,
+        order_id=task.sub_flow.domain_order.order_id,
+        category=category,
+        detail=detail[:2000],
+        attempts=task.attempts,
+        opened_by=actor,
+        opened_at=now,
         due_at=now + timedelta(hours=settings.FALLOUT_SLA_HOURS),
-    )  # fmt: skip
+    )
     _save(fallout, actor, reason=f"{task.number} failed")
     _staggering().waves_advance([task], actor)  # a wave stuck in fall-out lets the next go
     return fallout
@@ -549,17 +624,21 @@ def _lock_fallout(actor, fallout_id: int) -> tuple[Fallout, Task]:
     _lock_order(Fallout.objects.values_list("order_id", flat=True).get(pk=fallout_id))
     fallout = Fallout.objects.select_for_update().get(pk=fallout_id)
     if fallout.state != FalloutState.OPEN:
-        raise DomainError(f"{fallout} was resolved a moment ago "
-                          f"({fallout.get_resolution_display().lower()}).")  # fmt: skip
+        raise DomainError(
+            f"{fallout} was resolved a moment ago ({fallout.get_resolution_display().lower()})."
+        )
     task = _lock_task(fallout.task_id)
     if task.state != TaskState.FAILED:
-        raise DomainError(f"{task} is {task.get_state_display().lower()} now: {fallout} no "
-                          "longer needs resolving.")  # fmt: skip
+        raise DomainError(
+            f"{task} is {task.get_state_display().lower()} now: {fallout} no "
+            "longer needs resolving."
+        )
     if not actor.has_perm("fulfillment.change_fallout") or not (
         Task.objects.visible_to(actor).filter(pk=task.pk).exists()
     ):
-        raise DomainError(f"{fallout} is resolved by {task.group}'s agents and managers or an "
-                          "order manager.")  # fmt: skip
+        raise DomainError(
+            f"{fallout} is resolved by {task.group}'s agents and managers or an order manager."
+        )
     return fallout, task
 
 
@@ -586,8 +665,9 @@ def fallout_retry(*, actor, fallout_id: int, note: str = "") -> Fallout:
     return fallout
 
 
-def fallout_complete(*, actor, fallout_id: int, outputs: dict | None = None,
-                     note: str = "") -> Fallout:  # fmt: skip
+def fallout_complete(
+    *, actor, fallout_id: int, outputs: dict | None = None, note: str = ""
+) -> Fallout:
     """R22: someone did the work by hand: the task completes with its required outputs."""
     with transaction.atomic():
         fallout, task = _lock_fallout(actor, fallout_id)
@@ -625,10 +705,16 @@ def fallout_cancel_line(*, actor, fallout_id: int, note: str) -> Fallout:
     with transaction.atomic():
         fallout, task = _lock_fallout(actor, fallout_id)
         line = OrderLine.objects.select_for_update().get(pk=task.sub_flow.child_line.order_line_id)
-        sub_flows = list(SubFlow.objects.select_for_update().filter(
-            child_line__order_line=line, state=SubFlowState.IN_PROGRESS))  # fmt: skip
-        open_tasks = list(Task.objects.select_for_update().filter(
-            sub_flow__in=sub_flows).exclude(state__in=DONE_STATES))  # fmt: skip
+        sub_flows = list(
+            SubFlow.objects.select_for_update().filter(
+                child_line__order_line=line, state=SubFlowState.IN_PROGRESS
+            )
+        )
+        open_tasks = list(
+            Task.objects.select_for_update()
+            .filter(sub_flow__in=sub_flows)
+            .exclude(state__in=DONE_STATES)
+        )
         for other in Fallout.objects.select_for_update().filter(
             task__in=open_tasks, state=FalloutState.OPEN
         ):
@@ -665,8 +751,9 @@ def _close_upwards(sub_flow_ids: set[int], actor) -> None:
         sub_flow.close()
         _save(sub_flow, actor, reason="every task done")
         closed.append(sub_flow)
-    domain_ids = set(SubFlow.objects.filter(pk__in=sub_flow_ids)
-                     .values_list("domain_order_id", flat=True))  # fmt: skip
+    domain_ids = set(
+        SubFlow.objects.filter(pk__in=sub_flow_ids).values_list("domain_order_id", flat=True)
+    )
     open_domains = (
         DomainOrder.objects.select_for_update()
         .filter(
@@ -683,8 +770,9 @@ def _close_upwards(sub_flow_ids: set[int], actor) -> None:
             domain_order.cancel()
         _save(domain_order, actor, reason="every sub flow closed")
         order_ids.add(domain_order.order_id)
-    order_ids |= set(DomainOrder.objects.filter(pk__in=domain_ids)
-                     .values_list("order_id", flat=True))  # fmt: skip
+    order_ids |= set(
+        DomainOrder.objects.filter(pk__in=domain_ids).values_list("order_id", flat=True)
+    )
     for order_id in order_ids:
         _close_order(order_id, actor)
 
@@ -693,8 +781,11 @@ def _close_order(order_id: int, actor) -> None:
     order = Order.objects.select_for_update().get(pk=order_id)
     if order.state != OrderState.IN_PROGRESS:
         return
-    open_domain = [DomainOrderState.ACKNOWLEDGED, DomainOrderState.IN_PROGRESS,
-                   DomainOrderState.HELD]  # fmt: skip
+    open_domain = [
+        DomainOrderState.ACKNOWLEDGED,
+        DomainOrderState.IN_PROGRESS,
+        DomainOrderState.HELD,
+    ]
     lines = (
         OrderLine.objects.select_for_update()
         .filter(order=order, state=OrderLineState.IN_PROGRESS)
@@ -736,11 +827,15 @@ def _activate(order: Order, actor) -> None:
         outputs.setdefault(child_id, {}).update(values or {})
     lines = order.lines.filter(state=OrderLineState.COMPLETED, product__isnull=False)
     for line in lines.prefetch_related("child_lines__specification"):
-        delivered = [DeliveredService(child.specification, child.specification.domain,
-                                      outputs.get(child.pk, {}))
-                     for child in line.child_lines.all()]  # fmt: skip
-        product_inventory_activate(actor=actor, product_id=line.product_id, start_date=today,
-                                   services=delivered)  # fmt: skip
+        delivered = [
+            DeliveredService(
+                child.specification, child.specification.domain, outputs.get(child.pk, {})
+            )
+            for child in line.child_lines.all()
+        ]
+        product_inventory_activate(
+            actor=actor, product_id=line.product_id, start_date=today, services=delivered
+        )
 
 
 def watchdog_run(*, now=None) -> dict[str, int]:
@@ -753,10 +848,13 @@ def watchdog_run(*, now=None) -> dict[str, int]:
         stuck = Task.objects.open().filter(kind=kind, due_at__lt=now - timedelta(hours=hours))
         for task_id, state, due_at in stuck.values_list("pk", "state", "due_at"):
             ended = timezone.localtime(due_at).strftime("%d %b %Y %H:%M")
-            detail = (f"Stuck {TaskState(state).label.lower()}: its SLA ended {ended}. Found "
-                      "by the watchdog.")  # fmt: skip
-            if task_fail(actor=None, task_id=task_id, category=FalloutCategory.TIMEOUT,
-                         detail=detail):  # fmt: skip
+            detail = (
+                f"Stuck {TaskState(state).label.lower()}: its SLA ended {ended}. Found "
+                "by the watchdog."
+            )
+            if task_fail(
+                actor=None, task_id=task_id, category=FalloutCategory.TIMEOUT, detail=detail
+            ):
                 timed_out += 1
     return {"timed_out": timed_out, "escalated": fallouts_escalate(now=now)}
 
@@ -788,7 +886,8 @@ def _mail_escalation(fallout: Fallout, manager) -> None:
             f"Escalated: {fallout.number} on {fallout.order.number}",
             f"{fallout.number} ({fallout.get_category_display()}) of {fallout.task} is past its "
             f"due time and unresolved.\n\n{fallout.detail}",
-            None, [manager.email],
-        )  # fmt: skip
+            None,
+            [manager.email],
+        )
     except OSError:
         logger.warning("Could not e-mail the escalation of %s", fallout.number, exc_info=True)

@@ -46,15 +46,23 @@ def order_sites(order_id: int) -> list[Account]:
 
 def held_by_a_wave():
     """The condition for tasks whose site is in a waiting wave of their order."""
-    return Exists(Wave.objects.filter(
-        order_id=OuterRef("sub_flow__domain_order__order_id"), state=WaveState.WAITING,
-        sites=OuterRef("sub_flow__domain_order__site_id")))  # fmt: skip
+    return Exists(
+        Wave.objects.filter(
+            order_id=OuterRef("sub_flow__domain_order__order_id"),
+            state=WaveState.WAITING,
+            sites=OuterRef("sub_flow__domain_order__site_id"),
+        )
+    )
 
 
 def order_fulfillment_start_staggered(
-    *, actor, order_id: int, mode: str = StartMode.ALL, per_wave: int | None = None,
+    *,
+    actor,
+    order_id: int,
+    mode: str = StartMode.ALL,
+    per_wave: int | None = None,
     dates: dict[int, datetime.date] | None = None,
-) -> list[SubFlow]:  # fmt: skip
+) -> list[SubFlow]:
     """R20: start the order's work (``services.order_fulfillment_start``) all at once, or in
     waves of ``per_wave`` sites (the first released now), or per site from its start date in
     ``dates`` (site id -> date; sites with the same date form one wave). Starting again
@@ -75,14 +83,15 @@ def order_fulfillment_start_staggered(
     return flows
 
 
-def _plan_waves(order: Order, actor, mode: str, per_wave: int | None,
-                dates: dict[int, datetime.date]) -> None:  # fmt: skip
+def _plan_waves(
+    order: Order, actor, mode: str, per_wave: int | None, dates: dict[int, datetime.date]
+) -> None:
     sites = order_sites(order.pk)
     today = timezone.localdate()
     if mode == StartMode.WAVES:
         if not per_wave or per_wave < 1:
             raise DomainError("Say how many sites start at a time (1 or more).")
-        groups = [(None, sites[i:i + per_wave]) for i in range(0, len(sites), per_wave)]
+        groups = [(None, sites[i : i + per_wave]) for i in range(0, len(sites), per_wave)]
     else:
         missing = [site.name for site in sites if site.pk not in dates]
         if missing:
@@ -113,8 +122,12 @@ def wave_release_next(*, actor, order_id: int) -> Wave:
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.state != OrderState.IN_PROGRESS:
             raise DomainError(f"{order.number} is {order.get_state_display().lower()}.")
-        wave = (Wave.objects.select_for_update().filter(order=order, state=WaveState.WAITING)
-                .order_by("position").first())  # fmt: skip
+        wave = (
+            Wave.objects.select_for_update()
+            .filter(order=order, state=WaveState.WAITING)
+            .order_by("position")
+            .first()
+        )
         if wave is None:
             raise DomainError(f"Every wave of {order.number} is released already.")
         _release(wave, actor, reason="released early by hand", by_hand=True)
@@ -126,8 +139,10 @@ def _release(wave: Wave, actor, reason: str, by_hand: bool = False) -> None:
     wave.release()
     wave.released_at, wave.released_by = timezone.now(), actor if by_hand else None
     _save(wave, actor, reason=reason)
-    tasks = Task.objects.filter(sub_flow__domain_order__order_id=wave.order_id,
-                                sub_flow__domain_order__site__in=wave.sites.all())  # fmt: skip
+    tasks = Task.objects.filter(
+        sub_flow__domain_order__order_id=wave.order_id,
+        sub_flow__domain_order__site__in=wave.sites.all(),
+    )
     services._ready_what_can_start(tasks, actor)
 
 
@@ -135,10 +150,12 @@ def waves_advance(tasks: Iterable[Task], actor) -> None:
     """After tasks were done or failed (their order locked): their orders' waves that are
     done are marked so, and a next wave without a date is released when the wave before it
     has nothing left to work on."""
-    order_ids = set(Wave.objects.filter(
-        order__domain_orders__sub_flows__tasks__in=[t.pk for t in tasks],
-        state__in=[WaveState.WAITING, WaveState.RELEASED],
-    ).values_list("order_id", flat=True))  # fmt: skip
+    order_ids = set(
+        Wave.objects.filter(
+            order__domain_orders__sub_flows__tasks__in=[t.pk for t in tasks],
+            state__in=[WaveState.WAITING, WaveState.RELEASED],
+        ).values_list("order_id", flat=True)
+    )
     for order_id in sorted(order_ids):
         _advance(order_id, actor)
 
@@ -155,16 +172,20 @@ def _advance_once(order_id: int, actor) -> bool:
     if not waves:
         return False
     sites: dict[int, set[int]] = {}
-    for wave_id, site_id in Wave.sites.through.objects.filter(
-        wave__order_id=order_id).values_list("wave_id", "account_id"):  # fmt: skip
+    for wave_id, site_id in Wave.sites.through.objects.filter(wave__order_id=order_id).values_list(
+        "wave_id", "account_id"
+    ):
         sites.setdefault(wave_id, set()).add(site_id)
     open_states: dict[int, set[str]] = {}
-    for site_id, state in (Task.objects.filter(sub_flow__domain_order__order_id=order_id)
-                           .exclude(state__in=DONE_STATES)
-                           .values_list("sub_flow__domain_order__site_id", "state")):
-        open_states.setdefault(site_id, set()).add(state)  # fmt: skip
-    states = {w.pk: set().union(*(open_states.get(s, set()) for s in sites.get(w.pk, ())))
-              for w in waves}  # fmt: skip
+    for site_id, state in (
+        Task.objects.filter(sub_flow__domain_order__order_id=order_id)
+        .exclude(state__in=DONE_STATES)
+        .values_list("sub_flow__domain_order__site_id", "state")
+    ):
+        open_states.setdefault(site_id, set()).add(state)
+    states = {
+        w.pk: set().union(*(open_states.get(s, set()) for s in sites.get(w.pk, ()))) for w in waves
+    }
     for before, wave in zip([None, *waves], waves, strict=False):
         if wave.state == WaveState.RELEASED and not states[wave.pk]:
             wave.finish()
@@ -186,8 +207,9 @@ def waves_release_due(*, today: datetime.date | None = None) -> int:
     """Scheduled (with the watchdog): waves whose planned date has come are released.
     Safe to run twice. Returns how many were released."""
     today = today or timezone.localdate()
-    due = Wave.objects.filter(state=WaveState.WAITING, planned_date__lte=today,
-                              order__state=OrderState.IN_PROGRESS)  # fmt: skip
+    due = Wave.objects.filter(
+        state=WaveState.WAITING, planned_date__lte=today, order__state=OrderState.IN_PROGRESS
+    )
     released = 0
     for order_id in sorted(set(due.values_list("order_id", flat=True))):
         with transaction.atomic():
@@ -210,8 +232,9 @@ def first_free_morning(group: AssignmentGroup, now: datetime.datetime) -> dateti
     booked = Counter(
         timezone.localtime(start).date()
         for start in FieldWorkOrder.objects.filter(task__group=group, window_start__gte=day)
-        .exclude(state=WorkOrderState.CANCELLED).values_list("window_start", flat=True)
-    )  # fmt: skip
+        .exclude(state=WorkOrderState.CANCELLED)
+        .values_list("window_start", flat=True)
+    )
     while booked[day.date()] >= capacity:
         day = services._next_working_morning(day)
     return day

@@ -6,10 +6,8 @@ app_name = "fulfillment"
 
 urlpatterns = [
     path("tasks/", views.TaskQueueView.as_view(), name="task_queue"),
-    path("tasks/<int:pk>/claim/", views.TaskActionView.as_view(action="claim"),
-         name="task_claim"),
-    path("tasks/<int:pk>/start/", views.TaskActionView.as_view(action="start"),
-         name="task_start"),
+    path("tasks/<int:pk>/claim/", views.TaskActionView.as_view(action="claim"), name="task_claim"),
+    path("tasks/<int:pk>/start/", views.TaskActionView.as_view(action="start"), name="task_start"),
     path("tasks/<int:pk>/complete/", views.TaskCompleteView.as_view(), name="task_complete"),
     path("tasks/<int:pk>/reject/", views.TaskRejectView.as_view(), name="task_reject"),
     path("fallouts/", views.FalloutQueueView.as_view(), name="fallout_queue"),
@@ -18,9 +16,11 @@ urlpatterns = [
     path("field/<int:pk>/", views.WorkOrderDetailView.as_view(), name="work_order"),
     path("projects/", views.ProjectListView.as_view(), name="projects"),
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project"),
-    path("orders/<int:pk>/start/", views.OrderFulfillmentStartView.as_view(),
-         name="order_start"),
-    path("orders/<int:pk>/waves/release/", views.OrderWaveReleaseView.as_view(),
-         name="order_wave_release"),
+    path("orders/<int:pk>/start/", views.OrderFulfillmentStartView.as_view(), name="order_start"),
+    path(
+        "orders/<int:pk>/waves/release/",
+        views.OrderWaveReleaseView.as_view(),
+        name="order_wave_release",
+    ),
     path("trace/<str:kind>/<int:pk>/", views.TraceView.as_view(), name="trace"),
-]  # fmt: skip
+]

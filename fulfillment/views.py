@@ -50,8 +50,9 @@ class TaskQueueView(RolePermissionMixin, ListView):
 
     def get_context_data(self, **kwargs):
         groups = Task.objects.visible_to(self.request.user).per_group()
-        return super().get_context_data(filter=self.filterset, breadcrumbs=[("Work", "")],
-                                        groups=groups, **kwargs)  # fmt: skip
+        return super().get_context_data(
+            filter=self.filterset, breadcrumbs=[("Work", "")], groups=groups, **kwargs
+        )
 
 
 class TaskActionView(ActionView):
@@ -77,13 +78,16 @@ class TaskFormView(RolePermissionMixin, FormPageMixin, FormView):
     permission_required = "fulfillment.change_task"
 
     def load(self, request, *args, **kwargs):
-        self.task = get_object_or_404(Task.objects.visible_to(request.user).for_queue(),
-                                      pk=kwargs["pk"])  # fmt: skip
+        self.task = get_object_or_404(
+            Task.objects.visible_to(request.user).for_queue(), pk=kwargs["pk"]
+        )
 
     def where(self) -> str:
         domain_order = self.task.sub_flow.domain_order
-        return (f"{domain_order.order.number} {domain_order.get_domain_display()} at "
-                f"{domain_order.site.name}")  # fmt: skip
+        return (
+            f"{domain_order.order.number} {domain_order.get_domain_display()} at "
+            f"{domain_order.site.name}"
+        )
 
     def get_cancel_url(self):
         return reverse("fulfillment:task_queue")
@@ -96,8 +100,9 @@ class TaskFormView(RolePermissionMixin, FormPageMixin, FormView):
 
     def get_context_data(self, **kwargs):
         # The task's history, with its adapter calls (an API task's attempts).
-        history = history_entries([Task.history.filter(id=self.task.pk),
-                                   AdapterCall.history.filter(task_id=self.task.pk)])  # fmt: skip
+        history = history_entries(
+            [Task.history.filter(id=self.task.pk), AdapterCall.history.filter(task_id=self.task.pk)]
+        )
         return super().get_context_data(history=history, **kwargs)
 
 
@@ -112,8 +117,9 @@ class TaskCompleteView(TaskFormView):
         return f"{self.task} · {self.where()}"
 
     def save(self, form):
-        return services.task_complete(actor=self.request.user, task_id=self.task.pk,
-                                      outputs=form.cleaned_data)  # fmt: skip
+        return services.task_complete(
+            actor=self.request.user, task_id=self.task.pk, outputs=form.cleaned_data
+        )
 
     def success_message(self, obj):
         return f"Completed {obj}; the tasks that waited only for it are ready."
@@ -121,8 +127,10 @@ class TaskCompleteView(TaskFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.task.assignee_id == self.request.user.pk:
-            context["side_link"] = (reverse("fulfillment:task_reject", args=[self.task.pk]),
-                                    "Cannot be done? Reject it")  # fmt: skip
+            context["side_link"] = (
+                reverse("fulfillment:task_reject", args=[self.task.pk]),
+                "Cannot be done? Reject it",
+            )
         return context
 
 
@@ -136,12 +144,15 @@ class TaskRejectView(TaskFormView):
         return f"Reject {self.task} · {self.where()}"
 
     def save(self, form):
-        return services.task_reject(actor=self.request.user, task_id=self.task.pk,
-                                    **form.cleaned_data)  # fmt: skip
+        return services.task_reject(
+            actor=self.request.user, task_id=self.task.pk, **form.cleaned_data
+        )
 
     def success_message(self, obj):
-        return (f"{obj.task.number} went to the fall-out queue as {obj.number}; only what waits "
-                "for it is held up.")  # fmt: skip
+        return (
+            f"{obj.task.number} went to the fall-out queue as {obj.number}; only what waits "
+            "for it is held up."
+        )
 
 
 class FalloutQueueView(RolePermissionMixin, ListView):
@@ -151,13 +162,13 @@ class FalloutQueueView(RolePermissionMixin, ListView):
 
     def get_queryset(self):
         fallouts = Fallout.objects.visible_to(self.request.user).for_queue()
-        self.filterset = FalloutFilterSet(self.request.GET, queryset=fallouts,
-                                          request=self.request)  # fmt: skip
+        self.filterset = FalloutFilterSet(self.request.GET, queryset=fallouts, request=self.request)
         return self.filterset.qs.order_by("due_at", "pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, breadcrumbs=[("Fall-out", "")],
-                                        **kwargs)  # fmt: skip
+        return super().get_context_data(
+            filter=self.filterset, breadcrumbs=[("Fall-out", "")], **kwargs
+        )
 
 
 class FalloutDetailView(RolePermissionMixin, TemplateView):
@@ -170,13 +181,16 @@ class FalloutDetailView(RolePermissionMixin, TemplateView):
         "retry": (services.fallout_retry, "Retried {task}: it is back in its queue."),
         "complete": (services.fallout_complete, "Completed {task} by hand."),
         "skip": (services.fallout_skip, "Skipped {task}; what waited for it goes on."),
-        "cancel_line": (services.fallout_cancel_line,
-                        "Cancelled the order line of {task}; the rest of the order goes on."),
-    }  # fmt: skip
+        "cancel_line": (
+            services.fallout_cancel_line,
+            "Cancelled the order line of {task}; the rest of the order goes on.",
+        ),
+    }
 
     def load(self, request, *args, **kwargs):
-        self.fallout = get_object_or_404(Fallout.objects.visible_to(request.user).for_queue(),
-                                         pk=kwargs["pk"])  # fmt: skip
+        self.fallout = get_object_or_404(
+            Fallout.objects.visible_to(request.user).for_queue(), pk=kwargs["pk"]
+        )
 
     def allowed_actions(self) -> list[str]:
         user = self.request.user
@@ -198,13 +212,19 @@ class FalloutDetailView(RolePermissionMixin, TemplateView):
         forms = {name: self.make_form(name) for name in self.allowed_actions()}
         forms.update(kwargs.pop("bound", {}))
         return super().get_context_data(
-            fallout=self.fallout, task=task, forms=forms,
+            fallout=self.fallout,
+            task=task,
+            forms=forms,
             earlier=task.fallouts.exclude(pk=self.fallout.pk).select_related("resolved_by"),
-            history=history_entries([Fallout.history.filter(id=self.fallout.pk),
-                                     Task.history.filter(id=task.pk)]),
-            breadcrumbs=[("Fall-out", reverse("fulfillment:fallout_queue")),
-                         (self.fallout.number, "")], **kwargs,
-        )  # fmt: skip
+            history=history_entries(
+                [Fallout.history.filter(id=self.fallout.pk), Task.history.filter(id=task.pk)]
+            ),
+            breadcrumbs=[
+                ("Fall-out", reverse("fulfillment:fallout_queue")),
+                (self.fallout.number, ""),
+            ],
+            **kwargs,
+        )
 
     def post(self, request, *args, **kwargs):
         action = request.POST.get("action", "")
@@ -217,8 +237,9 @@ class FalloutDetailView(RolePermissionMixin, TemplateView):
             raise PermissionDenied  # this role never may
         if action not in self.allowed_actions():
             messages.error(request, f"{self.fallout.number} was resolved a moment ago.")
-            return HttpResponseRedirect(reverse("fulfillment:fallout_detail",
-                                                args=[self.fallout.pk]))  # fmt: skip
+            return HttpResponseRedirect(
+                reverse("fulfillment:fallout_detail", args=[self.fallout.pk])
+            )
         form = self.make_form(action, request.POST)
         if form.is_valid():
             service, message = self.ACTIONS[action]
@@ -252,8 +273,9 @@ class WorkOrderListView(RolePermissionMixin, ListView):
         return self.filterset.qs.order_by("window_start", "pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset,
-                                        breadcrumbs=[("Field work", "")], **kwargs)  # fmt: skip
+        return super().get_context_data(
+            filter=self.filterset, breadcrumbs=[("Field work", "")], **kwargs
+        )
 
 
 class WorkOrderDetailView(RolePermissionMixin, TemplateView):
@@ -264,8 +286,9 @@ class WorkOrderDetailView(RolePermissionMixin, TemplateView):
     template_name = "fulfillment/work_order.html"
 
     def load(self, request, *args, **kwargs):
-        self.visit = get_object_or_404(FieldWorkOrder.objects.visible_to(request.user).for_list(),
-                                       pk=kwargs["pk"])  # fmt: skip
+        self.visit = get_object_or_404(
+            FieldWorkOrder.objects.visible_to(request.user).for_list(), pk=kwargs["pk"]
+        )
 
     def allowed_actions(self) -> list[str]:
         user, visit = self.request.user, self.visit
@@ -283,12 +306,15 @@ class WorkOrderDetailView(RolePermissionMixin, TemplateView):
 
     def make_form(self, action: str, data=None):
         if action == "dispatch":
-            initial = {"technician": self.visit.technician_id,
-                       "window_start": timezone.localtime(self.visit.window_start),
-                       "window_end": timezone.localtime(self.visit.window_end)}  # fmt: skip
+            initial = {
+                "technician": self.visit.technician_id,
+                "window_start": timezone.localtime(self.visit.window_start),
+                "window_end": timezone.localtime(self.visit.window_end),
+            }
             technicians = self.visit.task.group.members.all()
-            return WorkOrderDispatchForm(data, prefix=action, initial=initial,
-                                         technicians=technicians)  # fmt: skip
+            return WorkOrderDispatchForm(
+                data, prefix=action, initial=initial, technicians=technicians
+            )
         if action == "complete":
             return TaskCompleteForm(data, prefix=action, outputs=self.visit.task.required_outputs)
         return None
@@ -298,12 +324,22 @@ class WorkOrderDetailView(RolePermissionMixin, TemplateView):
         forms = {name: self.make_form(name) for name in actions}
         forms.update(kwargs.pop("bound", {}))
         return super().get_context_data(
-            visit=self.visit, task=self.visit.task, forms=forms, actions=actions,
-            history=history_entries([FieldWorkOrder.history.filter(id=self.visit.pk),
-                                     Task.history.filter(id=self.visit.task_id)]),
-            breadcrumbs=[("Field work", reverse("fulfillment:work_orders")),
-                         (self.visit.number, "")], **kwargs,
-        )  # fmt: skip
+            visit=self.visit,
+            task=self.visit.task,
+            forms=forms,
+            actions=actions,
+            history=history_entries(
+                [
+                    FieldWorkOrder.history.filter(id=self.visit.pk),
+                    Task.history.filter(id=self.visit.task_id),
+                ]
+            ),
+            breadcrumbs=[
+                ("Field work", reverse("fulfillment:work_orders")),
+                (self.visit.number, ""),
+            ],
+            **kwargs,
+        )
 
     def post(self, request, *args, **kwargs):
         action, user, visit = request.POST.get("action", ""), request.user, self.visit
@@ -315,8 +351,11 @@ class WorkOrderDetailView(RolePermissionMixin, TemplateView):
         ):
             raise PermissionDenied  # not this user's to do
         if action not in self.allowed_actions():
-            messages.error(request, f"{visit.number} is {visit.get_state_display().lower()} "
-                                    "now: the page was out of date.")  # fmt: skip
+            messages.error(
+                request,
+                f"{visit.number} is {visit.get_state_display().lower()} "
+                "now: the page was out of date.",
+            )
             return HttpResponseRedirect(visit.get_absolute_url())
         form = self.make_form(action, request.POST)
         if form is None or form.is_valid():
@@ -339,8 +378,10 @@ class WorkOrderDetailView(RolePermissionMixin, TemplateView):
         if action == "dispatch":
             visit = services.work_order_dispatch(actor=user, work_order_id=pk, **data)
             name = visit.technician.get_full_name() or visit.technician.username
-            return (f"{visit.number} sent to {name} for "
-                    f"{timezone.localtime(visit.window_start):%d %b %H:%M}.")  # fmt: skip
+            return (
+                f"{visit.number} sent to {name} for "
+                f"{timezone.localtime(visit.window_start):%d %b %H:%M}."
+            )
         if action == "arrive":
             services.work_order_arrive(actor=user, work_order_id=pk)
             return "You are on site: complete the visit when the work is done."
@@ -357,13 +398,13 @@ class ProjectListView(RolePermissionMixin, ListView):
 
     def get_queryset(self):
         projects = SpecialProject.objects.visible_to(self.request.user).for_list()
-        self.filterset = ProjectFilterSet(self.request.GET, queryset=projects,
-                                          request=self.request)  # fmt: skip
+        self.filterset = ProjectFilterSet(self.request.GET, queryset=projects, request=self.request)
         return self.filterset.qs.order_by("state", "next_due", "pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, breadcrumbs=[("Projects", "")],
-                                        **kwargs)  # fmt: skip
+        return super().get_context_data(
+            filter=self.filterset, breadcrumbs=[("Projects", "")], **kwargs
+        )
 
 
 class ProjectDetailView(RolePermissionMixin, TemplateView):
@@ -381,19 +422,25 @@ class ProjectDetailView(RolePermissionMixin, TemplateView):
         project, user = self.project, self.request.user
         milestones = list(project.milestones.prefetch_related("tasks__done_by"))
         may_run = project.state == ProjectState.IN_PROGRESS and user.has_perm(
-            "fulfillment.change_specialproject")  # fmt: skip
+            "fulfillment.change_specialproject"
+        )
         return super().get_context_data(
-            project=project, milestones=milestones,
+            project=project,
+            milestones=milestones,
             may_take=may_run and not project.manager_id,
-            may_tick=may_run and (project.manager_id == user.pk
-                                  or user.has_perm("orders.approve_order")),
+            may_tick=may_run
+            and (project.manager_id == user.pk or user.has_perm("orders.approve_order")),
             percent=round(100 * project.done / project.steps) if project.steps else 0,
-            history=history_entries([SpecialProject.history.filter(id=project.pk),
-                                     Milestone.history.filter(project_id=project.pk),
-                                     ProjectTask.history.filter(project_id=project.pk)]),
+            history=history_entries(
+                [
+                    SpecialProject.history.filter(id=project.pk),
+                    Milestone.history.filter(project_id=project.pk),
+                    ProjectTask.history.filter(project_id=project.pk),
+                ]
+            ),
             breadcrumbs=[("Projects", reverse("fulfillment:projects")), (project.number, "")],
             **kwargs,
-        )  # fmt: skip
+        )
 
     def post(self, request, *args, **kwargs):
         if not request.user.has_perm("fulfillment.change_specialproject"):
@@ -408,9 +455,11 @@ class ProjectDetailView(RolePermissionMixin, TemplateView):
                 ).first()
                 if step is None:
                     raise DomainError("That step is not part of this project; reload the page.")
-                services.project_task_done(actor=request.user, task_id=step.pk,
-                                           note=clean_text(request.POST.get("note", ""),
-                                                           label="note"))  # fmt: skip
+                services.project_task_done(
+                    actor=request.user,
+                    task_id=step.pk,
+                    note=clean_text(request.POST.get("note", ""), label="note"),
+                )
                 messages.success(request, f"Done: {step}.")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -434,9 +483,12 @@ class OrderFulfillmentStartView(ActionView):
             raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
         data = form.cleaned_data
         flows = staggering.order_fulfillment_start_staggered(
-            actor=request.user, order_id=self.order.pk, mode=data["mode"],
-            per_wave=data.get("per_wave"), dates=data["dates"],
-        )  # fmt: skip
+            actor=request.user,
+            order_id=self.order.pk,
+            mode=data["mode"],
+            per_wave=data.get("per_wave"),
+            dates=data["dates"],
+        )
         waves = self.order.waves.count()
         return (
             f"Fulfillment of {self.order.number} started: {len(flows)} sub flow(s)"
@@ -460,8 +512,11 @@ class OrderWaveReleaseView(ActionView):
 
     def act(self, request):
         wave = staggering.wave_release_next(actor=request.user, order_id=self.order.pk)
-        return (f"Wave {wave.position} of {self.order.number} released: its sites' first "
-                "tasks are in their groups' queues.", self.fallback_url())  # fmt: skip
+        return (
+            f"Wave {wave.position} of {self.order.number} released: its sites' first "
+            "tasks are in their groups' queues.",
+            self.fallback_url(),
+        )
 
 
 class TraceView(RolePermissionMixin, TemplateView):
@@ -478,13 +533,16 @@ class TraceView(RolePermissionMixin, TemplateView):
         return (kind.permission,)
 
     def load(self, request, *args, **kwargs):
-        self.record = get_object_or_404(trace.visible(kwargs["kind"], request.user),
-                                        pk=kwargs["pk"])  # fmt: skip
+        self.record = get_object_or_404(
+            trace.visible(kwargs["kind"], request.user), pk=kwargs["pk"]
+        )
 
     def get_context_data(self, **kwargs):
         chain = trace.trace_build(self.kwargs["kind"], self.record, self.request.user)
         start = chain.start_node
         return super().get_context_data(
-            trace=chain, number=start.number,
-            breadcrumbs=[(start.number, start.url), ("Trace", "")], **kwargs,
-        )  # fmt: skip
+            trace=chain,
+            number=start.number,
+            breadcrumbs=[(start.number, start.url), ("Trace", "")],
+            **kwargs,
+        )

@@ -32,8 +32,13 @@ FIRST_YEAR = ExpressionWrapper(
 
 
 def first_year_charges(lines) -> Decimal:
-    return sum(((line.net_recurring * 12 + line.net_one_time + line.surcharge) * line.quantity
-                for line in lines), Decimal("0"))  # fmt: skip
+    return sum(
+        (
+            (line.net_recurring * 12 + line.net_one_time + line.surcharge) * line.quantity
+            for line in lines
+        ),
+        Decimal("0"),
+    )
 
 
 def open_exposure(order: Order) -> Decimal:
@@ -60,26 +65,34 @@ def approval_checks(order: Order, lines: list[OrderLine], plan: Plan | None = No
     if profile.state != BillingProfileState.ACTIVE:
         financial.append(f"{profile} is {profile.get_state_display().lower()}.")
     limit = account.credit_limit
-    details.append(f"Credit limit {money(limit, account.credit_currency)}; other open orders "
-                   f"{money(exposure, currency)}; this order {money(this_order, currency)} "
-                   "in its first year.")  # fmt: skip
+    details.append(
+        f"Credit limit {money(limit, account.credit_currency)}; other open orders "
+        f"{money(exposure, currency)}; this order {money(this_order, currency)} "
+        "in its first year."
+    )
     if account.credit_currency != currency:
-        financial.append(f"The credit limit is in {account.credit_currency} and the order in "
-                         f"{currency}: have finance set the limit in {currency}.")  # fmt: skip
+        financial.append(
+            f"The credit limit is in {account.credit_currency} and the order in "
+            f"{currency}: have finance set the limit in {currency}."
+        )
     elif limit <= 0:
         financial.append(f"{account.name} has no credit limit: have finance set one.")
     elif exposure + this_order > limit:
-        financial.append(f"Open orders and this one ({money(exposure + this_order, currency)}) "
-                         f"exceed the credit limit by "
-                         f"{money(exposure + this_order - limit, currency)}.")  # fmt: skip
+        financial.append(
+            f"Open orders and this one ({money(exposure + this_order, currency)}) "
+            f"exceed the credit limit by "
+            f"{money(exposure + this_order - limit, currency)}."
+        )
 
     operational = []
     lead_days = settings.ORDER_LEAD_DAYS
     earliest = timezone.localdate() + timedelta(days=lead_days)
     if order.requested_date < earliest:
-        operational.append(f"The requested delivery date {order.requested_date:%d %b %Y} leaves "
-                           f"less than the {lead_days}-day delivery lead time "
-                           f"(earliest {earliest:%d %b %Y}).")  # fmt: skip
+        operational.append(
+            f"The requested delivery date {order.requested_date:%d %b %Y} leaves "
+            f"less than the {lead_days}-day delivery lead time "
+            f"(earliest {earliest:%d %b %Y})."
+        )
     plan = plan or plan_order(order, lines)
     operational += plan.problems
     ops_details = [f"{len(plan.domain_orders)} domain order(s) in {plan.stages} stage(s)."]

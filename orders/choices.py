@@ -40,17 +40,18 @@ class DomainOrderState(models.TextChoices):
 
 
 TMF622_STATE = {OrderState.IN_PROGRESS: "inProgress"}
-OPEN_STATES = (OrderState.ACKNOWLEDGED, OrderState.PENDING, OrderState.IN_PROGRESS,
-               OrderState.HELD)  # fmt: skip
+OPEN_STATES = (OrderState.ACKNOWLEDGED, OrderState.PENDING, OrderState.IN_PROGRESS, OrderState.HELD)
 
-BADGES.update({
-    OrderState.ACKNOWLEDGED: "info",
-    OrderState.PENDING: "warning",
-    OrderState.IN_PROGRESS: "primary",
-    OrderState.HELD: "warning",
-    OrderState.COMPLETED: "success",
-    OrderState.PARTIAL: "success",
-    OrderState.FAILED: "danger",
-    OrderState.CANCELLED: "secondary",
-    OrderState.REJECTED: "danger",
-})  # fmt: skip
+BADGES.update(
+    {
+        OrderState.ACKNOWLEDGED: "info",
+        OrderState.PENDING: "warning",
+        OrderState.IN_PROGRESS: "primary",
+        OrderState.HELD: "warning",
+        OrderState.COMPLETED: "success",
+        OrderState.PARTIAL: "success",
+        OrderState.FAILED: "danger",
+        OrderState.CANCELLED: "secondary",
+        OrderState.REJECTED: "danger",
+    }
+)

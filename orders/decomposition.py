@@ -59,8 +59,11 @@ def plan_order(order: Order, lines: list[OrderLine] | None = None) -> Plan:
     """The decomposition of ``order`` as the catalog says now: three queries, whatever the
     number of lines (lines with their offerings' specifications, and the relationships)."""
     if lines is None:
-        lines = list(order.lines.select_related("site", "location", "offering")
-                     .prefetch_related("offering__specifications"))  # fmt: skip
+        lines = list(
+            order.lines.select_related("site", "location", "offering").prefetch_related(
+                "offering__specifications"
+            )
+        )
     graph = catalog.relationship_graph()
     domain_orders: dict[Key, PlannedDomainOrder] = {}
     children: dict[int, list[PlannedChild]] = {}
@@ -69,8 +72,10 @@ def plan_order(order: Order, lines: list[OrderLine] | None = None) -> Plan:
         config = line.characteristics or {}
         items = catalog.decomposition_preview(line.offering, config, graph)
         if not items:
-            problems.append(f"{line}: {line.offering.name} names no product specification, "
-                            "so nothing would be delivered.")  # fmt: skip
+            problems.append(
+                f"{line}: {line.offering.name} names no product specification, "
+                "so nothing would be delivered."
+            )
         specs = {item.specification.pk: item.specification for item in items}
         for item in items:
             key = (line.site_id, item.domain)
@@ -86,8 +91,10 @@ def plan_order(order: Order, lines: list[OrderLine] | None = None) -> Plan:
                 target_key = (line.site_id, specs[rel.target_id].domain)
                 if target_key != key and rel.applies_to(config):
                     planned.waits_for.setdefault(
-                        target_key, f"{item.specification.code} {rel.get_kind_display().lower()} "
-                                    f"{rel.target.code}")  # fmt: skip
+                        target_key,
+                        f"{item.specification.code} {rel.get_kind_display().lower()} "
+                        f"{rel.target.code}",
+                    )
     problems += _assign_stages(domain_orders)
     return Plan(domain_orders, children, problems)
 
@@ -106,8 +113,7 @@ def _assign_stages(domain_orders: dict[Key, PlannedDomainOrder]) -> list[str]:
             problems.append(f"The catalog's relationships form a cycle: {names}.")
             return 0
         waits = domain_orders[key].waits_for
-        value = 1 + max((stage(k, (*path, key)) for k in waits if k in domain_orders),
-                        default=0)  # fmt: skip
+        value = 1 + max((stage(k, (*path, key)) for k in waits if k in domain_orders), default=0)
         done[key] = value
         return value
 
@@ -119,8 +125,11 @@ def _assign_stages(domain_orders: dict[Key, PlannedDomainOrder]) -> list[str]:
 def stored_domain_orders(order: Order) -> list[DomainOrder]:
     """The domain orders approval made, with their dependencies and child lines (with their
     specifications): four queries. A dependency's ``depends_on`` is one of the same list."""
-    domain_orders = list(order.domain_orders.select_related("site").prefetch_related(
-        "dependencies", "child_lines__specification"))  # fmt: skip
+    domain_orders = list(
+        order.domain_orders.select_related("site").prefetch_related(
+            "dependencies", "child_lines__specification"
+        )
+    )
     by_id = {d.pk: d for d in domain_orders}
     for domain_order in domain_orders:
         for dependency in domain_order.dependencies.all():

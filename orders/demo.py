@@ -14,8 +14,10 @@ from . import services
 from .models import Order
 
 NOTES = "Warehouse opens 06:00; announce technicians a day ahead."
-REJECTION = ("The Bremen site contact is the gate guard: name the facility manager, who can "
-             "open the server room.")  # fmt: skip
+REJECTION = (
+    "The Bremen site contact is the gate guard: name the facility manager, who can "
+    "open the server room."
+)
 
 
 def load(log) -> None:
@@ -25,16 +27,20 @@ def load(log) -> None:
     sara, omar = users["sara"], users["omar"]
     contracts = {
         contract.lines.values_list("offering__code", flat=True).first(): contract
-        for contract in SalesContract.objects.filter(state="active", account__name="Nordwind "
-                                                     "Logistik GmbH").order_by("pk")
-    }  # fmt: skip
+        for contract in SalesContract.objects.filter(
+            state="active", account__name="Nordwind Logistik GmbH"
+        ).order_by("pk")
+    }
 
     def order(contract, days=42, notes=""):
         profile = contract.account.billing_profiles.filter(state="active").first()
         made = services.order_create(
-            actor=sara, contract_id=contract.pk, billing_profile=profile,
-            requested_date=timezone.localdate() + timedelta(days=days), notes=notes,
-        )  # fmt: skip
+            actor=sara,
+            contract_id=contract.pk,
+            billing_profile=profile,
+            requested_date=timezone.localdate() + timedelta(days=days),
+            notes=notes,
+        )
         log(f"order {made}")
         return made
 

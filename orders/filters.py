@@ -11,8 +11,9 @@ from .models import Order
 
 class OrderFilterSet(ScopeFilterMixin):
     q = django_filters.CharFilter(method="search", label="Search")
-    state = django_filters.ChoiceFilter(choices=OrderState.choices, label="Status",
-                                        empty_label="Any")  # fmt: skip
+    state = django_filters.ChoiceFilter(
+        choices=OrderState.choices, label="Status", empty_label="Any"
+    )
 
     class Meta:
         model = Order

@@ -14,8 +14,11 @@ def orders_to_approve_panel(request):
         return None
     pending = Order.objects.visible_to(user).filter(state=OrderState.PENDING)
     held = Order.objects.visible_to(user).filter(state=OrderState.HELD)
-    approvals = list(pending.select_related("account", "owner").annotate(
-        line_count=Count("lines")).order_by("updated_at")[:8])  # fmt: skip
+    approvals = list(
+        pending.select_related("account", "owner")
+        .annotate(line_count=Count("lines"))
+        .order_by("updated_at")[:8]
+    )
     return {"approvals": approvals, "pending": pending.count(), "held": held.count()}
 
 
@@ -29,10 +32,14 @@ def my_orders_panel(request):
         sales_contract_id=OuterRef("sales_contract_id"), created_at__gt=OuterRef("created_at")
     ).exclude(state__in=[OrderState.CANCELLED, OrderState.REJECTED])
     mine = list(
-        Order.objects.visible_to(user).filter(owner=user)
+        Order.objects.visible_to(user)
+        .filter(owner=user)
         .annotate(reordered=Exists(reordered))
-        .filter(Q(state__in=[OrderState.ACKNOWLEDGED, OrderState.HELD])
-                | Q(state=OrderState.REJECTED, reordered=False))
-        .select_related("account").order_by("-updated_at")[:8]
-    )  # fmt: skip
+        .filter(
+            Q(state__in=[OrderState.ACKNOWLEDGED, OrderState.HELD])
+            | Q(state=OrderState.REJECTED, reordered=False)
+        )
+        .select_related("account")
+        .order_by("-updated_at")[:8]
+    )
     return {"orders": mine} if mine else None

@@ -24,8 +24,14 @@ from .models import ChildLine, DomainOrder, DomainOrderDependency, Order, OrderL
 from .validation import validate_order
 
 
-def order_create(*, actor, contract_id: int, billing_profile: BillingProfile | None,
-                 requested_date: date | None, notes: str = "") -> Order:  # fmt: skip
+def order_create(
+    *,
+    actor,
+    contract_id: int,
+    billing_profile: BillingProfile | None,
+    requested_date: date | None,
+    notes: str = "",
+) -> Order:
     """R15: an order from an active sales contract (so from the signed quote). An active
     billing profile of the customer is mandatory. Header and lines mirror the contract, each
     line linked to its contract line and quote line; each site's first contact is proposed as
@@ -35,12 +41,16 @@ def order_create(*, actor, contract_id: int, billing_profile: BillingProfile | N
             SalesContract.objects.select_for_update().select_related("account").get(pk=contract_id)
         )
         if contract.state != ContractState.ACTIVE:
-            raise DomainError(f"{contract.number} is {contract.get_state_display().lower()}: "
-                              "orders are made from an active sales contract.")  # fmt: skip
+            raise DomainError(
+                f"{contract.number} is {contract.get_state_display().lower()}: "
+                "orders are made from an active sales contract."
+            )
         held = Order.objects.filter(quote__number=contract.quote.number, state=OrderState.HELD)
         if held.exists():
-            raise DomainError(f"{held.first().number} waits for this quote version: revise that "
-                              "order from it instead.")  # fmt: skip
+            raise DomainError(
+                f"{held.first().number} waits for this quote version: revise that "
+                "order from it instead."
+            )
         if contract.orders.exclude(state__in=[OrderState.CANCELLED, OrderState.REJECTED]).exists():
             raise DomainError(f"{contract.number} is already ordered.")
         if billing_profile is None:
@@ -48,33 +58,45 @@ def order_create(*, actor, contract_id: int, billing_profile: BillingProfile | N
         if billing_profile.account_id != contract.account_id:
             raise DomainError(f"{billing_profile} belongs to another customer.")
         if billing_profile.state != BillingProfileState.ACTIVE:
-            raise DomainError(f"{billing_profile} is not active: choose an active billing "
-                              "profile.")  # fmt: skip
+            raise DomainError(f"{billing_profile} is not active: choose an active billing profile.")
         if requested_date is None or requested_date < timezone.localdate():
             raise DomainError("The requested delivery date must be today or later.")
         order = Order(
-            sales_contract=contract, quote_id=contract.quote_id, account=contract.account,
-            billing_profile=billing_profile, requested_date=requested_date, notes=notes,
-            owner=contract.owner, team=contract.team,
-        )  # fmt: skip
+            sales_contract=contract,
+            quote_id=contract.quote_id,
+            account=contract.account,
+            billing_profile=billing_profile,
+            requested_date=requested_date,
+            notes=notes,
+            owner=contract.owner,
+            team=contract.team,
+        )
         _save(order, actor, reason=f"from {contract.number}")
         lines = list(contract.lines.select_related("site").order_by("site__name", "pk"))
         contacts = {}
         for contact in Contact.objects.filter(account__in={line.site_id for line in lines}):
             contacts.setdefault(contact.account_id, contact)
         for line in lines:
-            _save(OrderLine(order=order, contract_line=line, quote_line_id=line.quote_line_id,
-                            site_contact=contacts.get(line.site_id),
-                            **{f: getattr(line, f) for f in OrderLine.MIRRORED}),
-                  actor, reason=f"mirrors {contract.number}")  # fmt: skip
+            _save(
+                OrderLine(
+                    order=order,
+                    contract_line=line,
+                    quote_line_id=line.quote_line_id,
+                    site_contact=contacts.get(line.site_id),
+                    **{f: getattr(line, f) for f in OrderLine.MIRRORED},
+                ),
+                actor,
+                reason=f"mirrors {contract.number}",
+            )
     return order
 
 
 def _lock_editable(order_id: int) -> Order:
     order = Order.objects.select_for_update().get(pk=order_id)
     if not order.editable:
-        raise DomainError(f"{order.number} is {order.get_state_display().lower()}: its details "
-                          "are fixed.")  # fmt: skip
+        raise DomainError(
+            f"{order.number} is {order.get_state_display().lower()}: its details are fixed."
+        )
     return order
 
 
@@ -90,10 +112,16 @@ def order_details_save(*, actor, order: Order, version: str = "") -> Order:
     return order
 
 
-COMMERCIAL_LABELS = {"site_id": "site", "location_id": "location", "offering_id": "offering",
-                     "characteristics": "configuration", "quantity": "quantity",
-                     "net_recurring": "price", "net_one_time": "price",
-                     "surcharge": "build surcharge"}  # fmt: skip
+COMMERCIAL_LABELS = {
+    "site_id": "site",
+    "location_id": "location",
+    "offering_id": "offering",
+    "characteristics": "configuration",
+    "quantity": "quantity",
+    "net_recurring": "price",
+    "net_one_time": "price",
+    "surcharge": "build surcharge",
+}
 
 
 def order_line_details_save(*, actor, line: OrderLine) -> OrderLine:
@@ -103,15 +131,20 @@ def order_line_details_save(*, actor, line: OrderLine) -> OrderLine:
     with transaction.atomic():
         order = _lock_editable(line.order_id)
         stored = OrderLine.objects.get(pk=line.pk, order=order)
-        changed = sorted({COMMERCIAL_LABELS[f] for f in OrderLine.MIRRORED
-                          if getattr(stored, f) != getattr(line, f)})  # fmt: skip
+        changed = sorted(
+            {
+                COMMERCIAL_LABELS[f]
+                for f in OrderLine.MIRRORED
+                if getattr(stored, f) != getattr(line, f)
+            }
+        )
         if changed:
             raise DomainError(
                 f"The {' and '.join(changed)} of a line is commercial: it is not changed on "
                 f"the order. Reopen the quote {order.quote.number} as a new version "
                 f"(its owner {order.quote.owner.get_full_name() or order.quote.owner} can), "
                 "have it accepted and signed, and the order is revised from it."
-            )  # fmt: skip
+            )
         if line.site_contact_id and line.site_contact.account_id != line.site_id:
             raise DomainError(f"{line.site_contact} is not a contact of {line.site.name}.")
         _save(line, actor)
@@ -149,9 +182,13 @@ def order_submit(*, actor, order_id: int) -> Order:
             # The passing result is kept with the submission itself: one entry in the
             # history ("Submit for approval"), not a second "validated" after the user's own.
             return run_transition(
-                Order, pk=order_id, name="submit", actor=actor, allowed={"submit"},
+                Order,
+                pk=order_id,
+                name="submit",
+                actor=actor,
+                allowed={"submit"},
                 prepare=lambda locked: _keep_validation(locked, checks),
-            )  # fmt: skip
+            )
         _record_validation(order, actor, checks)  # kept, so the page shows what failed
     raise DomainError(
         "The order cannot go for approval: "
@@ -170,14 +207,18 @@ def order_transition(*, actor, order_id: int, name: str, reason: str = "") -> Or
         elif name == "reject":
             order.reject_reason = reason.strip()[:500]
 
-    return run_transition(Order, pk=order_id, name=name, actor=actor, prepare=prepare,
-                          allowed={"cancel", "reject"})  # fmt: skip
+    return run_transition(
+        Order, pk=order_id, name=name, actor=actor, prepare=prepare, allowed={"cancel", "reject"}
+    )
 
 
 def _lines_for_approval(order: Order) -> list[OrderLine]:
-    return list(order.lines.select_for_update(of=("self",))
-                .select_related("site", "location", "offering")
-                .prefetch_related("offering__specifications").order_by("pk"))  # fmt: skip
+    return list(
+        order.lines.select_for_update(of=("self",))
+        .select_related("site", "location", "offering")
+        .prefetch_related("offering__specifications")
+        .order_by("pk")
+    )
 
 
 def order_approve(*, actor, order_id: int) -> Order:
@@ -192,15 +233,18 @@ def order_approve(*, actor, order_id: int) -> Order:
     def prepare(order: Order) -> None:
         nonlocal lines, plan
         if order.state != OrderState.PENDING:
-            raise DomainError(f"{order.number} is {order.get_state_display().lower()} now: "
-                              "someone decided it a moment ago. Reload the page.")  # fmt: skip
+            raise DomainError(
+                f"{order.number} is {order.get_state_display().lower()} now: "
+                "someone decided it a moment ago. Reload the page."
+            )
         lines = _lines_for_approval(order)
         plan = plan_order(order, lines)
         order.approval = [check.as_dict() for check in approval_checks(order, lines, plan)]
 
     with transaction.atomic():
-        order = run_transition(Order, pk=order_id, name="approve", actor=actor,
-                               prepare=prepare, allowed={"approve"})  # fmt: skip
+        order = run_transition(
+            Order, pk=order_id, name="approve", actor=actor, prepare=prepare, allowed={"approve"}
+        )
         for line in lines:
             _create_inventory(order, line, actor)
             line.start()
@@ -213,12 +257,19 @@ def _create_inventory(order: Order, line: OrderLine, actor) -> None:
     if line.product_id:
         return
     line.product = product_inventory_create_pending(
-        actor=actor, account=order.account, site=line.site, location=line.location,
-        offering=line.offering, sales_contract=order.sales_contract,
-        characteristics=line.characteristics, quantity=line.quantity,
-        net_recurring=line.net_recurring, currency=order.quote.currency,
-        order_date=timezone.localdate(), reason=f"approved {order.number}",
-    )  # fmt: skip
+        actor=actor,
+        account=order.account,
+        site=line.site,
+        location=line.location,
+        offering=line.offering,
+        sales_contract=order.sales_contract,
+        characteristics=line.characteristics,
+        quantity=line.quantity,
+        net_recurring=line.net_recurring,
+        currency=order.quote.currency,
+        order_date=timezone.localdate(),
+        reason=f"approved {order.number}",
+    )
 
 
 def _decompose(order: Order, plan, actor) -> None:
@@ -227,28 +278,51 @@ def _decompose(order: Order, plan, actor) -> None:
     existing = {(d.site_id, d.domain): d for d in order.domain_orders.all()}
     for key, planned in plan.domain_orders.items():
         if key not in existing:
-            domain_order = DomainOrder(order=order, site=planned.site, location=planned.location,
-                                       domain=planned.domain, stage=planned.stage)  # fmt: skip
+            domain_order = DomainOrder(
+                order=order,
+                site=planned.site,
+                location=planned.location,
+                domain=planned.domain,
+                stage=planned.stage,
+            )
             _save(domain_order, actor, reason=f"decomposed {order.number}")
             existing[key] = domain_order
-    links = set(DomainOrderDependency.objects.filter(domain_order__order=order)
-                .values_list("domain_order_id", "depends_on_id"))  # fmt: skip
+    links = set(
+        DomainOrderDependency.objects.filter(domain_order__order=order).values_list(
+            "domain_order_id", "depends_on_id"
+        )
+    )
     for key, planned in plan.domain_orders.items():
         for target, why in planned.waits_for.items():
             pair = (existing[key].pk, existing[target].pk)
             if pair not in links:
-                _save(DomainOrderDependency(domain_order_id=pair[0], depends_on_id=pair[1],
-                                            reason=why), actor, reason="decomposed")  # fmt: skip
+                _save(
+                    DomainOrderDependency(
+                        domain_order_id=pair[0], depends_on_id=pair[1], reason=why
+                    ),
+                    actor,
+                    reason="decomposed",
+                )
                 links.add(pair)
-    made = set(ChildLine.objects.filter(order_line__order=order)
-               .values_list("order_line_id", "specification_id"))  # fmt: skip
+    made = set(
+        ChildLine.objects.filter(order_line__order=order).values_list(
+            "order_line_id", "specification_id"
+        )
+    )
     for line_id, children in plan.children.items():
         for child in children:
             spec = child.item.specification
             if (line_id, spec.pk) not in made:
-                _save(ChildLine(order_line_id=line_id, specification=spec,
-                                domain_order=existing[child.key], via=child.item.via[:100]),
-                      actor, reason="decomposed")  # fmt: skip
+                _save(
+                    ChildLine(
+                        order_line_id=line_id,
+                        specification=spec,
+                        domain_order=existing[child.key],
+                        via=child.item.via[:100],
+                    ),
+                    actor,
+                    reason="decomposed",
+                )
     if order.decomposed_at is None:
         order.decomposed_at = timezone.now()
         _save(order, actor, reason="decomposed")
@@ -260,8 +334,10 @@ def order_decompose(*, actor, order_id: int) -> Order:
     with transaction.atomic():
         order = Order.objects.select_for_update().select_related("quote").get(pk=order_id)
         if order.state != OrderState.IN_PROGRESS:
-            raise DomainError(f"{order.number} is {order.get_state_display().lower()}: only "
-                              "approved orders are decomposed.")  # fmt: skip
+            raise DomainError(
+                f"{order.number} is {order.get_state_display().lower()}: only "
+                "approved orders are decomposed."
+            )
         _decompose(order, plan_order(order), actor)
     return order
 
@@ -272,8 +348,10 @@ def order_reopen_quote(*, actor, order_id: int) -> Quote:
     with transaction.atomic():
         order = Order.objects.select_for_update().select_related("quote").get(pk=order_id)
         if order.state != OrderState.ACKNOWLEDGED:
-            raise DomainError(f"{order.number} is {order.get_state_display().lower()}: only an "
-                              "order not yet submitted reopens its quote.")  # fmt: skip
+            raise DomainError(
+                f"{order.number} is {order.get_state_display().lower()}: only an "
+                "order not yet submitted reopens its quote."
+            )
         new = quote_revise(actor=actor, quote_id=order.quote_id)
         order.hold()
         _save(order, actor, reason=f"held: {new} reopened")
@@ -287,8 +365,14 @@ def revision_source(order: Order) -> tuple[Quote | None, SalesContract | None, s
     if current is None or current.pk == order.quote_id:
         return None, None, f"{order.quote} has no newer version."
     if current.state != QuoteState.ACCEPTED:
-        return current, None, (f"{current} is {current.get_state_display().lower()}: it must be "
-                               "accepted and signed by the customer first.")  # fmt: skip
+        return (
+            current,
+            None,
+            (
+                f"{current} is {current.get_state_display().lower()}: it must be "
+                "accepted and signed by the customer first."
+            ),
+        )
     contract = SalesContract.objects.filter(quote=current, state=ContractState.ACTIVE).first()
     if contract is None:
         return current, None, f"{current} needs its sales contract, in force, first."
@@ -303,15 +387,23 @@ def order_revise(*, actor, order_id: int) -> Order:
     with transaction.atomic():
         order = Order.objects.select_for_update().select_related("quote").get(pk=order_id)
         if order.state != OrderState.HELD:
-            raise DomainError(f"{order.number} is {order.get_state_display().lower()}: only a "
-                              "held order is revised from its quote.")  # fmt: skip
+            raise DomainError(
+                f"{order.number} is {order.get_state_display().lower()}: only a "
+                "held order is revised from its quote."
+            )
         quote, contract, missing = revision_source(order)
         if missing:
             raise DomainError(f"{order.number} cannot be revised yet: {missing}")
-        old = {line.quote_line.key: line for line in order.lines.select_related(
-            "quote_line", "site", "offering")}  # fmt: skip
-        new = {line.quote_line.key: line for line in contract.lines.select_related(
-            "quote_line", "site", "offering").order_by("site__name", "pk")}  # fmt: skip
+        old = {
+            line.quote_line.key: line
+            for line in order.lines.select_related("quote_line", "site", "offering")
+        }
+        new = {
+            line.quote_line.key: line
+            for line in contract.lines.select_related("quote_line", "site", "offering").order_by(
+                "site__name", "pk"
+            )
+        }
         diff = []
         for key, line in old.items():
             if key not in new:
@@ -322,8 +414,9 @@ def order_revise(*, actor, order_id: int) -> Order:
         for key, source in new.items():
             line = old.get(key)
             if line is None:
-                line = OrderLine(order=order, quote_line_id=source.quote_line_id,
-                                 contract_line=source)  # fmt: skip
+                line = OrderLine(
+                    order=order, quote_line_id=source.quote_line_id, contract_line=source
+                )
                 for f in OrderLine.MIRRORED:
                     setattr(line, f, getattr(source, f))
                 line.site_contact = Contact.objects.filter(account_id=source.site_id).first()

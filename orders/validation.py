@@ -24,23 +24,35 @@ class Check:
 
 def validate_order(order: Order) -> list[Check]:
     """Run every check on the order as it is stored now; a bounded number of queries."""
-    lines = list(order.lines.select_related("site", "location", "offering", "site_contact",
-                                            "contract_line").prefetch_related(
-        "offering__specifications__characteristics"))  # fmt: skip
+    lines = list(
+        order.lines.select_related(
+            "site", "location", "offering", "site_contact", "contract_line"
+        ).prefetch_related("offering__specifications__characteristics")
+    )
     site_ids = {line.site_id for line in lines}
-    with_location = set(Location.objects.filter(account_id__in=site_ids)
-                        .values_list("account_id", flat=True))  # fmt: skip
-    with_contact = set(Contact.objects.filter(account_id__in=site_ids)
-                       .values_list("account_id", flat=True))  # fmt: skip
+    with_location = set(
+        Location.objects.filter(account_id__in=site_ids).values_list("account_id", flat=True)
+    )
+    with_contact = set(
+        Contact.objects.filter(account_id__in=site_ids).values_list("account_id", flat=True)
+    )
     rules = list(FeasibilityRule.objects.all())
     profile = order.billing_profile
 
-    billing = [] if profile.state == BillingProfileState.ACTIVE else [
-        f"{profile} is {profile.get_state_display().lower()}."]  # fmt: skip
+    billing = (
+        []
+        if profile.state == BillingProfileState.ACTIVE
+        else [f"{profile} is {profile.get_state_display().lower()}."]
+    )
     currency = order.quote.currency
-    billing_currency = [] if profile.currency == currency else [
-        f"{profile} bills in {profile.currency}; the order is in {currency}. Choose a billing "
-        f"profile in {currency}, or add one to the account."]  # fmt: skip
+    billing_currency = (
+        []
+        if profile.currency == currency
+        else [
+            f"{profile} bills in {profile.currency}; the order is in {currency}. Choose a billing "
+            f"profile in {currency}, or add one to the account."
+        ]
+    )
     sites = []
     feasibility = []
     sellable = []

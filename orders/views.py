@@ -27,7 +27,8 @@ from .models import Order, OrderLine
 
 def orders_for(user):
     return Order.objects.visible_to(user).select_related(
-        "account", "owner", "quote", "sales_contract", "billing_profile")  # fmt: skip
+        "account", "owner", "quote", "sales_contract", "billing_profile"
+    )
 
 
 class OrderListView(RolePermissionMixin, ListView):
@@ -36,13 +37,15 @@ class OrderListView(RolePermissionMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        self.filterset = OrderFilterSet(self.request.GET, queryset=orders_for(self.request.user),
-                                        request=self.request)  # fmt: skip
+        self.filterset = OrderFilterSet(
+            self.request.GET, queryset=orders_for(self.request.user), request=self.request
+        )
         return self.filterset.qs.order_by("-created_at", "-pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, breadcrumbs=[("Orders", "")],
-                                        **kwargs)  # fmt: skip
+        return super().get_context_data(
+            filter=self.filterset, breadcrumbs=[("Orders", "")], **kwargs
+        )
 
 
 class OrderDetailView(RolePermissionMixin, DetailView):
@@ -56,39 +59,42 @@ class OrderDetailView(RolePermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         order = self.object
-        lines = list(order.lines.select_related("site", "location", "offering", "site_contact",
-                                                "product")
-                     .prefetch_related("offering__specifications"))  # fmt: skip
+        lines = list(
+            order.lines.select_related(
+                "site", "location", "offering", "site_contact", "product"
+            ).prefetch_related("offering__specifications")
+        )
         context.update(decomposition_context(order, lines))
-        if order.state == OrderState.PENDING and self.request.user.has_perm(
-                "orders.approve_order"):  # fmt: skip
+        if order.state == OrderState.PENDING and self.request.user.has_perm("orders.approve_order"):
             # What the approver decides on, as it stands now (approval re-checks).
-            context["approval"] = [c.as_dict() for c in approval_checks(
-                order, lines, context["plan"])]  # fmt: skip
+            context["approval"] = [
+                c.as_dict() for c in approval_checks(order, lines, context["plan"])
+            ]
             order.approval = context["approval"]  # in memory: the Approve button's condition
         else:
             context["approval"] = order.approval
         if order.state == OrderState.HELD:
             context["revision_quote"], context["revision_contract"], context["revision_missing"] = (
-                services.revision_source(order))  # fmt: skip
+                services.revision_source(order)
+            )
         context.update(
             may_reopen_quote=may_reopen_quote(self.request.user, order),
             lines=lines,
             products=products_summary(lines),
             panels=record_panels(self.request, order),
             may_edit=order.editable and self.request.user.has_perm("orders.change_order_details"),
-            history=history_entries([Order.history.filter(id=order.pk),
-                                     OrderLine.history.filter(order_id=order.pk)]),
+            history=history_entries(
+                [Order.history.filter(id=order.pk), OrderLine.history.filter(order_id=order.pk)]
+            ),
             breadcrumbs=[("Orders", reverse("orders:order_list")), (order.number, "")],
-        )  # fmt: skip
+        )
         return context
 
 
 def products_summary(lines: list[OrderLine]) -> str:
     """The order's products as they are now, e.g. "2 active, 1 cancelled" (the lines'
     products are already loaded)."""
-    counts = Counter(line.product.get_status_display().lower()
-                     for line in lines if line.product_id)  # fmt: skip
+    counts = Counter(line.product.get_status_display().lower() for line in lines if line.product_id)
     total = sum(counts.values())
     if not total:
         return ""
@@ -111,29 +117,55 @@ def decomposition_context(order: Order, lines: list[OrderLine]) -> dict:
                 {"spec": c.specification, "via": c.via, "domain_order": c.domain_order}
                 for c in sorted(children.get(line.pk, []), key=lambda c: c.pk)
             ]
-        nodes = [{
-            "number": d.number, "label": f"{d.get_domain_display()} at {d.site.name}",
-            "stage": d.stage, "state": d.get_state_display(), "badge": d.badge,
-            "waits_for": [{"label": f"{x.depends_on.number} {x.depends_on.get_domain_display()}",
-                           "why": x.reason} for x in d.dependencies.all()],
-            "children": [f"{c.specification.name} ({line_by_id[c.order_line_id].offering.name})"
-                         for c in d.child_lines.all()],
-        } for d in domain_orders]  # fmt: skip
+        nodes = [
+            {
+                "number": d.number,
+                "label": f"{d.get_domain_display()} at {d.site.name}",
+                "stage": d.stage,
+                "state": d.get_state_display(),
+                "badge": d.badge,
+                "waits_for": [
+                    {
+                        "label": f"{x.depends_on.number} {x.depends_on.get_domain_display()}",
+                        "why": x.reason,
+                    }
+                    for x in d.dependencies.all()
+                ],
+                "children": [
+                    f"{c.specification.name} ({line_by_id[c.order_line_id].offering.name})"
+                    for c in d.child_lines.all()
+                ],
+            }
+            for d in domain_orders
+        ]
         return {"plan": None, "domain_orders": nodes, "decomposition_problems": []}
     plan = plan_order(order, lines)
     for line in lines:
-        line.tree = [{"spec": c.item.specification, "via": c.item.via,
-                      "domain_order": plan.domain_orders[c.key]}
-                     for c in plan.children.get(line.pk, [])]  # fmt: skip
-    nodes = [{
-        "number": "", "label": f"{d.domain_label} at {d.site.name}", "stage": d.stage,
-        "state": "Preview", "badge": "light",
-        "waits_for": [{"label": plan.domain_orders[k].domain_label, "why": why}
-                      for k, why in d.waits_for.items()],
-        "children": [f"{c.item.specification.name} ({c.line.offering.name})"
-                     for c in d.children],
-    } for d in sorted(plan.domain_orders.values(),
-                      key=lambda d: (d.stage, d.site.name, d.domain))]  # fmt: skip
+        line.tree = [
+            {
+                "spec": c.item.specification,
+                "via": c.item.via,
+                "domain_order": plan.domain_orders[c.key],
+            }
+            for c in plan.children.get(line.pk, [])
+        ]
+    nodes = [
+        {
+            "number": "",
+            "label": f"{d.domain_label} at {d.site.name}",
+            "stage": d.stage,
+            "state": "Preview",
+            "badge": "light",
+            "waits_for": [
+                {"label": plan.domain_orders[k].domain_label, "why": why}
+                for k, why in d.waits_for.items()
+            ],
+            "children": [
+                f"{c.item.specification.name} ({c.line.offering.name})" for c in d.children
+            ],
+        }
+        for d in sorted(plan.domain_orders.values(), key=lambda d: (d.stage, d.site.name, d.domain))
+    ]
     return {"plan": plan, "domain_orders": nodes, "decomposition_problems": plan.problems}
 
 
@@ -172,10 +204,12 @@ class OrderCreateView(RolePermissionMixin, FormPageMixin, FormView):
     def save(self, form):
         data = form.cleaned_data
         return services.order_create(
-            actor=self.request.user, contract_id=self.contract.pk,
-            billing_profile=data["billing_profile"], requested_date=data["requested_date"],
+            actor=self.request.user,
+            contract_id=self.contract.pk,
+            billing_profile=data["billing_profile"],
+            requested_date=data["requested_date"],
             notes=data["notes"],
-        )  # fmt: skip
+        )
 
     def success_message(self, obj):
         return f"Created {obj.number} with {obj.lines.count()} line(s)."
@@ -201,8 +235,11 @@ class OrderDetailsUpdateView(RolePermissionMixin, FormPageMixin, FormView):
         return self.order.get_absolute_url()
 
     def get_breadcrumbs(self):
-        return [("Orders", reverse("orders:order_list")),
-                (self.order.number, self.order.get_absolute_url()), ("Change", "")]  # fmt: skip
+        return [
+            ("Orders", reverse("orders:order_list")),
+            (self.order.number, self.order.get_absolute_url()),
+            ("Change", ""),
+        ]
 
     def save(self, form):
         return services.order_details_save(
@@ -219,8 +256,9 @@ class OrderLineUpdateView(OrderDetailsUpdateView):
 
     def load(self, request, *args, **kwargs):
         super().load(request, *args, **kwargs)
-        self.line = get_object_or_404(self.order.lines.select_related("site", "offering"),
-                                      pk=kwargs["line_pk"])  # fmt: skip
+        self.line = get_object_or_404(
+            self.order.lines.select_related("site", "offering"), pk=kwargs["line_pk"]
+        )
 
     def get_form_kwargs(self):
         return {**FormView.get_form_kwargs(self), "instance": self.line}
@@ -235,10 +273,11 @@ class OrderLineUpdateView(OrderDetailsUpdateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if may_reopen_quote(self.request.user, self.order):
-            context["side_action"] = {"url": reverse("orders:order_reopen_quote",
-                                                     args=[self.order.pk]),
-                                      "label": f"Reopen quote {self.order.quote.number}",
-                                      "icon": "bi-arrow-counterclockwise"}  # fmt: skip
+            context["side_action"] = {
+                "url": reverse("orders:order_reopen_quote", args=[self.order.pk]),
+                "label": f"Reopen quote {self.order.quote.number}",
+                "icon": "bi-arrow-counterclockwise",
+            }
         return context
 
 
@@ -263,9 +302,11 @@ class OrderReopenQuoteView(OrderActionView):
 
     def act(self, request):
         quote = services.order_reopen_quote(actor=request.user, order_id=self.order.pk)
-        return (f"{quote} is a draft copy of the signed version: make the change, have it "
-                f"accepted and signed. {self.order.number} is held until then.",
-                quote.get_absolute_url())  # fmt: skip
+        return (
+            f"{quote} is a draft copy of the signed version: make the change, have it "
+            f"accepted and signed. {self.order.number} is held until then.",
+            quote.get_absolute_url(),
+        )
 
 
 class OrderReviseView(OrderActionView):
@@ -275,9 +316,11 @@ class OrderReviseView(OrderActionView):
 
     def act(self, request):
         order = services.order_revise(actor=request.user, order_id=self.order.pk)
-        return (f"Revised {order.number} from {order.quote}: {len(order.revision)} line "
-                "change(s). Validate and submit it again.",
-                order.get_absolute_url() + "#revision")  # fmt: skip
+        return (
+            f"Revised {order.number} from {order.quote}: {len(order.revision)} line "
+            "change(s). Validate and submit it again.",
+            order.get_absolute_url() + "#revision",
+        )
 
 
 class OrderTransitionView(TransitionView):
@@ -292,9 +335,12 @@ class OrderTransitionView(TransitionView):
             return services.order_submit(actor=self.request.user, order_id=obj.pk)
         if self.transition_name == "approve":
             return services.order_approve(actor=self.request.user, order_id=obj.pk)
-        return services.order_transition(actor=self.request.user, order_id=obj.pk,
-                                         name=self.transition_name,
-                                         reason=self.reason())  # fmt: skip
+        return services.order_transition(
+            actor=self.request.user,
+            order_id=obj.pk,
+            name=self.transition_name,
+            reason=self.reason(),
+        )
 
 
 class OrderValidateView(OrderActionView):

@@ -39,9 +39,17 @@ class AccountAdminForm(CleanModelForm):
     class Meta:
         model = Account
         fields = [
-            "name", "account_type", "parent", "owner", "team", "industry", "credit_limit",
-            "credit_currency", "vat_number", "website",
-        ]  # fmt: skip
+            "name",
+            "account_type",
+            "parent",
+            "owner",
+            "team",
+            "industry",
+            "credit_limit",
+            "credit_currency",
+            "vat_number",
+            "website",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -129,8 +137,16 @@ class SpecificationAdmin(AuditedAdmin):
 class PriceRuleInline(admin.TabularInline):
     model = PriceRule
     extra = 0
-    fields = ["characteristic", "value", "min_value", "max_value", "per_unit",
-              "recurring_adder", "one_time_adder", "description"]  # fmt: skip
+    fields = [
+        "characteristic",
+        "value",
+        "min_value",
+        "max_value",
+        "per_unit",
+        "recurring_adder",
+        "one_time_adder",
+        "description",
+    ]
 
 
 class EligibilityInline(admin.TabularInline):
@@ -178,8 +194,17 @@ def _offering_action(modeladmin, request, queryset, name: str) -> None:
 
 @admin.register(ProductOffering)
 class OfferingAdmin(AuditedAdmin):
-    list_display = ["code", "name", "kind", "state", "recurring_price", "one_time_price",
-                    "sellable_from", "sellable_to", "requires_project"]  # fmt: skip
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "state",
+        "recurring_price",
+        "one_time_price",
+        "sellable_from",
+        "sellable_to",
+        "requires_project",
+    ]
     list_filter = ["state", "kind", "requires_project", "specifications__domain"]
     search_fields = ["code", "name", "description", "partner_name"]
     filter_horizontal = ["specifications"]

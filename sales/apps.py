@@ -17,21 +17,28 @@ class SalesConfig(AppConfig):
         )
         register_nav(NavItem("Leads", "sales:lead_list", "person-lines-fill", "sales.view_lead", 4))
         register_nav(
-            NavItem("Opportunities", "sales:opportunity_list", "briefcase",
-                    "sales.view_opportunity", 6)
-        )  # fmt: skip
+            NavItem(
+                "Opportunities", "sales:opportunity_list", "briefcase", "sales.view_opportunity", 6
+            )
+        )
         register_nav(NavItem("Pipeline", "sales:pipeline", "kanban", "sales.view_opportunity", 8))
         register_nav(
             NavItem("Quotes", "sales:quote_list", "receipt-cutoff", "sales.view_quote", 8.5)
         )
         register_nav(
-            NavItem("Approvals", "sales:quote_approvals", "check2-square", "sales.approve_quote",
-                    8.7)
-        )  # fmt: skip
+            NavItem(
+                "Approvals", "sales:quote_approvals", "check2-square", "sales.approve_quote", 8.7
+            )
+        )
         register_nav(
-            NavItem("Agreements", "sales:agreement_list", "file-earmark-text",
-                    "sales.view_salesagreement", 9)
-        )  # fmt: skip
+            NavItem(
+                "Agreements",
+                "sales:agreement_list",
+                "file-earmark-text",
+                "sales.view_salesagreement",
+                9,
+            )
+        )
         register_nav(
             NavItem("Catalog", "sales:offering_list", "box-seam", "sales.view_productoffering", 20)
         )

@@ -140,7 +140,7 @@ def labelled_characteristics(
 
 
 def characteristics_text(values: dict | None, specs: dict[str, CharacteristicSpecification]):
-    """"Bandwidth: 100 Mbit/s · Access type: fiber"."""
+    """ "Bandwidth: 100 Mbit/s · Access type: fiber"."""
     return " · ".join(f"{name}: {label}" for name, label in labelled_characteristics(values, specs))
 
 

@@ -34,26 +34,79 @@ from .models import (
 
 FORMAT = "telcrm-catalog"
 VERSION = 1
-CHAR_FIELDS = ["code", "name", "description", "value_type", "allowed_values", "min_value",
-               "max_value", "unit", "default", "price_affecting"]  # fmt: skip
+CHAR_FIELDS = [
+    "code",
+    "name",
+    "description",
+    "value_type",
+    "allowed_values",
+    "min_value",
+    "max_value",
+    "unit",
+    "default",
+    "price_affecting",
+]
 SPEC_FIELDS = ["code", "name", "description", "domain"]
-OFFERING_FIELDS = ["code", "name", "description", "kind", "sellable_from", "sellable_to",
-                   "currency", "recurring_price", "one_time_price", "requires_project",
-                   "partner_name", "partner_terms", "sla_availability",
-                   "sla_time_to_restore_hours", "sla_response_time_hours"]  # fmt: skip
-DECIMALS = {"recurring_price", "one_time_price", "sla_availability",
-            "sla_time_to_restore_hours", "sla_response_time_hours", "recurring_adder",
-            "one_time_adder", "build_surcharge"}  # fmt: skip
+OFFERING_FIELDS = [
+    "code",
+    "name",
+    "description",
+    "kind",
+    "sellable_from",
+    "sellable_to",
+    "currency",
+    "recurring_price",
+    "one_time_price",
+    "requires_project",
+    "partner_name",
+    "partner_terms",
+    "sla_availability",
+    "sla_time_to_restore_hours",
+    "sla_response_time_hours",
+]
+DECIMALS = {
+    "recurring_price",
+    "one_time_price",
+    "sla_availability",
+    "sla_time_to_restore_hours",
+    "sla_response_time_hours",
+    "recurring_adder",
+    "one_time_adder",
+    "build_surcharge",
+}
 DATES = {"sellable_from", "sellable_to"}
 REFERENCES = {"target", "condition_characteristic", "characteristic"}  # a code (text)
-REFERENCE_LISTS = {"characteristics", "specifications", "segments", "countries", "requires",
-                   "excludes"}  # a list of codes  # fmt: skip
+REFERENCE_LISTS = {
+    "characteristics",
+    "specifications",
+    "segments",
+    "countries",
+    "requires",
+    "excludes",
+}  # a list of codes
 RULE_LISTS = ["segments", "countries", "requires", "excludes"]
-RULE_FIELDS = ["characteristic", "value", "min_value", "max_value", "per_unit",
-               "recurring_adder", "one_time_adder", "description"]  # fmt: skip
-FEASIBILITY_FIELDS = ["name", "country", "postcode_prefix", "on_net_addresses", "access_types",
-                      "max_bandwidth", "dual_pop_available", "build_surcharge",
-                      "surcharge_access_types", "condition_note"]  # fmt: skip
+RULE_FIELDS = [
+    "characteristic",
+    "value",
+    "min_value",
+    "max_value",
+    "per_unit",
+    "recurring_adder",
+    "one_time_adder",
+    "description",
+]
+FEASIBILITY_FIELDS = [
+    "name",
+    "country",
+    "postcode_prefix",
+    "on_net_addresses",
+    "access_types",
+    "max_bandwidth",
+    "dual_pop_available",
+    "build_surcharge",
+    "surcharge_access_types",
+    "condition_note",
+]
 STATE_ORDER = [OfferingState.DRAFT, OfferingState.ACTIVE, OfferingState.RETIRED]
 TRANSITION_TO = {OfferingState.ACTIVE: "publish", OfferingState.RETIRED: "retire"}
 
@@ -73,9 +126,11 @@ def catalog_export() -> dict:
         "characteristics", "relationships__target", "relationships__condition_characteristic"
     )
     offerings = ProductOffering.objects.order_by("code").prefetch_related(
-        "specifications", "price_rules__characteristic", "eligibility",
+        "specifications",
+        "price_rules__characteristic",
+        "eligibility",
         "compatibility_rules__other",
-    )  # fmt: skip
+    )
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -225,10 +280,12 @@ def catalog_import(*, actor, data: Any) -> dict[str, int]:
     specs_in = _list(data, "specifications", problems)
     offers_in = _list(data, "offerings", problems)
     rules_in = _list(data, "feasibility_rules", problems)
-    for key, items, ident in [("characteristics", chars_in, "code"),
-                              ("specifications", specs_in, "code"),
-                              ("offerings", offers_in, "code"),
-                              ("feasibility_rules", rules_in, "name")]:  # fmt: skip
+    for key, items, ident in [
+        ("characteristics", chars_in, "code"),
+        ("specifications", specs_in, "code"),
+        ("offerings", offers_in, "code"),
+        ("feasibility_rules", rules_in, "name"),
+    ]:
         names = [i.get(ident) for i in items]
         if any(n is not None and not isinstance(n, str) for n in names):
             problems.add(key, f"every {ident} must be text")
@@ -246,8 +303,12 @@ def catalog_import(*, actor, data: Any) -> dict[str, int]:
         chars = {c.code: c for c in CharacteristicSpecification.objects.all()}
         for item in chars_in:
             where = f"characteristic {item['code']}"
-            obj = _upsert(CharacteristicSpecification, "code",
-                          _fields(item, CHAR_FIELDS, where, problems), actor)  # fmt: skip
+            obj = _upsert(
+                CharacteristicSpecification,
+                "code",
+                _fields(item, CHAR_FIELDS, where, problems),
+                actor,
+            )
             _check(obj, where, problems)
             if not problems:
                 obj.save()
@@ -256,8 +317,9 @@ def catalog_import(*, actor, data: Any) -> dict[str, int]:
         specs = {s.code: s for s in ProductSpecification.objects.all()}
         for item in specs_in:
             where = f"specification {item['code']}"
-            values = _fields(item, SPEC_FIELDS + ["characteristics", "relationships"], where,
-                             problems)  # fmt: skip
+            values = _fields(
+                item, SPEC_FIELDS + ["characteristics", "relationships"], where, problems
+            )
             char_codes = values.pop("characteristics", [])
             values.pop("relationships", None)
             obj = _upsert(ProductSpecification, "code", values, actor)
@@ -279,8 +341,9 @@ def catalog_import(*, actor, data: Any) -> dict[str, int]:
 
         for item in rules_in:
             where = f"feasibility rule {item['name']}"
-            obj = _upsert(FeasibilityRule, "name",
-                          _fields(item, FEASIBILITY_FIELDS, where, problems), actor)  # fmt: skip
+            obj = _upsert(
+                FeasibilityRule, "name", _fields(item, FEASIBILITY_FIELDS, where, problems), actor
+            )
             _check(obj, where, problems)
             if not problems:
                 obj.save()
@@ -311,8 +374,9 @@ def _import_relationships(item, specs, chars, actor, problems) -> None:
         if not isinstance(rel, dict):
             problems.add(where, "must be an object")
             continue
-        values = _fields(rel, ["target", "kind", "condition_characteristic", "condition_value"],
-                         where, problems)  # fmt: skip
+        values = _fields(
+            rel, ["target", "kind", "condition_characteristic", "condition_value"], where, problems
+        )
         target = specs.get(values.get("target"))
         cond_code = values.get("condition_characteristic")
         if target is None:
@@ -322,10 +386,12 @@ def _import_relationships(item, specs, chars, actor, problems) -> None:
             problems.add(where, f"unknown condition characteristic {cond_code!r}")
             continue
         obj = SpecificationRelationship(
-            source=source, target=target, kind=values.get("kind", ""),
+            source=source,
+            target=target,
+            kind=values.get("kind", ""),
             condition_characteristic=chars.get(cond_code) if cond_code else None,
             condition_value=values.get("condition_value") or "",
-        )  # fmt: skip
+        )
         obj._history_user = actor
         _check(obj, where, problems, exclude=["source", "target"])
         if target.pk == source.pk:
@@ -416,8 +482,9 @@ def _import_compatibility(items, offerings, actor, problems) -> None:
     for item in items:
         where = f"offering {item['code']}"
         lists = {kind: item.get(kind) or [] for kind in CompatibilityKind.values}
-        if not all(isinstance(v, list) and all(isinstance(c, str) for c in v)
-                   for v in lists.values()):  # fmt: skip
+        if not all(
+            isinstance(v, list) and all(isinstance(c, str) for c in v) for v in lists.values()
+        ):
             continue  # already reported by _fields
         both = set(lists[CompatibilityKind.REQUIRES]) & set(lists[CompatibilityKind.EXCLUDES])
         if both:

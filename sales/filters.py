@@ -132,31 +132,46 @@ class ScopeFilterMixin(django_filters.FilterSet):
 
 class LeadFilterSet(ScopeFilterMixin):
     q = django_filters.CharFilter(method="search", label="Search")
-    state = django_filters.ChoiceFilter(choices=LeadState.choices, label="Status",
-                                        empty_label="Any")  # fmt: skip
+    state = django_filters.ChoiceFilter(
+        choices=LeadState.choices, label="Status", empty_label="Any"
+    )
     source = django_filters.ChoiceFilter(choices=LeadSource.choices, empty_label="Any")
     created_after = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__gte", label="Created from",
+        field_name="created_at",
+        lookup_expr="date__gte",
+        label="Created from",
         widget=DateInput(),
-    )  # fmt: skip
+    )
     created_before = django_filters.DateFilter(
-        field_name="created_at", lookup_expr="date__lte", label="Created to",
+        field_name="created_at",
+        lookup_expr="date__lte",
+        label="Created to",
         widget=DateInput(),
-    )  # fmt: skip
+    )
 
     class Meta:
         model = Lead
-        fields = ["q", "scope", "state", "source", "owner", "team", "created_after",
-                  "created_before"]  # fmt: skip
+        fields = [
+            "q",
+            "scope",
+            "state",
+            "source",
+            "owner",
+            "team",
+            "created_after",
+            "created_before",
+        ]
 
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
         return queryset.filter(
-            Q(company_name__icontains=value) | Q(number__icontains=value)
-            | Q(contact_name__icontains=value) | Q(contact_email__icontains=value)
-        )  # fmt: skip
+            Q(company_name__icontains=value)
+            | Q(number__icontains=value)
+            | Q(contact_name__icontains=value)
+            | Q(contact_email__icontains=value)
+        )
 
 
 class OpportunityFilterSet(ScopeFilterMixin):
@@ -173,9 +188,10 @@ class OpportunityFilterSet(ScopeFilterMixin):
         if not value:
             return queryset
         return queryset.filter(
-            Q(name__icontains=value) | Q(number__icontains=value)
+            Q(name__icontains=value)
+            | Q(number__icontains=value)
             | Q(account__name__icontains=value)
-        )  # fmt: skip
+        )
 
     def in_close_month(self, queryset, name, value):
         year, month = value
@@ -184,8 +200,9 @@ class OpportunityFilterSet(ScopeFilterMixin):
 
 class AgreementFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
-    state = django_filters.ChoiceFilter(choices=AgreementState.choices, label="Status",
-                                        empty_label="Any")  # fmt: skip
+    state = django_filters.ChoiceFilter(
+        choices=AgreementState.choices, label="Status", empty_label="Any"
+    )
 
     class Meta:
         model = SalesAgreement
@@ -196,15 +213,17 @@ class AgreementFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(name__icontains=value) | Q(number__icontains=value)
+            Q(name__icontains=value)
+            | Q(number__icontains=value)
             | Q(account__name__icontains=value)
-        )  # fmt: skip
+        )
 
 
 class QuoteFilterSet(ScopeFilterMixin):
     q = django_filters.CharFilter(method="search", label="Search")
-    state = django_filters.ChoiceFilter(choices=QuoteState.choices, label="Status",
-                                        empty_label="Any")  # fmt: skip
+    state = django_filters.ChoiceFilter(
+        choices=QuoteState.choices, label="Status", empty_label="Any"
+    )
 
     class Meta:
         model = Quote

@@ -336,17 +336,22 @@ class OfferingCharacteristicsMixin(CharacteristicInputs):
 
     def setup_characteristics(self, values: dict | None) -> None:
         field = self.fields["offering"]
-        chosen = self.data.get(self.add_prefix("offering")) if self.is_bound else (
-            self.initial.get("offering", field.initial)
-        )  # fmt: skip
+        chosen = (
+            self.data.get(self.add_prefix("offering"))
+            if self.is_bound
+            else (self.initial.get("offering", field.initial))
+        )
         self.offering = offering_with_characteristics(field, chosen)
         chars = catalog.offering_characteristics(self.offering) if self.offering else []
         self.add_characteristic_fields(chars, values)
-        field.widget.attrs.update({
-            "hx-get": f"{reverse('sales:offering_inputs')}?prefix={self.prefix or ''}",
-            "hx-target": f"#{self.characteristics_id}", "hx-swap": "innerHTML",
-            "hx-include": "closest form",
-        })  # fmt: skip
+        field.widget.attrs.update(
+            {
+                "hx-get": f"{reverse('sales:offering_inputs')}?prefix={self.prefix or ''}",
+                "hx-target": f"#{self.characteristics_id}",
+                "hx-swap": "innerHTML",
+                "hx-include": "closest form",
+            }
+        )
 
     @property
     def characteristics_id(self) -> str:
@@ -437,12 +442,14 @@ class LineForm(OfferingCharacteristicsMixin, CrispyModelForm):
         if not hasattr(self, "offering"):  # the base form asks before the inputs exist
             return None
         return Layout(
-            Row(Column("offering", css_class="col-md-4"),
+            Row(
+                Column("offering", css_class="col-md-4"),
                 Column("description", css_class="col-md-5"),
-                Column("quantity", css_class="col-md-3")),
+                Column("quantity", css_class="col-md-3"),
+            ),
             self.characteristics_block(),
             Row(Column("manual_estimate", css_class="col-md-4")),
-        )  # fmt: skip
+        )
 
 
 class LeadLineForm(LineForm):
@@ -451,14 +458,20 @@ class LeadLineForm(LineForm):
 
 
 LeadLineFormSet = forms.inlineformset_factory(
-    Lead, LeadLine, form=LeadLineForm, extra=2, can_delete=True, can_delete_extra=False,
+    Lead,
+    LeadLine,
+    form=LeadLineForm,
+    extra=2,
+    can_delete=True,
+    can_delete_extra=False,
     max_num=50,
-)  # fmt: skip
+)
 
 
 class LeadForm(CrispyModelForm):
-    owner = UserChoiceField(queryset=User.objects.none(), required=False,
-                            help_text="Defaults to you.")  # fmt: skip
+    owner = UserChoiceField(
+        queryset=User.objects.none(), required=False, help_text="Defaults to you."
+    )
     confirm_duplicate = forms.BooleanField(
         required=False, widget=forms.HiddenInput, label="Create it anyway"
     )
@@ -466,9 +479,17 @@ class LeadForm(CrispyModelForm):
     class Meta:
         model = Lead
         fields = [
-            "company_name", "contact_name", "contact_email", "contact_phone", "source",
-            "description", "estimated_value", "currency", "owner", "team",
-        ]  # fmt: skip
+            "company_name",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "source",
+            "description",
+            "estimated_value",
+            "currency",
+            "owner",
+            "team",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user, **kwargs):
@@ -496,18 +517,22 @@ class ConvertLeadForm(CleanForm):
     """R3: an existing account, or a new legal account with its first site, in one step."""
 
     MODE_CHOICES = [("existing", "An existing account"), ("new", "A new account")]
-    mode = forms.ChoiceField(choices=MODE_CHOICES, widget=forms.RadioSelect, initial="new",
-                             label="Convert onto")  # fmt: skip
-    account = forms.ModelChoiceField(queryset=Account.objects.none(), required=False,
-                                     label="Existing legal account")  # fmt: skip
+    mode = forms.ChoiceField(
+        choices=MODE_CHOICES, widget=forms.RadioSelect, initial="new", label="Convert onto"
+    )
+    account = forms.ModelChoiceField(
+        queryset=Account.objects.none(), required=False, label="Existing legal account"
+    )
     name = forms.CharField(max_length=200, required=False, label="New account name")
-    site_name = forms.CharField(max_length=200, required=False, label="First site",
-                                initial="Head office")  # fmt: skip
+    site_name = forms.CharField(
+        max_length=200, required=False, label="First site", initial="Head office"
+    )
     address_line1 = forms.CharField(max_length=200, required=False, label="Address")
     postcode = forms.CharField(max_length=20, required=False)
     city = forms.CharField(max_length=100, required=False)
-    country = forms.CharField(max_length=2, required=False, initial="DE",
-                              help_text="ISO code, e.g. DE")  # fmt: skip
+    country = forms.CharField(
+        max_length=2, required=False, initial="DE", help_text="ISO code, e.g. DE"
+    )
     opportunity_name = forms.CharField(
         max_length=200, required=False, help_text="Defaults to account and lead description."
     )
@@ -543,13 +568,21 @@ class ConvertLeadForm(CleanForm):
 
 
 class OpportunityForm(CrispyModelForm):
-    owner = UserChoiceField(queryset=User.objects.none(), required=False,
-                            help_text="Defaults to you.")  # fmt: skip
+    owner = UserChoiceField(
+        queryset=User.objects.none(), required=False, help_text="Defaults to you."
+    )
 
     class Meta:
         model = Opportunity
-        fields = ["name", "account", "owner", "team", "expected_close_date", "probability",
-                  "currency"]  # fmt: skip
+        fields = [
+            "name",
+            "account",
+            "owner",
+            "team",
+            "expected_close_date",
+            "probability",
+            "currency",
+        ]
         widgets = {"expected_close_date": DateInput()}
 
     def __init__(self, *args, user, **kwargs):
@@ -587,12 +620,15 @@ class OpportunityForm(CrispyModelForm):
 
     def get_layout(self):
         return Layout(
-            "name", "account",
+            "name",
+            "account",
             Row(Column("owner"), Column("team")),
-            Row(Column("expected_close_date"),
+            Row(
+                Column("expected_close_date"),
                 *([Column("probability")] if "probability" in self.fields else []),
-                Column("currency")),
-        )  # fmt: skip
+                Column("currency"),
+            ),
+        )
 
 
 class OpportunityLineForm(LineForm):
@@ -612,9 +648,10 @@ class OpportunityLineForm(LineForm):
             return None
         return Layout(
             Row(Column("offering"), Column("quantity", css_class="col-md-2")),
-            self.characteristics_block(), "description",
+            self.characteristics_block(),
+            "description",
             Row(Column("manual_estimate"), Column("site")),
-        )  # fmt: skip
+        )
 
 
 # Sales agreements ------------------------------------------------------------------------
@@ -638,10 +675,11 @@ class AgreementForm(CrispyModelForm):
             self.fields["account"].disabled = True
             self.fields["account"].queryset = Account.objects.filter(pk=self.instance.account_id)
         self.helper.layout = Layout(
-            "name", "account",
+            "name",
+            "account",
             Row(Column("valid_from"), Column("valid_to"), Column("currency")),
             "terms",
-        )  # fmt: skip
+        )
 
 
 class AgreementLineForm(CrispyModelForm):
@@ -696,14 +734,17 @@ class QuoteForm(CrispyModelForm):
         legal = Account.objects.visible_to(user).filter(account_type=AccountType.LEGAL)
         self.fields["account"].queryset = legal.exclude(state="closed").order_by("name")
         self.fields["opportunity"].queryset = (
-            Opportunity.objects.visible_to(user).filter(stage__in=OPEN_STAGES)
-            .select_related("account").order_by("account__name", "name")
-        )  # fmt: skip
+            Opportunity.objects.visible_to(user)
+            .filter(stage__in=OPEN_STAGES)
+            .select_related("account")
+            .order_by("account__name", "name")
+        )
         self.fields["opportunity"].help_text = "Optional: it moves to proposal."
         self.helper.layout = Layout(
-            "account", "opportunity",
+            "account",
+            "opportunity",
             Row(Column("term_months"), Column("valid_until"), Column("currency")),
-        )  # fmt: skip
+        )
 
 
 class SiteChoiceField(forms.ModelMultipleChoiceField):
@@ -717,8 +758,9 @@ class QuoteLineForm(OfferingCharacteristicsMixin, CleanForm):
     sites = SiteChoiceField(queryset=Account.objects.none(), widget=forms.CheckboxSelectMultiple)
     offering = forms.ModelChoiceField(queryset=ProductOffering.objects.none())
     quantity = forms.IntegerField(min_value=1, max_value=10000, initial=1)
-    discount_percent = forms.DecimalField(label="Discount %", min_value=0, max_value=100,
-                                          decimal_places=2, initial=0)  # fmt: skip
+    discount_percent = forms.DecimalField(
+        label="Discount %", min_value=0, max_value=100, decimal_places=2, initial=0
+    )
 
     def __init__(self, *args, quote, **kwargs):
         super().__init__(*args, **kwargs)
@@ -726,19 +768,24 @@ class QuoteLineForm(OfferingCharacteristicsMixin, CleanForm):
             "name"
         )
         self.fields["offering"].queryset = (
-            sellable_offerings().exclude(kind="entitlement")
-            .for_segment(quote.account.industry).filter(currency=quote.currency)
-        )  # fmt: skip
+            sellable_offerings()
+            .exclude(kind="entitlement")
+            .for_segment(quote.account.industry)
+            .filter(currency=quote.currency)
+        )
         self.setup_characteristics(self.initial.get("characteristics"))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
             "sites",
-            Row(Column("offering", css_class="col-md-6"), Column("quantity", css_class="col-md-3"),
-                Column("discount_percent", css_class="col-md-3")),
+            Row(
+                Column("offering", css_class="col-md-6"),
+                Column("quantity", css_class="col-md-3"),
+                Column("discount_percent", css_class="col-md-3"),
+            ),
             self.characteristics_block(),
-        )  # fmt: skip
+        )
 
     def clean(self):
         data = super().clean()

@@ -37,16 +37,21 @@ def my_pipeline_panel(request):
     leads = []
     if user.has_perm("sales.view_lead"):
         leads = list(
-            Lead.objects.visible_to(user).owned_by(user)
+            Lead.objects.visible_to(user)
+            .owned_by(user)
             .filter(state__in=[LeadState.NEW, LeadState.WORKING, LeadState.QUALIFIED])
             .order_by("-created_at")[:8]
-        )  # fmt: skip
+        )
     opportunities = []
     if user.has_perm("sales.view_opportunity"):
         opportunities = list(
-            Opportunity.objects.visible_to(user).owned_by(user).filter(stage__in=OPEN_STAGES)
-            .select_related("account").with_amount().order_by("expected_close_date")[:8]
-        )  # fmt: skip
+            Opportunity.objects.visible_to(user)
+            .owned_by(user)
+            .filter(stage__in=OPEN_STAGES)
+            .select_related("account")
+            .with_amount()
+            .order_by("expected_close_date")[:8]
+        )
     return {"leads": leads, "opportunities": opportunities}
 
 

@@ -144,7 +144,8 @@ def account_viewers(account):
         Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name__in=SEE_ALL_ROLES)
     )
     return User.objects.filter(
-        Q(pk__in=sales.values("pk")) | Q(pk__in=managers.values("pk"))
+        Q(pk__in=sales.values("pk"))
+        | Q(pk__in=managers.values("pk"))
         | Q(pk__in=back_office.values("pk")),
         is_active=True,
     )
@@ -194,11 +195,13 @@ def line_estimate(prefix: str = "") -> models.Expression:
         output_field=money,
     )
     return Case(
-        When(**{f"{p}offering__isnull": True},
-             then=Coalesce(F(f"{p}manual_estimate"), Value(0), output_field=money)),
+        When(
+            **{f"{p}offering__isnull": True},
+            then=Coalesce(F(f"{p}manual_estimate"), Value(0), output_field=money),
+        ),
         default=catalog_value,
         output_field=money,
-    )  # fmt: skip
+    )
 
 
 class _OwnerMixin:
@@ -214,10 +217,11 @@ class _OwnerMixin:
 
         return self.annotate(
             amount=Coalesce(
-                Sum(line_estimate("lines__")), Value(0),
+                Sum(line_estimate("lines__")),
+                Value(0),
                 output_field=DecimalField(max_digits=16, decimal_places=2),
             )
-        )  # fmt: skip
+        )
 
 
 class OwnedQuerySet(_OwnerMixin, models.QuerySet):

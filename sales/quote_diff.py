@@ -113,13 +113,17 @@ def quote_summary(quote: Quote, lines: list[QuoteLine]) -> dict:
     warnings = []
     infeasible = [line for line in lines if line.feasibility == FeasibilityStatus.NOT_FEASIBLE]
     if infeasible:
-        warnings.append(f"{len(infeasible)} line(s) not feasible: the quote cannot go for "
-                        "approval until they change.")  # fmt: skip
+        warnings.append(
+            f"{len(infeasible)} line(s) not feasible: the quote cannot go for "
+            "approval until they change."
+        )
     # Only while it matters: once approved (or accepted) the manager has decided.
     deciding = quote.state in (QuoteState.DRAFT, QuoteState.PENDING)
     if deciding and any(line.needs_approval for line in lines):
         warnings.append("A discount is above the threshold: a sales manager must approve.")
     return {
-        "recurring": recurring, "one_time": one_time,
-        "tcv": recurring * quote.term_months + one_time, "warnings": warnings,
-    }  # fmt: skip
+        "recurring": recurring,
+        "one_time": one_time,
+        "tcv": recurring * quote.term_months + one_time,
+        "warnings": warnings,
+    }

@@ -98,50 +98,79 @@ urlpatterns += [
     path("leads/<int:pk>/convert/", leads.LeadConvertView.as_view(), name="lead_convert"),
     path("opportunities/", leads.OpportunityListView.as_view(), name="opportunity_list"),
     path("opportunities/new/", leads.OpportunityFormView.as_view(), name="opportunity_create"),
-    path("opportunities/<int:pk>/", leads.OpportunityDetailView.as_view(),
-         name="opportunity_detail"),
-    path("opportunities/<int:pk>/edit/", leads.OpportunityFormView.as_view(),
-         name="opportunity_update"),
-    path("opportunities/<int:opportunity_pk>/lines/new/",
-         leads.OpportunityLineFormView.as_view(), name="opportunityline_create"),
-    path("opportunities/<int:opportunity_pk>/lines/<int:pk>/edit/",
-         leads.OpportunityLineFormView.as_view(), name="opportunityline_update"),
-    path("opportunities/<int:opportunity_pk>/lines/<int:pk>/delete/",
-         leads.OpportunityLineDeleteView.as_view(), name="opportunityline_delete"),
+    path(
+        "opportunities/<int:pk>/", leads.OpportunityDetailView.as_view(), name="opportunity_detail"
+    ),
+    path(
+        "opportunities/<int:pk>/edit/",
+        leads.OpportunityFormView.as_view(),
+        name="opportunity_update",
+    ),
+    path(
+        "opportunities/<int:opportunity_pk>/lines/new/",
+        leads.OpportunityLineFormView.as_view(),
+        name="opportunityline_create",
+    ),
+    path(
+        "opportunities/<int:opportunity_pk>/lines/<int:pk>/edit/",
+        leads.OpportunityLineFormView.as_view(),
+        name="opportunityline_update",
+    ),
+    path(
+        "opportunities/<int:opportunity_pk>/lines/<int:pk>/delete/",
+        leads.OpportunityLineDeleteView.as_view(),
+        name="opportunityline_delete",
+    ),
     path("pipeline/", leads.PipelineView.as_view(), name="pipeline"),
-]  # fmt: skip
+]
 for _name in ("start_work", "qualify", "disqualify", "reopen"):
     urlpatterns.append(
-        path(f"leads/<int:pk>/{_name.replace('_', '-')}/",
-             leads.LeadTransitionView.as_view(transition_name=_name), name=f"lead_{_name}")
-    )  # fmt: skip
+        path(
+            f"leads/<int:pk>/{_name.replace('_', '-')}/",
+            leads.LeadTransitionView.as_view(transition_name=_name),
+            name=f"lead_{_name}",
+        )
+    )
 for _name in ("to_proposal", "to_negotiation", "back_to_proposal", "close_won", "close_lost"):
     urlpatterns.append(
-        path(f"opportunities/<int:pk>/{_name.replace('_', '-')}/",
-             leads.OpportunityTransitionView.as_view(transition_name=_name),
-             name=f"opportunity_{_name}")
-    )  # fmt: skip
+        path(
+            f"opportunities/<int:pk>/{_name.replace('_', '-')}/",
+            leads.OpportunityTransitionView.as_view(transition_name=_name),
+            name=f"opportunity_{_name}",
+        )
+    )
 
 urlpatterns += [
     path("agreements/", agreements.AgreementListView.as_view(), name="agreement_list"),
     path("agreements/new/", agreements.AgreementFormView.as_view(), name="agreement_create"),
-    path("agreements/<int:pk>/", agreements.AgreementDetailView.as_view(),
-         name="agreement_detail"),
-    path("agreements/<int:pk>/edit/", agreements.AgreementFormView.as_view(),
-         name="agreement_update"),
-    path("agreements/<int:agreement_pk>/<str:kind>/new/",
-         agreements.AgreementPartFormView.as_view(), name="agreementpart_create"),
-    path("agreements/<int:agreement_pk>/<str:kind>/<int:pk>/edit/",
-         agreements.AgreementPartFormView.as_view(), name="agreementpart_update"),
-    path("agreements/<int:agreement_pk>/<str:kind>/<int:pk>/delete/",
-         agreements.AgreementPartDeleteView.as_view(), name="agreementpart_delete"),
-]  # fmt: skip
+    path("agreements/<int:pk>/", agreements.AgreementDetailView.as_view(), name="agreement_detail"),
+    path(
+        "agreements/<int:pk>/edit/", agreements.AgreementFormView.as_view(), name="agreement_update"
+    ),
+    path(
+        "agreements/<int:agreement_pk>/<str:kind>/new/",
+        agreements.AgreementPartFormView.as_view(),
+        name="agreementpart_create",
+    ),
+    path(
+        "agreements/<int:agreement_pk>/<str:kind>/<int:pk>/edit/",
+        agreements.AgreementPartFormView.as_view(),
+        name="agreementpart_update",
+    ),
+    path(
+        "agreements/<int:agreement_pk>/<str:kind>/<int:pk>/delete/",
+        agreements.AgreementPartDeleteView.as_view(),
+        name="agreementpart_delete",
+    ),
+]
 for _name in ("negotiate", "expire", "terminate"):
     urlpatterns.append(
-        path(f"agreements/<int:pk>/{_name}/",
-             agreements.AgreementTransitionView.as_view(transition_name=_name),
-             name=f"salesagreement_{_name}")
-    )  # fmt: skip
+        path(
+            f"agreements/<int:pk>/{_name}/",
+            agreements.AgreementTransitionView.as_view(transition_name=_name),
+            name=f"salesagreement_{_name}",
+        )
+    )
 
 urlpatterns += [
     path("quotes/", quotes.QuoteListView.as_view(), name="quote_list"),
@@ -149,23 +178,40 @@ urlpatterns += [
     path("quotes/approvals/", quotes.ApprovalQueueView.as_view(), name="quote_approvals"),
     path("quotes/<int:pk>/", quotes.QuoteDetailView.as_view(), name="quote_detail"),
     path("quotes/<int:pk>/lines/add/", quotes.QuoteLineAddView.as_view(), name="quoteline_add"),
-    path("quotes/<int:quote_pk>/lines/<int:pk>/edit/", quotes.QuoteLineUpdateView.as_view(),
-         name="quoteline_update"),
-    path("quotes/<int:quote_pk>/lines/<int:pk>/delete/", quotes.QuoteLineDeleteView.as_view(),
-         name="quoteline_delete"),
-    path("quotes/<int:quote_pk>/lines/<int:pk>/promote/", quotes.QuoteLinePromoteView.as_view(),
-         name="quoteline_promote"),
+    path(
+        "quotes/<int:quote_pk>/lines/<int:pk>/edit/",
+        quotes.QuoteLineUpdateView.as_view(),
+        name="quoteline_update",
+    ),
+    path(
+        "quotes/<int:quote_pk>/lines/<int:pk>/delete/",
+        quotes.QuoteLineDeleteView.as_view(),
+        name="quoteline_delete",
+    ),
+    path(
+        "quotes/<int:quote_pk>/lines/<int:pk>/promote/",
+        quotes.QuoteLinePromoteView.as_view(),
+        name="quoteline_promote",
+    ),
     path("quotes/<int:pk>/revise/", quotes.QuoteReviseView.as_view(), name="quote_revise"),
     path("quotes/<int:pk>/compare/", quotes.QuoteCompareView.as_view(), name="quote_compare"),
-    path("quotes/<int:pk>/notice/dismiss/", quotes.QuoteNoticeDismissView.as_view(),
-         name="quote_notice_dismiss"),
-    path("agreements/<int:pk>/new-quote/", quotes.QuoteFromAgreementView.as_view(),
-         name="agreement_new_quote"),
-]  # fmt: skip
+    path(
+        "quotes/<int:pk>/notice/dismiss/",
+        quotes.QuoteNoticeDismissView.as_view(),
+        name="quote_notice_dismiss",
+    ),
+    path(
+        "agreements/<int:pk>/new-quote/",
+        quotes.QuoteFromAgreementView.as_view(),
+        name="agreement_new_quote",
+    ),
+]
 # Acceptance is recorded by the contracts stage, which prepares the document to sign (R12).
-for _name in ("submit", "finalise", "approve", "send_back", "reopen", "reject", "cancel",
-              "expire"):  # fmt: skip
+for _name in ("submit", "finalise", "approve", "send_back", "reopen", "reject", "cancel", "expire"):
     urlpatterns.append(
-        path(f"quotes/<int:pk>/{_name.replace('_', '-')}/",
-             quotes.QuoteTransitionView.as_view(transition_name=_name), name=f"quote_{_name}")
-    )  # fmt: skip
+        path(
+            f"quotes/<int:pk>/{_name.replace('_', '-')}/",
+            quotes.QuoteTransitionView.as_view(transition_name=_name),
+            name=f"quote_{_name}",
+        )
+    )

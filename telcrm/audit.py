@@ -248,17 +248,19 @@ def _entries(pairs: list) -> list[HistoryEntry]:
         entries.append(
             HistoryEntry(
                 when=row.history_date,
-                who=(getattr(row, "history_actor", "")
-                     or ((user.get_full_name() or user.username) if user else "system")),
+                who=(
+                    getattr(row, "history_actor", "")
+                    or ((user.get_full_name() or user.username) if user else "system")
+                ),
                 action=action,
                 kind=str(model._meta.verbose_name).capitalize(),
                 subject=str(instance),
                 url=url,
                 changes=[
                     Change(
-                        field="Roles" if f.related_model is Group else str(
-                            f.verbose_name
-                        ).capitalize(),
+                        field="Roles"
+                        if f.related_model is Group
+                        else str(f.verbose_name).capitalize(),
                         old=_display(f, old, related) if prev is not None else "",
                         new=_display(f, new, related),
                     )

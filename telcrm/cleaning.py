@@ -65,8 +65,9 @@ def data_problems(value: Any, *, max_depth: int = MAX_JSON_DEPTH, limit: int = 2
                     continue
                 stack.append((f"{place}.{key_text}" if place else key_text, inner, depth + 1))
         else:
-            stack.extend((f"{place}[{n}]", inner, depth + 1) for n, inner in
-                         reversed(list(enumerate(item))))  # fmt: skip
+            stack.extend(
+                (f"{place}[{n}]", inner, depth + 1) for n, inner in reversed(list(enumerate(item)))
+            )
     return problems
 
 

@@ -35,8 +35,12 @@ class RequestSizeLimitMiddleware:
             f"{filesizeformat(limit)} per file. Split the file and upload the parts one by one."
         )
         if request.path.startswith("/tmf-api/"):
-            body = {"code": "413", "reason": "Request too large", "message": message,
-                    "status": "413"}  # fmt: skip
+            body = {
+                "code": "413",
+                "reason": "Request too large",
+                "message": message,
+                "status": "413",
+            }
             return JsonResponse(body, status=413)
         back = escape(request.path)
         html = (

@@ -120,8 +120,13 @@ class Team(models.Model):
 # Users and their roles (group membership) are audited like business records (R27). The
 # password hash is never copied into the history: a change shows as "Password changed".
 # Logins (last_login) and a hash upgraded at login are not changes anybody made.
-register(User, app="telcrm", records_class=AuditedM2MHistory, m2m_fields=["groups"],
-         excluded_fields=["password", "last_login"])  # fmt: skip
+register(
+    User,
+    app="telcrm",
+    records_class=AuditedM2MHistory,
+    m2m_fields=["groups"],
+    excluded_fields=["password", "last_login"],
+)
 
 PASSWORD_CHANGED = "Password changed"
 _NOT_AUDITED = ({"last_login"}, {"password"})

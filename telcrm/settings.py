@@ -167,13 +167,17 @@ TELCRM_PROVIDER = {
 # console while developing unless an SMTP host is set.
 MAILERS = {
     "default": (
-        {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-         "OPTIONS": {"host": os.environ.get("SMTP_HOST", "localhost"),
-                     "port": int(os.environ.get("SMTP_PORT", "25"))}}
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("SMTP_HOST", "localhost"),
+                "port": int(os.environ.get("SMTP_PORT", "25")),
+            },
+        }
         if os.environ.get("SMTP_HOST") or not DEBUG
         else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     )
-}  # fmt: skip
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sales@telcrm.example")
 # The client's address (recorded with a signature): REMOTE_ADDR, unless that is one of these
 # reverse proxies (addresses or networks, comma separated); then the last address in
@@ -198,10 +202,11 @@ FULFILLMENT_ADAPTERS = {
     "default": {
         "latency_ms": int(os.environ.get("FULFILLMENT_ADAPTER_LATENCY_MS", "300")),
         "failure_rate": float(os.environ.get("FULFILLMENT_ADAPTER_FAILURE_RATE", "0.1")),
-        "concurrency": int(os.environ.get("FULFILLMENT_ADAPTER_CONCURRENCY",
-                                          "0" if TESTING else "4")),
+        "concurrency": int(
+            os.environ.get("FULFILLMENT_ADAPTER_CONCURRENCY", "0" if TESTING else "4")
+        ),
     },
-}  # fmt: skip
+}
 FULFILLMENT_ADAPTER_SEED = os.environ.get("FULFILLMENT_ADAPTER_SEED", "telcrm")
 # An API task falls out (R22) after this many failed adapter calls in a row.
 FULFILLMENT_API_MAX_ATTEMPTS = int(os.environ.get("FULFILLMENT_API_MAX_ATTEMPTS", "3"))

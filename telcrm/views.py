@@ -131,9 +131,11 @@ class ActionView(RolePermissionMixin, View):
 class AuditLogForm(CleanForm):
     kind = forms.ChoiceField(required=False, label="Record type")
     record = forms.CharField(
-        required=False, max_length=30, label="Record number",
+        required=False,
+        max_length=30,
+        label="Record number",
         widget=forms.TextInput(attrs={"placeholder": "ORD-000003"}),
-    )  # fmt: skip
+    )
     user = forms.CharField(required=False, label="Changed by (username)")
     date_from = forms.DateField(required=False, label="From", widget=DateInput())
     date_to = forms.DateField(required=False, label="To", widget=DateInput())

@@ -125,8 +125,13 @@ def world(users, rep_account):
     from sales.models import Location
 
     catalog_import(actor=users["admin"], data=copy.deepcopy(CATALOG))
-    Location.objects.create(account=rep_account, address_line1="Am Sandtorkai 50",
-                            postcode="20457", city="Hamburg", country="DE")  # fmt: skip
+    Location.objects.create(
+        account=rep_account,
+        address_line1="Am Sandtorkai 50",
+        postcode="20457",
+        city="Hamburg",
+        country="DE",
+    )
     sites = {}
     for name, street, postcode, city in [
         ("HQ", "Am Sandtorkai 50", "20457", "Hamburg"),
@@ -134,7 +139,8 @@ def world(users, rep_account):
         ("Kiel", "Schulstr. 3", "24103", "Kiel"),
     ]:
         site = ChildAccountFactory(parent=rep_account, name=name)
-        Location.objects.create(account=site, address_line1=street, postcode=postcode,
-                                city=city, country="DE")  # fmt: skip
+        Location.objects.create(
+            account=site, address_line1=street, postcode=postcode, city=city, country="DE"
+        )
         sites[name] = site
     return sites

@@ -188,12 +188,20 @@ def signature_for(agreement, signatory):
         requested_by=agreement.account.owner,
     )
     request = SigningRequest.objects.create(
-        document=document, signatory=signatory, token_hash=hashlib.sha256(digest.encode())
-        .hexdigest(), expires_at=timezone.now(), sent_by=agreement.account.owner,
+        document=document,
+        signatory=signatory,
+        token_hash=hashlib.sha256(digest.encode()).hexdigest(),
+        expires_at=timezone.now(),
+        sent_by=agreement.account.owner,
         state="signed",
-    )  # fmt: skip
+    )
     return Signature.objects.create(
-        agreement=agreement, request=request, document=document, signatory=signatory,
-        signer_name=signatory.full_name, method="typed", signed_at=timezone.now(),
+        agreement=agreement,
+        request=request,
+        document=document,
+        signatory=signatory,
+        signer_name=signatory.full_name,
+        method="typed",
+        signed_at=timezone.now(),
         document_sha256=digest,
-    )  # fmt: skip
+    )

@@ -22,9 +22,7 @@ r30_settings = settings(
 any_char = st.one_of(st.sampled_from(BAD), st.characters(exclude_categories=()))
 texts = st.lists(any_char, max_size=30).map("".join)
 # Text that certainly holds a NUL or a lone surrogate somewhere.
-unclean_texts = st.tuples(texts, st.sampled_from(["\x00", "\ud800", "\udcff"]), texts).map(
-    "".join
-)
+unclean_texts = st.tuples(texts, st.sampled_from(["\x00", "\ud800", "\udcff"]), texts).map("".join)
 
 
 def form_body(data: dict) -> bytes:
@@ -33,12 +31,14 @@ def form_body(data: dict) -> bytes:
 
 
 def post_form(client, url: str, data: dict, **kwargs):
-    return client.post(url, form_body(data), content_type="application/x-www-form-urlencoded",
-                       **kwargs)  # fmt: skip
+    return client.post(
+        url, form_body(data), content_type="application/x-www-form-urlencoded", **kwargs
+    )
 
 
 def get_query(client, url: str, data: dict, **kwargs):
     return client.get(f"{url}?{urlencode(data, doseq=True, errors='surrogatepass')}", **kwargs)
+
 
 # Text that certainly holds a NUL: what a form can receive (surrogates arrive as U+FFFD).
 nul_texts = st.tuples(texts, st.just("\x00"), texts).map("".join)

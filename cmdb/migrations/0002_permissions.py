@@ -7,7 +7,7 @@ GRANTS = {
     role: ["cmdb.view_productinventory"]
     for role in ("sales_rep", "sales_manager", "contract_manager", "order_manager",
                  "fulfillment_agent", "field_technician", "project_manager")
-}  # fmt: skip
+}
 
 
 def grant(apps, schema_editor):

@@ -5,7 +5,7 @@ items, changes and incidents too."""
 from django.db import migrations
 
 READERS = ("sales_rep", "sales_manager", "contract_manager", "order_manager",
-           "fulfillment_agent", "field_technician", "project_manager")  # fmt: skip
+           "fulfillment_agent", "field_technician", "project_manager")
 READ = ["cmdb.view_configurationitem", "cmdb.view_changerequest", "cmdb.view_incident"]
 GRANTS = {role: READ for role in READERS}
 GRANTS["service_operations"] = [

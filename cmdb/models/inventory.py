@@ -37,14 +37,14 @@ class ProductInventory(ConcurrentTransitionMixin, models.Model):
     site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="site_products")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")
-    sales_contract = models.ForeignKey(SalesContract, on_delete=models.PROTECT,
-                                       related_name="products")  # fmt: skip
+    sales_contract = models.ForeignKey(
+        SalesContract, on_delete=models.PROTECT, related_name="products"
+    )
     characteristics = models.JSONField(default=dict, blank=True)
     quantity = models.PositiveIntegerField(default=1)
     net_recurring = models.DecimalField(**money)
     currency = models.CharField(max_length=3, default="EUR")
-    status = FSMField(default=ProductStatus.CREATED, choices=ProductStatus.choices,
-                      protected=True)  # fmt: skip
+    status = FSMField(default=ProductStatus.CREATED, choices=ProductStatus.choices, protected=True)
     order_date = models.DateField()
     start_date = models.DateField(null=True, blank=True)
     termination_date = models.DateField(null=True, blank=True)
@@ -84,18 +84,30 @@ class ProductInventory(ConcurrentTransitionMixin, models.Model):
     def in_service(self) -> bool:
         return self.status in IN_SERVICE_STATUSES
 
-    @transition(field=status, source=ProductStatus.CREATED, target=ProductStatus.PENDING_ACTIVE,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=status,
+        source=ProductStatus.CREATED,
+        target=ProductStatus.PENDING_ACTIVE,
+        custom={"internal": True},
+    )
     def start_activation(self) -> None:
         """Fulfillment has begun on the order."""
 
-    @transition(field=status, source=list(PENDING_STATUSES), target=ProductStatus.ACTIVE,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=status,
+        source=list(PENDING_STATUSES),
+        target=ProductStatus.ACTIVE,
+        custom={"internal": True},
+    )
     def activate(self) -> None:
         """Its order closed with this line delivered (R25)."""
 
-    @transition(field=status, source=list(PENDING_STATUSES), target=ProductStatus.CANCELLED,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=status,
+        source=list(PENDING_STATUSES),
+        target=ProductStatus.CANCELLED,
+        custom={"internal": True},
+    )
     def cancel(self) -> None:
         """Its order line was cancelled before delivery: it never becomes active."""
 
@@ -105,14 +117,13 @@ class ServiceInventory(ConcurrentTransitionMixin, models.Model):
     the values its delivery captured (circuit id, IP block, serial numbers...) (R25)."""
 
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
-    product = models.ForeignKey(ProductInventory, on_delete=models.PROTECT,
-                                related_name="services")  # fmt: skip
-    specification = models.ForeignKey(ProductSpecification, on_delete=models.PROTECT,
-                                      related_name="+")  # fmt: skip
+    product = models.ForeignKey(ProductInventory, on_delete=models.PROTECT, related_name="services")
+    specification = models.ForeignKey(
+        ProductSpecification, on_delete=models.PROTECT, related_name="+"
+    )
     domain = models.CharField(max_length=20, choices=Domain.choices)
     characteristics = models.JSONField(default=dict, blank=True)
-    state = FSMField(default=ServiceState.INACTIVE, choices=ServiceState.choices,
-                     protected=True)  # fmt: skip
+    state = FSMField(default=ServiceState.INACTIVE, choices=ServiceState.choices, protected=True)
     start_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -121,9 +132,10 @@ class ServiceInventory(ConcurrentTransitionMixin, models.Model):
         verbose_name = "service inventory record"
         ordering = ["product", "domain", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["product", "specification"],
-                                    name="%(app_label)s_%(class)s_once_per_product"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["product", "specification"], name="%(app_label)s_%(class)s_once_per_product"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.specification.name}"
@@ -137,7 +149,11 @@ class ServiceInventory(ConcurrentTransitionMixin, models.Model):
     def badge(self) -> str:
         return BADGES.get(self.state, "secondary")
 
-    @transition(field=state, source=ServiceState.INACTIVE, target=ServiceState.ACTIVE,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=ServiceState.INACTIVE,
+        target=ServiceState.ACTIVE,
+        custom={"internal": True},
+    )
     def activate(self) -> None:
         """Delivered: its order closed (R25)."""

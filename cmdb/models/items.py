@@ -38,21 +38,28 @@ class ConfigurationItem(models.Model):
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
     kind = models.CharField(max_length=20, choices=CIKind.choices)
     name = models.CharField(max_length=200)
-    identifier = models.CharField(max_length=100, blank=True,
-                                  help_text="Circuit id, serial, IP block...")  # fmt: skip
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="configuration_items")  # fmt: skip
-    site = models.ForeignKey(Account, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="site_items")  # fmt: skip
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+")  # fmt: skip
-    product = models.ForeignKey(ProductInventory, on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="items")  # fmt: skip
-    service = models.ForeignKey(ServiceInventory, on_delete=models.PROTECT, null=True,
-                                blank=True, related_name="items")  # fmt: skip
+    identifier = models.CharField(
+        max_length=100, blank=True, help_text="Circuit id, serial, IP block..."
+    )
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, null=True, blank=True, related_name="configuration_items"
+    )
+    site = models.ForeignKey(
+        Account, on_delete=models.PROTECT, null=True, blank=True, related_name="site_items"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    product = models.ForeignKey(
+        ProductInventory, on_delete=models.PROTECT, null=True, blank=True, related_name="items"
+    )
+    service = models.ForeignKey(
+        ServiceInventory, on_delete=models.PROTECT, null=True, blank=True, related_name="items"
+    )
     attributes = models.JSONField(default=dict, blank=True)
-    operational_status = models.CharField(max_length=20, choices=OperationalStatus.choices,
-                                          default=OperationalStatus.OPERATIONAL)  # fmt: skip
+    operational_status = models.CharField(
+        max_length=20, choices=OperationalStatus.choices, default=OperationalStatus.OPERATIONAL
+    )
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -63,13 +70,22 @@ class ConfigurationItem(models.Model):
         ordering = ["site__name", "kind", "number"]
         constraints = [
             # One site item per site account, one POP item per name; one item per service.
-            models.UniqueConstraint(fields=["site"], condition=Q(kind=CIKind.SITE),
-                                    name="%(app_label)s_%(class)s_one_site_item"),
-            models.UniqueConstraint(fields=["name"], condition=Q(kind=CIKind.POP),
-                                    name="%(app_label)s_%(class)s_one_pop_per_name"),
-            models.UniqueConstraint(fields=["service"], condition=Q(service__isnull=False),
-                                    name="%(app_label)s_%(class)s_one_per_service"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["site"],
+                condition=Q(kind=CIKind.SITE),
+                name="%(app_label)s_%(class)s_one_site_item",
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(kind=CIKind.POP),
+                name="%(app_label)s_%(class)s_one_pop_per_name",
+            ),
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=Q(service__isnull=False),
+                name="%(app_label)s_%(class)s_one_per_service",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
@@ -95,22 +111,23 @@ class Relationship(models.Model):
     """``source`` <kind> ``target``: an IP service depends on its circuit, a CPE is located
     at its site, a circuit terminates at the site and at a POP."""
 
-    source = models.ForeignKey(ConfigurationItem, on_delete=models.CASCADE,
-                               related_name="outgoing")  # fmt: skip
+    source = models.ForeignKey(ConfigurationItem, on_delete=models.CASCADE, related_name="outgoing")
     kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
-    target = models.ForeignKey(ConfigurationItem, on_delete=models.PROTECT,
-                               related_name="incoming")  # fmt: skip
+    target = models.ForeignKey(ConfigurationItem, on_delete=models.PROTECT, related_name="incoming")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["source", "kind", "target"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "kind", "target"],
-                                    name="%(app_label)s_%(class)s_once"),
-            models.CheckConstraint(condition=~Q(source=models.F("target")),
-                                   name="%(app_label)s_%(class)s_not_to_itself"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["source", "kind", "target"], name="%(app_label)s_%(class)s_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")),
+                name="%(app_label)s_%(class)s_not_to_itself",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source.number} {self.get_kind_display()} {self.target.number}"
@@ -123,15 +140,23 @@ class ResourceAllocation(ConcurrentTransitionMixin, models.Model):
 
     kind = models.CharField(max_length=20, choices=ResourceKind.choices)
     value = models.CharField(max_length=100)
-    scope = models.CharField(max_length=40, blank=True,
-                             help_text="Where it must be unique (a VLAN: its site)")  # fmt: skip
-    product = models.ForeignKey(ProductInventory, on_delete=models.PROTECT,
-                                related_name="allocations")  # fmt: skip
-    item = models.ForeignKey(ConfigurationItem, on_delete=models.PROTECT, null=True,
-                             blank=True, related_name="allocations")  # fmt: skip
+    scope = models.CharField(
+        max_length=40, blank=True, help_text="Where it must be unique (a VLAN: its site)"
+    )
+    product = models.ForeignKey(
+        ProductInventory, on_delete=models.PROTECT, related_name="allocations"
+    )
+    item = models.ForeignKey(
+        ConfigurationItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
+    )
     holder = models.CharField(max_length=100, help_text="What captured it, e.g. a task")
-    state = FSMField(default=AllocationState.IN_USE, choices=AllocationState.choices,
-                     protected=True)  # fmt: skip
+    state = FSMField(
+        default=AllocationState.IN_USE, choices=AllocationState.choices, protected=True
+    )
     allocated_at = models.DateTimeField(auto_now_add=True)
     released_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
@@ -139,10 +164,12 @@ class ResourceAllocation(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["kind", "value", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "scope", "value"],
-                                    condition=Q(state=AllocationState.IN_USE),
-                                    name="%(app_label)s_%(class)s_unique_in_use"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["kind", "scope", "value"],
+                condition=Q(state=AllocationState.IN_USE),
+                name="%(app_label)s_%(class)s_unique_in_use",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value}"
@@ -151,8 +178,12 @@ class ResourceAllocation(ConcurrentTransitionMixin, models.Model):
     def badge(self) -> str:
         return BADGES.get(self.state, "secondary")
 
-    @transition(field=state, source=AllocationState.IN_USE, target=AllocationState.RELEASED,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=AllocationState.IN_USE,
+        target=AllocationState.RELEASED,
+        custom={"internal": True},
+    )
     def release(self) -> None:
         """Its product will never use it (line cancelled): free for others."""
         self.released_at = timezone.now()
@@ -192,16 +223,19 @@ class StatusChange(models.Model):
     """One operational status change of an item: when, to what, and who said so (a user in
     the browser or a monitoring integration)."""
 
-    item = models.ForeignKey(ConfigurationItem, on_delete=models.CASCADE,
-                             related_name="status_changes")  # fmt: skip
+    item = models.ForeignKey(
+        ConfigurationItem, on_delete=models.CASCADE, related_name="status_changes"
+    )
     previous = models.CharField(max_length=20, choices=OperationalStatus.choices)
     status = models.CharField(max_length=20, choices=OperationalStatus.choices)
     note = models.CharField(max_length=300, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")  # fmt: skip
-    integration = models.ForeignKey(MonitoringIntegration, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")  # fmt: skip
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    integration = models.ForeignKey(
+        MonitoringIntegration, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

@@ -21,19 +21,35 @@ from .resources import resources_release
 
 
 def product_inventory_create_pending(
-    *, actor, account: Account, site: Account, location: Location, offering: ProductOffering,
-    sales_contract: SalesContract, characteristics: dict, quantity: int,
-    net_recurring: Decimal, currency: str, order_date: date, reason: str,
-) -> ProductInventory:  # fmt: skip
+    *,
+    actor,
+    account: Account,
+    site: Account,
+    location: Location,
+    offering: ProductOffering,
+    sales_contract: SalesContract,
+    characteristics: dict,
+    quantity: int,
+    net_recurring: Decimal,
+    currency: str,
+    order_date: date,
+    reason: str,
+) -> ProductInventory:
     """R18: inventory for an approved order line, in TMF637 status ``created``: it exists,
     but counts as active for nobody until its order closes. The caller runs this inside its
     own transaction and keeps the link (so a repeat creates nothing twice)."""
     product = ProductInventory(
-        account=account, site=site, location=location, offering=offering,
-        sales_contract=sales_contract, characteristics=dict(characteristics or {}),
-        quantity=quantity, net_recurring=net_recurring, currency=currency,
+        account=account,
+        site=site,
+        location=location,
+        offering=offering,
+        sales_contract=sales_contract,
+        characteristics=dict(characteristics or {}),
+        quantity=quantity,
+        net_recurring=net_recurring,
+        currency=currency,
         order_date=order_date,
-    )  # fmt: skip
+    )
     _save(product, actor, reason=reason)
     return product
 
@@ -41,10 +57,10 @@ def product_inventory_create_pending(
 def product_inventory_cancel(*, actor, product_id: int) -> ProductInventory:
     """Its line was cancelled: it never becomes active, and what it held is free again."""
     with transaction.atomic():
-        product = run_transition(ProductInventory, pk=product_id, name="cancel", actor=actor,
-                                 field="status")  # fmt: skip
-        resources_release(actor=actor, product_id=product_id,
-                          reason=f"{product.number} cancelled")  # fmt: skip
+        product = run_transition(
+            ProductInventory, pk=product_id, name="cancel", actor=actor, field="status"
+        )
+        resources_release(actor=actor, product_id=product_id, reason=f"{product.number} cancelled")
     return product
 
 
@@ -67,8 +83,9 @@ class DeliveredService:
     characteristics: dict = field(default_factory=dict)
 
 
-def product_inventory_activate(*, actor, product_id: int, start_date: date,
-                               services: list[DeliveredService]) -> ProductInventory:  # fmt: skip
+def product_inventory_activate(
+    *, actor, product_id: int, start_date: date, services: list[DeliveredService]
+) -> ProductInventory:
     """R25: the order closed with this product delivered: it becomes active from
     ``start_date`` and each delivered specification becomes an active service inventory
     record carrying what its delivery captured, and becomes configuration items with their
@@ -78,8 +95,9 @@ def product_inventory_activate(*, actor, product_id: int, start_date: date,
         if product.status == ProductStatus.ACTIVE:
             return product
         if product.status not in PENDING_STATUSES:
-            raise DomainError(f"{product} is {product.get_status_display().lower()}: it "
-                              "cannot be activated.")  # fmt: skip
+            raise DomainError(
+                f"{product} is {product.get_status_display().lower()}: it cannot be activated."
+            )
         product.activate()
         product.start_date = start_date
         _save(product, actor, reason="order closed: activated")
@@ -89,9 +107,12 @@ def product_inventory_activate(*, actor, product_id: int, start_date: date,
             if delivered.specification.pk in existing:
                 continue
             service = ServiceInventory(
-                product=product, specification=delivered.specification, domain=delivered.domain,
-                characteristics=dict(delivered.characteristics), start_date=start_date,
-            )  # fmt: skip
+                product=product,
+                specification=delivered.specification,
+                domain=delivered.domain,
+                characteristics=dict(delivered.characteristics),
+                start_date=start_date,
+            )
             service.activate()
             _save(service, actor, reason=f"delivered with {product.number}")
             activated.append(service)

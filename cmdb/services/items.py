@@ -72,11 +72,17 @@ def _site_item(product: ProductInventory, actor) -> ConfigurationItem:
     location = product.location
     return _get_or_create(
         {"kind": CIKind.SITE, "site": site},
-        {"name": site.name, "identifier": location.site_code or site.number,
-         "account": product.account, "location": location, "product": product,
-         "attributes": {"address": location.one_line}},
-        actor, reason=f"site of {product.number}",
-    )  # fmt: skip
+        {
+            "name": site.name,
+            "identifier": location.site_code or site.number,
+            "account": product.account,
+            "location": location,
+            "product": product,
+            "attributes": {"address": location.one_line},
+        },
+        actor,
+        reason=f"site of {product.number}",
+    )
 
 
 def _pop_items(product: ProductInventory, actor) -> list[ConfigurationItem]:
@@ -87,15 +93,19 @@ def _pop_items(product: ProductInventory, actor) -> list[ConfigurationItem]:
     if (product.characteristics or {}).get("pop_redundancy") == "dual":
         names.append(f"POP {city} B")
     return [
-        _get_or_create({"kind": CIKind.POP, "name": name},
-                       {"identifier": name.removeprefix("POP ").upper().replace(" ", "-")},
-                       actor, reason=f"point of presence for {product.number}")
+        _get_or_create(
+            {"kind": CIKind.POP, "name": name},
+            {"identifier": name.removeprefix("POP ").upper().replace(" ", "-")},
+            actor,
+            reason=f"point of presence for {product.number}",
+        )
         for name in names
-    ]  # fmt: skip
+    ]
 
 
-def items_build(*, actor, product: ProductInventory, services: list[ServiceInventory]
-                ) -> list[ConfigurationItem]:  # fmt: skip
+def items_build(
+    *, actor, product: ProductInventory, services: list[ServiceInventory]
+) -> list[ConfigurationItem]:
     """R25: the items a just-activated product consists of, with their relationships: the
     site (created once per site), one item per delivered service of a configurable domain
     (its identifier and attributes from what delivery captured), the CPE located at the site,
@@ -116,10 +126,16 @@ def items_build(*, actor, product: ProductInventory, services: list[ServiceInven
             else (f"{service.specification.name} at {product.site.name}")
         )
         item = ConfigurationItem(
-            kind=kind, name=name[:200], identifier=identifier[:100], account=product.account,
-            site=product.site, location=product.location, product=product, service=service,
+            kind=kind,
+            name=name[:200],
+            identifier=identifier[:100],
+            account=product.account,
+            site=product.site,
+            location=product.location,
+            product=product,
+            service=service,
             attributes={**(product.characteristics or {}), **captured},
-        )  # fmt: skip
+        )
         built.append(_create(item, actor, reason=f"activated with {product.number}"))
 
     # The site's circuit and CPE: this product's own first, else those already in service.
@@ -146,8 +162,15 @@ def items_build(*, actor, product: ProductInventory, services: list[ServiceInven
     for allocation in ResourceAllocation.objects.filter(
         product=product, state=AllocationState.IN_USE, item__isnull=True
     ):
-        holder = next((i for i in built if i.kind == _RESOURCE_ITEMS.get(allocation.kind)
-                       and allocation.value in map(str, i.attributes.values())), None)  # fmt: skip
+        holder = next(
+            (
+                i
+                for i in built
+                if i.kind == _RESOURCE_ITEMS.get(allocation.kind)
+                and allocation.value in map(str, i.attributes.values())
+            ),
+            None,
+        )
         if holder is not None:
             allocation.item = holder
             allocation._history_user = actor
@@ -157,9 +180,13 @@ def items_build(*, actor, product: ProductInventory, services: list[ServiceInven
 
 
 def item_set_status(
-    *, item_id: int, status: str, note: str = "", actor=None,
+    *,
+    item_id: int,
+    status: str,
+    note: str = "",
+    actor=None,
     integration: MonitoringIntegration | None = None,
-) -> StatusChange | None:  # fmt: skip
+) -> StatusChange | None:
     """R26: a person (``actor``) or a monitoring system (``integration``) says how the item
     is doing. The same status again records nothing; every change is kept with its source."""
     if status not in OperationalStatus.values:
@@ -170,9 +197,13 @@ def item_set_status(
         if item.operational_status == status:
             return None
         change = StatusChange.objects.create(
-            item=item, previous=item.operational_status, status=status, note=note.strip()[:300],
-            changed_by=actor, integration=integration,
-        )  # fmt: skip
+            item=item,
+            previous=item.operational_status,
+            status=status,
+            note=note.strip()[:300],
+            changed_by=actor,
+            integration=integration,
+        )
         item.operational_status = status
         item.status_changed_at = change.changed_at
         item._history_user = actor

@@ -29,9 +29,8 @@ INCIDENT_TRANSITIONS = {"start", "resolve", "close", "reopen"}
 
 def _visible_item(actor, item_id: int | None) -> ConfigurationItem:
     item = (
-        ConfigurationItem.objects.visible_to(actor).filter(pk=item_id).first()
-        if item_id else None
-    )  # fmt: skip
+        ConfigurationItem.objects.visible_to(actor).filter(pk=item_id).first() if item_id else None
+    )
     if item is None:
         raise DomainError("Choose a configuration item you can see.")
     return item
@@ -50,27 +49,43 @@ def _check_window(start: datetime | None, end: datetime | None) -> None:
 
 
 def change_request_create(
-    *, actor, item_id: int, title: str, description: str, risk: str,
-    planned_start: datetime | None = None, planned_end: datetime | None = None,
-) -> ChangeRequest:  # fmt: skip
+    *,
+    actor,
+    item_id: int,
+    title: str,
+    description: str,
+    risk: str,
+    planned_start: datetime | None = None,
+    planned_end: datetime | None = None,
+) -> ChangeRequest:
     """Raise a change request (a draft) against an item the actor can see."""
     _require_perm(actor, "cmdb.add_changerequest", "raise change requests")
     _check_window(planned_start, planned_end)
     with transaction.atomic():
         item = _visible_item(actor, item_id)
         change = ChangeRequest(
-            item=item, title=title.strip(), description=description.strip(), risk=risk,
-            planned_start=planned_start, planned_end=planned_end, requested_by=actor,
-        )  # fmt: skip
+            item=item,
+            title=title.strip(),
+            description=description.strip(),
+            risk=risk,
+            planned_start=planned_start,
+            planned_end=planned_end,
+            requested_by=actor,
+        )
         _save(change, actor, f"raised against {item.number}")
     return change
 
 
 def change_request_update(
-    *, actor, change_id: int, description: str, risk: str,
-    planned_start: datetime | None = None, planned_end: datetime | None = None,
+    *,
+    actor,
+    change_id: int,
+    description: str,
+    risk: str,
+    planned_start: datetime | None = None,
+    planned_end: datetime | None = None,
     version: str = "",
-) -> ChangeRequest:  # fmt: skip
+) -> ChangeRequest:
     """Rework the plan (window, risk, description) while drafted or in assessment; once
     approved, only move its window."""
     _require_perm(actor, "cmdb.change_changerequest", "change change requests")
@@ -85,8 +100,10 @@ def change_request_update(
         if change.state == ChangeState.APPROVED and (
             description.strip() != change.description or risk != change.risk
         ):
-            raise DomainError(f"{change.number} is approved: only its window can move. Raise a "
-                              "new change for a different scope or risk.")  # fmt: skip
+            raise DomainError(
+                f"{change.number} is approved: only its window can move. Raise a "
+                "new change for a different scope or risk."
+            )
         change.description = description.strip()
         change.risk = risk
         change.planned_start = planned_start
@@ -113,8 +130,14 @@ def change_request_transition(
         elif name == "implement":
             change.implementation_note = reason.strip()[:300]
 
-    return run_transition(ChangeRequest, pk=change_id, name=name, actor=actor, prepare=prepare,
-                          allowed=CHANGE_TRANSITIONS)  # fmt: skip
+    return run_transition(
+        ChangeRequest,
+        pk=change_id,
+        name=name,
+        actor=actor,
+        prepare=prepare,
+        allowed=CHANGE_TRANSITIONS,
+    )
 
 
 def applicable_sla(item: ConfigurationItem) -> tuple[str, Decimal | None]:
@@ -122,12 +145,19 @@ def applicable_sla(item: ConfigurationItem) -> tuple[str, Decimal | None]:
     contract (an active one first), and that contract's time-to-restore target in hours."""
     if item.product_id is None or item.site_id is None:
         return "", None
-    contracts = ServiceContract.objects.filter(
-        sales_contract_id=item.product.sales_contract_id, site_id=item.site_id
-    ).annotate(
-        inactive=Case(When(state=ContractState.ACTIVE, then=Value(0)), default=Value(1),
-                      output_field=IntegerField())
-    ).order_by("inactive", "-pk")  # fmt: skip
+    contracts = (
+        ServiceContract.objects.filter(
+            sales_contract_id=item.product.sales_contract_id, site_id=item.site_id
+        )
+        .annotate(
+            inactive=Case(
+                When(state=ContractState.ACTIVE, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("inactive", "-pk")
+    )
     contract = contracts.first()
     if contract is None:
         return "", None
@@ -148,12 +178,16 @@ def incident_create(
         contract_number, hours = applicable_sla(item)
         reported_at = timezone.now()
         incident = Incident(
-            item=item, priority=priority, title=title.strip(), description=description.strip(),
-            reported_at=reported_at, reported_by=actor,
+            item=item,
+            priority=priority,
+            title=title.strip(),
+            description=description.strip(),
+            reported_at=reported_at,
+            reported_by=actor,
             service_contract_number=contract_number,
             restore_hours=hours,
             due_at=reported_at + timedelta(hours=float(hours)) if hours is not None else None,
-        )  # fmt: skip
+        )
         _save(incident, actor, f"reported on {item.number}")
     return incident
 
@@ -170,5 +204,11 @@ def incident_transition(*, actor, incident_id: int, name: str, reason: str = "")
         elif name == "reopen":
             incident.resolution = ""
 
-    return run_transition(Incident, pk=incident_id, name=name, actor=actor, prepare=prepare,
-                          allowed=INCIDENT_TRANSITIONS)  # fmt: skip
+    return run_transition(
+        Incident,
+        pk=incident_id,
+        name=name,
+        actor=actor,
+        prepare=prepare,
+        allowed=INCIDENT_TRANSITIONS,
+    )

@@ -16,8 +16,10 @@ def _in_use_message(kind: str, value: str, holder: ResourceAllocation | None) ->
     label = ResourceKind(kind).label
     if holder is None:
         return f"{label} {value} is already in use. Choose another one."
-    return (f"{label} {value} is already in use by {holder.product.number} "
-            f"({holder.holder}). Choose another one.")  # fmt: skip
+    return (
+        f"{label} {value} is already in use by {holder.product.number} "
+        f"({holder.holder}). Choose another one."
+    )
 
 
 def resources_allocate(*, actor, product_id: int, outputs: dict, holder: str) -> list[str]:
@@ -27,16 +29,20 @@ def resources_allocate(*, actor, product_id: int, outputs: dict, holder: str) ->
     :class:`DomainError` naming the holder and the caller's work rolls back; the same value
     again for the same product changes nothing; a different value from the same holder
     replaces its earlier one (a task done again). Returns the allocated values."""
-    wanted = [(RESOURCE_OUTPUTS[name], str(value).strip())
-              for name, value in outputs.items() if name in RESOURCE_OUTPUTS and value]  # fmt: skip
+    wanted = [
+        (RESOURCE_OUTPUTS[name], str(value).strip())
+        for name, value in outputs.items()
+        if name in RESOURCE_OUTPUTS and value
+    ]
     if not wanted:
         return []
     product = ProductInventory.objects.select_related("site").get(pk=product_id)
     errors, allocated = [], []
     for kind, value in wanted:
         scope = product.site.number if kind in SITE_SCOPED_RESOURCES else ""
-        in_use = ResourceAllocation.objects.filter(kind=kind, scope=scope,
-                                                   state=AllocationState.IN_USE)  # fmt: skip
+        in_use = ResourceAllocation.objects.filter(
+            kind=kind, scope=scope, state=AllocationState.IN_USE
+        )
         current = in_use.filter(value=value).select_related("product").first()
         if current is not None:
             if current.product_id != product_id:
@@ -47,8 +53,9 @@ def resources_allocate(*, actor, product_id: int, outputs: dict, holder: str) ->
             earlier._history_user = actor
             earlier._change_reason = f"replaced by {value} ({holder})"
             earlier.save()
-        allocation = ResourceAllocation(kind=kind, value=value, scope=scope,
-                                        product_id=product_id, holder=holder)  # fmt: skip
+        allocation = ResourceAllocation(
+            kind=kind, value=value, scope=scope, product_id=product_id, holder=holder
+        )
         allocation._history_user = actor
         allocation._change_reason = f"captured by {holder}"
         try:

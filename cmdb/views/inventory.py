@@ -24,8 +24,13 @@ from ..models import (
 
 
 def _open_count(model, states):
-    rows = (model.objects.filter(item=OuterRef("pk"), state__in=states).order_by()
-            .values("item").annotate(n=Count("pk")).values("n"))  # fmt: skip
+    rows = (
+        model.objects.filter(item=OuterRef("pk"), state__in=states)
+        .order_by()
+        .values("item")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return Coalesce(Subquery(rows), 0)
 
 
@@ -44,29 +49,34 @@ class AccountInventoryView(RolePermissionMixin, TemplateView):
         user = self.request.user
         scope = {"site": account} if account.parent_id else {"account": account}
         products = list(
-            ProductInventory.objects.visible_to(user).filter(**scope)
-            .select_related("site", "location", "offering", "sales_contract",
-                            "order_line__order")
-            .prefetch_related(Prefetch("services", queryset=ServiceInventory.objects
-                                       .select_related("specification")))
-        )  # fmt: skip
+            ProductInventory.objects.visible_to(user)
+            .filter(**scope)
+            .select_related("site", "location", "offering", "sales_contract", "order_line__order")
+            .prefetch_related(
+                Prefetch(
+                    "services", queryset=ServiceInventory.objects.select_related("specification")
+                )
+            )
+        )
         # Per site: in service first, then pending, then ended.
         products.sort(key=lambda p: 0 if p.in_service else 1 if p.pending else 2)
         sites: dict[int, dict] = {}
         for product in products:
-            sites.setdefault(product.site_id, {"site": product.site, "products": [],
-                                               "items": []})  # fmt: skip
+            sites.setdefault(product.site_id, {"site": product.site, "products": [], "items": []})
             sites[product.site_id]["products"].append(product)
         items = list(
-            ConfigurationItem.objects.visible_to(user).filter(**scope).select_related("site")
-            .annotate(open_incidents=_open_count(Incident, OPEN_INCIDENT_STATES),
-                      open_changes=_open_count(ChangeRequest, OPEN_CHANGE_STATES))
+            ConfigurationItem.objects.visible_to(user)
+            .filter(**scope)
+            .select_related("site")
+            .annotate(
+                open_incidents=_open_count(Incident, OPEN_INCIDENT_STATES),
+                open_changes=_open_count(ChangeRequest, OPEN_CHANGE_STATES),
+            )
             .order_by("kind", "number")
-        )  # fmt: skip
+        )
         relationships = list(
-            Relationship.objects.filter(source__in=[i.pk for i in items])
-            .select_related("target")
-        )  # fmt: skip
+            Relationship.objects.filter(source__in=[i.pk for i in items]).select_related("target")
+        )
         by_id = {item.pk: item for item in items}
         for rel in relationships:  # the POPs a site's circuits end at belong in its diagram
             if rel.target.kind == CIKind.POP:
@@ -86,10 +96,15 @@ class AccountInventoryView(RolePermissionMixin, TemplateView):
             pending=sum(p.pending for p in products),
             in_service=sum(p.in_service for p in products),
             incidents=Incident.objects.filter(**visible, state__in=OPEN_INCIDENT_STATES)
-            .select_related("item").order_by("priority", "reported_at"),
+            .select_related("item")
+            .order_by("priority", "reported_at"),
             changes=ChangeRequest.objects.filter(**visible, state__in=OPEN_CHANGE_STATES)
-            .select_related("item").order_by("planned_start", "pk"),
-            breadcrumbs=[("Accounts", reverse("sales:account_list")),
-                         (account.number, account.get_absolute_url()), ("Inventory", "")],
+            .select_related("item")
+            .order_by("planned_start", "pk"),
+            breadcrumbs=[
+                ("Accounts", reverse("sales:account_list")),
+                (account.number, account.get_absolute_url()),
+                ("Inventory", ""),
+            ],
             **kwargs,
-        )  # fmt: skip
+        )

@@ -44,9 +44,13 @@ class ItemDetailView(RolePermissionMixin, DetailView):
 
     def get_queryset(self):
         return _items(self.request.user).select_related(
-            "account", "site", "location", "product__sales_contract", "product__order_line__order",
+            "account",
+            "site",
+            "location",
+            "product__sales_contract",
+            "product__order_line__order",
             "service__specification",
-        )  # fmt: skip
+        )
 
     def get_context_data(self, **kwargs):
         item = self.object
@@ -56,26 +60,31 @@ class ItemDetailView(RolePermissionMixin, DetailView):
             outgoing=related.filter(source=item),
             incoming=related.filter(target=item),
             allocations=ResourceAllocation.objects.filter(item=item),
-            status_changes=StatusChange.objects.filter(item=item)
-            .select_related("changed_by", "integration")[:20],
+            status_changes=StatusChange.objects.filter(item=item).select_related(
+                "changed_by", "integration"
+            )[:20],
             changes=ChangeRequest.objects.visible_to(user).open().filter(item=item),
-            incidents=Incident.objects.visible_to(user).filter(item=item)
+            incidents=Incident.objects.visible_to(user)
+            .filter(item=item)
             .order_by("state", "-reported_at")[:20],
             status_form=ItemStatusForm(initial={"status": item.operational_status})
-            if user.has_perm("cmdb.change_configurationitem") else None,
+            if user.has_perm("cmdb.change_configurationitem")
+            else None,
             history=history_entries([ConfigurationItem.history.filter(id=item.pk)], limit=20),
             breadcrumbs=_breadcrumbs(item),
             **kwargs,
-        )  # fmt: skip
+        )
 
 
 def _breadcrumbs(item: ConfigurationItem) -> list[tuple[str, str]]:
     if item.account_id is None:
         return [(item.number, "")]
-    return [("Accounts", reverse("sales:account_list")),
-            (item.account.number, item.account.get_absolute_url()),
-            ("Inventory", reverse("cmdb:account_inventory", args=[item.account_id])),
-            (item.number, "")]  # fmt: skip
+    return [
+        ("Accounts", reverse("sales:account_list")),
+        (item.account.number, item.account.get_absolute_url()),
+        ("Inventory", reverse("cmdb:account_inventory", args=[item.account_id])),
+        (item.number, ""),
+    ]
 
 
 class ItemStatusView(RolePermissionMixin, View):
@@ -92,22 +101,30 @@ class ItemStatusView(RolePermissionMixin, View):
         else:
             try:
                 change = services.item_set_status(
-                    actor=request.user, item_id=item.pk, status=form.cleaned_data["status"],
+                    actor=request.user,
+                    item_id=item.pk,
+                    status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
-                )  # fmt: skip
+                )
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
                 label = OperationalStatus(form.cleaned_data["status"]).label.lower()
-                messages.success(request, f"{item.number} is {label}." if change else
-                                 f"{item.number} was already {label}.")  # fmt: skip
+                messages.success(
+                    request,
+                    f"{item.number} is {label}."
+                    if change
+                    else f"{item.number} was already {label}.",
+                )
         return HttpResponseRedirect(item.get_absolute_url())
 
 
 def _error(status: int, reason: str, message: str) -> JsonResponse:
     """A TMF-shaped error body (code, reason, message, status)."""
-    return JsonResponse({"code": str(status), "reason": reason, "message": message,
-                         "status": str(status)}, status=status)  # fmt: skip
+    return JsonResponse(
+        {"code": str(status), "reason": reason, "message": message, "status": str(status)},
+        status=status,
+    )
 
 
 @method_decorator([csrf_exempt, login_not_required], name="dispatch")
@@ -124,8 +141,11 @@ class MonitoringStatusView(View):
         token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
         integration = services.integration_for_token(token)
         if integration is None:
-            return _error(401, "Unauthorized", "Send the integration's token as "
-                          "'Authorization: Bearer <token>'.")  # fmt: skip
+            return _error(
+                401,
+                "Unauthorized",
+                "Send the integration's token as 'Authorization: Bearer <token>'.",
+            )
         try:
             body = load_json(request.body or b"{}")
         except BadInput as exc:
@@ -135,18 +155,29 @@ class MonitoringStatusView(View):
         number, status = body.get("item"), body.get("status")
         note = body.get("note", "")
         if not isinstance(number, str) or not number.strip():
-            return _error(400, "Bad Request", "'item' must be a configuration item number, "
-                          "e.g. CI-000012.")  # fmt: skip
+            return _error(
+                400, "Bad Request", "'item' must be a configuration item number, e.g. CI-000012."
+            )
         if status not in OperationalStatus.values:
-            return _error(400, "Bad Request", "'status' must be one of "
-                          + ", ".join(OperationalStatus.values) + ".")  # fmt: skip
+            return _error(
+                400,
+                "Bad Request",
+                "'status' must be one of " + ", ".join(OperationalStatus.values) + ".",
+            )
         if not isinstance(note, str) or len(note) > 300:
             return _error(400, "Bad Request", "'note' must be text of at most 300 characters.")
         item = ConfigurationItem.objects.filter(number__iexact=number.strip()).first()
         if item is None:
             return _error(404, "Not Found", f"No configuration item {number.strip()}.")
         previous = item.operational_status
-        change = services.item_set_status(item_id=item.pk, status=status, note=note,
-                                          integration=integration)  # fmt: skip
-        return JsonResponse({"item": item.number, "status": status, "previous": previous,
-                             "changed": change is not None})  # fmt: skip
+        change = services.item_set_status(
+            item_id=item.pk, status=status, note=note, integration=integration
+        )
+        return JsonResponse(
+            {
+                "item": item.number,
+                "status": status,
+                "previous": previous,
+                "changed": change is not None,
+            }
+        )

@@ -45,8 +45,9 @@ class ChangeListView(RolePermissionMixin, ListView):
         return self.filterset.qs.order_by("-created_at", "-pk")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset,
-                                        breadcrumbs=[("Changes", "")], **kwargs)  # fmt: skip
+        return super().get_context_data(
+            filter=self.filterset, breadcrumbs=[("Changes", "")], **kwargs
+        )
 
 
 class ChangeDetailView(RolePermissionMixin, DetailView):
@@ -67,7 +68,7 @@ class ChangeDetailView(RolePermissionMixin, DetailView):
             history=history_entries([ChangeRequest.history.filter(id=change.pk)]),
             breadcrumbs=[("Changes", reverse("cmdb:change_list")), (change.number, "")],
             **kwargs,
-        )  # fmt: skip
+        )
 
 
 class ChangeCreateView(RolePermissionMixin, FormPageMixin, FormView):
@@ -89,16 +90,19 @@ class ChangeCreateView(RolePermissionMixin, FormPageMixin, FormView):
         return {"item": item} if item else {}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user,
-                "instance": ChangeRequest()}  # fmt: skip
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": ChangeRequest()}
 
     def save(self, form):
         data = form.cleaned_data
         return services.change_request_create(
-            actor=self.request.user, item_id=data["item"].pk, title=data["title"],
-            description=data["description"], risk=data["risk"],
-            planned_start=data.get("planned_start"), planned_end=data.get("planned_end"),
-        )  # fmt: skip
+            actor=self.request.user,
+            item_id=data["item"].pk,
+            title=data["title"],
+            description=data["description"],
+            risk=data["risk"],
+            planned_start=data.get("planned_start"),
+            planned_end=data.get("planned_end"),
+        )
 
     def success_message(self, obj):
         return f"Raised {obj.number} as a draft: submit it for assessment when it is ready."
@@ -128,21 +132,26 @@ class ChangeEditView(RolePermissionMixin, FormPageMixin, FormView):
         return self.change.get_absolute_url()
 
     def get_breadcrumbs(self):
-        return [("Changes", reverse("cmdb:change_list")),
-                (self.change.number, self.change.get_absolute_url()), ("Edit", "")]  # fmt: skip
+        return [
+            ("Changes", reverse("cmdb:change_list")),
+            (self.change.number, self.change.get_absolute_url()),
+            ("Edit", ""),
+        ]
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user,
-                "instance": self.change}  # fmt: skip
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.change}
 
     def save(self, form):
         data = form.cleaned_data
         return services.change_request_update(
-            actor=self.request.user, change_id=self.change.pk,
-            description=data["description"], risk=data["risk"],
-            planned_start=data.get("planned_start"), planned_end=data.get("planned_end"),
+            actor=self.request.user,
+            change_id=self.change.pk,
+            description=data["description"],
+            risk=data["risk"],
+            planned_start=data.get("planned_start"),
+            planned_end=data.get("planned_end"),
             version=data.get("version", ""),
-        )  # fmt: skip
+        )
 
 
 class ChangeTransitionView(TransitionView):
@@ -151,9 +160,11 @@ class ChangeTransitionView(TransitionView):
 
     def run(self, obj):
         return services.change_request_transition(
-            actor=self.request.user, change_id=obj.pk, name=self.transition_name,
+            actor=self.request.user,
+            change_id=obj.pk,
+            name=self.transition_name,
             reason=self.reason(),
-        )  # fmt: skip
+        )
 
 
 class IncidentListView(RolePermissionMixin, ListView):
@@ -166,12 +177,14 @@ class IncidentListView(RolePermissionMixin, ListView):
             self.request.GET, queryset=incidents_for(self.request.user), request=self.request
         )
         # Soonest due first, so breached ones lead; those without an SLA after them.
-        return self.filterset.qs.order_by(F("due_at").asc(nulls_last=True), "priority",
-                                          "-reported_at", "-pk")  # fmt: skip
+        return self.filterset.qs.order_by(
+            F("due_at").asc(nulls_last=True), "priority", "-reported_at", "-pk"
+        )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset,
-                                        breadcrumbs=[("Incidents", "")], **kwargs)  # fmt: skip
+        return super().get_context_data(
+            filter=self.filterset, breadcrumbs=[("Incidents", "")], **kwargs
+        )
 
 
 class IncidentDetailView(RolePermissionMixin, DetailView):
@@ -188,7 +201,7 @@ class IncidentDetailView(RolePermissionMixin, DetailView):
             history=history_entries([Incident.history.filter(id=incident.pk)]),
             breadcrumbs=[("Incidents", reverse("cmdb:incident_list")), (incident.number, "")],
             **kwargs,
-        )  # fmt: skip
+        )
 
 
 class IncidentCreateView(RolePermissionMixin, FormPageMixin, FormView):
@@ -210,15 +223,17 @@ class IncidentCreateView(RolePermissionMixin, FormPageMixin, FormView):
         return {"item": item} if item else {}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user,
-                "instance": Incident()}  # fmt: skip
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": Incident()}
 
     def save(self, form):
         data = form.cleaned_data
         return services.incident_create(
-            actor=self.request.user, item_id=data["item"].pk, priority=data["priority"],
-            title=data["title"], description=data["description"],
-        )  # fmt: skip
+            actor=self.request.user,
+            item_id=data["item"].pk,
+            priority=data["priority"],
+            title=data["title"],
+            description=data["description"],
+        )
 
     def success_message(self, obj):
         if obj.due_at is None:
@@ -233,6 +248,8 @@ class IncidentTransitionView(TransitionView):
 
     def run(self, obj):
         return services.incident_transition(
-            actor=self.request.user, incident_id=obj.pk, name=self.transition_name,
+            actor=self.request.user,
+            incident_id=obj.pk,
+            name=self.transition_name,
             reason=self.reason(),
-        )  # fmt: skip
+        )

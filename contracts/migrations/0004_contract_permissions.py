@@ -4,7 +4,7 @@ its signed quotes); order managers read them."""
 from django.db import migrations
 
 CONTRACTS = ["salescontract", "salescontractline", "servicecontract", "entitlement",
-             "slacommitment", "entitlementrule"]  # fmt: skip
+             "slacommitment", "entitlementrule"]
 
 
 def perms(actions, models=CONTRACTS):

@@ -15,7 +15,7 @@ def schedule(apps, schema_editor):
         name=NAME,
         defaults={"func": "contracts.tasks.expire_due", "schedule_type": "D", "repeats": -1,
                   "next_run": next_run},
-    )  # fmt: skip
+    )
 
 
 def unschedule(apps, schema_editor):

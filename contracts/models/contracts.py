@@ -65,16 +65,28 @@ class ContractLifecycle(ConcurrentTransitionMixin, models.Model):
         """The last day of the term: the contract expires the day after."""
         return self.end_date
 
-    @transition(field=state, source=ContractState.DRAFT, target=ContractState.ACTIVE,
-                permission="contracts.change_salescontract",
-                custom={"label": "Activate", "style": "success"})  # fmt: skip
+    @transition(
+        field=state,
+        source=ContractState.DRAFT,
+        target=ContractState.ACTIVE,
+        permission="contracts.change_salescontract",
+        custom={"label": "Activate", "style": "success"},
+    )
     def activate(self) -> None:
         """In force from its start date."""
 
-    @transition(field=state, source=ContractState.ACTIVE, target=ContractState.EXPIRED,
-                permission="contracts.change_salescontract", conditions=[_term_ended],
-                custom={"label": "Expire", "style": "outline-secondary",
-                        "confirm": "Mark this contract as expired?"})  # fmt: skip
+    @transition(
+        field=state,
+        source=ContractState.ACTIVE,
+        target=ContractState.EXPIRED,
+        permission="contracts.change_salescontract",
+        conditions=[_term_ended],
+        custom={
+            "label": "Expire",
+            "style": "outline-secondary",
+            "confirm": "Mark this contract as expired?",
+        },
+    )
     def expire(self) -> None:
         """Its term ended."""
 
@@ -96,14 +108,20 @@ class SalesContract(ContractLifecycle):
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
     quote = models.OneToOneField(Quote, on_delete=models.PROTECT, related_name="sales_contract")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="sales_contracts")
-    agreement = models.ForeignKey(SalesAgreement, on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="sales_contracts")  # fmt: skip
-    signature = models.OneToOneField(Signature, on_delete=models.PROTECT,
-                                     related_name="sales_contract")  # fmt: skip
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="+")  # fmt: skip
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+")  # fmt: skip
+    agreement = models.ForeignKey(
+        SalesAgreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sales_contracts",
+    )
+    signature = models.OneToOneField(
+        Signature, on_delete=models.PROTECT, related_name="sales_contract"
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     currency = models.CharField(max_length=3)
     term_months = models.PositiveSmallIntegerField("contract term (months)")
     history = HistoricalRecords()
@@ -128,8 +146,9 @@ class SalesContractLine(PricedSiteLine, models.Model):
     """Mirrors one quote line exactly (R13): site, offering, configuration, prices."""
 
     contract = models.ForeignKey(SalesContract, on_delete=models.CASCADE, related_name="lines")
-    quote_line = models.OneToOneField(QuoteLine, on_delete=models.PROTECT,
-                                      related_name="contract_line")  # fmt: skip
+    quote_line = models.OneToOneField(
+        QuoteLine, on_delete=models.PROTECT, related_name="contract_line"
+    )
     site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")
@@ -146,9 +165,21 @@ class SalesContractLine(PricedSiteLine, models.Model):
     history = HistoricalRecords()
 
     # The fields copied from the quote line, in one place for creation and for the check.
-    MIRRORED = ["site_id", "location_id", "offering_id", "characteristics", "quantity",
-                "list_recurring", "list_one_time", "agreement_recurring", "agreement_one_time",
-                "discount_percent", "net_recurring", "net_one_time", "surcharge"]  # fmt: skip
+    MIRRORED = [
+        "site_id",
+        "location_id",
+        "offering_id",
+        "characteristics",
+        "quantity",
+        "list_recurring",
+        "list_one_time",
+        "agreement_recurring",
+        "agreement_one_time",
+        "discount_percent",
+        "net_recurring",
+        "net_one_time",
+        "surcharge",
+    ]
 
     class Meta:
         ordering = ["site__name", "pk"]
@@ -162,8 +193,9 @@ class ServiceContract(ContractLifecycle):
     configuration, entitlements and SLA commitments."""
 
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
-    sales_contract = models.ForeignKey(SalesContract, on_delete=models.PROTECT,
-                                       related_name="service_contracts")  # fmt: skip
+    sales_contract = models.ForeignKey(
+        SalesContract, on_delete=models.PROTECT, related_name="service_contracts"
+    )
     site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="service_contracts")
     routing_type = models.CharField(max_length=30, blank=True)
     access_type = models.CharField(max_length=30, blank=True)
@@ -174,9 +206,10 @@ class ServiceContract(ContractLifecycle):
     class Meta:
         ordering = ["site__name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["sales_contract", "site"],
-                                    name="%(app_label)s_%(class)s_one_per_site"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["sales_contract", "site"], name="%(app_label)s_%(class)s_one_per_site"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.site.name}"
@@ -192,8 +225,11 @@ class ServiceContract(ContractLifecycle):
     @property
     def configuration(self) -> dict[str, str]:
         """The site's configuration, by characteristic code."""
-        return {"access_type": self.access_type, "routing_type": self.routing_type,
-                "pop_redundancy": self.pop_redundancy}  # fmt: skip
+        return {
+            "access_type": self.access_type,
+            "routing_type": self.routing_type,
+            "pop_redundancy": self.pop_redundancy,
+        }
 
     def save(self, *args, **kwargs) -> None:
         if not self.number:
@@ -209,16 +245,22 @@ class EntitlementRule(models.Model):
         max_length=50, blank=True, help_text="Characteristic code, e.g. pop_redundancy."
     )
     value = models.CharField(max_length=100, blank=True, help_text="e.g. dual")
-    offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+",
-                                 limit_choices_to={"kind": OfferingKind.ENTITLEMENT})  # fmt: skip
+    offering = models.ForeignKey(
+        ProductOffering,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": OfferingKind.ENTITLEMENT},
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["characteristic", "value"]
         constraints = [
-            models.UniqueConstraint(fields=["characteristic", "value", "offering"],
-                                    name="%(app_label)s_%(class)s_unique"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["characteristic", "value", "offering"],
+                name="%(app_label)s_%(class)s_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         when = f"{self.characteristic}={self.value}" if self.characteristic else "every site"
@@ -238,8 +280,9 @@ class EntitlementRule(models.Model):
 class Entitlement(models.Model):
     """A catalog offering of the entitlement kind granted at a site (R14, mandatory)."""
 
-    service_contract = models.ForeignKey(ServiceContract, on_delete=models.CASCADE,
-                                         related_name="entitlements")  # fmt: skip
+    service_contract = models.ForeignKey(
+        ServiceContract, on_delete=models.CASCADE, related_name="entitlements"
+    )
     offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=200)
     history = HistoricalRecords()
@@ -247,9 +290,11 @@ class Entitlement(models.Model):
     class Meta:
         ordering = ["offering__name"]
         constraints = [
-            models.UniqueConstraint(fields=["service_contract", "offering"],
-                                    name="%(app_label)s_%(class)s_once_per_contract"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["service_contract", "offering"],
+                name="%(app_label)s_%(class)s_once_per_contract",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.offering.name
@@ -259,22 +304,26 @@ class SlaCommitment(models.Model):
     """A service level promised at a site: never weaker than the agreement's global SLA for
     the same metric (R14)."""
 
-    service_contract = models.ForeignKey(ServiceContract, on_delete=models.CASCADE,
-                                         related_name="slas")  # fmt: skip
+    service_contract = models.ForeignKey(
+        ServiceContract, on_delete=models.CASCADE, related_name="slas"
+    )
     metric = models.CharField(max_length=20, choices=SlaMetric.choices)
     target = models.DecimalField(max_digits=7, decimal_places=3)
-    service_credit_percent = models.DecimalField(max_digits=5, decimal_places=2,
-                                                 default=Decimal("0"))  # fmt: skip
-    global_sla = models.ForeignKey(AgreementSla, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")  # fmt: skip
+    service_credit_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    global_sla = models.ForeignKey(
+        AgreementSla, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["metric"]
         constraints = [
-            models.UniqueConstraint(fields=["service_contract", "metric"],
-                                    name="%(app_label)s_%(class)s_one_per_metric"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["service_contract", "metric"], name="%(app_label)s_%(class)s_one_per_metric"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_metric_display()}: {self.target.normalize()}"

@@ -27,14 +27,20 @@ class Document(ConcurrentTransitionMixin, models.Model):
     with its SHA-256 so a signature can name the exact bytes the customer saw (R12)."""
 
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
-    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="documents")  # fmt: skip
-    agreement = models.ForeignKey(SalesAgreement, on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="documents")  # fmt: skip
+    quote = models.ForeignKey(
+        Quote, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    agreement = models.ForeignKey(
+        SalesAgreement, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
     source = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="copies",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="copies",
         help_text="For a signed copy: the document that was signed.",
-    )  # fmt: skip
+    )
     state = FSMField(default=DocumentState.QUEUED, choices=DocumentState.choices, protected=True)
     file = models.FileField(upload_to=document_path, blank=True, editable=False)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True, editable=False)
@@ -42,8 +48,9 @@ class Document(ConcurrentTransitionMixin, models.Model):
     pages = models.PositiveSmallIntegerField(default=0, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     error = models.CharField(max_length=300, blank=True, editable=False)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     related_name="+")  # fmt: skip
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     rendered_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords(bases=[ExternalActorHistory])
@@ -52,17 +59,21 @@ class Document(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["quote", "kind"],
-                                    name="%(app_label)s_%(class)s_one_per_quote_version"),
+            models.UniqueConstraint(
+                fields=["quote", "kind"], name="%(app_label)s_%(class)s_one_per_quote_version"
+            ),
             models.CheckConstraint(
                 condition=Q(quote__isnull=True, agreement__isnull=False)
                 | Q(quote__isnull=False, agreement__isnull=True),
-                name="%(app_label)s_%(class)s_one_subject"),
+                name="%(app_label)s_%(class)s_one_subject",
+            ),
             models.CheckConstraint(
-                condition=Q(state=DocumentState.QUEUED) | Q(state=DocumentState.FAILED)
+                condition=Q(state=DocumentState.QUEUED)
+                | Q(state=DocumentState.FAILED)
                 | ~Q(sha256=""),
-                name="%(app_label)s_%(class)s_ready_has_hash"),
-        ]  # fmt: skip
+                name="%(app_label)s_%(class)s_ready_has_hash",
+            ),
+        ]
 
     def __str__(self) -> str:
         if self.kind == DocumentKind.AGREEMENT:
@@ -100,20 +111,32 @@ class Document(ConcurrentTransitionMixin, models.Model):
                 digest.update(chunk)
         return digest.hexdigest()
 
-    @transition(field=state, source=DocumentState.QUEUED, target=DocumentState.READY,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=DocumentState.QUEUED,
+        target=DocumentState.READY,
+        custom={"internal": True},
+    )
     def mark_ready(self) -> None:
         self.rendered_at = timezone.now()
         self.error = ""
 
-    @transition(field=state, source=DocumentState.QUEUED, target=DocumentState.FAILED,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=DocumentState.QUEUED,
+        target=DocumentState.FAILED,
+        custom={"internal": True},
+    )
     def mark_failed(self) -> None:
         """Rendering raised: the page says so and offers a retry."""
 
-    @transition(field=state, source=DocumentState.FAILED, target=DocumentState.QUEUED,
-                permission="contracts.add_signingrequest",
-                custom={"label": "Try again", "style": "primary"})  # fmt: skip
+    @transition(
+        field=state,
+        source=DocumentState.FAILED,
+        target=DocumentState.QUEUED,
+        permission="contracts.add_signingrequest",
+        custom={"label": "Try again", "style": "primary"},
+    )
     def retry(self) -> None:
         self.error = ""
 
@@ -122,14 +145,16 @@ class SigningRequest(ConcurrentTransitionMixin, models.Model):
     """A link sent to the customer's signatory to sign one document. The link carries a
     random token; only its SHA-256 is stored, so the database alone cannot forge a link."""
 
-    document = models.ForeignKey(Document, on_delete=models.PROTECT,
-                                 related_name="signing_requests")  # fmt: skip
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="signing_requests"
+    )
     signatory = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     expires_at = models.DateTimeField()
     state = FSMField(default=SigningState.SENT, choices=SigningState.choices, protected=True)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                related_name="+")  # fmt: skip
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(bases=[ExternalActorHistory])
     objects = SigningRequestQuerySet.as_manager()
@@ -137,9 +162,12 @@ class SigningRequest(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["document"], condition=Q(state=SigningState.SENT),
-                                    name="%(app_label)s_%(class)s_one_open_per_document"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=Q(state=SigningState.SENT),
+                name="%(app_label)s_%(class)s_one_open_per_document",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Signing request to {self.signatory} for {self.document.subject}"
@@ -159,14 +187,19 @@ class SigningRequest(ConcurrentTransitionMixin, models.Model):
     def status_label(self) -> str:
         return "Expired" if self.expired else self.get_state_display()
 
-    @transition(field=state, source=SigningState.SENT, target=SigningState.SIGNED,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state, source=SigningState.SENT, target=SigningState.SIGNED, custom={"internal": True}
+    )
     def sign(self) -> None:
         """Signed through the link (the Signature row holds what was recorded)."""
 
-    @transition(field=state, source=SigningState.SENT, target=SigningState.WITHDRAWN,
-                permission="contracts.add_signingrequest",
-                custom={"label": "Withdraw", "style": "outline-danger"})  # fmt: skip
+    @transition(
+        field=state,
+        source=SigningState.SENT,
+        target=SigningState.WITHDRAWN,
+        permission="contracts.add_signingrequest",
+        custom={"label": "Withdraw", "style": "outline-danger"},
+    )
     def withdraw(self) -> None:
         """The link stops working (e.g. sent to the wrong person)."""
 
@@ -176,12 +209,15 @@ class Signature(models.Model):
     authority at the legal account (R12): who, when, from where, and the SHA-256 of the exact
     document signed."""
 
-    quote = models.OneToOneField(Quote, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="signature")  # fmt: skip
-    agreement = models.OneToOneField(SalesAgreement, on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="signature")  # fmt: skip
-    request = models.OneToOneField(SigningRequest, on_delete=models.PROTECT,
-                                   related_name="signature")  # fmt: skip
+    quote = models.OneToOneField(
+        Quote, on_delete=models.PROTECT, null=True, blank=True, related_name="signature"
+    )
+    agreement = models.OneToOneField(
+        SalesAgreement, on_delete=models.PROTECT, null=True, blank=True, related_name="signature"
+    )
+    request = models.OneToOneField(
+        SigningRequest, on_delete=models.PROTECT, related_name="signature"
+    )
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="signatures")
     signatory = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="+")
     signer_name = models.CharField("name typed by the signer", max_length=120)
@@ -191,8 +227,9 @@ class Signature(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     document_sha256 = models.CharField("SHA-256 of the signed document", max_length=64)
-    signed_copy = models.OneToOneField(Document, on_delete=models.PROTECT, null=True,
-                                       blank=True, related_name="signed_as")  # fmt: skip
+    signed_copy = models.OneToOneField(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="signed_as"
+    )
     history = HistoricalRecords(bases=[ExternalActorHistory])
 
     class Meta:
@@ -201,8 +238,9 @@ class Signature(models.Model):
             models.CheckConstraint(
                 condition=Q(quote__isnull=True, agreement__isnull=False)
                 | Q(quote__isnull=False, agreement__isnull=True),
-                name="%(app_label)s_%(class)s_one_subject"),
-        ]  # fmt: skip
+                name="%(app_label)s_%(class)s_one_subject",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quote or self.agreement.number} signed by {self.signer_name}"

@@ -4,7 +4,7 @@ the work they do."""
 from django.db import migrations
 
 GRANTS = {role: ["orders.view_order"]
-          for role in ("fulfillment_agent", "field_technician", "project_manager")}  # fmt: skip
+          for role in ("fulfillment_agent", "field_technician", "project_manager")}
 
 
 def schedule(apps, schema_editor):
@@ -16,7 +16,7 @@ def schedule(apps, schema_editor):
         name="Fulfillment watchdog",
         defaults={"func": "fulfillment.tasks.watchdog", "schedule_type": "I", "minutes": 5,
                   "repeats": -1},
-    )  # fmt: skip
+    )
 
 
 def unschedule(apps, schema_editor):

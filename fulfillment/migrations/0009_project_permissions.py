@@ -4,7 +4,7 @@ from django.db import migrations
 
 RUN = ["fulfillment.view_specialproject", "fulfillment.change_specialproject"]
 GRANTS = {"project_manager": RUN, "order_manager": RUN,
-          "fulfillment_agent": ["fulfillment.view_specialproject"]}  # fmt: skip
+          "fulfillment_agent": ["fulfillment.view_specialproject"]}
 
 
 def grant(apps, schema_editor):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 
 ROLES = ["sales_rep", "sales_manager", "contract_manager", "order_manager",
-         "fulfillment_agent", "field_technician", "project_manager"]  # fmt: skip
+         "fulfillment_agent", "field_technician", "project_manager"]
 
 
 def grant(apps, schema_editor):

@@ -38,8 +38,11 @@ def _has_lines(agreement: "SalesAgreement") -> bool:
     return agreement.lines.exists()
 
 
-@condition("Choose the customer's signatory: a contact with signing authority at the legal "
-           "account, and the date they signed.", user_input=True)  # fmt: skip
+@condition(
+    "Choose the customer's signatory: a contact with signing authority at the legal "
+    "account, and the date they signed.",
+    user_input=True,
+)
 def _has_signatory(agreement: "SalesAgreement") -> bool:
     signatory = agreement.signatory
     return (
@@ -50,8 +53,9 @@ def _has_signatory(agreement: "SalesAgreement") -> bool:
     )
 
 
-@condition("The customer's signature puts an agreement in force: send it for "
-           "signature.", user_input=True)  # fmt: skip
+@condition(
+    "The customer's signature puts an agreement in force: send it for signature.", user_input=True
+)
 def _has_signature(agreement: "SalesAgreement") -> bool:
     """The signature arrives with the contracts stage as ``agreement.signature``."""
     return getattr(agreement, "signature", None) is not None
@@ -78,19 +82,24 @@ class SalesAgreement(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
     name = models.CharField(max_length=200)
     account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="agreements",
+        Account,
+        on_delete=models.PROTECT,
+        related_name="agreements",
         help_text="The legal (root) account the agreement is made with.",
-    )  # fmt: skip
+    )
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
     terms = models.TextField("terms and conditions", blank=True)
-    state = FSMField(default=AgreementState.DRAFT, choices=AgreementState.choices,
-                     protected=True)  # fmt: skip
+    state = FSMField(default=AgreementState.DRAFT, choices=AgreementState.choices, protected=True)
     signatory = models.ForeignKey(
-        Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Contact,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         editable=False,
-    )  # fmt: skip
+    )
     signed_on = models.DateField(null=True, blank=True, editable=False)
     termination_reason = models.CharField(max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -136,8 +145,10 @@ class SalesAgreement(ConcurrentTransitionMixin, models.Model):
         """Why the agreement can no longer be signed, or ''."""
         if self.lapsed_on is None:
             return ""
-        return (f"{self.number} expired on {date_format(self.lapsed_on, 'j M Y')}: extend its "
-                "validity before it is signed.")
+        return (
+            f"{self.number} expired on {date_format(self.lapsed_on, 'j M Y')}: extend its "
+            "validity before it is signed."
+        )
 
     def clean(self) -> None:
         if self.account_id and not self.account.is_legal:
@@ -148,30 +159,51 @@ class SalesAgreement(ConcurrentTransitionMixin, models.Model):
             self.number = next_number("AGR-")
         super().save(*args, **kwargs)
 
-    @transition(field=state, source=AgreementState.DRAFT, target=AgreementState.NEGOTIATION,
-                permission="sales.change_salesagreement", conditions=[_has_lines],
-                custom={"label": "Start negotiation"})  # fmt: skip
+    @transition(
+        field=state,
+        source=AgreementState.DRAFT,
+        target=AgreementState.NEGOTIATION,
+        permission="sales.change_salesagreement",
+        conditions=[_has_lines],
+        custom={"label": "Start negotiation"},
+    )
     def negotiate(self) -> None:
         """Shared with the customer; quotes are priced from it from now on."""
 
-    @transition(field=state, source=AgreementState.NEGOTIATION, target=AgreementState.ACTIVE,
-                permission="sales.sign_salesagreement",
-                conditions=[_has_lines, _within_validity, _has_signatory, _has_signature],
-                custom={"label": "Send for signature", "style": "success",
-                        "page": "contracts:agreement_sign"})  # fmt: skip
+    @transition(
+        field=state,
+        source=AgreementState.NEGOTIATION,
+        target=AgreementState.ACTIVE,
+        permission="sales.sign_salesagreement",
+        conditions=[_has_lines, _within_validity, _has_signatory, _has_signature],
+        custom={
+            "label": "Send for signature",
+            "style": "success",
+            "page": "contracts:agreement_sign",
+        },
+    )
     def activate(self) -> None:
         """Signed by the customer's signatory through the contracts stage: in force."""
 
-    @transition(field=state, source=AgreementState.ACTIVE, target=AgreementState.EXPIRED,
-                permission="sales.sign_salesagreement", conditions=[_validity_ended],
-                custom={"label": "Expire", "style": "outline-secondary"})  # fmt: skip
+    @transition(
+        field=state,
+        source=AgreementState.ACTIVE,
+        target=AgreementState.EXPIRED,
+        permission="sales.sign_salesagreement",
+        conditions=[_validity_ended],
+        custom={"label": "Expire", "style": "outline-secondary"},
+    )
     def expire(self) -> None:
         """The validity period has ended."""
 
-    @transition(field=state, source=AgreementState.ACTIVE, target=AgreementState.TERMINATED,
-                permission="sales.sign_salesagreement", conditions=[_has_termination_reason],
-                custom={"label": "Terminate", "style": "outline-danger",
-                        "reason": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=AgreementState.ACTIVE,
+        target=AgreementState.TERMINATED,
+        permission="sales.sign_salesagreement",
+        conditions=[_has_termination_reason],
+        custom={"label": "Terminate", "style": "outline-danger", "reason": True},
+    )
     def terminate(self) -> None:
         """Ended early by either party."""
 
@@ -182,34 +214,49 @@ class AgreementLine(models.Model):
     agreement = models.ForeignKey(SalesAgreement, on_delete=models.CASCADE, related_name="lines")
     offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")
     recurring_price = models.DecimalField(
-        "negotiated monthly price", max_digits=12, decimal_places=2, null=True, blank=True,
+        "negotiated monthly price",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
         help_text="Replaces the list price (before characteristic adders).",
-    )  # fmt: skip
+    )
     one_time_price = models.DecimalField(
-        "negotiated one-time price", max_digits=12, decimal_places=2, null=True, blank=True,
+        "negotiated one-time price",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-    )  # fmt: skip
+    )
     discount_percent = models.DecimalField(
-        "discount %", max_digits=5, decimal_places=2, null=True, blank=True, validators=percent,
+        "discount %",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=percent,
         help_text="Off the whole list price, adders included.",
-    )  # fmt: skip
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["offering__name"]
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "offering"],
-                                    name="%(app_label)s_%(class)s_one_per_offering",
-                                    violation_error_message="This offering is already on the "
-                                    "agreement."),
+            models.UniqueConstraint(
+                fields=["agreement", "offering"],
+                name="%(app_label)s_%(class)s_one_per_offering",
+                violation_error_message="This offering is already on the agreement.",
+            ),
             models.CheckConstraint(
-                condition=Q(recurring_price__isnull=False) | Q(one_time_price__isnull=False)
+                condition=Q(recurring_price__isnull=False)
+                | Q(one_time_price__isnull=False)
                 | Q(discount_percent__isnull=False),
                 name="%(app_label)s_%(class)s_has_a_term",
                 violation_error_message="Give a negotiated price or a discount.",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.offering.name} ({self.terms_display})"
@@ -229,8 +276,11 @@ class AgreementLine(models.Model):
         return ", ".join(parts)
 
     def clean(self) -> None:
-        if (self.recurring_price is None and self.one_time_price is None
-                and self.discount_percent is None):  # fmt: skip
+        if (
+            self.recurring_price is None
+            and self.one_time_price is None
+            and self.discount_percent is None
+        ):
             raise ValidationError("Give a negotiated price or a discount.")
 
 
@@ -239,22 +289,29 @@ class AgreementSla(models.Model):
 
     agreement = models.ForeignKey(SalesAgreement, on_delete=models.CASCADE, related_name="slas")
     metric = models.CharField(max_length=20, choices=SlaMetric.choices)
-    target = models.DecimalField(max_digits=7, decimal_places=3,
-                                 validators=[MinValueValidator(Decimal("0"))])  # fmt: skip
+    target = models.DecimalField(
+        max_digits=7, decimal_places=3, validators=[MinValueValidator(Decimal("0"))]
+    )
     service_credit_percent = models.DecimalField(
-        "service credit %", max_digits=5, decimal_places=2, default=Decimal("0"),
-        validators=percent, help_text="Of the monthly charge, per breach.",
-    )  # fmt: skip
+        "service credit %",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=percent,
+        help_text="Of the monthly charge, per breach.",
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["metric"]
         verbose_name = "agreement SLA"
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "metric"],
-                                    name="%(app_label)s_%(class)s_one_per_metric",
-                                    violation_error_message="This metric already has a target."),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["agreement", "metric"],
+                name="%(app_label)s_%(class)s_one_per_metric",
+                violation_error_message="This metric already has a target.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_metric_display()}: {self.target}"
@@ -275,8 +332,9 @@ class PartnerTerm(models.Model):
         SalesAgreement, on_delete=models.CASCADE, related_name="partner_terms"
     )
     partner = models.CharField(max_length=100)
-    offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+",
-                                 null=True, blank=True)  # fmt: skip
+    offering = models.ForeignKey(
+        ProductOffering, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     terms = models.TextField()
     history = HistoricalRecords()
 

@@ -39,8 +39,27 @@ def as_text(value) -> str:
 
 
 # Words users read in capitals wherever a code spells them in lower case.
-ACRONYMS = {"ap", "aps", "bgp", "cpe", "did", "dia", "evc", "ha", "id", "ip", "ipv4", "ipv6",
-            "mpls", "ntu", "pop", "sip", "sla", "vlan", "wan"}  # fmt: skip
+ACRONYMS = {
+    "ap",
+    "aps",
+    "bgp",
+    "cpe",
+    "did",
+    "dia",
+    "evc",
+    "ha",
+    "id",
+    "ip",
+    "ipv4",
+    "ipv6",
+    "mpls",
+    "ntu",
+    "pop",
+    "sip",
+    "sla",
+    "vlan",
+    "wan",
+}
 
 
 def humanize_value(text: str) -> str:

@@ -37,8 +37,9 @@ class AccountImport(ConcurrentTransitionMixin, models.Model):
     rows_written = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="[row, reason] pairs")
     written_refs = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="account_imports")  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_imports"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["written_refs"])
@@ -67,22 +68,32 @@ class AccountImport(ConcurrentTransitionMixin, models.Model):
     def running(self) -> bool:
         return self.state in RUNNING
 
-    @transition(field=state, source=ImportState.UPLOADED, target=ImportState.CHECKING,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=ImportState.UPLOADED,
+        target=ImportState.CHECKING,
+        custom={"internal": True},
+    )
     def start_check(self) -> None:
         """The job picked the file up."""
 
-    @transition(field=state, source=ImportState.CHECKING, target=ImportState.WRITING,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=ImportState.CHECKING,
+        target=ImportState.WRITING,
+        custom={"internal": True},
+    )
     def start_write(self) -> None:
         """Every row is good: write them."""
 
-    @transition(field=state, source=ImportState.WRITING, target=ImportState.DONE,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state, source=ImportState.WRITING, target=ImportState.DONE, custom={"internal": True}
+    )
     def finish(self) -> None:
         self.finished_at = timezone.now()
 
-    @transition(field=state, source=list(RUNNING), target=ImportState.FAILED,
-                custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state, source=list(RUNNING), target=ImportState.FAILED, custom={"internal": True}
+    )
     def fail(self) -> None:
         self.finished_at = timezone.now()

@@ -40,10 +40,13 @@ class Lead(ConcurrentTransitionMixin, models.Model):
     source = models.CharField(max_length=20, choices=LeadSource.choices)
     description = models.TextField(blank=True)
     estimated_value = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True,
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
         help_text="First-year value you expect, if known.",
-    )  # fmt: skip
+    )
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_leads"
@@ -54,9 +57,13 @@ class Lead(ConcurrentTransitionMixin, models.Model):
     state = FSMField("status", default=LeadState.NEW, choices=LeadState.choices, protected=True)
     disqualify_reason = models.CharField(max_length=200, blank=True)
     opportunity = models.OneToOneField(
-        "Opportunity", on_delete=models.PROTECT, related_name="lead", null=True, blank=True,
+        "Opportunity",
+        on_delete=models.PROTECT,
+        related_name="lead",
+        null=True,
+        blank=True,
         editable=False,
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -87,43 +94,68 @@ class Lead(ConcurrentTransitionMixin, models.Model):
             self.number = next_number("LEAD-")
         super().save(*args, **kwargs)
 
-    @transition(field=state, source=LeadState.NEW, target=LeadState.WORKING,
-                permission="sales.change_lead", custom={"label": "Start working"})  # fmt: skip
+    @transition(
+        field=state,
+        source=LeadState.NEW,
+        target=LeadState.WORKING,
+        permission="sales.change_lead",
+        custom={"label": "Start working"},
+    )
     def start_work(self) -> None:
         """Somebody is on it."""
 
-    @transition(field=state, source=LeadState.WORKING, target=LeadState.QUALIFIED,
-                permission="sales.change_lead",
-                custom={"label": "Qualify", "style": "success"})  # fmt: skip
+    @transition(
+        field=state,
+        source=LeadState.WORKING,
+        target=LeadState.QUALIFIED,
+        permission="sales.change_lead",
+        custom={"label": "Qualify", "style": "success"},
+    )
     def qualify(self) -> None:
         """Real need, budget and timing: ready to become an opportunity."""
 
     @transition(
-        field=state, source=[LeadState.NEW, LeadState.WORKING], target=LeadState.DISQUALIFIED,
+        field=state,
+        source=[LeadState.NEW, LeadState.WORKING],
+        target=LeadState.DISQUALIFIED,
         permission="sales.change_lead",
-        conditions=[condition("A disqualified lead needs a reason.", user_input=True)(
-            lambda lead: bool(lead.disqualify_reason.strip()))],
+        conditions=[
+            condition("A disqualified lead needs a reason.", user_input=True)(
+                lambda lead: bool(lead.disqualify_reason.strip())
+            )
+        ],
         custom={"label": "Disqualify", "style": "outline-secondary", "reason": True},
-    )  # fmt: skip
+    )
     def disqualify(self) -> None:
         """No fit; the reason stays on record."""
 
-    @transition(field=state, source=LeadState.DISQUALIFIED, target=LeadState.WORKING,
-                permission="sales.change_lead",
-                custom={"label": "Reopen", "style": "outline-primary"})  # fmt: skip
+    @transition(
+        field=state,
+        source=LeadState.DISQUALIFIED,
+        target=LeadState.WORKING,
+        permission="sales.change_lead",
+        custom={"label": "Reopen", "style": "outline-primary"},
+    )
     def reopen(self) -> None:
         """Back to work on a disqualified lead (R2)."""
         self.disqualify_reason = ""
 
     @transition(
-        field=state, source=LeadState.QUALIFIED, target=LeadState.CONVERTED,
+        field=state,
+        source=LeadState.QUALIFIED,
+        target=LeadState.CONVERTED,
         permission="sales.add_opportunity",
-        conditions=[condition("Conversion needs the opportunity it creates.",
-                              user_input=True)(
-            lambda lead: lead.opportunity_id is not None)],
-        custom={"label": "Convert to opportunity", "style": "success",
-                "page": "sales:lead_convert"},
-    )  # fmt: skip
+        conditions=[
+            condition("Conversion needs the opportunity it creates.", user_input=True)(
+                lambda lead: lead.opportunity_id is not None
+            )
+        ],
+        custom={
+            "label": "Convert to opportunity",
+            "style": "success",
+            "page": "sales:lead_convert",
+        },
+    )
     def convert(self) -> None:
         """Only the conversion service calls this, after creating the opportunity (R3)."""
 
@@ -145,9 +177,13 @@ class LineMixin(models.Model):
         "one-time per unit", max_digits=12, decimal_places=2, default=Decimal("0")
     )
     manual_estimate = models.DecimalField(
-        "estimate (first-year value)", max_digits=14, decimal_places=2, null=True, blank=True,
+        "estimate (first-year value)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal("0"))],
-    )  # fmt: skip
+    )
 
     class Meta:
         abstract = True
@@ -177,13 +213,14 @@ class LineMixin(models.Model):
         catalog_or_text = Q(offering__isnull=False) | ~Q(description="")
         return [
             models.CheckConstraint(
-                condition=catalog_or_text, name=f"{prefix}_catalog_or_free_text",
+                condition=catalog_or_text,
+                name=f"{prefix}_catalog_or_free_text",
                 violation_error_message="A line is a catalog offering or a description.",
             ),
             models.CheckConstraint(
                 condition=Q(quantity__gte=1), name=f"{prefix}_quantity_positive"
             ),
-        ]  # fmt: skip
+        ]
 
 
 class LeadLine(LineMixin):
@@ -218,9 +255,10 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
     )
     stage = FSMField(default=Stage.QUALIFICATION, choices=Stage.choices, protected=True)
     probability = models.PositiveSmallIntegerField(
-        "probability %", default=STAGE_PROBABILITY[Stage.QUALIFICATION],
+        "probability %",
+        default=STAGE_PROBABILITY[Stage.QUALIFICATION],
         validators=[MaxValueValidator(100)],
-    )  # fmt: skip
+    )
     expected_close_date = models.DateField()
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
     close_reason = models.CharField(max_length=200, blank=True)
@@ -261,40 +299,63 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
     def _enter(self, stage: str) -> None:
         self.probability = STAGE_PROBABILITY[stage]
 
-    @transition(field="stage", source=Stage.QUALIFICATION, target=Stage.PROPOSAL,
-                permission="sales.change_opportunity", custom={"label": "To proposal"})  # fmt: skip
+    @transition(
+        field="stage",
+        source=Stage.QUALIFICATION,
+        target=Stage.PROPOSAL,
+        permission="sales.change_opportunity",
+        custom={"label": "To proposal"},
+    )
     def to_proposal(self) -> None:
         self._enter(Stage.PROPOSAL)
 
-    @transition(field="stage", source=Stage.PROPOSAL, target=Stage.NEGOTIATION,
-                permission="sales.change_opportunity",
-                custom={"label": "To negotiation"})  # fmt: skip
+    @transition(
+        field="stage",
+        source=Stage.PROPOSAL,
+        target=Stage.NEGOTIATION,
+        permission="sales.change_opportunity",
+        custom={"label": "To negotiation"},
+    )
     def to_negotiation(self) -> None:
         self._enter(Stage.NEGOTIATION)
 
-    @transition(field="stage", source=Stage.NEGOTIATION, target=Stage.PROPOSAL,
-                permission="sales.change_opportunity",
-                custom={"label": "Back to proposal", "style": "outline-secondary"})  # fmt: skip
+    @transition(
+        field="stage",
+        source=Stage.NEGOTIATION,
+        target=Stage.PROPOSAL,
+        permission="sales.change_opportunity",
+        custom={"label": "Back to proposal", "style": "outline-secondary"},
+    )
     def back_to_proposal(self) -> None:
         self._enter(Stage.PROPOSAL)
 
     @transition(
-        field="stage", source=Stage.NEGOTIATION, target=Stage.CLOSED_WON,
+        field="stage",
+        source=Stage.NEGOTIATION,
+        target=Stage.CLOSED_WON,
         permission="sales.change_opportunity",
-        conditions=[condition("Closed won needs a confirmed quote signed by the "
-                              "customer.")(_has_signed_quote)],
+        conditions=[
+            condition("Closed won needs a confirmed quote signed by the customer.")(
+                _has_signed_quote
+            )
+        ],
         custom={"label": "Close won", "style": "success"},
-    )  # fmt: skip
+    )
     def close_won(self) -> None:
         self._enter(Stage.CLOSED_WON)
 
     @transition(
-        field="stage", source=OPEN_STAGES, target=Stage.CLOSED_LOST,
+        field="stage",
+        source=OPEN_STAGES,
+        target=Stage.CLOSED_LOST,
         permission="sales.change_opportunity",
-        conditions=[condition("A lost opportunity needs a reason.", user_input=True)(
-            lambda opp: bool(opp.close_reason.strip()))],
+        conditions=[
+            condition("A lost opportunity needs a reason.", user_input=True)(
+                lambda opp: bool(opp.close_reason.strip())
+            )
+        ],
         custom={"label": "Close lost", "style": "outline-danger", "reason": True},
-    )  # fmt: skip
+    )
     def close_lost(self) -> None:
         self._enter(Stage.CLOSED_LOST)
 
@@ -304,13 +365,21 @@ class OpportunityLine(LineMixin):
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="lines")
     site = models.ForeignKey(
-        Account, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Account,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The child account (site) this line is for, if known.",
-    )  # fmt: skip
+    )
     lead_line = models.OneToOneField(
-        LeadLine, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        LeadLine,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         editable=False,
-    )  # fmt: skip
+    )
     history = HistoricalRecords()
 
     class Meta:

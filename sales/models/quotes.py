@@ -39,10 +39,10 @@ class DiscountThreshold(models.Model):
     """Discounts above this need a sales manager's approval (R11); one row without a kind is
     the global default, rows with a kind override it for that kind of offering."""
 
-    offering_kind = models.CharField(max_length=20, choices=OfferingKind.choices, blank=True,
-                                     unique=True)  # fmt: skip
-    max_discount_percent = models.DecimalField(max_digits=5, decimal_places=2,
-                                               validators=percent)  # fmt: skip
+    offering_kind = models.CharField(
+        max_length=20, choices=OfferingKind.choices, blank=True, unique=True
+    )
+    max_discount_percent = models.DecimalField(max_digits=5, decimal_places=2, validators=percent)
     history = HistoricalRecords()
 
     class Meta:
@@ -58,8 +58,10 @@ def _all_feasible(quote: "Quote") -> bool:
     return not quote.lines.filter(feasibility=FeasibilityStatus.NOT_FEASIBLE).exists()
 
 
-@condition("Some lines do not go together at their site (one needs an offering that is "
-           "missing there, or two exclude each other): the quote page names them.")
+@condition(
+    "Some lines do not go together at their site (one needs an offering that is "
+    "missing there, or two exclude each other): the quote page names them."
+)
 def _compatible(quote: "Quote") -> bool:
     return not quote.line_conflicts()
 
@@ -96,31 +98,43 @@ class Quote(ConcurrentTransitionMixin, models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     is_current = models.BooleanField(default=True, editable=False)
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="quotes")
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="quotes")  # fmt: skip
-    agreement = models.ForeignKey(SalesAgreement, on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="quotes")  # fmt: skip
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="owned_quotes")  # fmt: skip
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="quotes")  # fmt: skip
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.PROTECT, null=True, blank=True, related_name="quotes"
+    )
+    agreement = models.ForeignKey(
+        SalesAgreement, on_delete=models.PROTECT, null=True, blank=True, related_name="quotes"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_quotes"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="quotes"
+    )
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
     term_months = models.PositiveSmallIntegerField(
-        "contract term (months)", default=36,
+        "contract term (months)",
+        default=36,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
-    )  # fmt: skip
+    )
     valid_until = models.DateField()
     state = FSMField(default=QuoteState.DRAFT, choices=QuoteState.choices, protected=True)
     needs_approval = models.BooleanField(default=False, editable=False)
     approval_comment = models.CharField(max_length=300, blank=True, editable=False)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+",
-                                    editable=False)  # fmt: skip
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     approved_at = models.DateTimeField(null=True, blank=True, editable=False)
     price_notice = models.CharField(
-        max_length=300, blank=True, editable=False,
+        max_length=300,
+        blank=True,
+        editable=False,
         help_text="Why the quote was repriced without its owner, until they have seen it.",
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -131,11 +145,15 @@ class Quote(ConcurrentTransitionMixin, models.Model):
         ordering = ["-created_at", "-pk"]
         permissions = [("approve_quote", "Can approve or reject discounts on quotes")]
         constraints = [
-            models.UniqueConstraint(fields=["number", "version"],
-                                    name="%(app_label)s_%(class)s_number_version"),
-            models.UniqueConstraint(fields=["number"], condition=Q(is_current=True),
-                                    name="%(app_label)s_%(class)s_one_current_version"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["number", "version"], name="%(app_label)s_%(class)s_number_version"
+            ),
+            models.UniqueConstraint(
+                fields=["number"],
+                condition=Q(is_current=True),
+                name="%(app_label)s_%(class)s_one_current_version",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} v{self.version}"
@@ -197,82 +215,138 @@ class Quote(ConcurrentTransitionMixin, models.Model):
             self.number = next_number("Q-")
         super().save(*args, **kwargs)
 
-    @transition(field=state, source=QuoteState.DRAFT, target=QuoteState.PENDING,
-                permission="sales.change_quote",
-                conditions=[_has_lines, _all_feasible, _compatible, _needs_approval],
-                custom={"label": "Submit for approval", "style": "primary"})  # fmt: skip
+    @transition(
+        field=state,
+        source=QuoteState.DRAFT,
+        target=QuoteState.PENDING,
+        permission="sales.change_quote",
+        conditions=[_has_lines, _all_feasible, _compatible, _needs_approval],
+        custom={"label": "Submit for approval", "style": "primary"},
+    )
     def submit(self) -> None:
         """Discounts above the threshold wait for a sales manager (R11)."""
 
-    @transition(field=state, source=QuoteState.DRAFT, target=QuoteState.APPROVED,
-                permission="sales.change_quote",
-                conditions=[_has_lines, _all_feasible, _compatible,
-                            condition("Discounts above the threshold need a sales manager's "
-                                      "approval: submit the quote instead.")(
-                                lambda q: not q.needs_approval)],
-                custom={"label": "Finalise (no approval needed)", "style": "success"})  # fmt: skip
+    @transition(
+        field=state,
+        source=QuoteState.DRAFT,
+        target=QuoteState.APPROVED,
+        permission="sales.change_quote",
+        conditions=[
+            _has_lines,
+            _all_feasible,
+            _compatible,
+            condition(
+                "Discounts above the threshold need a sales manager's "
+                "approval: submit the quote instead."
+            )(lambda q: not q.needs_approval),
+        ],
+        custom={"label": "Finalise (no approval needed)", "style": "success"},
+    )
     def finalise(self) -> None:
         """Within the discount thresholds: approved without a manager."""
 
-    @transition(field=state, source=QuoteState.PENDING, target=QuoteState.APPROVED,
-                permission="sales.approve_quote",
-                custom={"label": "Approve", "style": "success"})  # fmt: skip
+    @transition(
+        field=state,
+        source=QuoteState.PENDING,
+        target=QuoteState.APPROVED,
+        permission="sales.approve_quote",
+        custom={"label": "Approve", "style": "success"},
+    )
     def approve(self) -> None:
         self.approved_at = timezone.now()
 
-    @transition(field=state, source=QuoteState.PENDING, target=QuoteState.DRAFT,
-                permission="sales.approve_quote", conditions=[_has_comment],
-                custom={"label": "Send back", "style": "outline-danger",
-                        "reason": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=QuoteState.PENDING,
+        target=QuoteState.DRAFT,
+        permission="sales.approve_quote",
+        conditions=[_has_comment],
+        custom={"label": "Send back", "style": "outline-danger", "reason": True},
+    )
     def send_back(self) -> None:
         """Rejected by the manager: back to the rep with a comment."""
 
-    @transition(field=state, source=QuoteState.APPROVED, target=QuoteState.DRAFT,
-                permission="sales.change_quote",
-                custom={"label": "Reopen to change", "style": "outline-secondary",
-                        "confirm": "Reopen this approved quote? "
-                                   "Changes need approval again."})  # fmt: skip
+    @transition(
+        field=state,
+        source=QuoteState.APPROVED,
+        target=QuoteState.DRAFT,
+        permission="sales.change_quote",
+        custom={
+            "label": "Reopen to change",
+            "style": "outline-secondary",
+            "confirm": "Reopen this approved quote? Changes need approval again.",
+        },
+    )
     def reopen(self) -> None:
         """Changing a priced line after approval needs approval again (R11)."""
         self.approved_by = None
         self.approved_at = None
 
-    @transition(field=state, source=QuoteState.APPROVED, target=QuoteState.ACCEPTED,
-                permission="sales.change_quote", conditions=[_still_valid],
-                custom={"label": "Customer accepted", "style": "success",
-                        "page": "contracts:quote_accept"})  # fmt: skip
+    @transition(
+        field=state,
+        source=QuoteState.APPROVED,
+        target=QuoteState.ACCEPTED,
+        permission="sales.change_quote",
+        conditions=[_still_valid],
+        custom={"label": "Customer accepted", "style": "success", "page": "contracts:quote_accept"},
+    )
     def accept(self) -> None:
         """Confirmed by the customer (TMF648 accepted)."""
 
-    @transition(field=state, source=QuoteState.APPROVED, target=QuoteState.REJECTED,
-                permission="sales.change_quote",
-                custom={"label": "Customer rejected", "style": "outline-danger"})  # fmt: skip
+    @transition(
+        field=state,
+        source=QuoteState.APPROVED,
+        target=QuoteState.REJECTED,
+        permission="sales.change_quote",
+        custom={"label": "Customer rejected", "style": "outline-danger"},
+    )
     def reject(self) -> None:
         """Declined by the customer."""
 
-    @transition(field=state, source=[QuoteState.DRAFT, QuoteState.PENDING, QuoteState.APPROVED],
-                target=QuoteState.CANCELLED, permission="sales.change_quote",
-                custom={"label": "Cancel quote", "style": "outline-secondary",
-                        "confirm": "Cancel this quote?"})  # fmt: skip
+    @transition(
+        field=state,
+        source=[QuoteState.DRAFT, QuoteState.PENDING, QuoteState.APPROVED],
+        target=QuoteState.CANCELLED,
+        permission="sales.change_quote",
+        custom={
+            "label": "Cancel quote",
+            "style": "outline-secondary",
+            "confirm": "Cancel this quote?",
+        },
+    )
     def cancel(self) -> None:
         """Withdrawn by us."""
 
-    @transition(field=state, source=QuoteState.APPROVED, target=QuoteState.EXPIRED,
-                permission="sales.change_quote", conditions=[_past_validity],
-                custom={"label": "Expire", "style": "outline-secondary"})  # fmt: skip
+    @transition(
+        field=state,
+        source=QuoteState.APPROVED,
+        target=QuoteState.EXPIRED,
+        permission="sales.change_quote",
+        conditions=[_past_validity],
+        custom={"label": "Expire", "style": "outline-secondary"},
+    )
     def expire(self) -> None:
         """Not accepted in time."""
 
-    @transition(field=state, source=[QuoteState.PENDING, QuoteState.APPROVED],
-                target=QuoteState.DRAFT, custom={"internal": True})  # fmt: skip
+    @transition(
+        field=state,
+        source=[QuoteState.PENDING, QuoteState.APPROVED],
+        target=QuoteState.DRAFT,
+        custom={"internal": True},
+    )
     def agreement_repriced(self) -> None:
         """The agreement's prices changed under the quote (R7): approve it again (R11)."""
         self.approved_by = None
         self.approved_at = None
 
 
-REVISABLE = (QuoteState.PENDING, QuoteState.APPROVED, QuoteState.ACCEPTED, QuoteState.REJECTED,
-             QuoteState.EXPIRED)  # fmt: skip
+REVISABLE = (
+    QuoteState.PENDING,
+    QuoteState.APPROVED,
+    QuoteState.ACCEPTED,
+    QuoteState.REJECTED,
+    QuoteState.EXPIRED,
+)
 
 
 class PricedSiteLine:
@@ -297,9 +371,10 @@ class QuoteLine(PricedSiteLine, models.Model):
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
     key = models.UUIDField(
-        default=uuid.uuid4, editable=False,
+        default=uuid.uuid4,
+        editable=False,
         help_text="Shared by a line's copies in every version of the quote.",
-    )  # fmt: skip
+    )
     site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")
@@ -309,8 +384,9 @@ class QuoteLine(PricedSiteLine, models.Model):
     list_one_time = models.DecimalField(**money)
     agreement_recurring = models.DecimalField(**money)
     agreement_one_time = models.DecimalField(**money)
-    discount_percent = models.DecimalField("discount %", max_digits=5, decimal_places=2,
-                                           default=Decimal("0"), validators=percent)  # fmt: skip
+    discount_percent = models.DecimalField(
+        "discount %", max_digits=5, decimal_places=2, default=Decimal("0"), validators=percent
+    )
     net_recurring = models.DecimalField(**money)
     net_one_time = models.DecimalField(**money)
     surcharge = models.DecimalField("build surcharge", **money)
@@ -322,11 +398,13 @@ class QuoteLine(PricedSiteLine, models.Model):
     class Meta:
         ordering = ["site__name", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gte=1),
-                                   name="%(app_label)s_%(class)s_quantity_positive"),
-            models.UniqueConstraint(fields=["quote", "key"],
-                                    name="%(app_label)s_%(class)s_key_once_per_version"),
-        ]  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="%(app_label)s_%(class)s_quantity_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["quote", "key"], name="%(app_label)s_%(class)s_key_once_per_version"
+            ),
+        ]
 
     def __str__(self) -> str:
         return super().__str__()

@@ -71,7 +71,8 @@ def _check_owner_in_team(account: Account, current: Account | None = None) -> No
     """An account's owner belongs to its team, so that the people who see the account are
     the owner's team (R29). Checked when either changes, so older data stays editable."""
     if current is not None and (account.owner_id, account.team_id) == (
-        current.owner_id, current.team_id
+        current.owner_id,
+        current.team_id,
     ):
         return
     problem = owner_in_team_problem(account.owner, account.team)
@@ -338,17 +339,22 @@ def _model_errors(row: dict[str, str]) -> list[str]:
     ]
     if row["address_line1"]:
         location = Location(
-            address_line1=row["address_line1"], address_line2=row["address_line2"],
-            city=row["city"], postcode=row["postcode"], country=row["country"].upper(),
+            address_line1=row["address_line1"],
+            address_line2=row["address_line2"],
+            city=row["city"],
+            postcode=row["postcode"],
+            country=row["country"].upper(),
             site_code=row["site_code"],
-        )  # fmt: skip
+        )
         checks.append((location, {}, "location"))
     if row["contact_email"]:
         contact = Contact(
-            first_name=row["contact_first_name"], last_name=row["contact_last_name"],
-            email=row["contact_email"], phone=row["contact_phone"],
+            first_name=row["contact_first_name"],
+            last_name=row["contact_last_name"],
+            email=row["contact_email"],
+            phone=row["contact_phone"],
             job_role=row["contact_job_role"],
-        )  # fmt: skip
+        )
         checks.append((contact, {}, "contact"))
     errors = []
     for obj, columns, prefix in checks:
@@ -571,8 +577,10 @@ def _write_batch(actor, batch, created, plan: ImportPlan, assignable) -> dict[st
             ref = row["parent_ref"]
             parent = created.get(ref) or fresh.get(ref) or locked.get(ref)
             (waiting if ref and parent is None else level).append((line, row, parent))
-        accounts = [_new_account(actor, line, row, parent, plan, numbers, assignable)
-                    for line, row, parent in level]  # fmt: skip
+        accounts = [
+            _new_account(actor, line, row, parent, plan, numbers, assignable)
+            for line, row, parent in level
+        ]
         bulk_create_with_history(accounts, Account, default_user=actor)
         fresh.update({row["ref"]: a for (_, row, _), a in zip(level, accounts, strict=True)})
         pending = [(line, row) for line, row, _ in waiting]
@@ -580,18 +588,30 @@ def _write_batch(actor, batch, created, plan: ImportPlan, assignable) -> dict[st
     for _, row in batch:
         account = fresh[row["ref"]]
         if row["address_line1"]:
-            locations.append(Location(
-                account=account, address_line1=row["address_line1"],
-                address_line2=row["address_line2"], city=row["city"], postcode=row["postcode"],
-                country=row["country"].upper(), site_code=row["site_code"], is_primary=True,
-            ))  # fmt: skip
+            locations.append(
+                Location(
+                    account=account,
+                    address_line1=row["address_line1"],
+                    address_line2=row["address_line2"],
+                    city=row["city"],
+                    postcode=row["postcode"],
+                    country=row["country"].upper(),
+                    site_code=row["site_code"],
+                    is_primary=True,
+                )
+            )
         if row["contact_email"]:
-            contacts.append(Contact(
-                account=account, first_name=row["contact_first_name"],
-                last_name=row["contact_last_name"], email=row["contact_email"],
-                phone=row["contact_phone"], job_role=row["contact_job_role"],
-                signing_authority=bool(_parse_bool(row["contact_signing_authority"])),
-            ))  # fmt: skip
+            contacts.append(
+                Contact(
+                    account=account,
+                    first_name=row["contact_first_name"],
+                    last_name=row["contact_last_name"],
+                    email=row["contact_email"],
+                    phone=row["contact_phone"],
+                    job_role=row["contact_job_role"],
+                    signing_authority=bool(_parse_bool(row["contact_signing_authority"])),
+                )
+            )
     bulk_create_with_history(locations, Location, default_user=actor)
     bulk_create_with_history(contacts, Contact, default_user=actor)
     return fresh

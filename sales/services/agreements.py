@@ -25,8 +25,9 @@ def agreement_save(*, actor, agreement: SalesAgreement, version: str = "") -> Sa
             check_version(current, version)
             _require_editable(current)
         _save(agreement, actor)
-        catalog.require_currency(agreement.lines.select_related("offering"),
-                                 agreement.currency, "agreement")  # fmt: skip
+        catalog.require_currency(
+            agreement.lines.select_related("offering"), agreement.currency, "agreement"
+        )
     return agreement
 
 
@@ -86,21 +87,25 @@ def agreement_transition(
             agreement.termination_reason = reason.strip()[:200]
 
     return run_transition(
-        SalesAgreement, pk=agreement_id, name=name, actor=actor, prepare=prepare,
+        SalesAgreement,
+        pk=agreement_id,
+        name=name,
+        actor=actor,
+        prepare=prepare,
         allowed={"negotiate", "expire", "terminate"},
-    )  # fmt: skip
+    )
 
 
 def agreements_expire_due() -> list[SalesAgreement]:
     """The daily expiry (R6): active agreements past their "valid to" date expire, each in
     its own transaction, in the system's name. Safe to run twice."""
-    due = SalesAgreement.objects.filter(state=AgreementState.ACTIVE,
-                                        valid_to__lt=timezone.localdate())  # fmt: skip
+    due = SalesAgreement.objects.filter(
+        state=AgreementState.ACTIVE, valid_to__lt=timezone.localdate()
+    )
     expired = []
     for pk, valid_to in due.order_by("pk").values_list("pk", "valid_to"):
         reason = f"expired: valid to {date_format(valid_to, 'j M Y')}"
-        if agreement := run_system_transition(SalesAgreement, pk=pk, name="expire",
-                                               reason=reason):  # fmt: skip
+        if agreement := run_system_transition(SalesAgreement, pk=pk, name="expire", reason=reason):
             expired.append(agreement)
     return expired
 
@@ -123,6 +128,10 @@ def agreement_activate(
             agreement._history_actor = acted_by
 
     return run_transition(
-        SalesAgreement, pk=agreement_id, name="activate", actor=actor, prepare=prepare,
+        SalesAgreement,
+        pk=agreement_id,
+        name="activate",
+        actor=actor,
+        prepare=prepare,
         allowed={"activate"},
-    )  # fmt: skip
+    )

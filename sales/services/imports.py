@@ -28,7 +28,7 @@ def account_import_upload(*, actor, upload: UploadedFile) -> AccountImport:
                 "sales.tasks.run_account_import",
                 record.pk,
                 task_name=f"account-import-{record.pk}",
-            )  # fmt: skip
+            )
         )
     return record
 

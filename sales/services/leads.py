@@ -61,9 +61,13 @@ def price_line(line: LeadLine | OpportunityLine, *, new_offering: bool) -> None:
 
 
 def lead_save(
-    *, actor, lead: Lead, lines: list[LeadLine] = (), removed: list[LeadLine] = (),
+    *,
+    actor,
+    lead: Lead,
+    lines: list[LeadLine] = (),
+    removed: list[LeadLine] = (),
     version: str = "",
-) -> Lead:  # fmt: skip
+) -> Lead:
     """Create or edit a lead with its lines. A converted lead is closed for edits."""
     with transaction.atomic():
         if lead.pk:
@@ -97,15 +101,24 @@ def lead_transition(*, actor, lead_id: int, name: str, reason: str = "") -> Lead
             lead.disqualify_reason = reason.strip()[:200]
 
     return run_transition(
-        Lead, pk=lead_id, name=name, actor=actor, prepare=prepare,
+        Lead,
+        pk=lead_id,
+        name=name,
+        actor=actor,
+        prepare=prepare,
         allowed={"start_work", "qualify", "disqualify", "reopen"},
-    )  # fmt: skip
+    )
 
 
 def lead_convert(
-    *, actor, lead_id: int, account: Account | None = None, new_account: dict | None = None,
-    opportunity_name: str = "", expected_close_date: date,
-) -> Opportunity:  # fmt: skip
+    *,
+    actor,
+    lead_id: int,
+    account: Account | None = None,
+    new_account: dict | None = None,
+    opportunity_name: str = "",
+    expected_close_date: date,
+) -> Opportunity:
     """Turn a qualified lead into an opportunity on an account, in one step (R3).
 
     ``account``: an existing legal account; or ``new_account``: ``name``, and the first
@@ -127,18 +140,26 @@ def lead_convert(
         default_name = f"{account.name}: {lead.description[:60] or 'new business'}"
         opportunity = Opportunity(
             name=opportunity_name.strip() or default_name,
-            account=account, owner=lead.owner, team=account.team,
-            expected_close_date=expected_close_date, currency=lead.currency,
-        )  # fmt: skip
+            account=account,
+            owner=lead.owner,
+            team=account.team,
+            expected_close_date=expected_close_date,
+            currency=lead.currency,
+        )
         _check_account_people(opportunity)
         _save(opportunity, actor, "converted from lead")
         for line in lead.lines.select_related("offering"):
             copy = OpportunityLine(
-                opportunity=opportunity, offering=line.offering, description=line.description,
-                quantity=line.quantity, characteristics=line.characteristics,
-                unit_recurring=line.unit_recurring, unit_one_time=line.unit_one_time,
-                manual_estimate=line.manual_estimate, lead_line=line,
-            )  # fmt: skip
+                opportunity=opportunity,
+                offering=line.offering,
+                description=line.description,
+                quantity=line.quantity,
+                characteristics=line.characteristics,
+                unit_recurring=line.unit_recurring,
+                unit_one_time=line.unit_one_time,
+                manual_estimate=line.manual_estimate,
+                lead_line=line,
+            )
             _save(copy, actor, "converted from lead")
 
         def link(locked: Lead) -> None:
@@ -153,13 +174,18 @@ def _account_from_lead(actor, lead: Lead, data: dict) -> Account:
     missing = [f for f in required if not str(data.get(f, "")).strip()]
     if missing:
         raise DomainError("A new account needs " + ", ".join(m.replace("_", " ") for m in missing))
-    root = account_create(actor=actor, account=Account(
-        name=data["name"].strip(), owner=lead.owner, team=lead.team))  # fmt: skip
+    root = account_create(
+        actor=actor, account=Account(name=data["name"].strip(), owner=lead.owner, team=lead.team)
+    )
     site = account_create(actor=actor, account=Account(name=data["site_name"].strip(), parent=root))
     address = {f: str(data[f]).strip() for f in ["address_line1", "postcode", "city"]}
     for account in (root, site):
-        location_save(actor=actor, location=Location(
-            account=account, country=str(data["country"]).strip().upper(), **address))  # fmt: skip
+        location_save(
+            actor=actor,
+            location=Location(
+                account=account, country=str(data["country"]).strip().upper(), **address
+            ),
+        )
     return root
 
 
@@ -183,8 +209,9 @@ def opportunity_save(*, actor, opportunity: Opportunity, version: str = "") -> O
         _check_assignment(actor, opportunity, current)
         _check_account_people(opportunity)
         _save(opportunity, actor)
-        catalog.require_currency(opportunity.lines.select_related("offering"),
-                                 opportunity.currency, "opportunity")  # fmt: skip
+        catalog.require_currency(
+            opportunity.lines.select_related("offering"), opportunity.currency, "opportunity"
+        )
     return opportunity
 
 
@@ -229,6 +256,11 @@ def opportunity_transition(
             opportunity.close_reason = reason.strip()[:200]
 
     return run_transition(
-        Opportunity, pk=opportunity_id, name=name, actor=actor, field="stage", prepare=prepare,
+        Opportunity,
+        pk=opportunity_id,
+        name=name,
+        actor=actor,
+        field="stage",
+        prepare=prepare,
         allowed={"to_proposal", "to_negotiation", "back_to_proposal", "close_won", "close_lost"},
-    )  # fmt: skip
+    )

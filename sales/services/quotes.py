@@ -52,10 +52,15 @@ def discount_threshold(kind: str) -> Decimal:
 
 
 def quote_create(
-    *, actor, account: Account, valid_until: date, term_months: int = 36,
-    opportunity: Opportunity | None = None, currency: str = "EUR",
+    *,
+    actor,
+    account: Account,
+    valid_until: date,
+    term_months: int = 36,
+    opportunity: Opportunity | None = None,
+    currency: str = "EUR",
     agreement: SalesAgreement | None = None,
-) -> Quote:  # fmt: skip
+) -> Quote:
     """Open a quote for a legal account. R9: its hierarchy must be complete (a child site,
     a location on every account); each missing piece is named. The given agreement, else the
     account's agreement in force, prices it; an opportunity in qualification moves to
@@ -86,11 +91,15 @@ def quote_create(
                 f"quote in {agreement.currency}."
             )
         quote = Quote(
-            account=account, opportunity=opportunity,
+            account=account,
+            opportunity=opportunity,
             agreement=agreement,
-            owner=opportunity.owner if opportunity else actor, team=account.team,
-            currency=currency, term_months=term_months, valid_until=valid_until,
-        )  # fmt: skip
+            owner=opportunity.owner if opportunity else actor,
+            team=account.team,
+            currency=currency,
+            term_months=term_months,
+            valid_until=valid_until,
+        )
         _check_account_people(quote)
         _save(quote, actor)
         if opportunity is not None and opportunity.stage == Stage.QUALIFICATION:
@@ -177,11 +186,13 @@ def quote_lines_save(*, actor, quote: Quote, lines: list[QuoteLine]) -> list[Quo
             line.location = location
             if not line.pk and not line.offering.is_sellable():
                 raise DomainError(f"{line.offering.name} is not sellable.")
-            if problem := catalog.eligibility_problem(line.offering, customer=quote.account,
-                                                      site=line.site, country=location.country):
+            if problem := catalog.eligibility_problem(
+                line.offering, customer=quote.account, site=line.site, country=location.country
+            ):
                 raise DomainError(problem)
-            price_quote_line(line, agreement_line(quote, line.offering),
-                             discount_threshold(line.offering.kind))  # fmt: skip
+            price_quote_line(
+                line, agreement_line(quote, line.offering), discount_threshold(line.offering.kind)
+            )
         if conflicts := _new_conflicts(quote, changed=lines):
             messages = [c.message for c in conflicts]
             raise DomainError(" ".join(messages), errors=messages)
@@ -196,8 +207,11 @@ def _new_conflicts(quote: Quote, *, changed=(), removed: QuoteLine | None = None
     (or deleting ``removed``) would create; conflicts already there do not block a change,
     so that they can be fixed one step at a time (approval refuses them all)."""
     touched = [*changed, *([removed] if removed else [])]
-    before = list(quote.lines.filter(site_id__in={line.site_id for line in touched})
-                  .select_related("offering", "site"))  # fmt: skip
+    before = list(
+        quote.lines.filter(site_id__in={line.site_id for line in touched}).select_related(
+            "offering", "site"
+        )
+    )
     replaced = {line.pk for line in touched if line.pk}
     after = [line for line in before if line.pk not in replaced] + list(changed)
     known = {conflict.message for conflict in catalog.line_conflicts(before)}
@@ -238,17 +252,31 @@ def quote_transition(*, actor, quote_id: int, name: str, comment: str = "") -> Q
             quote.approved_by = actor
 
     return run_transition(
-        Quote, pk=quote_id, name=name, actor=actor, prepare=prepare,
-        allowed={"submit", "finalise", "approve", "send_back", "reopen", "accept", "reject",
-                 "cancel", "expire"},
-    )  # fmt: skip
+        Quote,
+        pk=quote_id,
+        name=name,
+        actor=actor,
+        prepare=prepare,
+        allowed={
+            "submit",
+            "finalise",
+            "approve",
+            "send_back",
+            "reopen",
+            "accept",
+            "reject",
+            "cancel",
+            "expire",
+        },
+    )
 
 
 def quotes_expire_due() -> list[Quote]:
     """The daily expiry (R11): approved current quote versions past their valid-until date
     expire, each in its own transaction, in the system's name. Safe to run twice."""
-    due = Quote.objects.filter(is_current=True, state=QuoteState.APPROVED,
-                               valid_until__lt=timezone.localdate())  # fmt: skip
+    due = Quote.objects.filter(
+        is_current=True, state=QuoteState.APPROVED, valid_until__lt=timezone.localdate()
+    )
     expired = []
     for pk, valid_until in due.order_by("pk").values_list("pk", "valid_until"):
         reason = f"expired: valid until {date_format(valid_until, 'j M Y')}"
@@ -269,8 +297,13 @@ def quote_from_agreement(*, actor, agreement_id: int) -> Quote:
     valid_until = timezone.localdate() + timedelta(days=30)
     if agreement.valid_to:
         valid_until = min(valid_until, agreement.valid_to)
-    return quote_create(actor=actor, account=agreement.account, agreement=agreement,
-                        valid_until=valid_until, currency=agreement.currency)  # fmt: skip
+    return quote_create(
+        actor=actor,
+        account=agreement.account,
+        agreement=agreement,
+        valid_until=valid_until,
+        currency=agreement.currency,
+    )
 
 
 LINE_COPY_EXCLUDE = {"id", "quote"}
@@ -286,18 +319,28 @@ def quote_revise(*, actor, quote_id: int) -> Quote:
         if not old.revisable:
             raise DomainError(
                 f"{old} is {old.get_state_display().lower()}: "
-                + ("change it directly." if old.state == QuoteState.DRAFT
-                   else "a cancelled quote cannot be revised.")
-            )  # fmt: skip
+                + (
+                    "change it directly."
+                    if old.state == QuoteState.DRAFT
+                    else "a cancelled quote cannot be revised."
+                )
+            )
         old.is_current = False
         _save(old, actor, reason=f"superseded by v{old.version + 1}")
         new = Quote(
-            number=old.number, version=old.version + 1, is_current=True, account=old.account,
-            opportunity=old.opportunity, agreement=old.agreement, owner=old.owner,
-            team=old.team, currency=old.currency, term_months=old.term_months,
+            number=old.number,
+            version=old.version + 1,
+            is_current=True,
+            account=old.account,
+            opportunity=old.opportunity,
+            agreement=old.agreement,
+            owner=old.owner,
+            team=old.team,
+            currency=old.currency,
+            term_months=old.term_months,
             valid_until=max(old.valid_until, timezone.localdate() + timedelta(days=30)),
             needs_approval=old.needs_approval,
-        )  # fmt: skip
+        )
         _save(new, actor, reason=f"revised from v{old.version}")
         copies = []
         for line in old.lines.all():
@@ -321,15 +364,26 @@ def _reprice_quote(quote: Quote, actor, reason: str) -> bool:
     terms = {terms.offering_id: terms for terms in agreement_lines}
     changed = False
     for line in quote.lines.select_related("offering", "location"):
-        before = (line.agreement_recurring, line.agreement_one_time, line.net_recurring,
-                  line.net_one_time, line.needs_approval)  # fmt: skip
+        before = (
+            line.agreement_recurring,
+            line.agreement_one_time,
+            line.net_recurring,
+            line.net_one_time,
+            line.needs_approval,
+        )
         try:
-            price_quote_line(line, terms.get(line.offering_id),
-                             discount_threshold(line.offering.kind))  # fmt: skip
+            price_quote_line(
+                line, terms.get(line.offering_id), discount_threshold(line.offering.kind)
+            )
         except DomainError:
             continue  # a configuration the catalog no longer accepts keeps its old price
-        after = (line.agreement_recurring, line.agreement_one_time, line.net_recurring,
-                 line.net_one_time, line.needs_approval)  # fmt: skip
+        after = (
+            line.agreement_recurring,
+            line.agreement_one_time,
+            line.net_recurring,
+            line.net_one_time,
+            line.needs_approval,
+        )
         if after != before:
             _save(line, actor, reason=reason)
             changed = True
@@ -344,17 +398,22 @@ def _reprice_quote(quote: Quote, actor, reason: str) -> bool:
     return True
 
 
-def reprice_agreement_quotes(*, actor, agreement_id: int, reason: str,
-                             exclude: int | None = None) -> list[Quote]:  # fmt: skip
+def reprice_agreement_quotes(
+    *, actor, agreement_id: int, reason: str, exclude: int | None = None
+) -> list[Quote]:
     """R7: the agreement's terms changed, so its open quotes (current versions not yet
     accepted) are repriced; each changed quote tells its owner why."""
     with transaction.atomic():
         quotes = list(
             Quote.objects.select_for_update()
-            .filter(agreement_id=agreement_id, is_current=True,
-                    state__in=[QuoteState.DRAFT, QuoteState.PENDING, QuoteState.APPROVED])
-            .exclude(pk=exclude).order_by("pk")
-        )  # fmt: skip
+            .filter(
+                agreement_id=agreement_id,
+                is_current=True,
+                state__in=[QuoteState.DRAFT, QuoteState.PENDING, QuoteState.APPROVED],
+            )
+            .exclude(pk=exclude)
+            .order_by("pk")
+        )
         return [quote for quote in quotes if _reprice_quote(quote, actor, reason)]
 
 
@@ -392,8 +451,10 @@ def quote_line_promote(*, actor, line_id: int) -> AgreementLine:
         terms = terms or AgreementLine(agreement=agreement, offering=offering)
         terms.recurring_price, terms.one_time_price = recurring, one_time
         terms.discount_percent = None
-        reason = (f"{offering.name} negotiated on {quote} promoted into {agreement.number}: "
-                  f"{recurring} {quote.currency}/month, {one_time} one-time.")  # fmt: skip
+        reason = (
+            f"{offering.name} negotiated on {quote} promoted into {agreement.number}: "
+            f"{recurring} {quote.currency}/month, {one_time} one-time."
+        )
         _save(terms, actor, reason=f"promoted from {quote} into {agreement.number}")
         SalesAgreement.objects.filter(pk=agreement.pk).update(updated_at=timezone.now())
         # The promoted line now gets its price from the agreement instead of a discount.
@@ -401,8 +462,9 @@ def quote_line_promote(*, actor, line_id: int) -> AgreementLine:
         price_quote_line(line, terms, discount_threshold(offering.kind))
         _save(line, actor, reason=f"price promoted into {agreement.number}")
         _refresh_approval_flag(quote, actor)
-        reprice_agreement_quotes(actor=actor, agreement_id=agreement.pk, reason=reason,
-                                 exclude=quote.pk)  # fmt: skip
+        reprice_agreement_quotes(
+            actor=actor, agreement_id=agreement.pk, reason=reason, exclude=quote.pk
+        )
     return terms
 
 

@@ -76,7 +76,8 @@ class AgreementDetailView(RolePermissionMixin, DetailView):
             quotes=list(
                 Quote.objects.visible_to(self.request.user)
                 .filter(agreement=agreement, is_current=True)
-                .select_related("account", "owner").order_by("-updated_at")[:20]
+                .select_related("account", "owner")
+                .order_by("-updated_at")[:20]
             ),
             may_quote=(
                 agreement.state in (AgreementState.ACTIVE, AgreementState.NEGOTIATION)
@@ -86,15 +87,18 @@ class AgreementDetailView(RolePermissionMixin, DetailView):
             partner_terms=list(agreement.partner_terms.select_related("offering")),
             editable=editable,
             forms={kind: form(prefix=kind) for kind, (_m, form, _a) in PARTS.items()}
-            if editable else {},
-            history=history_entries([
-                SalesAgreement.history.filter(id=agreement.pk),
-                AgreementLine.history.filter(agreement_id=agreement.pk),
-                AgreementSla.history.filter(agreement_id=agreement.pk),
-                PartnerTerm.history.filter(agreement_id=agreement.pk),
-            ]),
+            if editable
+            else {},
+            history=history_entries(
+                [
+                    SalesAgreement.history.filter(id=agreement.pk),
+                    AgreementLine.history.filter(agreement_id=agreement.pk),
+                    AgreementSla.history.filter(agreement_id=agreement.pk),
+                    PartnerTerm.history.filter(agreement_id=agreement.pk),
+                ]
+            ),
             breadcrumbs=[("Agreements", reverse("sales:agreement_list")), (agreement.number, "")],
-        )  # fmt: skip
+        )
         return context
 
 
@@ -126,14 +130,14 @@ class AgreementFormView(RolePermissionMixin, FormPageMixin, FormView):
         return {"account": account} if account else {}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user,
-                "instance": self.agreement}  # fmt: skip
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.agreement}
 
     def save(self, form):
         return services.agreement_save(
-            actor=self.request.user, agreement=form.instance,
+            actor=self.request.user,
+            agreement=form.instance,
             version=form.cleaned_data.get("version", ""),
-        )  # fmt: skip
+        )
 
 
 class AgreementPartFormView(RolePermissionMixin, FormPageMixin, FormView):
@@ -205,6 +209,8 @@ class AgreementTransitionView(TransitionView):
 
     def run(self, obj):
         return services.agreement_transition(
-            actor=self.request.user, agreement_id=obj.pk, name=self.transition_name,
+            actor=self.request.user,
+            agreement_id=obj.pk,
+            name=self.transition_name,
             reason=self.reason(),
-        )  # fmt: skip
+        )

@@ -132,9 +132,14 @@ class OfferingDetailView(RolePermissionMixin, DetailView):
             price_rules=sorted(offering.price_rules.all(), key=rule_order),
             sellable=offering.is_sellable(),
             # Not for a "try a configuration" answer, which replaces only its own panel.
-            history=[] if self.request.htmx else history_entries([
-                ProductOffering.history.filter(id=offering.pk),
-                PriceRule.history.filter(offering_id=offering.pk)]),
+            history=[]
+            if self.request.htmx
+            else history_entries(
+                [
+                    ProductOffering.history.filter(id=offering.pk),
+                    PriceRule.history.filter(offering_id=offering.pk),
+                ]
+            ),
             rules=catalog.offering_rules(offering),
             breadcrumbs=[("Catalog", reverse("sales:offering_list")), (offering.code, "")],
         )
@@ -192,10 +197,21 @@ class OfferingTransitionView(TransitionView):
 
 
 COUNTRY_NAMES = {
-    "AT": "Austria", "BE": "Belgium", "CH": "Switzerland", "DE": "Germany", "DK": "Denmark",
-    "ES": "Spain", "FR": "France", "GB": "United Kingdom", "IE": "Ireland", "IT": "Italy",
-    "LU": "Luxembourg", "NL": "Netherlands", "PL": "Poland", "SE": "Sweden",
-}  # fmt: skip
+    "AT": "Austria",
+    "BE": "Belgium",
+    "CH": "Switzerland",
+    "DE": "Germany",
+    "DK": "Denmark",
+    "ES": "Spain",
+    "FR": "France",
+    "GB": "United Kingdom",
+    "IE": "Ireland",
+    "IT": "Italy",
+    "LU": "Luxembourg",
+    "NL": "Netherlands",
+    "PL": "Poland",
+    "SE": "Sweden",
+}
 
 
 class CoverageView(RolePermissionMixin, TemplateView):
@@ -207,21 +223,28 @@ class CoverageView(RolePermissionMixin, TemplateView):
     template_name = "sales/coverage.html"
 
     def get_context_data(self, **kwargs):
-        rules = sorted(FeasibilityRule.objects.all(),
-                       key=lambda r: (r.country, [-s for s in r.specificity], r.name))  # fmt: skip
+        rules = sorted(
+            FeasibilityRule.objects.all(),
+            key=lambda r: (r.country, [-s for s in r.specificity], r.name),
+        )
         countries: dict[str, dict] = {}
         for rule in rules:
             country = countries.setdefault(
                 rule.country,
-                {"code": rule.country, "name": COUNTRY_NAMES.get(rule.country, rule.country),
-                 "rules": []},
-            )  # fmt: skip
+                {
+                    "code": rule.country,
+                    "name": COUNTRY_NAMES.get(rule.country, rule.country),
+                    "rules": [],
+                },
+            )
             rule.access = [
-                {"label": access.replace("_", " ").capitalize(),
-                 "max": (rule.max_bandwidth or {}).get(access),
-                 "surcharge": access in (rule.surcharge_access_types or [])}
+                {
+                    "label": access.replace("_", " ").capitalize(),
+                    "max": (rule.max_bandwidth or {}).get(access),
+                    "surcharge": access in (rule.surcharge_access_types or []),
+                }
                 for access in rule.access_types or []
-            ]  # fmt: skip
+            ]
             country["rules"].append(rule)
         return super().get_context_data(
             countries=sorted(countries.values(), key=lambda c: c["name"]),

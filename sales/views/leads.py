@@ -127,9 +127,12 @@ class LeadFormView(RolePermissionMixin, FormPageMixin, FormView):
                 keep.append(line)
         try:
             lead = services.lead_save(
-                actor=request.user, lead=form.instance, lines=keep, removed=removed,
+                actor=request.user,
+                lead=form.instance,
+                lines=keep,
+                removed=removed,
                 version=form.cleaned_data.get("version", ""),
-            )  # fmt: skip
+            )
         except DomainError as exc:
             for error in exc.errors:
                 form.add_error(None, error)
@@ -170,9 +173,11 @@ class LeadTransitionView(TransitionView):
 
     def run(self, obj):
         return services.lead_transition(
-            actor=self.request.user, lead_id=obj.pk, name=self.transition_name,
+            actor=self.request.user,
+            lead_id=obj.pk,
+            name=self.transition_name,
             reason=self.reason(),
-        )  # fmt: skip
+        )
 
 
 class LeadConvertView(RolePermissionMixin, FormView):
@@ -209,12 +214,13 @@ class LeadConvertView(RolePermissionMixin, FormView):
         existing = data["mode"] == "existing"
         try:
             opportunity = services.lead_convert(
-                actor=self.request.user, lead_id=self.lead.pk,
+                actor=self.request.user,
+                lead_id=self.lead.pk,
                 account=data["account"] if existing else None,
                 new_account=None if existing else {f: data[f] for f in form.NEW_FIELDS},
                 opportunity_name=data.get("opportunity_name", ""),
                 expected_close_date=data["expected_close_date"],
-            )  # fmt: skip
+            )
         except DomainError as exc:
             for error in exc.errors:
                 form.add_error(None, error)
@@ -276,14 +282,18 @@ class OpportunityFormView(RolePermissionMixin, FormPageMixin, FormView):
         return {"account": account} if account else {}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user,
-                "instance": self.opportunity}  # fmt: skip
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "instance": self.opportunity,
+        }
 
     def save(self, form):
         return services.opportunity_save(
-            actor=self.request.user, opportunity=form.instance,
+            actor=self.request.user,
+            opportunity=form.instance,
             version=form.cleaned_data.get("version", ""),
-        )  # fmt: skip
+        )
 
 
 class OpportunityDetailView(RolePermissionMixin, DetailView):
@@ -304,14 +314,15 @@ class OpportunityDetailView(RolePermissionMixin, DetailView):
             amount=sum((line.estimate for line in lines), Decimal("0")),
             line_form=OpportunityLineForm(opportunity=opportunity, prefix="line"),
             can_edit=opportunity.is_open and user.has_perm("sales.change_opportunity"),
-            may_quote=opportunity.is_open and user.has_perm("sales.add_quote")
+            may_quote=opportunity.is_open
+            and user.has_perm("sales.add_quote")
             and Account.objects.visible_to(user).filter(pk=opportunity.account_id).exists(),
             history=history_entries(
                 [
                     Opportunity.history.filter(id=opportunity.pk),
                     OpportunityLine.history.filter(opportunity_id=opportunity.pk),
                 ]
-            ),  # fmt: skip
+            ),
             breadcrumbs=[
                 ("Opportunities", reverse("sales:opportunity_list")),
                 (opportunity.number, ""),
@@ -327,9 +338,11 @@ class OpportunityTransitionView(TransitionView):
 
     def run(self, obj):
         return services.opportunity_transition(
-            actor=self.request.user, opportunity_id=obj.pk, name=self.transition_name,
+            actor=self.request.user,
+            opportunity_id=obj.pk,
+            name=self.transition_name,
             reason=self.reason(),
-        )  # fmt: skip
+        )
 
 
 class OpportunityLineFormView(RolePermissionMixin, FormPageMixin, FormView):
@@ -351,8 +364,7 @@ class OpportunityLineFormView(RolePermissionMixin, FormPageMixin, FormView):
     prefix = "line"  # the add-line form on the detail page posts here with this prefix
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.line,
-                "opportunity": self.opportunity}  # fmt: skip
+        return {**super().get_form_kwargs(), "instance": self.line, "opportunity": self.opportunity}
 
     def get_title(self):
         return f"{'Edit' if self.line.pk else 'Add'} a line of {self.opportunity}"
@@ -417,14 +429,21 @@ class PipelineView(RolePermissionMixin, TemplateView):
             cards = [o for o in opportunities if o.stage == stage]
             for card in cards:
                 card.moves = [t for t in transition_options(card, user, "stage") if t.allowed]
-            columns.append({
-                "stage": stage, "label": Stage(stage).label, "cards": cards,
-                "count": len(cards), "amount": sum((c.amount for c in cards), Decimal("0")),
-            })  # fmt: skip
+            columns.append(
+                {
+                    "stage": stage,
+                    "label": Stage(stage).label,
+                    "cards": cards,
+                    "count": len(cards),
+                    "amount": sum((c.amount for c in cards), Decimal("0")),
+                }
+            )
         context.update(
-            filter=filterset, columns=columns, forecast=forecast(opportunities),
+            filter=filterset,
+            columns=columns,
+            forecast=forecast(opportunities),
             breadcrumbs=[("Pipeline", "")],
-        )  # fmt: skip
+        )
         return context
 
 
@@ -439,8 +458,12 @@ def forecast(opportunities) -> list[dict]:
     rows = []
     for month in sorted(months):
         cells = [months[month].get(stage, [Decimal("0"), Decimal("0")]) for stage in OPEN_STAGES]
-        rows.append({
-            "month": month, "cells": cells,
-            "amount": sum(c[0] for c in cells), "weighted": sum(c[1] for c in cells),
-        })  # fmt: skip
+        rows.append(
+            {
+                "month": month,
+                "cells": cells,
+                "amount": sum(c[0] for c in cells),
+                "weighted": sum(c[1] for c in cells),
+            }
+        )
     return rows

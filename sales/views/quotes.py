@@ -77,10 +77,13 @@ class QuoteCreateView(RolePermissionMixin, FormPageMixin, FormView):
     def save(self, form):
         data = form.cleaned_data
         return services.quote_create(
-            actor=self.request.user, account=data["account"], opportunity=data["opportunity"],
-            valid_until=data["valid_until"], term_months=data["term_months"],
+            actor=self.request.user,
+            account=data["account"],
+            opportunity=data["opportunity"],
+            valid_until=data["valid_until"],
+            term_months=data["term_months"],
             currency=data["currency"],
-        )  # fmt: skip
+        )
 
     def success_message(self, obj):
         agreement = f", priced by {obj.agreement}" if obj.agreement else ""
@@ -103,8 +106,9 @@ class QuoteDetailView(RolePermissionMixin, DetailView):
         lines = list(quote.lines.select_related("offering", "site", "location"))
         sites = list(
             Account.objects.filter(root_id=quote.account_id)
-            .prefetch_related("locations").order_by("name")
-        )  # fmt: skip
+            .prefetch_related("locations")
+            .order_by("name")
+        )
         by_site = OrderedDict((site, []) for site in sites)
         for line in lines:
             by_site.setdefault(line.site, []).append(line)
@@ -121,25 +125,35 @@ class QuoteDetailView(RolePermissionMixin, DetailView):
             current=next((v for v in versions if v.is_current), None),
             may_revise=quote.revisable and user.has_perm("sales.change_quote"),
             may_promote=(
-                quote.is_current and agreement is not None and agreement.editable
+                quote.is_current
+                and agreement is not None
+                and agreement.editable
                 and quote.state in (QuoteState.DRAFT, QuoteState.PENDING, QuoteState.APPROVED)
                 and user.has_perm("sales.change_salesagreement")
             ),
             is_owner=quote.owner_id == user.pk,
-            by_site=list(by_site.items()), lines=lines, summary=quote_summary(quote, lines),
+            by_site=list(by_site.items()),
+            lines=lines,
+            summary=quote_summary(quote, lines),
             conflicts=catalog.line_conflicts(lines),
             slas=list(quote.agreement.slas.all()) if quote.agreement_id else [],
             editable=editable,
             line_form=(
-                QuoteLineForm(quote=quote, prefix="add",
-                              initial=self.line_initial(opportunity_lines + by_hand))
-                if editable else None
+                QuoteLineForm(
+                    quote=quote,
+                    prefix="add",
+                    initial=self.line_initial(opportunity_lines + by_hand),
+                )
+                if editable
+                else None
             ),
-            opportunity_lines=opportunity_lines, by_hand=by_hand,
-            history=history_entries([Quote.history.filter(id=quote.pk),
-                                     QuoteLine.history.filter(quote_id=quote.pk)]),
+            opportunity_lines=opportunity_lines,
+            by_hand=by_hand,
+            history=history_entries(
+                [Quote.history.filter(id=quote.pk), QuoteLine.history.filter(quote_id=quote.pk)]
+            ),
             breadcrumbs=[("Quotes", reverse("sales:quote_list")), (str(quote), "")],
-        )  # fmt: skip
+        )
         return context
 
     def line_initial(self, opportunity_lines) -> dict:
@@ -174,7 +188,7 @@ class QuoteLineAddView(RolePermissionMixin, View):
                 characteristics=data["characteristics"] or {},
                 quantity=data["quantity"],
                 discount_percent=data["discount_percent"],
-            )  # fmt: skip
+            )
             for site in data["sites"]
         ]
 
@@ -188,14 +202,19 @@ class QuoteLineAddView(RolePermissionMixin, View):
                     error = f"{line.site} has no location."
                     break
                 error = catalog.eligibility_problem(
-                    line.offering, customer=self.quote.account, site=line.site,
+                    line.offering,
+                    customer=self.quote.account,
+                    site=line.site,
                     country=line.location.country,
-                )  # fmt: skip
+                )
                 if error:
                     break
                 try:
-                    price_quote_line(line, agreement_line(self.quote, line.offering),
-                                     discount_threshold(line.offering.kind))  # fmt: skip
+                    price_quote_line(
+                        line,
+                        agreement_line(self.quote, line.offering),
+                        discount_threshold(line.offering.kind),
+                    )
                 except DomainError as exc:
                     error = exc.message
                     break
@@ -209,14 +228,16 @@ class QuoteLineAddView(RolePermissionMixin, View):
             # A characteristic's message names it already; other fields by their label.
             errors = "; ".join(
                 f"{form[name].label}: {' '.join(e)}"
-                if name in form.fields and not name.startswith("c_") else " ".join(e)
+                if name in form.fields and not name.startswith("c_")
+                else " ".join(e)
                 for name, e in form.errors.items()
-            )  # fmt: skip
+            )
             messages.error(request, f"The line was not added: {errors}")
         else:
             try:
-                lines = services.quote_lines_save(actor=request.user, quote=self.quote,
-                                                  lines=self.lines_from(form))  # fmt: skip
+                lines = services.quote_lines_save(
+                    actor=request.user, quote=self.quote, lines=self.lines_from(form)
+                )
             except DomainError as exc:
                 messages.error(request, f"The line was not added: {exc.message}")
             else:
@@ -230,8 +251,9 @@ class QuoteLineUpdateView(RolePermissionMixin, FormPageMixin, FormView):
 
     def load(self, request, *args, **kwargs):
         self.quote = get_object_or_404(quotes_for(request.user), pk=kwargs["quote_pk"])
-        self.line = get_object_or_404(self.quote.lines.select_related("offering", "site"),
-                                      pk=kwargs["pk"])  # fmt: skip
+        self.line = get_object_or_404(
+            self.quote.lines.select_related("offering", "site"), pk=kwargs["pk"]
+        )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.line}
@@ -243,13 +265,15 @@ class QuoteLineUpdateView(RolePermissionMixin, FormPageMixin, FormView):
         return self.quote.get_absolute_url()
 
     def get_breadcrumbs(self):
-        return [("Quotes", reverse("sales:quote_list")),
-                (str(self.quote), self.quote.get_absolute_url()), ("Change line", "")]  # fmt: skip
+        return [
+            ("Quotes", reverse("sales:quote_list")),
+            (str(self.quote), self.quote.get_absolute_url()),
+            ("Change line", ""),
+        ]
 
     def save(self, form):
         form.instance.characteristics = form.cleaned_data.get("characteristics") or {}
-        services.quote_lines_save(actor=self.request.user, quote=self.quote,
-                                  lines=[form.instance])  # fmt: skip
+        services.quote_lines_save(actor=self.request.user, quote=self.quote, lines=[form.instance])
         return self.quote
 
     def success_message(self, obj):
@@ -261,8 +285,7 @@ class QuoteLineActionView(ActionView):
 
     def load(self, request, *args, **kwargs):
         self.quote = get_object_or_404(quotes_for(request.user), pk=kwargs["quote_pk"])
-        self.line = get_object_or_404(self.quote.lines.select_related("offering"),
-                                      pk=kwargs["pk"])  # fmt: skip
+        self.line = get_object_or_404(self.quote.lines.select_related("offering"), pk=kwargs["pk"])
 
     def fallback_url(self) -> str:
         return self.quote.get_absolute_url() + "#lines"
@@ -307,8 +330,10 @@ class QuoteReviseView(QuoteActionView):
 
     def act(self, request):
         new = services.quote_revise(actor=request.user, quote_id=self.quote.pk)
-        return (f"Created {new} from v{self.quote.version}, which is now superseded.",
-                new.get_absolute_url())  # fmt: skip
+        return (
+            f"Created {new} from v{self.quote.version}, which is now superseded.",
+            new.get_absolute_url(),
+        )
 
 
 class QuoteNoticeDismissView(QuoteActionView):
@@ -325,16 +350,20 @@ class QuoteFromAgreementView(ActionView):
     permission_required = "sales.add_quote"
 
     def load(self, request, *args, **kwargs):
-        self.agreement = get_object_or_404(SalesAgreement.objects.visible_to(request.user),
-                                           pk=kwargs["pk"])  # fmt: skip
+        self.agreement = get_object_or_404(
+            SalesAgreement.objects.visible_to(request.user), pk=kwargs["pk"]
+        )
 
     def fallback_url(self) -> str:
         return self.agreement.get_absolute_url()
 
     def act(self, request):
         quote = services.quote_from_agreement(actor=request.user, agreement_id=self.agreement.pk)
-        return (f"Created {quote} from {self.agreement}: its prices and SLAs apply. "
-                "Place offerings at the sites below.", quote.get_absolute_url())  # fmt: skip
+        return (
+            f"Created {quote} from {self.agreement}: its prices and SLAs apply. "
+            "Place offerings at the sites below.",
+            quote.get_absolute_url(),
+        )
 
 
 class QuoteCompareView(RolePermissionMixin, TemplateView):
@@ -361,24 +390,32 @@ class QuoteCompareView(RolePermissionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         quote = self.quote
         context.update(
-            quote=quote, versions=self.versions, other=self.other,
-            breadcrumbs=[("Quotes", reverse("sales:quote_list")),
-                         (str(quote), quote.get_absolute_url()), ("Compare", "")],
-        )  # fmt: skip
+            quote=quote,
+            versions=self.versions,
+            other=self.other,
+            breadcrumbs=[
+                ("Quotes", reverse("sales:quote_list")),
+                (str(quote), quote.get_absolute_url()),
+                ("Compare", ""),
+            ],
+        )
         if self.other is None:
             return context
         old, new = sorted([quote, self.other], key=lambda q: q.version)
-        lines = {
-            q.pk: list(q.lines.select_related("offering", "site")) for q in (old, new)
-        }  # fmt: skip
+        lines = {q.pk: list(q.lines.select_related("offering", "site")) for q in (old, new)}
         diffs = line_diffs(lines[old.pk], lines[new.pk])
         context.update(
-            old=old, new=new, diffs=diffs, header=header_changes(old, new),
+            old=old,
+            new=new,
+            diffs=diffs,
+            header=header_changes(old, new),
             old_summary=quote_summary(old, lines[old.pk]),
             new_summary=quote_summary(new, lines[new.pk]),
-            counts={s: sum(1 for d in diffs if d.status == s)
-                    for s in ("added", "changed", "removed", "unchanged")},
-        )  # fmt: skip
+            counts={
+                s: sum(1 for d in diffs if d.status == s)
+                for s in ("added", "changed", "removed", "unchanged")
+            },
+        )
         return context
 
 
@@ -391,9 +428,11 @@ class QuoteTransitionView(TransitionView):
 
     def run(self, obj):
         return services.quote_transition(
-            actor=self.request.user, quote_id=obj.pk, name=self.transition_name,
+            actor=self.request.user,
+            quote_id=obj.pk,
+            name=self.transition_name,
             comment=self.reason(),
-        )  # fmt: skip
+        )
 
 
 class ApprovalQueueView(RolePermissionMixin, TemplateView):
@@ -405,21 +444,28 @@ class ApprovalQueueView(RolePermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         quotes = list(
-            quotes_for(self.request.user).filter(state=QuoteState.PENDING, is_current=True)
-            .prefetch_related("lines__offering").order_by("created_at")
-        )  # fmt: skip
+            quotes_for(self.request.user)
+            .filter(state=QuoteState.PENDING, is_current=True)
+            .prefetch_related("lines__offering")
+            .order_by("created_at")
+        )
         rows = []
         for quote in quotes:
             lines = list(quote.lines.all())
             summary = quote_summary(quote, lines)
-            list_recurring = sum((line.list_recurring * line.quantity for line in lines),
-                                 Decimal("0"))  # fmt: skip
+            list_recurring = sum(
+                (line.list_recurring * line.quantity for line in lines), Decimal("0")
+            )
             give = list_recurring - summary["recurring"]
-            rows.append({
-                "quote": quote, "summary": summary, "list_recurring": list_recurring,
-                "given_away": give,
-                "given_percent": (give / list_recurring * 100) if list_recurring else 0,
-                "max_discount": max((line.discount_percent for line in lines), default=0),
-            })  # fmt: skip
+            rows.append(
+                {
+                    "quote": quote,
+                    "summary": summary,
+                    "list_recurring": list_recurring,
+                    "given_away": give,
+                    "given_percent": (give / list_recurring * 100) if list_recurring else 0,
+                    "max_discount": max((line.discount_percent for line in lines), default=0),
+                }
+            )
         context.update(rows=rows, breadcrumbs=[("Approvals", "")])
         return context

@@ -14,6 +14,7 @@ document.addEventListener("securitypolicyviolation", function (event) {
 
 def watch_csp(context, violations: list[str]) -> None:
     """Record every CSP violation on any page of this browser context."""
+
     def report(text: str) -> None:
         violations.append(text)
 

@@ -24,10 +24,16 @@ def setup(roles):
     admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
     catalog_import(actor=admin, data=copy.deepcopy(CATALOG))
     account = AccountFactory(name="Nordwind Logistik GmbH", owner=rep, team=team)
-    Location.objects.create(account=account, address_line1="Mönckebergstr. 7", postcode="20095",
-                            city="Hamburg", country="DE")  # fmt: skip
-    Location.objects.create(account=account, address_line1="Schulstr. 3", postcode="24103",
-                            city="Kiel", country="DE")  # fmt: skip
+    Location.objects.create(
+        account=account,
+        address_line1="Mönckebergstr. 7",
+        postcode="20095",
+        city="Hamburg",
+        country="DE",
+    )
+    Location.objects.create(
+        account=account, address_line1="Schulstr. 3", postcode="24103", city="Kiel", country="DE"
+    )
     return rep
 
 

@@ -29,10 +29,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def approved_quote(roles):
-    rep = UserFactory(username="sara", first_name="Sara", last_name="Lindqvist",
-                      role="sales_rep")  # fmt: skip
-    UserFactory(username="clara", first_name="Clara", last_name="Weiss",
-                role="contract_manager")  # fmt: skip
+    rep = UserFactory(username="sara", first_name="Sara", last_name="Lindqvist", role="sales_rep")
+    UserFactory(username="clara", first_name="Clara", last_name="Weiss", role="contract_manager")
     team = TeamFactory(name="Enterprise North", members=[rep])
     admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
     catalog_import(actor=admin, data=copy.deepcopy(CATALOG))
@@ -43,29 +41,52 @@ def approved_quote(roles):
         offering=ProductOffering.objects.get(code="SLA-GOLD"),
     )
     root = AccountFactory(name="Nordwind Logistik GmbH", owner=rep, team=team)
-    Location.objects.create(account=root, address_line1="Am Sandtorkai 50", postcode="20457",
-                            city="Hamburg", country="DE")  # fmt: skip
-    ContactFactory(account=root, first_name="Henrik", last_name="Jansen", job_role="CIO",
-                   email="h.jansen@nordwind.example", signing_authority=True)  # fmt: skip
+    Location.objects.create(
+        account=root,
+        address_line1="Am Sandtorkai 50",
+        postcode="20457",
+        city="Hamburg",
+        country="DE",
+    )
+    ContactFactory(
+        account=root,
+        first_name="Henrik",
+        last_name="Jansen",
+        job_role="CIO",
+        email="h.jansen@nordwind.example",
+        signing_authority=True,
+    )
     sites = []
     for name, street, postcode, city in [
         ("Nordwind HQ Hamburg", "Am Sandtorkai 50", "20457", "Hamburg"),
         ("Nordwind Hub Frankfurt", "Hanauer Landstr. 302", "60314", "Frankfurt am Main"),
     ]:
         site = ChildAccountFactory(parent=root, name=name)
-        Location.objects.create(account=site, address_line1=street, postcode=postcode,
-                                city=city, country="DE")  # fmt: skip
+        Location.objects.create(
+            account=site, address_line1=street, postcode=postcode, city=city, country="DE"
+        )
         ContactFactory(account=site)
         sites.append(site)
-    quote = services.quote_create(actor=rep, account=root,
-                                  valid_until=date.today() + timedelta(days=30))  # fmt: skip
-    services.quote_lines_save(actor=rep, quote=quote, lines=[
-        QuoteLine(site=sites[0], offering=ProductOffering.objects.get(code="DIA"),
-                  characteristics={"bandwidth": "1000", "pop_redundancy": "dual"},
-                  discount_percent=Decimal("5")),
-        QuoteLine(site=sites[1], offering=ProductOffering.objects.get(code="MPLS"),
-                  characteristics={"bandwidth": "500"}),
-    ])  # fmt: skip
+    quote = services.quote_create(
+        actor=rep, account=root, valid_until=date.today() + timedelta(days=30)
+    )
+    services.quote_lines_save(
+        actor=rep,
+        quote=quote,
+        lines=[
+            QuoteLine(
+                site=sites[0],
+                offering=ProductOffering.objects.get(code="DIA"),
+                characteristics={"bandwidth": "1000", "pop_redundancy": "dual"},
+                discount_percent=Decimal("5"),
+            ),
+            QuoteLine(
+                site=sites[1],
+                offering=ProductOffering.objects.get(code="MPLS"),
+                characteristics={"bandwidth": "500"},
+            ),
+        ],
+    )
     services.quote_transition(actor=rep, quote_id=quote.pk, name="finalise")
     return quote
 
@@ -84,8 +105,7 @@ def test_accept_sign_and_contract(page: Page, live_server, approved_quote, csp_v
     page.get_by_role("link", name="Customer accepted").click()
     page.get_by_role("button", name="Record acceptance and prepare the document").click()
     expect(page.get_by_test_id("state-badge")).to_have_text("Ready")
-    expect(page.get_by_test_id("sha256")).to_have_text(
-        re.compile(r"^[0-9a-f]{64}$"))  # fmt: skip
+    expect(page.get_by_test_id("sha256")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
     page.get_by_label("Signatory").select_option(
         label="Henrik Jansen, CIO <h.jansen@nordwind.example>"
     )
@@ -116,6 +136,7 @@ def test_accept_sign_and_contract(page: Page, live_server, approved_quote, csp_v
     page.get_by_role("button", name="Create service contracts").click()
     expect(page.get_by_test_id("contract-site").first).to_contain_text("SVC-")
     page.get_by_test_id("contract-site").filter(has_text="Nordwind HQ Hamburg").get_by_role(
-        "link", name=re.compile("SVC-")).click()  # fmt: skip
+        "link", name=re.compile("SVC-")
+    ).click()
     expect(page.get_by_test_id("entitlements")).to_contain_text("SLA Gold")
     expect(page.get_by_test_id("configuration")).to_contain_text("POP redundancy: dual")

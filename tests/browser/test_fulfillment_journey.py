@@ -73,8 +73,9 @@ def test_work_falls_out_is_retried_and_the_order_closes(
     expect(page.get_by_test_id("fallout-detail")).to_contain_text("failed 1 times")
 
     # The carrier's interface is back: retry sends it to the adapter again.
-    adapters.FULFILLMENT_ADAPTERS = {"default": {"latency_ms": 0, "failure_rate": 0.0,
-                                                 "concurrency": 4}}  # fmt: skip
+    adapters.FULFILLMENT_ADAPTERS = {
+        "default": {"latency_ms": 0, "failure_rate": 0.0, "concurrency": 4}
+    }
     page.get_by_role("button", name="Retry: back to its adapter").click()
     page.get_by_test_id("resolve-retry").get_by_role("button", name="Retry").click()
     expect(page.get_by_text("it is back in its queue")).to_be_visible()

@@ -16,8 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def rep(roles):
-    user = UserFactory(username="sara", first_name="Sara", last_name="Lindqvist",
-                       role="sales_rep")  # fmt: skip
+    user = UserFactory(username="sara", first_name="Sara", last_name="Lindqvist", role="sales_rep")
     TeamFactory(name="Enterprise North", members=[user])
     admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
     catalog_import(actor=admin, data=copy.deepcopy(CATALOG))

@@ -26,13 +26,19 @@ def signed_quote(approved_quote):  # noqa: F811
     contract_services.document_render(document.pk)
     signatory = quote.account.contacts.get(signing_authority=True)
     _, link = contract_services.signing_request_send(
-        actor=rep, document_id=document.pk, signatory=signatory,
+        actor=rep,
+        document_id=document.pk,
+        signatory=signatory,
         build_link=lambda token: f"http://testserver/contracts/sign/{token}/",
-    )  # fmt: skip
+    )
     contract_services.document_sign(
-        token=link.rstrip("/").rsplit("/", 1)[1], signer_name=signatory.full_name,
-        method="typed", consent=True, ip_address="198.51.100.7", user_agent="test",
-    )  # fmt: skip
+        token=link.rstrip("/").rsplit("/", 1)[1],
+        signer_name=signatory.full_name,
+        method="typed",
+        consent=True,
+        ip_address="198.51.100.7",
+        user_agent="test",
+    )
     account = quote.account
     account.credit_limit = Decimal("500000")
     account.save()

@@ -28,35 +28,45 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def deal(roles):
-    rep = UserFactory(username="sara", first_name="Sara", last_name="Lindqvist",
-                      role="sales_rep")  # fmt: skip
-    manager = UserFactory(username="mia", first_name="Mia", last_name="Schneider",
-                          role="sales_manager")  # fmt: skip
+    rep = UserFactory(username="sara", first_name="Sara", last_name="Lindqvist", role="sales_rep")
+    manager = UserFactory(
+        username="mia", first_name="Mia", last_name="Schneider", role="sales_manager"
+    )
     team = TeamFactory(name="Enterprise North", members=[rep], manager=manager)
     admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
     catalog_import(actor=admin, data=copy.deepcopy(CATALOG))
     root = AccountFactory(name="Nordwind Logistik GmbH", owner=rep, team=team)
-    Location.objects.create(account=root, address_line1="Am Sandtorkai 50", postcode="20457",
-                            city="Hamburg", country="DE")  # fmt: skip
+    Location.objects.create(
+        account=root,
+        address_line1="Am Sandtorkai 50",
+        postcode="20457",
+        city="Hamburg",
+        country="DE",
+    )
     for name, street, postcode, city in [
         ("Nordwind HQ Hamburg", "Am Sandtorkai 50", "20457", "Hamburg"),
         ("Nordwind Hub Frankfurt", "Hanauer Landstr. 302", "60314", "Frankfurt am Main"),
         ("Nordwind Office München", "Maximilianstr. 8", "80539", "München"),
     ]:
         site = ChildAccountFactory(parent=root, name=name)
-        Location.objects.create(account=site, address_line1=street, postcode=postcode,
-                                city=city, country="DE")  # fmt: skip
-    agreement = SalesAgreement.objects.create(name="Nordwind framework", account=root,
-                                              valid_from=date.today())  # fmt: skip
-    AgreementLine.objects.create(agreement=agreement, recurring_price=Decimal("219"),
-                                 offering=ProductOffering.objects.get(code="DIA"))  # fmt: skip
-    AgreementSla.objects.create(agreement=agreement, metric="availability",
-                                target=Decimal("99.95"))  # fmt: skip
+        Location.objects.create(
+            account=site, address_line1=street, postcode=postcode, city=city, country="DE"
+        )
+    agreement = SalesAgreement.objects.create(
+        name="Nordwind framework", account=root, valid_from=date.today()
+    )
+    AgreementLine.objects.create(
+        agreement=agreement,
+        recurring_price=Decimal("219"),
+        offering=ProductOffering.objects.get(code="DIA"),
+    )
+    AgreementSla.objects.create(agreement=agreement, metric="availability", target=Decimal("99.95"))
     services.agreement_transition(actor=rep, agreement_id=agreement.pk, name="negotiate")
     signer = ContactFactory(account=root, signing_authority=True)
     signature_for(agreement, signer)
-    services.agreement_activate(actor=manager, agreement_id=agreement.pk,
-                                signed_on=date.today(), signatory=signer)  # fmt: skip
+    services.agreement_activate(
+        actor=manager, agreement_id=agreement.pk, signed_on=date.today(), signatory=signer
+    )
     return agreement
 
 
@@ -95,8 +105,13 @@ def test_quote_from_agreement_approved_revised_and_compared(
     expect(page.get_by_test_id("state-badge")).to_have_text("Draft")
     expect(page.locator("body")).to_contain_text("Availability (%): 99.95")
 
-    place(page, ["Nordwind HQ Hamburg", "Nordwind Hub Frankfurt"], "Dedicated Internet Access",
-          {"Bandwidth (Mbit/s)": "100"}, "5")  # fmt: skip
+    place(
+        page,
+        ["Nordwind HQ Hamburg", "Nordwind Hub Frankfurt"],
+        "Dedicated Internet Access",
+        {"Bandwidth (Mbit/s)": "100"},
+        "5",
+    )
     place(page, ["Nordwind Office München"], "Managed Firewall", {}, "15")
     expect(page.get_by_test_id("quote-line")).to_have_count(3)
     expect(page.get_by_test_id("quote-warning")).to_contain_text(

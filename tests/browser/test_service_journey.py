@@ -39,15 +39,18 @@ def test_lead_to_live_item_and_back(
     service_contracts,  # noqa: F811
 ):
     url = live_server.url
-    lead = LeadFactory(owner=users["rep"], team=users["team_a"], state="converted",
-                       opportunity=approved.quote.opportunity)  # fmt: skip
+    lead = LeadFactory(
+        owner=users["rep"],
+        team=users["team_a"],
+        state="converted",
+        opportunity=approved.quote.opportunity,
+    )
 
     # The rep traces the converted lead: the order is there, nothing is live yet.
     sign_in(page, url, "rep")
     page.goto(f"{url}{lead.get_absolute_url()}")
     page.get_by_test_id("trace-link").click()
-    expect(page.locator('[data-testid="trace-node"][data-start="1"]')).to_contain_text(
-        lead.number)  # fmt: skip
+    expect(page.locator('[data-testid="trace-node"][data-start="1"]')).to_contain_text(lead.number)
     expect(_level(page, "order")).to_contain_text(approved.number)
     expect(_level(page, "item").get_by_test_id("trace-empty")).to_be_visible()
 
@@ -103,14 +106,14 @@ def test_lead_to_live_item_and_back(
     expect(page.get_by_text("service must be restored by")).to_be_visible()
     page.goto(item_url)
     expect(page.get_by_test_id("item-incidents")).to_contain_text(
-        "Packet loss towards the internet")  # fmt: skip
+        "Packet loss towards the internet"
+    )
 
     # The trace from the item reaches back up to the lead.
     sign_in(page, url, "rep")
     page.goto(item_url)
     page.get_by_test_id("trace-link").click()
-    expect(page.locator('[data-testid="trace-node"][data-start="1"]')).to_contain_text(
-        "CI-")  # fmt: skip
+    expect(page.locator('[data-testid="trace-node"][data-start="1"]')).to_contain_text("CI-")
     expect(_level(page, "order")).to_contain_text(approved.number)
     _level(page, "lead").get_by_role("link", name=lead.number).click()
     expect(page).to_have_url(re.compile(rf"{lead.get_absolute_url()}$"))

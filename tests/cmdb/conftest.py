@@ -21,17 +21,27 @@ def make_product(sales_contract, site) -> ProductInventory:
     """A product in inventory for the contract's line at ``site``."""
     line = sales_contract.lines.select_related("offering").filter(site=site).first()
     return ProductInventory.objects.create(
-        account=sales_contract.account, site=site, location=site.locations.first(),
-        offering=line.offering, sales_contract=sales_contract, order_date=date.today(),
-    )  # fmt: skip
+        account=sales_contract.account,
+        site=site,
+        location=site.locations.first(),
+        offering=line.offering,
+        sales_contract=sales_contract,
+        order_date=date.today(),
+    )
 
 
-def make_item(account, *, site=None, product=None, kind="circuit", name="Access circuit",
-              identifier="") -> ConfigurationItem:  # fmt: skip
+def make_item(
+    account, *, site=None, product=None, kind="circuit", name="Access circuit", identifier=""
+) -> ConfigurationItem:
     return ConfigurationItem.objects.create(
-        kind=kind, name=name, identifier=identifier, account=account, site=site,
-        location=site.locations.first() if site else None, product=product,
-    )  # fmt: skip
+        kind=kind,
+        name=name,
+        identifier=identifier,
+        account=account,
+        site=site,
+        location=site.locations.first() if site else None,
+        product=product,
+    )
 
 
 @pytest.fixture
@@ -41,11 +51,14 @@ def service_contracts(users, contract):  # noqa: F811
     found = {}
     for service in ServiceContract.objects.filter(sales_contract=contract).select_related("site"):
         found[service.site.name] = contract_services.contract_transition(
-            actor=users["contracts"], contract_id=service.pk, name="activate",
+            actor=users["contracts"],
+            contract_id=service.pk,
+            name="activate",
             model=ServiceContract,
-        )  # fmt: skip
-    SlaCommitment.objects.create(service_contract=found["HQ"], target=RESTORE_HOURS,
-                                 metric=SlaMetric.TIME_TO_RESTORE)  # fmt: skip
+        )
+    SlaCommitment.objects.create(
+        service_contract=found["HQ"], target=RESTORE_HOURS, metric=SlaMetric.TIME_TO_RESTORE
+    )
     return found
 
 
@@ -55,11 +68,21 @@ def items(rep_account, other_account, world, contract, service_contracts):  # no
     a time to restore), a point of presence (the telco's own: no SLA) and a circuit of
     team B's customer (outside the rep's view)."""
     return {
-        "hq": make_item(rep_account, site=world["HQ"], product=make_product(contract, world["HQ"]),
-                        name="Access circuit HQ", identifier="CIR-HH-0001"),
-        "metro": make_item(rep_account, site=world["Metro"], kind="voice_trunk",
-                           product=make_product(contract, world["Metro"]),
-                           name="SIP trunk Metro", identifier="TRK-0001"),
+        "hq": make_item(
+            rep_account,
+            site=world["HQ"],
+            product=make_product(contract, world["HQ"]),
+            name="Access circuit HQ",
+            identifier="CIR-HH-0001",
+        ),
+        "metro": make_item(
+            rep_account,
+            site=world["Metro"],
+            kind="voice_trunk",
+            product=make_product(contract, world["Metro"]),
+            name="SIP trunk Metro",
+            identifier="TRK-0001",
+        ),
         "pop": make_item(None, kind="pop", name="POP Hamburg 1"),
         "other": make_item(other_account, name="Access circuit Südlicht", identifier="CIR-X"),
-    }  # fmt: skip
+    }

@@ -25,14 +25,21 @@ def typed(moment) -> str:
 
 def raise_change(user, item, **kwargs) -> ChangeRequest:
     start, end = window()
-    data = {"title": "Upgrade CPE firmware", "description": "Firmware 7.2 on the edge router.",
-            "risk": "medium", "planned_start": start, "planned_end": end, **kwargs}  # fmt: skip
+    data = {
+        "title": "Upgrade CPE firmware",
+        "description": "Firmware 7.2 on the edge router.",
+        "risk": "medium",
+        "planned_start": start,
+        "planned_end": end,
+        **kwargs,
+    }
     return services.change_request_create(actor=user, item_id=item.pk, **data)
 
 
 def run(user, change, name, reason="") -> ChangeRequest:
-    return services.change_request_transition(actor=user, change_id=change.pk, name=name,
-                                              reason=reason)  # fmt: skip
+    return services.change_request_transition(
+        actor=user, change_id=change.pk, name=name, reason=reason
+    )
 
 
 def in_assessment(users, item, **kwargs) -> ChangeRequest:
@@ -50,8 +57,7 @@ def post(client, change, name, **data):
 
 def test_r26_change_request_runs_draft_to_closed(login, users, items):
     change = raise_change(users["ops"], items["hq"])
-    assert (change.number[:4], change.state, change.requested_by) == ("CHG-", "draft",
-                                                                      users["ops"])  # fmt: skip
+    assert (change.number[:4], change.state, change.requested_by) == ("CHG-", "draft", users["ops"])
     ops = login(users["ops"])
     page = ops.get(change.get_absolute_url()).content.decode()
     assert "Submit for assessment" in page and items["hq"].number in page
@@ -70,12 +76,19 @@ def test_r26_change_request_runs_draft_to_closed(login, users, items):
     assert fresh(change).state == "closed"
     assert "Firmware 7.2 installed" in page and "approved" in page.lower()
     # R27: every step is in the history with its user and transition name.
-    steps = list(ChangeRequest.history.filter(id=change.pk).order_by("history_id")
-                 .values_list("history_change_reason", "history_user__username"))  # fmt: skip
+    steps = list(
+        ChangeRequest.history.filter(id=change.pk)
+        .order_by("history_id")
+        .values_list("history_change_reason", "history_user__username")
+    )
     assert steps == [
-        (f"raised against {items['hq'].number}", "ops"), ("submit", "ops"), ("approve", "ops2"),
-        ("schedule", "ops"), ("implement", "ops"), ("close", "ops"),
-    ]  # fmt: skip
+        (f"raised against {items['hq'].number}", "ops"),
+        ("submit", "ops"),
+        ("approve", "ops2"),
+        ("schedule", "ops"),
+        ("implement", "ops"),
+        ("close", "ops"),
+    ]
 
 
 def test_r26_change_cannot_be_approved_by_its_requester(login, users, items):
@@ -143,8 +156,12 @@ def test_r26_change_illegal_transitions_refused_and_nothing_changed(login, users
     # A role that only reads changes may take no transition at all.
     with pytest.raises(DomainError, match="not allowed to approve"):
         run(users["contracts"], change, "approve")
-    assert login(users["contracts"]).post(
-        reverse("cmdb:changerequest_approve", args=[change.pk])).status_code == 403  # fmt: skip
+    assert (
+        login(users["contracts"])
+        .post(reverse("cmdb:changerequest_approve", args=[change.pk]))
+        .status_code
+        == 403
+    )
     assert fresh(change).state == "assessment"
 
 
@@ -155,12 +172,18 @@ def test_r26_change_plan_editable_until_scheduled(login, users, items):
     form = client.get(edit)
     assert form.status_code == 200
     start, end = window(hours_from_now=48, length=1)
-    response = client.post(edit, {
-        "item": items["pop"].pk, "title": "Something else", "description": "Now with rollback.",
-        "risk": "high", "planned_start": typed(start),
-        "planned_end": typed(end),
-        "version": form.context["form"]["version"].value(),
-    })  # fmt: skip
+    response = client.post(
+        edit,
+        {
+            "item": items["pop"].pk,
+            "title": "Something else",
+            "description": "Now with rollback.",
+            "risk": "high",
+            "planned_start": typed(start),
+            "planned_end": typed(end),
+            "version": form.context["form"]["version"].value(),
+        },
+    )
     assert response.status_code == 302
     change = fresh(change)
     # The item and title stay as raised; the plan changed.
@@ -170,12 +193,18 @@ def test_r26_change_plan_editable_until_scheduled(login, users, items):
     run(users["ops2"], change, "approve")
     # Approved: the window may move (a missed window), the approved scope and risk not.
     with pytest.raises(DomainError, match="approved: only its window can move"):
-        services.change_request_update(actor=users["ops"], change_id=change.pk,
-                                       description="x", risk="low")  # fmt: skip
+        services.change_request_update(
+            actor=users["ops"], change_id=change.pk, description="x", risk="low"
+        )
     later, later_end = window(hours_from_now=72, length=1)
-    services.change_request_update(actor=users["ops"], change_id=change.pk,
-                                   description=change.description, risk=change.risk,
-                                   planned_start=later, planned_end=later_end)  # fmt: skip
+    services.change_request_update(
+        actor=users["ops"],
+        change_id=change.pk,
+        description=change.description,
+        risk=change.risk,
+        planned_start=later,
+        planned_end=later_end,
+    )
     assert typed(fresh(change).planned_start) == typed(later)
     run(users["ops"], change, "schedule")
     page = client.get(edit, follow=True).content.decode()
@@ -189,31 +218,55 @@ def test_r26_change_raised_from_an_item(login, users, items):
     assert form.context["form"].initial["item"] == items["metro"].pk
     assert f'value="{items["metro"].pk}" selected' in form.content.decode()
     start, end = window()
-    response = client.post(url, {
-        "item": items["metro"].pk, "title": "Move trunk to SBC 2", "description": "Capacity.",
-        "risk": "low", "planned_start": typed(start),
-        "planned_end": typed(end),
-    })  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "item": items["metro"].pk,
+            "title": "Move trunk to SBC 2",
+            "description": "Capacity.",
+            "risk": "low",
+            "planned_start": typed(start),
+            "planned_end": typed(end),
+        },
+    )
     change = ChangeRequest.objects.get()
     assert response.status_code == 302 and response.url == change.get_absolute_url()
-    assert (change.item, change.requested_by, change.state) == (items["metro"], users["ops"],
-                                                                "draft")  # fmt: skip
+    assert (change.item, change.requested_by, change.state) == (
+        items["metro"],
+        users["ops"],
+        "draft",
+    )
 
 
-@pytest.mark.parametrize("data, error", [
-    ({"planned_start": "2031-05-02T10:00", "planned_end": "2031-05-02T09:00"},
-     "The planned window must end after it starts."),
-    ({"planned_start": "2031-05-02T10:00", "planned_end": ""},
-     "Give both the start and the end of the planned window, or neither."),
-    ({"planned_start": "tomorrow"}, "Enter a valid date/time."),
-    ({"title": ""}, "This field is required."),
-    ({"risk": "extreme"}, "Select a valid choice."),
-    ({"item": "999999"}, "Select a valid choice."),
-])  # fmt: skip
-def test_change_form_bad_input_gives_form_error_and_stores_nothing(login, users, items, data,
-                                                                   error):  # fmt: skip
-    payload = {"item": items["hq"].pk, "title": "Upgrade", "description": "Firmware.",
-               "risk": "low", "planned_start": "", "planned_end": "", **data}  # fmt: skip
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        (
+            {"planned_start": "2031-05-02T10:00", "planned_end": "2031-05-02T09:00"},
+            "The planned window must end after it starts.",
+        ),
+        (
+            {"planned_start": "2031-05-02T10:00", "planned_end": ""},
+            "Give both the start and the end of the planned window, or neither.",
+        ),
+        ({"planned_start": "tomorrow"}, "Enter a valid date/time."),
+        ({"title": ""}, "This field is required."),
+        ({"risk": "extreme"}, "Select a valid choice."),
+        ({"item": "999999"}, "Select a valid choice."),
+    ],
+)
+def test_change_form_bad_input_gives_form_error_and_stores_nothing(
+    login, users, items, data, error
+):
+    payload = {
+        "item": items["hq"].pk,
+        "title": "Upgrade",
+        "description": "Firmware.",
+        "risk": "low",
+        "planned_start": "",
+        "planned_end": "",
+        **data,
+    }
     response = login(users["ops"]).post(reverse("cmdb:change_create"), payload)
     assert response.status_code == 200
     assert error in response.content.decode()
@@ -223,9 +276,11 @@ def test_change_form_bad_input_gives_form_error_and_stores_nothing(login, users,
 def test_change_pages_for_the_outsider_and_other_team(login, users, items):
     change = raise_change(users["ops"], items["hq"])
     urls = [
-        reverse("cmdb:change_list"), change.get_absolute_url(), reverse("cmdb:change_create"),
+        reverse("cmdb:change_list"),
+        change.get_absolute_url(),
+        reverse("cmdb:change_create"),
         reverse("cmdb:change_edit", args=[change.pk]),
-    ]  # fmt: skip
+    ]
     outsider = login(users["outsider"])
     for url in urls:
         assert outsider.get(url).status_code == 403, url
@@ -269,14 +324,19 @@ def test_r26_home_shows_changes_awaiting_my_approval(login, users, items):
     page = login(users["ops2"]).get(reverse("home")).content.decode()
     assert 'data-testid="home-changes"' in page and change.number in page
     # Not to its requester (four-eyes), and not to roles that cannot approve.
-    assert 'data-testid="home-changes"' not in login(users["ops"]).get(
-        reverse("home")).content.decode()  # fmt: skip
-    assert 'data-testid="home-changes"' not in login(users["rep"]).get(
-        reverse("home")).content.decode()  # fmt: skip
+    assert (
+        'data-testid="home-changes"'
+        not in login(users["ops"]).get(reverse("home")).content.decode()
+    )
+    assert (
+        'data-testid="home-changes"'
+        not in login(users["rep"]).get(reverse("home")).content.decode()
+    )
 
 
-def test_change_list_query_count_does_not_grow_with_rows(login, users, items,
-                                                         django_assert_num_queries):  # fmt: skip
+def test_change_list_query_count_does_not_grow_with_rows(
+    login, users, items, django_assert_num_queries
+):
     for n in range(3):
         raise_change(users["ops"], items["hq"] if n % 2 else items["metro"])
     client = login(users["ops"])
@@ -305,8 +365,9 @@ def test_change_detail_query_count_does_not_grow_with_history(
     with django_assert_num_queries(QUERIES_CHANGE_DETAIL):
         client.get(change.get_absolute_url())
     for n in range(4):
-        services.change_request_update(actor=users["ops"], change_id=change.pk,
-                                       description=f"Take {n}", risk="low")  # fmt: skip
+        services.change_request_update(
+            actor=users["ops"], change_id=change.pk, description=f"Take {n}", risk="low"
+        )
     run(users["ops2"], change, "approve")
     with django_assert_num_queries(QUERIES_CHANGE_DETAIL):
         page = client.get(change.get_absolute_url()).content.decode()

@@ -15,14 +15,19 @@ from tests.cmdb.conftest import RESTORE_HOURS
 
 
 def report(user, item, **kwargs) -> Incident:
-    data = {"priority": "p2", "title": "Circuit down", "description": "No light on the NTU.",
-            **kwargs}  # fmt: skip
+    data = {
+        "priority": "p2",
+        "title": "Circuit down",
+        "description": "No light on the NTU.",
+        **kwargs,
+    }
     return services.incident_create(actor=user, item_id=item.pk, **data)
 
 
 def run(user, incident, name, reason="") -> Incident:
-    return services.incident_transition(actor=user, incident_id=incident.pk, name=name,
-                                        reason=reason)  # fmt: skip
+    return services.incident_transition(
+        actor=user, incident_id=incident.pk, name=name, reason=reason
+    )
 
 
 def fresh(incident) -> Incident:
@@ -34,7 +39,7 @@ def overdue(incident, hours: float = 1) -> Incident:
     Incident.objects.filter(pk=incident.pk).update(
         reported_at=incident.reported_at - timedelta(hours=float(RESTORE_HOURS) + hours),
         due_at=incident.due_at - timedelta(hours=float(RESTORE_HOURS) + hours),
-    )  # fmt: skip
+    )
     return fresh(incident)
 
 
@@ -42,8 +47,7 @@ def post(client, incident, name, **data):
     return client.post(reverse(f"cmdb:incident_{name}", args=[incident.pk]), data, follow=True)
 
 
-def test_r26_incident_due_time_from_service_contract_sla(login, users, items,
-                                                         service_contracts):  # fmt: skip
+def test_r26_incident_due_time_from_service_contract_sla(login, users, items, service_contracts):
     incident = report(users["ops"], items["hq"])
     assert incident.number.startswith("INC-")
     assert incident.service_contract_number == service_contracts["HQ"].number
@@ -60,7 +64,10 @@ def test_r26_incident_without_sla_has_no_due_time(login, users, items, service_c
     # Metro's service contract promises no time to restore; a POP has no contract at all.
     metro = report(users["ops"], items["metro"])
     assert (metro.service_contract_number, metro.restore_hours, metro.due_at) == (
-        service_contracts["Metro"].number, None, None)  # fmt: skip
+        service_contracts["Metro"].number,
+        None,
+        None,
+    )
     pop = report(users["ops"], items["pop"], title="POP fan alarm")
     assert (pop.service_contract_number, pop.restore_hours, pop.due_at) == ("", None, None)
     client = login(users["ops"])
@@ -74,7 +81,8 @@ def test_r26_incident_without_sla_has_no_due_time(login, users, items, service_c
 def overdue_free(incident) -> Incident:
     """Long ago, but without a due time it can never breach."""
     Incident.objects.filter(pk=incident.pk).update(
-        reported_at=incident.reported_at - timedelta(days=30))  # fmt: skip
+        reported_at=incident.reported_at - timedelta(days=30)
+    )
     return fresh(incident)
 
 
@@ -90,7 +98,10 @@ def test_r26_breached_incidents_listed(login, users, items):
     rows = page.split('data-testid="incident"')[1:]
     # Soonest due first: the breached one leads, flagged red; no SLA last.
     assert [late.number in rows[0], on_time.number in rows[1], no_sla.number in rows[2]] == [
-        True, True, True]  # fmt: skip
+        True,
+        True,
+        True,
+    ]
     assert 'data-breached="yes" class="table-danger"' in rows[0] and "breached" in rows[0]
     assert "late" in rows[0] and "left" in rows[1] and "no SLA applies" in rows[2]
     page = client.get(url, {"breached": "yes"}).content.decode()
@@ -120,17 +131,23 @@ def test_r26_incident_transitions(login, users, items):
     assert (incident.state, incident.resolution) == ("resolved", "Replaced the SFP at the POP.")
     assert incident.resolved_at is not None and not incident.breached
     reopened = run(users["ops"], incident, "reopen")
-    assert (reopened.state, reopened.resolved_at, reopened.resolution) == ("in_progress", None,
-                                                                           "")  # fmt: skip
+    assert (reopened.state, reopened.resolved_at, reopened.resolution) == ("in_progress", None, "")
     assert reopened.due_at == incident.due_at  # the clock runs on from the original due time
     run(users["ops"], incident, "resolve", reason="Second SFP replaced too.")
     assert run(users["ops"], incident, "close").state == "closed"
-    steps = list(Incident.history.filter(id=incident.pk).order_by("history_id")
-                 .values_list("history_change_reason", "history_user__username"))  # fmt: skip
+    steps = list(
+        Incident.history.filter(id=incident.pk)
+        .order_by("history_id")
+        .values_list("history_change_reason", "history_user__username")
+    )
     assert steps == [
-        (f"reported on {items['hq'].number}", "ops"), ("start", "ops2"), ("resolve", "ops2"),
-        ("reopen", "ops"), ("resolve", "ops"), ("close", "ops"),
-    ]  # fmt: skip
+        (f"reported on {items['hq'].number}", "ops"),
+        ("start", "ops2"),
+        ("resolve", "ops2"),
+        ("reopen", "ops"),
+        ("resolve", "ops"),
+        ("close", "ops"),
+    ]
 
 
 def test_r26_incident_illegal_transitions_refused_and_nothing_changed(login, users, items):
@@ -154,9 +171,12 @@ def test_r26_incident_illegal_transitions_refused_and_nothing_changed(login, use
     # Readers of incidents take no transition.
     with pytest.raises(DomainError, match="not allowed to resolve"):
         run(users["agent"], incident, "resolve", reason="Fixed.")
-    assert login(users["agent"]).post(
-        reverse("cmdb:incident_resolve", args=[incident.pk]), {"reason": "x"}
-    ).status_code == 403  # fmt: skip
+    assert (
+        login(users["agent"])
+        .post(reverse("cmdb:incident_resolve", args=[incident.pk]), {"reason": "x"})
+        .status_code
+        == 403
+    )
     assert fresh(incident).state == "in_progress"
 
 
@@ -165,25 +185,41 @@ def test_r26_incident_reported_from_an_item(login, users, items, service_contrac
     url = reverse("cmdb:incident_create")
     form = client.get(f"{url}?item={items['hq'].pk}").content.decode()
     assert f'value="{items["hq"].pk}" selected' in form
-    response = client.post(url, {"item": items["hq"].pk, "priority": "p1", "title": "Site isolated",
-                                 "description": "Both links down."})  # fmt: skip
+    response = client.post(
+        url,
+        {
+            "item": items["hq"].pk,
+            "priority": "p1",
+            "title": "Site isolated",
+            "description": "Both links down.",
+        },
+    )
     incident = Incident.objects.get()
     assert response.status_code == 302 and response.url == incident.get_absolute_url()
     assert (incident.reported_by, incident.priority, incident.state) == (users["ops"], "p1", "new")
     assert incident.service_contract_number == service_contracts["HQ"].number
 
 
-@pytest.mark.parametrize("data, error", [
-    ({"title": ""}, "This field is required."),
-    ({"description": ""}, "This field is required."),
-    ({"priority": "p0"}, "Select a valid choice."),
-    ({"item": ""}, "This field is required."),
-    ({"item": "999999"}, "Select a valid choice."),
-])  # fmt: skip
-def test_incident_form_bad_input_gives_form_error_and_stores_nothing(login, users, items, data,
-                                                                     error):  # fmt: skip
-    payload = {"item": items["hq"].pk, "priority": "p2", "title": "Down",
-               "description": "No light.", **data}  # fmt: skip
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        ({"title": ""}, "This field is required."),
+        ({"description": ""}, "This field is required."),
+        ({"priority": "p0"}, "Select a valid choice."),
+        ({"item": ""}, "This field is required."),
+        ({"item": "999999"}, "Select a valid choice."),
+    ],
+)
+def test_incident_form_bad_input_gives_form_error_and_stores_nothing(
+    login, users, items, data, error
+):
+    payload = {
+        "item": items["hq"].pk,
+        "priority": "p2",
+        "title": "Down",
+        "description": "No light.",
+        **data,
+    }
     response = login(users["ops"]).post(reverse("cmdb:incident_create"), payload)
     assert response.status_code == 200 and error in response.content.decode()
     assert not Incident.objects.exists()
@@ -191,8 +227,11 @@ def test_incident_form_bad_input_gives_form_error_and_stores_nothing(login, user
 
 def test_incident_pages_for_the_outsider_and_other_team(login, users, items):
     incident = report(users["ops"], items["hq"])
-    urls = [reverse("cmdb:incident_list"), incident.get_absolute_url(),
-            reverse("cmdb:incident_create")]  # fmt: skip
+    urls = [
+        reverse("cmdb:incident_list"),
+        incident.get_absolute_url(),
+        reverse("cmdb:incident_create"),
+    ]
     outsider = login(users["outsider"])
     for url in urls:
         assert outsider.get(url).status_code == 403, url
@@ -224,12 +263,15 @@ def test_r26_home_shows_open_incidents_mine_first_breached_next(login, users, it
     order = [panel.index(i.number) for i in (mine, breached, theirs)]
     assert order == sorted(order) and closed.number not in panel
     assert "1 mine" in panel and "1 breached" in panel
-    assert 'data-testid="home-incidents"' not in login(users["rep"]).get(
-        reverse("home")).content.decode()  # fmt: skip
+    assert (
+        'data-testid="home-incidents"'
+        not in login(users["rep"]).get(reverse("home")).content.decode()
+    )
 
 
-def test_incident_list_query_count_does_not_grow_with_rows(login, users, items,
-                                                           django_assert_num_queries):  # fmt: skip
+def test_incident_list_query_count_does_not_grow_with_rows(
+    login, users, items, django_assert_num_queries
+):
     for item in ("hq", "metro", "pop"):
         report(users["ops"], items[item])
     client = login(users["ops"])

@@ -33,14 +33,19 @@ def _post(client, body, token=None):
 def test_r26_status_set_by_hand_is_kept_with_who_and_why(login, users, items):
     client = login(users["ops"])
     item = items["hq"]
-    response = client.post(reverse("cmdb:item_status", args=[item.pk]),
-                           {"status": "degraded", "note": "CRC errors on the NTU"})  # fmt: skip
+    response = client.post(
+        reverse("cmdb:item_status", args=[item.pk]),
+        {"status": "degraded", "note": "CRC errors on the NTU"},
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.operational_status == "degraded"
     change = StatusChange.objects.get(item=item)
     assert (change.previous, change.status, change.changed_by) == (
-        "operational", "degraded", users["ops"])  # fmt: skip
+        "operational",
+        "degraded",
+        users["ops"],
+    )
     page = client.get(item.get_absolute_url()).content.decode()
     assert "CRC errors on the NTU" in page and "Degraded" in page
     assert item.history.first().history_change_reason == "status degraded (by hand)"
@@ -65,37 +70,51 @@ def test_r26_only_operations_set_status_and_only_visible_items_are_shown(login, 
 
 
 def test_r26_monitoring_posts_status_with_its_token(client, items, token):
-    response = _post(client, {"item": items["hq"].number.lower(), "status": "down",
-                              "note": "Link down since 03:12"}, token)  # fmt: skip
+    response = _post(
+        client,
+        {"item": items["hq"].number.lower(), "status": "down", "note": "Link down since 03:12"},
+        token,
+    )
     assert response.status_code == 200
-    assert response.json() == {"item": items["hq"].number, "status": "down",
-                               "previous": "operational", "changed": True}  # fmt: skip
+    assert response.json() == {
+        "item": items["hq"].number,
+        "status": "down",
+        "previous": "operational",
+        "changed": True,
+    }
     change = StatusChange.objects.get()
     assert change.integration.name == "Zabbix NOC" and change.changed_by is None
     assert MonitoringIntegration.objects.get().last_used_at is not None
     # The same status again is no change.
-    assert _post(client, {"item": items["hq"].number, "status": "down"}, token).json()[
-        "changed"] is False  # fmt: skip
+    assert (
+        _post(client, {"item": items["hq"].number, "status": "down"}, token).json()["changed"]
+        is False
+    )
     assert StatusChange.objects.count() == 1
 
 
-@pytest.mark.parametrize(("body", "status", "message"), [
-    ("not json", 400, "not valid JSON"),
-    ([1, 2], 400, "JSON object"),
-    ({"status": "down"}, 400, "'item'"),
-    ({"item": "CI-000001", "status": "broken"}, 400, "'status' must be one of"),
-    ({"item": "CI-000001", "status": "down", "note": 5}, 400, "'note'"),
-    ({"item": "CI-999999", "status": "down"}, 404, "No configuration item CI-999999"),
-])  # fmt: skip
-def test_r26_monitoring_bad_input_is_refused_without_change(client, items, token, body,
-                                                            status, message):  # fmt: skip
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        ("not json", 400, "not valid JSON"),
+        ([1, 2], 400, "JSON object"),
+        ({"status": "down"}, 400, "'item'"),
+        ({"item": "CI-000001", "status": "broken"}, 400, "'status' must be one of"),
+        ({"item": "CI-000001", "status": "down", "note": 5}, 400, "'note'"),
+        ({"item": "CI-999999", "status": "down"}, 404, "No configuration item CI-999999"),
+    ],
+)
+def test_r26_monitoring_bad_input_is_refused_without_change(
+    client, items, token, body, status, message
+):
     response = _post(client, body, token)
     assert response.status_code == status
     error = response.json()
     assert error["code"] == str(status) and message in error["message"]
     assert not StatusChange.objects.exists()
     assert set(ConfigurationItem.objects.values_list("operational_status", flat=True)) == {
-        "operational"}  # fmt: skip
+        "operational"
+    }
 
 
 def test_r26_monitoring_rejects_a_bad_or_revoked_token(client, items, token):
@@ -122,8 +141,9 @@ def test_item_page_query_count_does_not_grow_with_its_relationships(login, users
     for n in range(3):
         other = make_item(item.account, site=item.site, kind="ip_service", name=f"IP {n}")
         Relationship.objects.create(source=other, kind="depends_on", target=item)
-        item_set_status(actor=users["ops"], item_id=item.pk,
-                        status=["degraded", "operational", "down"][n])  # fmt: skip
+        item_set_status(
+            actor=users["ops"], item_id=item.pk, status=["degraded", "operational", "down"][n]
+        )
     with CaptureQueriesContext(connection) as more:
         page = client.get(url).content.decode()
     assert page.count("depends on this") == 3

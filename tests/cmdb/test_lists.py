@@ -39,8 +39,9 @@ def test_item_list_shows_what_the_user_may_see_with_each_filter(login, users, it
 def test_item_list_finds_a_device_by_serial(login, users, items, rep_account, world):
     from tests.cmdb.conftest import make_item
 
-    cpe = make_item(rep_account, site=world["HQ"], kind="cpe", name="Router HQ",
-                    identifier="FGT60F-SN123")  # fmt: skip
+    cpe = make_item(
+        rep_account, site=world["HQ"], kind="cpe", name="Router HQ", identifier="FGT60F-SN123"
+    )
     response = login(users["rep"]).get(reverse("cmdb:item_list") + "?serial=sn123")
     assert numbers(response) == {cpe.number}
     assert "Router HQ" in response.content.decode() and "CPE device" in response.content.decode()
@@ -51,8 +52,9 @@ def test_product_list_filters_by_status_offering_customer_site_and_circuit(
 ):
     url = reverse("cmdb:product_list")
     hq, metro = items["hq"].product, items["metro"].product
-    ResourceAllocation.objects.create(kind="circuit_id", value="DE-HAM-77", product=metro,
-                                      holder="test")  # fmt: skip
+    ResourceAllocation.objects.create(
+        kind="circuit_id", value="DE-HAM-77", product=metro, holder="test"
+    )
     rep = login(users["rep"])
     assert numbers(rep.get(url)) == {hq.number, metro.number}
     cases = {
@@ -88,14 +90,21 @@ QUERIES_PRODUCT_LIST = 7
 
 
 @pytest.mark.parametrize("extra", [3, 250])
-def test_item_list_query_count_is_flat(login, users, items, rep_account, world, extra,
-                                       django_assert_num_queries):  # fmt: skip
+def test_item_list_query_count_is_flat(
+    login, users, items, rep_account, world, extra, django_assert_num_queries
+):
     ConfigurationItem.objects.bulk_create(
-        ConfigurationItem(number=f"CI-9{n:05d}", kind="cpe", name=f"Router {n}",
-                          identifier=f"SN{n}", account=rep_account, site=world["Kiel"],
-                          location=world["Kiel"].locations.first())
+        ConfigurationItem(
+            number=f"CI-9{n:05d}",
+            kind="cpe",
+            name=f"Router {n}",
+            identifier=f"SN{n}",
+            account=rep_account,
+            site=world["Kiel"],
+            location=world["Kiel"].locations.first(),
+        )
         for n in range(extra)
-    )  # fmt: skip
+    )
     client = login(users["rep"])
     url = reverse("cmdb:item_list")
     client.get(url)
@@ -105,15 +114,22 @@ def test_item_list_query_count_is_flat(login, users, items, rep_account, world, 
 
 
 @pytest.mark.parametrize("extra", [3, 250])
-def test_product_list_query_count_is_flat(login, users, items, contract, world, extra,
-                                          django_assert_num_queries):  # fmt: skip
+def test_product_list_query_count_is_flat(
+    login, users, items, contract, world, extra, django_assert_num_queries
+):
     template = make_product(contract, world["HQ"])
     ProductInventory.objects.bulk_create(
-        ProductInventory(number=f"PRD-9{n:05d}", account=template.account, site=template.site,
-                         location=template.location, offering=template.offering,
-                         sales_contract=contract, order_date=date.today())
+        ProductInventory(
+            number=f"PRD-9{n:05d}",
+            account=template.account,
+            site=template.site,
+            location=template.location,
+            offering=template.offering,
+            sales_contract=contract,
+            order_date=date.today(),
+        )
         for n in range(extra)
-    )  # fmt: skip
+    )
     client = login(users["rep"])
     url = reverse("cmdb:product_list")
     client.get(url)

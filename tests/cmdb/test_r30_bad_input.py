@@ -30,8 +30,9 @@ def item(rep_account):
 
 
 def _send(client, raw: bytes, token: str):
-    return client.post(ENDPOINT, data=raw, content_type="application/json",
-                       HTTP_AUTHORIZATION=f"Bearer {token}")  # fmt: skip
+    return client.post(
+        ENDPOINT, data=raw, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
 
 
 def _unchanged(item):
@@ -39,13 +40,16 @@ def _unchanged(item):
     return item.operational_status == "operational" and not StatusChange.objects.exists()
 
 
-@pytest.mark.parametrize("raw, message", [
-    ('{"item": "CI-1", "status": "down", "note": "a\\u0000b"}', "note contains a NUL"),
-    ('{"item": "CI-1", "status": "down", "note": "\\ud800"}', "note contains broken Unicode"),
-    ('{"item": "\\udfff", "status": "down"}', "item contains broken Unicode"),
-    ('{"a": ' * 100_000 + "1" + "}" * 100_000, "nested more than 32 levels deep"),
-    ("[" * 100_000 + "]" * 100_000, "nested more than 32 levels deep"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ('{"item": "CI-1", "status": "down", "note": "a\\u0000b"}', "note contains a NUL"),
+        ('{"item": "CI-1", "status": "down", "note": "\\ud800"}', "note contains broken Unicode"),
+        ('{"item": "\\udfff", "status": "down"}', "item contains broken Unicode"),
+        ('{"a": ' * 100_000 + "1" + "}" * 100_000, "nested more than 32 levels deep"),
+        ("[" * 100_000 + "]" * 100_000, "nested more than 32 levels deep"),
+    ],
+)
 def test_r30_monitoring_refuses_bad_text_and_deep_json_with_a_tmf_error(
     client, item, token, raw, message
 ):
@@ -59,8 +63,7 @@ def test_r30_monitoring_refuses_bad_text_and_deep_json_with_a_tmf_error(
 
 @given(note=texts, number=texts, status=st.sampled_from(["down", "degraded", "x\x00"]))
 @r30_settings
-def test_r30_monitoring_any_text_is_answered_below_500(client, item, token, note, number,
-                                                         status):  # fmt: skip
+def test_r30_monitoring_any_text_is_answered_below_500(client, item, token, note, number, status):
     body = json.dumps({"item": number, "status": status, "note": note}, ensure_ascii=True)
     response = _send(client, body.encode(), token)
     assert response.status_code < 500
@@ -79,8 +82,9 @@ def test_r30_monitoring_any_bytes_are_answered_below_500(client, item, token, ra
 @r30_settings
 def test_r30_item_status_form_names_bad_text(login, users, item, note):
     client = login(users["ops"])
-    response = post_form(client, reverse("cmdb:item_status", args=[item.pk]),
-                         {"status": "down", "note": note})  # fmt: skip
+    response = post_form(
+        client, reverse("cmdb:item_status", args=[item.pk]), {"status": "down", "note": note}
+    )
     assert response.status_code < 500
     assert _unchanged(item)
 
@@ -89,11 +93,14 @@ def test_r30_item_status_form_names_bad_text(login, users, item, note):
 @r30_settings
 def test_r30_incident_form_names_bad_text(login, users, title, description):
     pop = ConfigurationItem.objects.filter(kind="pop").first() or make_item(
-        None, kind="pop", name="POP Hamburg 1")  # fmt: skip
+        None, kind="pop", name="POP Hamburg 1"
+    )
     client = login(users["ops"])
-    response = post_form(client, reverse("cmdb:incident_create"),
-                         {"item": pop.pk, "priority": "p3", "title": title,
-                          "description": description})  # fmt: skip
+    response = post_form(
+        client,
+        reverse("cmdb:incident_create"),
+        {"item": pop.pk, "priority": "p3", "title": title, "description": description},
+    )
     assert response.status_code == 200  # the form again, with the reason
     assert not Incident.objects.exists()
 
@@ -101,8 +108,11 @@ def test_r30_incident_form_names_bad_text(login, users, title, description):
 def test_r30_incident_form_message_and_a_superscript_item_id(login, users):
     pop = make_item(None, kind="pop", name="POP Hamburg 1")
     client = login(users["ops"])
-    response = post_form(client, reverse("cmdb:incident_create"),
-                         {"item": pop.pk, "priority": "p3", "title": "Fibre cut\x00"})  # fmt: skip
+    response = post_form(
+        client,
+        reverse("cmdb:incident_create"),
+        {"item": pop.pk, "priority": "p3", "title": "Fibre cut\x00"},
+    )
     assert "This text contains a NUL (zero) character" in response.content.decode()
     assert client.get(reverse("cmdb:incident_create") + "?item=²").status_code == 200
     assert not Incident.objects.exists()

@@ -11,8 +11,13 @@ from tests.sales.test_quotes import new_quote, place
 
 @pytest.fixture
 def signatory(rep_account):
-    return ContactFactory(account=rep_account, first_name="Henrik", last_name="Jansen",
-                          email="h.jansen@nordwind.example", signing_authority=True)  # fmt: skip
+    return ContactFactory(
+        account=rep_account,
+        first_name="Henrik",
+        last_name="Jansen",
+        email="h.jansen@nordwind.example",
+        signing_authority=True,
+    )
 
 
 @pytest.fixture
@@ -32,9 +37,12 @@ def accepted(users, rep_account, world, django_capture_on_commit_callbacks):
 def send(users, document, signatory, django_capture_on_commit_callbacks, **kwargs):
     with django_capture_on_commit_callbacks(execute=True):
         return services.signing_request_send(
-            actor=users["rep"], document_id=document.pk, signatory=signatory,
-            build_link=lambda token: f"http://testserver/contracts/sign/{token}/", **kwargs,
-        )  # fmt: skip
+            actor=users["rep"],
+            document_id=document.pk,
+            signatory=signatory,
+            build_link=lambda token: f"http://testserver/contracts/sign/{token}/",
+            **kwargs,
+        )
 
 
 def token_of(link: str) -> str:

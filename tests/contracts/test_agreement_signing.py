@@ -17,21 +17,24 @@ from tests.contracts.conftest import send, sign
 
 @pytest.fixture
 def negotiating(users, rep_account, world):
-    agreement = SalesAgreement.objects.create(name="Nordwind framework", account=rep_account,
-                                              valid_from=date.today())  # fmt: skip
-    AgreementLine.objects.create(agreement=agreement, recurring_price=Decimal("219"),
-                                 offering=ProductOffering.objects.get(code="DIA"))  # fmt: skip
-    AgreementSla.objects.create(agreement=agreement, metric="availability",
-                                target=Decimal("99.95"))  # fmt: skip
-    sales_services.agreement_transition(actor=users["rep"], agreement_id=agreement.pk,
-                                        name="negotiate")  # fmt: skip
+    agreement = SalesAgreement.objects.create(
+        name="Nordwind framework", account=rep_account, valid_from=date.today()
+    )
+    AgreementLine.objects.create(
+        agreement=agreement,
+        recurring_price=Decimal("219"),
+        offering=ProductOffering.objects.get(code="DIA"),
+    )
+    AgreementSla.objects.create(agreement=agreement, metric="availability", target=Decimal("99.95"))
+    sales_services.agreement_transition(
+        actor=users["rep"], agreement_id=agreement.pk, name="negotiate"
+    )
     return SalesAgreement.objects.get(pk=agreement.pk)
 
 
 def prepare(users, agreement, django_capture_on_commit_callbacks, who="manager"):
     with django_capture_on_commit_callbacks(execute=True):
-        document = services.agreement_document_prepare(actor=users[who],
-                                                       agreement_id=agreement.pk)  # fmt: skip
+        document = services.agreement_document_prepare(actor=users[who], agreement_id=agreement.pk)
     document.refresh_from_db()
     return document
 
@@ -40,8 +43,12 @@ def test_r6_agreement_is_activated_by_the_customers_signature(
     client, users, negotiating, signatory, django_capture_on_commit_callbacks
 ):
     with pytest.raises(DomainError, match="send it for signature"):
-        sales_services.agreement_activate(actor=users["manager"], agreement_id=negotiating.pk,
-                                          signatory=signatory, signed_on=date.today())  # fmt: skip
+        sales_services.agreement_activate(
+            actor=users["manager"],
+            agreement_id=negotiating.pk,
+            signatory=signatory,
+            signed_on=date.today(),
+        )
     document = prepare(users, negotiating, django_capture_on_commit_callbacks)
     assert document.state == "ready" and document.kind == "agreement"
     from tests.contracts.test_documents import pdf_text
@@ -51,15 +58,20 @@ def test_r6_agreement_is_activated_by_the_customers_signature(
     assert "EUR 219.00" in text and "99.95" in text
     with django_capture_on_commit_callbacks(execute=True):
         _, link = services.signing_request_send(
-            actor=users["manager"], document_id=document.pk, signatory=signatory,
+            actor=users["manager"],
+            document_id=document.pk,
+            signatory=signatory,
             build_link=lambda token: f"http://testserver/contracts/sign/{token}/",
-        )  # fmt: skip
+        )
     page = client.get(link).content.decode()
     assert f"Please sign {negotiating.number}" in page
     sign(client, link, django_capture_on_commit_callbacks)
     negotiating.refresh_from_db()
     assert (negotiating.state, negotiating.signatory, negotiating.signed_on) == (
-        "active", signatory, date.today())  # fmt: skip
+        "active",
+        signatory,
+        date.today(),
+    )
     signature = Signature.objects.get(agreement=negotiating)
     assert signature.document_sha256 == document.sha256
     assert "Electronic signature" in pdf_text(Document.objects.get(pk=signature.signed_copy_id))
@@ -74,9 +86,11 @@ def test_r12_an_agreement_changed_after_its_document_cannot_be_signed(
     document = prepare(users, negotiating, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         _, link = services.signing_request_send(
-            actor=users["manager"], document_id=document.pk, signatory=signatory,
+            actor=users["manager"],
+            document_id=document.pk,
+            signatory=signatory,
             build_link=lambda token: f"http://testserver/contracts/sign/{token}/",
-        )  # fmt: skip
+        )
     terms = negotiating.lines.get()
     terms.recurring_price = Decimal("199")
     sales_services.agreement_part_save(actor=users["manager"], part=terms)
@@ -89,9 +103,11 @@ def test_r12_an_agreement_changed_after_its_document_cannot_be_signed(
     assert client.get(link).status_code == 410
     with django_capture_on_commit_callbacks(execute=True):
         _, new_link = services.signing_request_send(
-            actor=users["manager"], document_id=fresh.pk, signatory=signatory,
+            actor=users["manager"],
+            document_id=fresh.pk,
+            signatory=signatory,
             build_link=lambda token: f"http://testserver/contracts/sign/{token}/",
-        )  # fmt: skip
+        )
     sign(client, new_link, django_capture_on_commit_callbacks)
     negotiating.refresh_from_db()
     assert negotiating.state == "active"
@@ -117,14 +133,18 @@ def test_r12_a_signed_agreements_documents_verify(
     document = prepare(users, negotiating, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         _, link = services.signing_request_send(
-            actor=users["manager"], document_id=document.pk, signatory=signatory,
+            actor=users["manager"],
+            document_id=document.pk,
+            signatory=signatory,
             build_link=lambda token: f"http://testserver/contracts/sign/{token}/",
-        )  # fmt: skip
+        )
     sign(client, link, django_capture_on_commit_callbacks)
     signature = Signature.objects.get(agreement=negotiating)
     manager = login(users["manager"])
-    for doc, note in ((document, "matches this file"),
-                      (signature.signed_copy, "of the document that was signed")):  # fmt: skip
+    for doc, note in (
+        (document, "matches this file"),
+        (signature.signed_copy, "of the document that was signed"),
+    ):
         response = manager.get(reverse("contracts:document_verify", args=[doc.pk]))
         assert response.status_code == 200
         page = response.content.decode()

@@ -26,10 +26,12 @@ def rules(world):
         return ProductOffering.objects.get(code=code)
 
     EntitlementRule.objects.create(offering=entitlement("SLA-BRONZE"))  # every site
-    EntitlementRule.objects.create(characteristic="pop_redundancy", value="dual",
-                                   offering=entitlement("SLA-GOLD"))  # fmt: skip
-    EntitlementRule.objects.create(characteristic="routing_type", value="bgp",
-                                   offering=entitlement("MON"))  # fmt: skip
+    EntitlementRule.objects.create(
+        characteristic="pop_redundancy", value="dual", offering=entitlement("SLA-GOLD")
+    )
+    EntitlementRule.objects.create(
+        characteristic="routing_type", value="bgp", offering=entitlement("MON")
+    )
 
 
 @pytest.fixture
@@ -62,7 +64,8 @@ def test_r13_contract_requires_an_accepted_current_quote(users, rep_account, wor
 
 def test_r13_every_site_needs_a_contact_and_each_missing_one_is_named(login, users, signed):
     response = login(users["rep"]).post(
-        reverse("contracts:contract_create", args=[signed.pk]), follow=True)  # fmt: skip
+        reverse("contracts:contract_create", args=[signed.pk]), follow=True
+    )
     html = response.content.decode()
     assert "Every site on the quote needs a contact" in html and "HQ, Metro" in html
     assert not SalesContract.objects.exists()
@@ -71,7 +74,10 @@ def test_r13_every_site_needs_a_contact_and_each_missing_one_is_named(login, use
 def test_r13_contract_lines_mirror_the_quote_lines(users, signed, site_contacts):
     contract = services.contract_create(actor=users["rep"], quote_id=signed.pk)
     assert (contract.account, contract.signature, contract.agreement) == (
-        signed.account, signed.signature, signed.agreement)  # fmt: skip
+        signed.account,
+        signed.signature,
+        signed.agreement,
+    )
     assert contract.state == "draft" and contract.number.startswith("SC-")
     quote_lines = list(signed.lines.order_by("pk"))
     lines = {line.quote_line_id: line for line in contract.lines.all()}
@@ -86,20 +92,23 @@ def test_r13_contract_lines_mirror_the_quote_lines(users, signed, site_contacts)
 def test_r13_contract_lifecycle(users, signed, site_contacts):
     contract = services.contract_create(actor=users["rep"], quote_id=signed.pk)
     with pytest.raises(DomainError, match="not allowed"):
-        services.contract_transition(actor=users["rep"], contract_id=contract.pk,
-                                     name="activate")  # fmt: skip
-    contract = services.contract_transition(actor=users["contracts"], contract_id=contract.pk,
-                                            name="activate")  # fmt: skip
+        services.contract_transition(actor=users["rep"], contract_id=contract.pk, name="activate")
+    contract = services.contract_transition(
+        actor=users["contracts"], contract_id=contract.pk, name="activate"
+    )
     assert contract.state == "active" and contract.start_date and contract.end_date
     with pytest.raises(DomainError, match="needs a reason"):
-        services.contract_transition(actor=users["contracts"], contract_id=contract.pk,
-                                     name="terminate")  # fmt: skip
-    contract = services.contract_transition(actor=users["contracts"], contract_id=contract.pk,
-                                            name="terminate", reason="Site closed")  # fmt: skip
+        services.contract_transition(
+            actor=users["contracts"], contract_id=contract.pk, name="terminate"
+        )
+    contract = services.contract_transition(
+        actor=users["contracts"], contract_id=contract.pk, name="terminate", reason="Site closed"
+    )
     assert contract.state == "terminated"
     with pytest.raises(DomainError, match="not possible"):
-        services.contract_transition(actor=users["contracts"], contract_id=contract.pk,
-                                     name="activate")  # fmt: skip
+        services.contract_transition(
+            actor=users["contracts"], contract_id=contract.pk, name="activate"
+        )
 
 
 @pytest.fixture
@@ -108,13 +117,13 @@ def contract(users, signed, site_contacts, rules):
 
 
 def test_r14_one_service_contract_per_site_from_its_configuration(users, contract):
-    created = services.service_contracts_create(actor=users["contracts"],
-                                                contract_id=contract.pk)  # fmt: skip
+    created = services.service_contracts_create(actor=users["contracts"], contract_id=contract.pk)
     assert {s.site.name for s in created} == {"HQ", "Metro"}
     hq = ServiceContract.objects.get(site__name="HQ")
     assert (hq.access_type, hq.routing_type, hq.pop_redundancy) == ("fiber", "static", "single")
-    assert services.service_contracts_create(actor=users["contracts"],
-                                             contract_id=contract.pk) == []  # fmt: skip
+    assert (
+        services.service_contracts_create(actor=users["contracts"], contract_id=contract.pk) == []
+    )
 
 
 def test_r14_entitlements_follow_the_rules_and_what_was_sold(
@@ -147,9 +156,12 @@ def test_r14_entitlements_follow_the_rules_and_what_was_sold(
     granted = {
         s.site.name: {e.offering.code for e in s.entitlements.all()}
         for s in ServiceContract.objects.prefetch_related("entitlements__offering")
-    }  # fmt: skip
-    assert granted == {"HQ": {"SLA-BRONZE", "SLA-GOLD", "MON"}, "Metro": {"SLA-BRONZE"},
-                       "Kiel": {"SLA-BRONZE"}}  # fmt: skip
+    }
+    assert granted == {
+        "HQ": {"SLA-BRONZE", "SLA-GOLD", "MON"},
+        "Metro": {"SLA-BRONZE"},
+        "Kiel": {"SLA-BRONZE"},
+    }
 
 
 def test_r14_entitlements_are_mandatory(users, signed, site_contacts):
@@ -164,19 +176,23 @@ def with_agreement(users, rep_account, world):
     """The accepted quote's customer has an agreement with global SLAs (set on the quote)."""
 
 
-def test_r14_sla_commitments_follow_the_global_slas_and_are_never_weaker(users, contract,
-                                                                         rep_account):  # fmt: skip
-    agreement = SalesAgreement.objects.create(name="Framework", account=rep_account,
-                                              valid_from=contract.created_at.date())  # fmt: skip
-    AgreementSla.objects.create(agreement=agreement, metric="availability",
-                                target=Decimal("99.9"), service_credit_percent=5)  # fmt: skip
-    AgreementSla.objects.create(agreement=agreement, metric="time_to_restore",
-                                target=Decimal("4"))  # fmt: skip
+def test_r14_sla_commitments_follow_the_global_slas_and_are_never_weaker(
+    users, contract, rep_account
+):
+    agreement = SalesAgreement.objects.create(
+        name="Framework", account=rep_account, valid_from=contract.created_at.date()
+    )
+    AgreementSla.objects.create(
+        agreement=agreement, metric="availability", target=Decimal("99.9"), service_credit_percent=5
+    )
+    AgreementSla.objects.create(agreement=agreement, metric="time_to_restore", target=Decimal("4"))
     SalesContract.objects.filter(pk=contract.pk).update(agreement=agreement)
     services.service_contracts_create(actor=users["contracts"], contract_id=contract.pk)
     hq = ServiceContract.objects.get(site__name="HQ")
     assert {(s.metric, s.target) for s in hq.slas.all()} == {
-        ("availability", Decimal("99.900")), ("time_to_restore", Decimal("4.000"))}  # fmt: skip
+        ("availability", Decimal("99.900")),
+        ("time_to_restore", Decimal("4.000")),
+    }
     for metric, target in [("availability", "99.5"), ("time_to_restore", "8")]:
         commitment = hq.slas.get(metric=metric)
         commitment.target = Decimal(target)
@@ -187,25 +203,29 @@ def test_r14_sla_commitments_follow_the_global_slas_and_are_never_weaker(users, 
     services.sla_commitment_save(actor=users["contracts"], commitment=stronger)
     assert SlaCommitment.objects.get(pk=stronger.pk).target == Decimal("2")
     assert SlaCommitment.objects.get(service_contract=hq, metric="availability").target == (
-        Decimal("99.9"))  # fmt: skip
+        Decimal("99.9")
+    )
 
 
-def test_r14_weaker_sla_from_the_page_is_named_and_changes_nothing(login, users, contract,
-                                                                   rep_account):  # fmt: skip
-    agreement = SalesAgreement.objects.create(name="Framework", account=rep_account,
-                                              valid_from=contract.created_at.date())  # fmt: skip
-    AgreementSla.objects.create(agreement=agreement, metric="availability",
-                                target=Decimal("99.9"))  # fmt: skip
+def test_r14_weaker_sla_from_the_page_is_named_and_changes_nothing(
+    login, users, contract, rep_account
+):
+    agreement = SalesAgreement.objects.create(
+        name="Framework", account=rep_account, valid_from=contract.created_at.date()
+    )
+    AgreementSla.objects.create(agreement=agreement, metric="availability", target=Decimal("99.9"))
     SalesContract.objects.filter(pk=contract.pk).update(agreement=agreement)
     services.service_contracts_create(actor=users["contracts"], contract_id=contract.pk)
     hq = ServiceContract.objects.get(site__name="HQ")
     client = login(users["contracts"])
     url = reverse("contracts:slacommitment_save", args=[hq.pk])
-    response = client.post(url, {"sla-metric": "availability", "sla-target": "99",
-                                 "sla-service_credit_percent": "5"}, follow=True)  # fmt: skip
+    response = client.post(
+        url,
+        {"sla-metric": "availability", "sla-target": "99", "sla-service_credit_percent": "5"},
+        follow=True,
+    )
     assert "weaker than the global SLA" in response.content.decode()
-    response = client.post(url, {"sla-metric": "availability", "sla-target": "lots"},
-                           follow=True)  # fmt: skip
+    response = client.post(url, {"sla-metric": "availability", "sla-target": "lots"}, follow=True)
     assert "The SLA was not saved" in response.content.decode()
     assert hq.slas.get().target == Decimal("99.9")
     page = client.get(hq.get_absolute_url()).content.decode()
@@ -214,13 +234,10 @@ def test_r14_weaker_sla_from_the_page_is_named_and_changes_nothing(login, users,
 
 def test_r8_new_quote_from_an_active_contract(login, users, contract):
     client = login(users["rep"])
-    response = client.post(reverse("contracts:contract_new_quote", args=[contract.pk]),
-                           follow=True)  # fmt: skip
+    response = client.post(reverse("contracts:contract_new_quote", args=[contract.pk]), follow=True)
     assert "new quotes start from an active contract" in response.content.decode()
-    services.contract_transition(actor=users["contracts"], contract_id=contract.pk,
-                                 name="activate")  # fmt: skip
-    response = client.post(reverse("contracts:contract_new_quote", args=[contract.pk]),
-                           follow=True)  # fmt: skip
+    services.contract_transition(actor=users["contracts"], contract_id=contract.pk, name="activate")
+    response = client.post(reverse("contracts:contract_new_quote", args=[contract.pk]), follow=True)
     quote = Quote.objects.exclude(pk=contract.quote_id).get()
     assert response.redirect_chain[-1][0] == quote.get_absolute_url()
     assert quote.account == contract.account and quote.state == "draft"
@@ -236,8 +253,12 @@ def test_contracts_are_visible_to_their_team_only(login, users, contract):
     assert login(users["orders"]).get(contract.get_absolute_url()).status_code == 200
     listing = login(users["rep"]).get(reverse("contracts:contract_list"))
     assert list(listing.context["object_list"]) == [contract]
-    assert list(login(users["other_rep"]).get(reverse("contracts:contract_list"))
-                .context["object_list"]) == []  # fmt: skip
+    assert (
+        list(
+            login(users["other_rep"]).get(reverse("contracts:contract_list")).context["object_list"]
+        )
+        == []
+    )
 
 
 @pytest.mark.parametrize("sites", [1, 3])

@@ -28,8 +28,10 @@ from tests.factories import ContactFactory
 from tests.sales.test_quotes import agreement, new_quote, place
 
 # A 1×1 transparent PNG, as a drawn signature arrives from the signing page.
-PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
-       "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")  # fmt: skip
+PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+    "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 
 
 def pdf_text(document: Document) -> str:
@@ -47,10 +49,20 @@ def test_r12_accepting_a_quote_renders_its_summary_pdf(accepted):
     assert document.pages >= 3 and len(document.sha256) == 64
     assert document.stored_sha256() == document.sha256
     text = pdf_text(document)
-    for expected in (f"{quote.number}", "version 1", "Nordwind Logistik GmbH", "HQ", "Metro",
-                     "Dedicated Internet Access", "SIP Trunking", "Bandwidth: 100 Mbit/s",
-                     "Access type: fiber", "Concurrent channels: 10 channels",
-                     "Total contract value", "Acceptance"):  # fmt: skip
+    for expected in (
+        f"{quote.number}",
+        "version 1",
+        "Nordwind Logistik GmbH",
+        "HQ",
+        "Metro",
+        "Dedicated Internet Access",
+        "SIP Trunking",
+        "Bandwidth: 100 Mbit/s",
+        "Access type: fiber",
+        "Concurrent channels: 10 channels",
+        "Total contract value",
+        "Acceptance",
+    ):
         assert expected in text, expected
 
 
@@ -107,13 +119,16 @@ def test_r12_rendering_failure_is_shown_and_can_be_retried(
     assert services.document_render(document.pk).sha256 == document.sha256  # twice: no effect
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "http://169.254.169.254/latest/meta-data/",
-    f"{BASE_URL}media/documents/other-customer.pdf",
-    f"{BASE_URL}static/../../telcrm/settings.py",
-    "data:text/html;base64,PGgxPmhpPC9oMT4=",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://169.254.169.254/latest/meta-data/",
+        f"{BASE_URL}media/documents/other-customer.pdf",
+        f"{BASE_URL}static/../../telcrm/settings.py",
+        "data:text/html;base64,PGgxPmhpPC9oMT4=",
+    ],
+)
 def test_r12_documents_fetch_only_our_static_files(url):
     with pytest.raises(ValueError):
         StaticOnlyFetcher().fetch(url)
@@ -152,12 +167,16 @@ def test_r12_sign_through_the_link(
         response = client.post(
             link,
             {"signer_name": "Henrik Jansen", "method": "drawn", "image": PNG, "consent": "on"},
-            HTTP_USER_AGENT="Mozilla/5.0 (Test)", REMOTE_ADDR="203.0.113.7",
-        )  # fmt: skip
+            HTTP_USER_AGENT="Mozilla/5.0 (Test)",
+            REMOTE_ADDR="203.0.113.7",
+        )
     assert "the document is signed" in response.content.decode()
     signature = Signature.objects.get()
     assert (signature.signer_name, signature.signatory, signature.ip_address) == (
-        "Henrik Jansen", signatory, "203.0.113.7")  # fmt: skip
+        "Henrik Jansen",
+        signatory,
+        "203.0.113.7",
+    )
     assert signature.user_agent == "Mozilla/5.0 (Test)"
     assert signature.document_sha256 == accepted.sha256
     assert signature.signed_at is not None
@@ -175,20 +194,26 @@ def test_r27_the_signatory_is_the_actor_of_the_signature_and_its_address_is_the_
     settings.TRUSTED_PROXIES = ["10.0.0.1"]  # the reverse proxy in front of the application
     _, link = send(users, accepted, signatory, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(link, {"signer_name": "Henrik Jansen", "method": "typed", "consent": "on"},
-                    REMOTE_ADDR="10.0.0.1",
-                    HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.7")  # fmt: skip
+        client.post(
+            link,
+            {"signer_name": "Henrik Jansen", "method": "typed", "consent": "on"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.7",
+        )
     signature = Signature.objects.get()
     assert signature.ip_address == "203.0.113.7"  # not the proxy, not what the client claimed
     signer = "Henrik Jansen (signatory, Nordwind Logistik GmbH)"
     rep = users["rep"].get_full_name() or users["rep"].username
-    for history in (SigningRequest.history.filter(history_change_reason="signed"),
-                    Signature.history.all(),
-                    Document.history.filter(id=signature.signed_copy_id, history_type="+")):
-        row = history.get()  # fmt: skip
+    for history in (
+        SigningRequest.history.filter(history_change_reason="signed"),
+        Signature.history.all(),
+        Document.history.filter(id=signature.signed_copy_id, history_type="+"),
+    ):
+        row = history.get()
         assert (row.history_actor, row.history_user) == (signer, None)
-    entries = history_entries([SigningRequest.history.filter(document_id=accepted.pk),
-                               Signature.history.all()])  # fmt: skip
+    entries = history_entries(
+        [SigningRequest.history.filter(document_id=accepted.pk), Signature.history.all()]
+    )
     assert [e.who for e in entries[:2]] == [signer, signer]
     assert entries[-1].who == rep  # who sent it stays the sender
     # The record's history panel and the audit log say so.
@@ -220,13 +245,15 @@ def test_r12_reused_expired_and_withdrawn_links_are_refused(
     assert response.status_code == 410 and "withdrawn" in response.content.decode()
 
     SigningRequest.objects.filter(pk=second.pk).update(expires_at=timezone.now())
-    response = client.post(link, {"signer_name": "Henrik Jansen", "method": "typed",
-                                  "consent": "on"})  # fmt: skip
+    response = client.post(
+        link, {"signer_name": "Henrik Jansen", "method": "typed", "consent": "on"}
+    )
     assert response.status_code == 410 and "expired" in response.content.decode()
     assert not Signature.objects.exists()
 
     SigningRequest.objects.filter(pk=second.pk).update(
-        expires_at=timezone.now() + timedelta(days=1))  # fmt: skip
+        expires_at=timezone.now() + timedelta(days=1)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(link, {"signer_name": "Henrik Jansen", "method": "typed", "consent": "on"})
     response = client.get(link)
@@ -242,11 +269,20 @@ def test_r12_bad_signing_input_is_named_and_changes_nothing(
     for data, message in [
         ({"signer_name": "Henrik Jansen", "method": "typed"}, "This field is required"),
         ({"signer_name": "", "method": "typed", "consent": "on"}, "This field is required"),
-        ({"signer_name": "Henrik Jansen", "method": "drawn", "consent": "on"},
-         "Draw your signature"),
-        ({"signer_name": "Henrik Jansen", "method": "drawn", "consent": "on",
-          "image": "data:image/png;base64,bm90IGEgcG5n"}, "could not be read"),
-    ]:  # fmt: skip
+        (
+            {"signer_name": "Henrik Jansen", "method": "drawn", "consent": "on"},
+            "Draw your signature",
+        ),
+        (
+            {
+                "signer_name": "Henrik Jansen",
+                "method": "drawn",
+                "consent": "on",
+                "image": "data:image/png;base64,bm90IGEgcG5n",
+            },
+            "could not be read",
+        ),
+    ]:
         response = client.post(link, data)
         assert response.status_code == 400 and message in response.content.decode(), data
     assert not Signature.objects.exists()
@@ -256,16 +292,17 @@ def test_r12_bad_signing_input_is_named_and_changes_nothing(
 def png_bomb(width: int = 13000, height: int = 13000) -> str:
     """A valid black-and-white PNG of width x height pixels that compresses to ~20 KB: what a
     hostile signing page submits instead of a drawing."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))  # fmt: skip
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     row = b"\x00" + b"\x00" * ((width + 7) // 8)
     packer = zlib.compressobj(9)
     idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat)
-           + chunk(b"IEND", b""))  # fmt: skip
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
@@ -278,8 +315,10 @@ def test_r12_a_huge_drawn_signature_is_refused_without_decoding_it(
     monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: pytest.fail("decoded"))
     _, link = send(users, accepted, signatory, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(link, {"signer_name": "Henrik Jansen", "method": "drawn",
-                                      "image": bomb, "consent": "on"})  # fmt: skip
+        response = client.post(
+            link,
+            {"signer_name": "Henrik Jansen", "method": "drawn", "image": bomb, "consent": "on"},
+        )
     page = response.content.decode()
     assert response.status_code == 400 and 'data-testid="form-errors"' in page
     assert "The drawn signature is too large (13000 x 13000 pixels; at most 2000 x 800)" in page
@@ -288,8 +327,10 @@ def test_r12_a_huge_drawn_signature_is_refused_without_decoding_it(
     # One too wide or too tall is refused as well; a canvas drawing is not.
     for width, height in ((2001, 200), (600, 801)):
         image = png_bomb(width, height)
-        response = client.post(link, {"signer_name": "Henrik Jansen", "method": "drawn",
-                                      "image": image, "consent": "on"})  # fmt: skip
+        response = client.post(
+            link,
+            {"signer_name": "Henrik Jansen", "method": "drawn", "image": image, "consent": "on"},
+        )
         assert "is too large" in response.content.decode()
     assert not Signature.objects.exists()
 
@@ -306,8 +347,9 @@ def test_r12_a_changed_document_cannot_be_signed(
     _, link = send(users, accepted, signatory, django_capture_on_commit_callbacks)
     with open(accepted.file.path, "ab") as handle:
         handle.write(b"%tampered")
-    response = client.post(link, {"signer_name": "Henrik Jansen", "method": "typed",
-                                  "consent": "on"})  # fmt: skip
+    response = client.post(
+        link, {"signer_name": "Henrik Jansen", "method": "typed", "consent": "on"}
+    )
     assert "changed after it was prepared" in response.content.decode()
     assert not Signature.objects.exists()
 
@@ -324,9 +366,14 @@ def test_r12_only_the_accepted_quote_is_sent_and_only_once_signed(
 
 @pytest.mark.parametrize("sent", [2, 6])
 def test_document_page_query_count(
-    login, users, accepted, signatory, django_assert_num_queries,
-    django_capture_on_commit_callbacks, sent,
-):  # fmt: skip
+    login,
+    users,
+    accepted,
+    signatory,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+    sent,
+):
     for _ in range(sent):
         send(users, accepted, signatory, django_capture_on_commit_callbacks)
     client = login(users["rep"])
@@ -349,8 +396,8 @@ def test_accepting_from_the_quote_page(login, users, rep_account, world):
     line = quote.lines.get()
     accept = client.get(reverse("contracts:quote_accept", args=[quote.pk])).content.decode()
     assert "line(s)" not in accept and "1 line," in accept
-    assert f"Monthly recurring</th><td class=\"text-end\">{money(line.total_recurring)}" in accept
-    assert f"One-time</th><td class=\"text-end\">{money(line.total_one_time)}" in accept
+    assert f'Monthly recurring</th><td class="text-end">{money(line.total_recurring)}' in accept
+    assert f'One-time</th><td class="text-end">{money(line.total_one_time)}' in accept
     response = client.post(reverse("contracts:quote_accept", args=[quote.pk]), follow=True)
     document = Document.objects.get(quote=quote)
     assert response.redirect_chain[-1][0] == document.get_absolute_url()

@@ -63,7 +63,10 @@ def last_change(model, record):
 def test_the_expiry_runs_daily_from_the_worker(db):
     schedule = Schedule.objects.get(name="Daily expiry")
     assert (schedule.func, schedule.schedule_type, schedule.repeats) == (
-        "contracts.tasks.expire_due", "D", -1)  # fmt: skip
+        "contracts.tasks.expire_due",
+        "D",
+        -1,
+    )
 
 
 # Quotes (R11) --------------------------------------------------------------------------------
@@ -83,7 +86,11 @@ def test_r11_job_expires_approved_quotes_past_valid_until_and_nothing_else(
     call_command("expire_due", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     assert states(Quote, due, valid_today, draft, accepted) == [
-        "expired", "approved", "draft", "accepted"]  # fmt: skip
+        "expired",
+        "approved",
+        "draft",
+        "accepted",
+    ]
     row = last_change(Quote, due)
     assert row.history_user is None
     assert row.history_change_reason == f"expired: valid until {day(YESTERDAY)}"
@@ -145,13 +152,12 @@ def test_r11_signing_page_says_the_quote_expired_instead_of_offering_to_sign(
 
 def lapse(agreement_, days_ago: int = 1) -> SalesAgreement:
     SalesAgreement.objects.filter(pk=agreement_.pk).update(
-        valid_from=TODAY - timedelta(days=400), valid_to=TODAY - timedelta(days=days_ago))
+        valid_from=TODAY - timedelta(days=400), valid_to=TODAY - timedelta(days=days_ago)
+    )
     return SalesAgreement.objects.get(pk=agreement_.pk)
 
 
-def test_r6_job_expires_active_agreements_past_valid_to_and_nothing_else(
-    users, rep_account, world
-):
+def test_r6_job_expires_active_agreements_past_valid_to_and_nothing_else(users, rep_account, world):
     due = lapse(agreement(users, rep_account, discount_percent=5))
     open_ended = agreement(users, rep_account, discount_percent=5)
     negotiating_ = lapse(agreement(users, rep_account, state="negotiation", discount_percent=5))
@@ -159,7 +165,10 @@ def test_r6_job_expires_active_agreements_past_valid_to_and_nothing_else(
     expire_due()
 
     assert states(SalesAgreement, due, open_ended, negotiating_) == [
-        "expired", "active", "negotiation"]  # fmt: skip
+        "expired",
+        "active",
+        "negotiation",
+    ]
     row = last_change(SalesAgreement, due)
     assert row.history_user is None
     assert row.history_change_reason == f"expired: valid to {day(YESTERDAY)}"
@@ -169,14 +178,20 @@ def test_r6_job_expires_active_agreements_past_valid_to_and_nothing_else(
 
 
 def test_r6_agreement_signing_after_its_validity_is_refused_with_the_date(
-    client, users, negotiating, signatory, django_capture_on_commit_callbacks  # noqa: F811
+    client,
+    users,
+    negotiating,
+    signatory,
+    django_capture_on_commit_callbacks,  # noqa: F811
 ):
     document = prepare(users, negotiating, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         _, link = services.signing_request_send(
-            actor=users["manager"], document_id=document.pk, signatory=signatory,
+            actor=users["manager"],
+            document_id=document.pk,
+            signatory=signatory,
             build_link=lambda token: f"http://testserver/contracts/sign/{token}/",
-        )  # fmt: skip
+        )
     lapsed = lapse(negotiating)
     page = client.get(link)
     assert page.status_code == 410
@@ -187,8 +202,9 @@ def test_r6_agreement_signing_after_its_validity_is_refused_with_the_date(
     with pytest.raises(DomainError, match=message):
         services.agreement_document_prepare(actor=users["manager"], agreement_id=lapsed.pk)
     with pytest.raises(DomainError, match=message):
-        sales_services.agreement_activate(actor=users["manager"], agreement_id=lapsed.pk,
-                                          signatory=signatory, signed_on=TODAY)  # fmt: skip
+        sales_services.agreement_activate(
+            actor=users["manager"], agreement_id=lapsed.pk, signatory=signatory, signed_on=TODAY
+        )
     assert states(SalesAgreement, lapsed) == ["negotiation"]
     assert not Signature.objects.exists()
     assert Document.objects.filter(agreement=lapsed).count() == 1
@@ -198,12 +214,13 @@ def test_r6_agreement_signing_after_its_validity_is_refused_with_the_date(
 
 
 def active_contract(users, contract_):  # noqa: F811
-    services.contract_transition(actor=users["contracts"], contract_id=contract_.pk,
-                                 name="activate")  # fmt: skip
-    created = services.service_contracts_create(actor=users["contracts"],
-                                                contract_id=contract_.pk)  # fmt: skip
-    first = services.contract_transition(actor=users["contracts"], contract_id=created[0].pk,
-                                         name="activate", model=ServiceContract)  # fmt: skip
+    services.contract_transition(
+        actor=users["contracts"], contract_id=contract_.pk, name="activate"
+    )
+    created = services.service_contracts_create(actor=users["contracts"], contract_id=contract_.pk)
+    first = services.contract_transition(
+        actor=users["contracts"], contract_id=created[0].pk, name="activate", model=ServiceContract
+    )
     return SalesContract.objects.get(pk=contract_.pk), first, created[1]
 
 
@@ -211,8 +228,9 @@ def test_r14_service_contracts_run_for_their_sales_contracts_term(users, contrac
     sales_contract, service, draft = active_contract(users, contract)
     assert service.end_date == sales_contract.end_date and service.end_date > TODAY
     with pytest.raises(DomainError, match="term has not ended yet"):
-        services.contract_transition(actor=users["contracts"], contract_id=service.pk,
-                                     name="expire", model=ServiceContract)  # fmt: skip
+        services.contract_transition(
+            actor=users["contracts"], contract_id=service.pk, name="expire", model=ServiceContract
+        )
     assert expire_due() == "expired 0 quotes, 0 agreements, 0 contracts"
     assert states(ServiceContract, service, draft) == ["active", "draft"]
 
@@ -220,7 +238,8 @@ def test_r14_service_contracts_run_for_their_sales_contracts_term(users, contrac
 def test_r14_job_expires_contracts_past_their_term_and_nothing_else(users, contract):  # noqa: F811
     sales_contract, service, draft = active_contract(users, contract)
     SalesContract.objects.filter(pk=sales_contract.pk).update(
-        start_date=TODAY - timedelta(days=1100), end_date=YESTERDAY)
+        start_date=TODAY - timedelta(days=1100), end_date=YESTERDAY
+    )
     # A service contract made before it carried its own end runs to the sales contract's.
     ServiceContract.objects.filter(pk=service.pk).update(end_date=None)
 
@@ -242,7 +261,11 @@ def test_r14_job_expires_contracts_past_their_term_and_nothing_else(users, contr
 
 
 def test_r14_home_panel_lists_my_records_that_expired_in_the_last_14_days(
-    login, users, contract, rep_account, world  # noqa: F811
+    login,
+    users,
+    contract,
+    rep_account,
+    world,  # noqa: F811
 ):
     sales_contract, service, _ = active_contract(users, contract)
     SalesContract.objects.filter(pk=sales_contract.pk).update(end_date=YESTERDAY)
@@ -252,7 +275,8 @@ def test_r14_home_panel_lists_my_records_that_expired_in_the_last_14_days(
     agreement_ = lapse(agreement(users, rep_account, discount_percent=5))
     expire_due()
     Quote.objects.filter(pk=old_quote.pk).update(
-        updated_at=timezone.now() - timedelta(days=15))  # expired long ago: not news
+        updated_at=timezone.now() - timedelta(days=15)
+    )  # expired long ago: not news
     home = login(users["rep"]).get(reverse("home")).content.decode()
     assert "Expired recently" in home
     for record in (quote, agreement_, sales_contract, service):

@@ -17,8 +17,9 @@ def link(users, accepted, signatory, django_capture_on_commit_callbacks):
 
 
 def test_r30_signing_page_names_a_nul_in_the_name(client, link):
-    response = post_form(client, link, {"signer_name": "Henrik\x00 Jansen", "method": "typed",
-                                        "consent": "on"})  # fmt: skip
+    response = post_form(
+        client, link, {"signer_name": "Henrik\x00 Jansen", "method": "typed", "consent": "on"}
+    )
     assert response.status_code == 400
     assert "This text contains a NUL (zero) character" in response.content.decode()
     assert not Signature.objects.exists() and SigningRequest.objects.get().state == "sent"
@@ -27,7 +28,8 @@ def test_r30_signing_page_names_a_nul_in_the_name(client, link):
 @given(name=nul_texts, method=st.sampled_from(["typed", "drawn", "\x00", "²"]), image=texts)
 @r30_settings
 def test_r30_signing_page_any_text_is_below_500(client, link, name, method, image):
-    response = post_form(client, link, {"signer_name": name, "method": method,
-                                        "image": image, "consent": "on"})  # fmt: skip
+    response = post_form(
+        client, link, {"signer_name": name, "method": method, "image": image, "consent": "on"}
+    )
     assert response.status_code == 400
     assert not Signature.objects.exists() and SigningRequest.objects.get().state == "sent"

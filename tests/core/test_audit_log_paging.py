@@ -19,7 +19,9 @@ def test_r27_audit_log_pages_through_every_entry(login, users):
     client = login(users["admin"])
     first = client.get(reverse("audit_log"), {"kind": "sales.account"})
     assert [e.subject.split(" ", 1)[1] for e in first.context["entries"][:2]] == [
-        "Kunde 059 GmbH", "Kunde 058 GmbH"]
+        "Kunde 059 GmbH",
+        "Kunde 058 GmbH",
+    ]
     assert len(first.context["entries"]) == 50
     assert "1–50 of 60" in first.content.decode()
     second = client.get(reverse("audit_log"), {"kind": "sales.account", "page": "2"})
@@ -36,7 +38,9 @@ def test_r27_audit_log_mixes_record_types_newest_first(login, users, rep_account
     users["other_rep"].save()
     entries = login(users["admin"]).get(reverse("audit_log")).context["entries"]
     assert [(e.kind, e.action) for e in entries[:2]] == [
-        ("User", "Changed"), ("Account", "Activate")]
+        ("User", "Changed"),
+        ("Account", "Activate"),
+    ]
 
 
 @pytest.mark.parametrize("count", [5, 205])

@@ -27,8 +27,9 @@ def test_r27_audit_log_filters_by_record(login, users, rep_account, other_accoun
     # A number's prefix is not the number.
     assert client.get(reverse("audit_log"), {"record": "ACC-"}).context["entries"] == []
     # A record type without numbers has nothing to match.
-    nothing = client.get(reverse("audit_log"), {"record": rep_account.number,
-                                                "kind": "sales.location"})  # fmt: skip
+    nothing = client.get(
+        reverse("audit_log"), {"record": rep_account.number, "kind": "sales.location"}
+    )
     assert nothing.status_code == 200 and nothing.context["entries"] == []
 
 
@@ -58,8 +59,7 @@ def test_r27_audit_entry_of_a_part_links_to_its_record(login, users):
     assert entry.url == lead.get_absolute_url()
 
 
-def test_r27_audit_log_by_record_query_count(login, users, rep_account,
-                                             django_assert_num_queries):  # fmt: skip
+def test_r27_audit_log_by_record_query_count(login, users, rep_account, django_assert_num_queries):
     _activate(users, rep_account, "rep")
     client = login(users["admin"])
     url, query = reverse("audit_log"), {"record": rep_account.number}
@@ -73,10 +73,10 @@ def test_r27_audit_log_by_record_query_count(login, users, rep_account,
         client.get(url, query)
     # More changes of the record: the same queries.
     for _ in range(3):
-        services.account_transition(actor=users["manager"], account_id=rep_account.pk,
-                                    name="suspend")  # fmt: skip
-        services.account_transition(actor=users["rep"], account_id=rep_account.pk,
-                                    name="activate")  # fmt: skip
+        services.account_transition(
+            actor=users["manager"], account_id=rep_account.pk, name="suspend"
+        )
+        services.account_transition(actor=users["rep"], account_id=rep_account.pk, name="activate")
     with django_assert_num_queries(queries):
         response = client.get(url, query)
     assert len(response.context["entries"]) == 8

@@ -10,12 +10,15 @@ from telcrm.models import PASSWORD_CHANGED
 def _admin_change(client, user, **changes):
     """Post Django admin's user change form with the user's current values and ``changes``."""
     data = {
-        "username": user.username, "first_name": user.first_name, "last_name": user.last_name,
-        "email": user.email, "is_active": "on" if user.is_active else "",
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on" if user.is_active else "",
         "groups": list(user.groups.values_list("pk", flat=True)),
         "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
         "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
-    }  # fmt: skip
+    }
     data.update(changes)
     data = {k: v for k, v in data.items() if v != ""}
     response = client.post(reverse("admin:auth_user_change", args=[user.pk]), data)
@@ -30,13 +33,19 @@ def _user_entries(client, **query):
 def test_r27_granting_a_role_is_audited_with_who_did_it(login, users):
     client = login(users["admin"])
     order_manager = Group.objects.get(name="order_manager")
-    _admin_change(client, users["rep"],
-                  groups=[*users["rep"].groups.values_list("pk", flat=True), order_manager.pk])
+    _admin_change(
+        client,
+        users["rep"],
+        groups=[*users["rep"].groups.values_list("pk", flat=True), order_manager.pk],
+    )
     entry = _user_entries(client)[0]
     assert (entry.kind, entry.subject, entry.who) == ("User", "rep", users["admin"].get_full_name())
     [change] = entry.changes
-    assert (change.field, change.old, change.new) == ("Roles", "Sales rep",
-                                                      "Order manager, Sales rep")  # fmt: skip
+    assert (change.field, change.old, change.new) == (
+        "Roles",
+        "Sales rep",
+        "Order manager, Sales rep",
+    )
     page = client.get(reverse("audit_log"), {"kind": "auth.user"}).content.decode()
     assert "order_manager" not in page  # labels, never codes
 
@@ -51,13 +60,18 @@ def test_r27_deactivating_a_user_is_audited(login, users):
 def test_r27_password_change_is_audited_without_the_hash(login, users):
     client = login(users["admin"])
     url = reverse("admin:auth_user_password_change", args=[users["rep"].pk])
-    response = client.post(url, {"password1": "A-new-Passw0rd!", "password2": "A-new-Passw0rd!",
-                                 "usable_password": "true"})  # fmt: skip
+    response = client.post(
+        url,
+        {"password1": "A-new-Passw0rd!", "password2": "A-new-Passw0rd!", "usable_password": "true"},
+    )
     assert response.status_code == 302
     users["rep"].refresh_from_db()
     entry = _user_entries(client)[0]
     assert (entry.action, entry.subject, entry.who) == (
-        PASSWORD_CHANGED, "rep", users["admin"].get_full_name())
+        PASSWORD_CHANGED,
+        "rep",
+        users["admin"].get_full_name(),
+    )
     page = client.get(reverse("audit_log"), {"kind": "auth.user"}).content.decode()
     assert users["rep"].password not in page and "pbkdf2" not in page
     history_fields = {f.name for f in users["rep"].history.model._meta.fields}
@@ -77,11 +91,13 @@ def test_r27_team_membership_is_audited_from_either_side(login, users):
     rep._history_user = users["manager"]
     rep.sales_teams.remove(team)  # from the user's side
     client = login(users["admin"])
-    removed, added = client.get(reverse("audit_log"),
-                                {"kind": "telcrm.team"}).context["entries"][:2]  # fmt: skip
+    removed, added = client.get(reverse("audit_log"), {"kind": "telcrm.team"}).context["entries"][
+        :2
+    ]
     both = ", ".join(sorted([rep.get_full_name(), other.get_full_name()]))
     assert [(c.field, c.old, c.new) for c in added.changes] == [
-        ("Members", other.get_full_name(), both)]
+        ("Members", other.get_full_name(), both)
+    ]
     assert (added.who, added.subject) == (users["admin"].get_full_name(), "Team B")
     assert [(c.field, c.new) for c in removed.changes] == [("Members", other.get_full_name())]
     assert removed.who == users["manager"].get_full_name()

@@ -17,8 +17,9 @@ ALIAS = "sqlite_file"
 @pytest.fixture
 def sqlite_file(tmp_path, django_db_blocker):
     """A second database alias: a SQLite file configured as settings configure the default."""
-    database = tune_sqlite({"ENGINE": "django.db.backends.sqlite3",
-                            "NAME": str(tmp_path / "telcrm.sqlite3")})  # fmt: skip
+    database = tune_sqlite(
+        {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "telcrm.sqlite3")}
+    )
     connections.settings[ALIAS] = ConnectionHandler({"default": database}).settings["default"]
     with django_db_blocker.unblock():
         with connections[ALIAS].cursor() as cursor:

@@ -12,8 +12,9 @@ from django.urls import reverse
 RULE_ID = re.compile(r"\bR\d{1,2}\b")
 ROOT = Path(settings.BASE_DIR)
 PACKAGES = ["telcrm", *settings.TELCRM_APPS]
-TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{% comment %\}.*?\{% endcomment %\}|<!--.*?-->",
-                              re.DOTALL)  # fmt: skip
+TEMPLATE_COMMENT = re.compile(
+    r"\{#.*?#\}|\{% comment %\}.*?\{% endcomment %\}|<!--.*?-->", re.DOTALL
+)
 
 
 def _python_files():
@@ -34,12 +35,17 @@ def _strings_with_rule_ids(path: Path):
         id(node.body[0].value)
         for node in ast.walk(tree)
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and node.body and isinstance(node.body[0], ast.Expr)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
         and isinstance(node.body[0].value, ast.Constant)
-    }  # fmt: skip
+    }
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                and id(node) not in docstrings and RULE_ID.search(node.value)):  # fmt: skip
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and RULE_ID.search(node.value)
+        ):
             yield f"{path.relative_to(ROOT)}:{node.lineno}: {node.value[:80]!r}"
 
 
@@ -59,9 +65,18 @@ def test_no_rule_ids_in_templates():
 @pytest.mark.parametrize("role", ["rep", "manager", "orders", "agent", "ops"])
 def test_no_rule_ids_on_the_main_pages(login, users, rep_account, role):
     client = login(users[role])
-    pages = ["home", "sales:account_list", "sales:lead_list", "sales:opportunity_list",
-             "sales:quote_list", "sales:agreement_list", "orders:order_list",
-             "cmdb:change_list", "cmdb:incident_list", "fulfillment:projects"]  # fmt: skip
+    pages = [
+        "home",
+        "sales:account_list",
+        "sales:lead_list",
+        "sales:opportunity_list",
+        "sales:quote_list",
+        "sales:agreement_list",
+        "orders:order_list",
+        "cmdb:change_list",
+        "cmdb:incident_list",
+        "fulfillment:projects",
+    ]
     for name in pages:
         response = client.get(reverse(name))
         if response.status_code == 200:

@@ -273,9 +273,8 @@ def all_url_names(resolver=None, namespace="") -> set[str]:
 
 def test_every_url_is_in_the_matrix():
     names = {
-        n for n in all_url_names()
-        if n not in EXEMPT | PUBLIC and not n.startswith(EXEMPT_PREFIXES)
-    }  # fmt: skip
+        n for n in all_url_names() if n not in EXEMPT | PUBLIC and not n.startswith(EXEMPT_PREFIXES)
+    }
     assert names - set(MATRIX) == set(), "add these URLs to MATRIX"
     assert set(MATRIX) - names == set(), "MATRIX names URLs that do not exist"
 
@@ -286,30 +285,57 @@ def objects(rep_account, users):
     agreement = SalesAgreement.objects.create(
         name="Framework", account=rep_account, valid_from=date.today()
     )
-    site = AccountFactory(name="Site", account_type="child", parent=rep_account,
-                          owner=rep_account.owner, team=rep_account.team)  # fmt: skip
-    location = Location.objects.create(account=site, address_line1="A", postcode="20457",
-                                       city="Hamburg", country="DE")  # fmt: skip
-    quote = Quote.objects.create(account=rep_account, owner=rep_account.owner,
-                                 team=rep_account.team, valid_until=date.today())  # fmt: skip
+    site = AccountFactory(
+        name="Site",
+        account_type="child",
+        parent=rep_account,
+        owner=rep_account.owner,
+        team=rep_account.team,
+    )
+    location = Location.objects.create(
+        account=site, address_line1="A", postcode="20457", city="Hamburg", country="DE"
+    )
+    quote = Quote.objects.create(
+        account=rep_account,
+        owner=rep_account.owner,
+        team=rep_account.team,
+        valid_until=date.today(),
+    )
     content = b"%PDF-1.7 test"
-    document = Document(kind="quote_summary", quote=quote, requested_by=rep_account.owner,
-                        state="ready", sha256=hashlib.sha256(content).hexdigest())  # fmt: skip
+    document = Document(
+        kind="quote_summary",
+        quote=quote,
+        requested_by=rep_account.owner,
+        state="ready",
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
     document.file.save("test.pdf", ContentFile(content), save=True)
     signing_request = SigningRequest.objects.create(
-        document=document, signatory=ContactFactory(account=rep_account),
-        token_hash="0" * 64, expires_at=timezone.now() + timedelta(days=3),
+        document=document,
+        signatory=ContactFactory(account=rep_account),
+        token_hash="0" * 64,
+        expires_at=timezone.now() + timedelta(days=3),
         sent_by=rep_account.owner,
-    )  # fmt: skip
+    )
     signature = Signature.objects.create(
-        quote=quote, request=signing_request, document=document,
-        signatory=signing_request.signatory, signer_name="Signer", method="typed",
-        signed_at=timezone.now(), document_sha256=document.sha256,
-    )  # fmt: skip
+        quote=quote,
+        request=signing_request,
+        document=document,
+        signatory=signing_request.signatory,
+        signer_name="Signer",
+        method="typed",
+        signed_at=timezone.now(),
+        document_sha256=document.sha256,
+    )
     contract = SalesContract.objects.create(
-        quote=quote, account=rep_account, signature=signature, owner=rep_account.owner,
-        team=rep_account.team, currency="EUR", term_months=36,
-    )  # fmt: skip
+        quote=quote,
+        account=rep_account,
+        signature=signature,
+        owner=rep_account.owner,
+        team=rep_account.team,
+        currency="EUR",
+        term_months=36,
+    )
     quote_line = QuoteLine.objects.create(
         quote=quote,
         site=site,
@@ -318,35 +344,60 @@ def objects(rep_account, users):
         feasibility="feasible",
     )
     contract_line = SalesContractLine.objects.create(
-        contract=contract, quote_line=quote_line, site=site, location=location,
-        offering=quote_line.offering, quantity=1, discount_percent=0,
-    )  # fmt: skip
+        contract=contract,
+        quote_line=quote_line,
+        site=site,
+        location=location,
+        offering=quote_line.offering,
+        quantity=1,
+        discount_percent=0,
+    )
     order = Order.objects.create(
-        sales_contract=contract, quote=quote, account=rep_account, owner=rep_account.owner,
-        team=rep_account.team, requested_date=date.today(),
+        sales_contract=contract,
+        quote=quote,
+        account=rep_account,
+        owner=rep_account.owner,
+        team=rep_account.team,
+        requested_date=date.today(),
         billing_profile=BillingProfileFactory(account=rep_account),
-    )  # fmt: skip
+    )
     order_line = OrderLine.objects.create(
-        order=order, contract_line=contract_line, quote_line=quote_line, site=site,
-        location=location, offering=quote_line.offering, quantity=1,
-    )  # fmt: skip
-    domain_order = DomainOrder.objects.create(order=order, site=site, location=location,
-                                              domain="access")  # fmt: skip
+        order=order,
+        contract_line=contract_line,
+        quote_line=quote_line,
+        site=site,
+        location=location,
+        offering=quote_line.offering,
+        quantity=1,
+    )
+    domain_order = DomainOrder.objects.create(
+        order=order, site=site, location=location, domain="access"
+    )
     spec = ProductSpecification.objects.create(code="PM-ACCESS", name="Access", domain="access")
-    child = ChildLine.objects.create(order_line=order_line, specification=spec,
-                                     domain_order=domain_order)  # fmt: skip
+    child = ChildLine.objects.create(
+        order_line=order_line, specification=spec, domain_order=domain_order
+    )
     flow = FlowTemplate.objects.create(specification=spec, name="Access delivery")
     group = AssignmentGroup.objects.create(name="Access provisioning")
     group.members.add(users["agent"], users["technician"], users["pm"])
-    task_template = TaskTemplate.objects.create(flow=flow, code="order", name="Order circuit",
-                                                group=group)  # fmt: skip
+    task_template = TaskTemplate.objects.create(
+        flow=flow, code="order", name="Order circuit", group=group
+    )
     sub_flow = SubFlow.objects.create(domain_order=domain_order, child_line=child, template=flow)
-    task = Task.objects.create(sub_flow=sub_flow, template=task_template, name="Order circuit",
-                               kind="manual", group=group)  # fmt: skip
-    failed = Task.objects.create(sub_flow=sub_flow, template=task_template, name="Order circuit",
-                                 kind="manual", group=group, state="failed")  # fmt: skip
-    fallout = Fallout.objects.create(task=failed, order=order, category="data", detail="x",
-                                     due_at=timezone.now())  # fmt: skip
+    task = Task.objects.create(
+        sub_flow=sub_flow, template=task_template, name="Order circuit", kind="manual", group=group
+    )
+    failed = Task.objects.create(
+        sub_flow=sub_flow,
+        template=task_template,
+        name="Order circuit",
+        kind="manual",
+        group=group,
+        state="failed",
+    )
+    fallout = Fallout.objects.create(
+        task=failed, order=order, category="data", detail="x", due_at=timezone.now()
+    )
     now = timezone.now()
     visit = FieldWorkOrder.objects.create(
         task=task,
@@ -357,9 +408,13 @@ def objects(rep_account, users):
     )
     project = SpecialProject.objects.create(order=order, reason="Managed Wi-Fi")
     product = ProductInventory.objects.create(
-        account=rep_account, site=site, location=location, offering=quote_line.offering,
-        sales_contract=contract, order_date=date.today(),
-    )  # fmt: skip
+        account=rep_account,
+        site=site,
+        location=location,
+        offering=quote_line.offering,
+        sales_contract=contract,
+        order_date=date.today(),
+    )
     item = ConfigurationItem.objects.create(
         kind="circuit", name="Access circuit", account=rep_account, site=site, product=product
     )
@@ -367,30 +422,40 @@ def objects(rep_account, users):
         name="Signed framework", account=rep_account, valid_from=date.today()
     )
     agreement_document = Document(
-        kind="agreement", agreement=signed_agreement, state="ready",
-        requested_by=rep_account.owner, sha256=document.sha256,
-    )  # fmt: skip
+        kind="agreement",
+        agreement=signed_agreement,
+        state="ready",
+        requested_by=rep_account.owner,
+        sha256=document.sha256,
+    )
     agreement_document.file.save("agreement.pdf", ContentFile(content), save=True)
     agreement_request = SigningRequest.objects.create(
-        document=agreement_document, signatory=signing_request.signatory,
-        token_hash="1" * 64, expires_at=timezone.now() + timedelta(days=3),
+        document=agreement_document,
+        signatory=signing_request.signatory,
+        token_hash="1" * 64,
+        expires_at=timezone.now() + timedelta(days=3),
         sent_by=rep_account.owner,
-    )  # fmt: skip
+    )
     Signature.objects.create(
-        agreement=signed_agreement, request=agreement_request, document=agreement_document,
-        signatory=agreement_request.signatory, signer_name="Signer", method="typed",
-        signed_at=timezone.now(), document_sha256=agreement_document.sha256,
-    )  # fmt: skip
+        agreement=signed_agreement,
+        request=agreement_request,
+        document=agreement_document,
+        signatory=agreement_request.signatory,
+        signer_name="Signer",
+        method="typed",
+        signed_at=timezone.now(),
+        document_sha256=agreement_document.sha256,
+    )
     return {
         "agreement_document": agreement_document,
         "trace_kind": "order",
         "item": item,
         "change": ChangeRequest.objects.create(
             item=item, title="Upgrade", description="x", requested_by=users["ops"]
-        ),  # fmt: skip
+        ),
         "incident": Incident.objects.create(
             item=item, title="Down", description="x", reported_by=users["ops"]
-        ),  # fmt: skip
+        ),
         "task": task,
         "project": project,
         "visit": visit,

@@ -43,15 +43,18 @@ def test_r30_load_json_refuses_with_a_message_never_crashes(raw):
         assert not data_problems(data)
 
 
-@pytest.mark.parametrize("raw, message", [
-    (b"[" * 100_000 + b"]" * 100_000, "nested more than 32 levels"),
-    (b'{"a": ' * 50_000 + b"1" + b"}" * 50_000, "nested more than 32 levels"),
-    (b'{"note": "\\ud800"}', "note contains broken Unicode"),
-    (b'{"note": "a\\u0000b"}', "note contains a NUL"),
-    (b'{"x\\u0000": 1}', "a field name in the data contains a NUL"),
-    (b"\xff\xfe", "not UTF-8"),
-    (b"{", "not valid JSON"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nested more than 32 levels"),
+        (b'{"a": ' * 50_000 + b"1" + b"}" * 50_000, "nested more than 32 levels"),
+        (b'{"note": "\\ud800"}', "note contains broken Unicode"),
+        (b'{"note": "a\\u0000b"}', "note contains a NUL"),
+        (b'{"x\\u0000": 1}', "a field name in the data contains a NUL"),
+        (b"\xff\xfe", "not UTF-8"),
+        (b"{", "not valid JSON"),
+    ],
+)
 def test_r30_load_json_names_the_problem(raw, message):
     with pytest.raises(BadInput, match=message):
         load_json(raw)
@@ -61,10 +64,20 @@ def test_r30_brackets_inside_strings_are_not_nesting():
     assert load_json(json.dumps({"a": "[" * 1000})) == {"a": "[" * 1000}
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("12", 12), ("²", None), ("٣", None), ("-1", None), ("0", None), ("", None), (None, None),
-    ("9" * 30, None), ("1\x00", None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("12", 12),
+        ("²", None),
+        ("٣", None),
+        ("-1", None),
+        ("0", None),
+        ("", None),
+        (None, None),
+        ("9" * 30, None),
+        ("1\x00", None),
+    ],
+)
 def test_r30_ids_are_ascii_digits_in_range(value, expected):
     assert parse_id(value) == expected
 

@@ -58,16 +58,22 @@ def task_of(order, code, spec=None):
 def finish(task, actor, outputs=None):
     """Complete a task the way its kind is completed: a field-service task on its visit
     (dispatched by the order manager to ``actor``), any other directly."""
-    outputs = outputs if outputs is not None else {
-        name: f"{name}-{task.number}" for name in task.required_outputs}  # fmt: skip
+    outputs = (
+        outputs
+        if outputs is not None
+        else {name: f"{name}-{task.number}" for name in task.required_outputs}
+    )
     if task.kind != "field_service":
         return services.task_complete(actor=actor, task_id=task.pk, outputs=outputs)
     visit = task.work_order
     now = timezone.now()
     services.work_order_dispatch(
-        actor=get_user_model().objects.get(username="orders"), work_order_id=visit.pk,
-        technician=actor, window_start=now, window_end=now + timedelta(hours=2),
-    )  # fmt: skip
+        actor=get_user_model().objects.get(username="orders"),
+        work_order_id=visit.pk,
+        technician=actor,
+        window_start=now,
+        window_end=now + timedelta(hours=2),
+    )
     services.work_order_arrive(actor=actor, work_order_id=visit.pk)
     return services.work_order_complete(actor=actor, work_order_id=visit.pk, outputs=outputs)
 
@@ -76,8 +82,11 @@ def work_through(order, actor, skip=()):
     """Complete every ready task of the order (with made-up outputs) until none is left,
     except the codes in ``skip``."""
     while True:
-        ready = list(Task.objects.filter(sub_flow__domain_order__order=order, state="ready")
-                     .exclude(template__code__in=skip).select_related("template"))  # fmt: skip
+        ready = list(
+            Task.objects.filter(sub_flow__domain_order__order=order, state="ready")
+            .exclude(template__code__in=skip)
+            .select_related("template")
+        )
         if not ready:
             return
         for task in ready:

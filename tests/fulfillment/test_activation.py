@@ -60,8 +60,9 @@ def test_r25_order_page_shows_what_its_products_are_now(login, users, started):
 def test_r25_a_cancelled_lines_product_is_cancelled_the_rest_active(users, started):
     task = task_of(started, "order-circuit")
     services.task_claim(actor=users["agent"], task_id=task.pk)
-    fallout = services.task_reject(actor=users["agent"], task_id=task.pk, category="data",
-                                   reason="Site gone")  # fmt: skip
+    fallout = services.task_reject(
+        actor=users["agent"], task_id=task.pk, category="data", reason="Site gone"
+    )
     services.fallout_cancel_line(actor=users["orders"], fallout_id=fallout.pk, note="withdrawn")
     work_through(started, users["agent"])
     assert Order.objects.get(pk=started.pk).state == "partial"
@@ -75,10 +76,12 @@ def test_r25_activation_runs_once(users, started):
     work_through(started, users["agent"])
     product = _products(started).first()
     count = ServiceInventory.objects.count()
-    product_inventory_activate(actor=users["orders"], product_id=product.pk,
-                               start_date=timezone.localdate(),
-                               services=[DeliveredService(s.specification, s.domain)
-                                         for s in product.services.all()])  # fmt: skip
+    product_inventory_activate(
+        actor=users["orders"],
+        product_id=product.pk,
+        start_date=timezone.localdate(),
+        services=[DeliveredService(s.specification, s.domain) for s in product.services.all()],
+    )
     assert ServiceInventory.objects.count() == count
 
 
@@ -94,7 +97,8 @@ def test_inventory_page_shows_services_with_a_fixed_query_count(login, users, st
     # More services do not cost more queries.
     product = _products(started).first()
     others = ProductSpecification.objects.exclude(
-        pk__in=product.services.values("specification_id"))[:5]  # fmt: skip
+        pk__in=product.services.values("specification_id")
+    )[:5]
     for spec in others:
         ServiceInventory.objects.create(product=product, specification=spec, domain=spec.domain)
     with CaptureQueriesContext(connection) as more:

@@ -40,10 +40,9 @@ def adapters(settings):
 
     def configure(default=None, **domains):
         settings.FULFILLMENT_ADAPTERS = {
-            "default": {"latency_ms": 0, "failure_rate": 0.0, "concurrency": 5,
-                        **(default or {})},
+            "default": {"latency_ms": 0, "failure_rate": 0.0, "concurrency": 5, **(default or {})},
             **domains,
-        }  # fmt: skip
+        }
 
     settings.FULFILLMENT_ADAPTER_SEED = "test"
     settings.FULFILLMENT_API_MAX_ATTEMPTS = 3
@@ -98,7 +97,11 @@ def test_r20_api_task_runs_through_its_adapter_and_readies_dependants(
     assert re.fullmatch(r"ACC-HAM-\d{6}", circuit.outputs["circuit_id"])
     call = circuit.adapter_calls.get()
     assert (call.adapter, call.operation, call.attempt, call.succeeded) == (
-        "simulated-access", "order-circuit", 1, True)  # fmt: skip
+        "simulated-access",
+        "order-circuit",
+        1,
+        True,
+    )
     assert call.response == circuit.outputs and call.request["idempotency_key"] == circuit.number
     assert task_of(approved, "install-ntu").state == "ready"  # its dependant
     numbers = task_of(approved, "reserve-numbers")  # the SIP trunk's branch, in parallel
@@ -136,8 +139,9 @@ def test_r20_adapter_ledger_repeated_call_has_no_second_effect(
     assert adapter.calls == 1 and task.adapter_calls.count() == 1
     # Two workers racing past the check: the database refuses a second effect.
     with pytest.raises(IntegrityError), transaction.atomic():
-        AdapterCall.objects.create(task=task, attempt=3, adapter="counting",
-                                   operation="order-circuit", succeeded=True)  # fmt: skip
+        AdapterCall.objects.create(
+            task=task, attempt=3, adapter="counting", operation="order-circuit", succeeded=True
+        )
 
     # A worker killed after the effect, before completing the task: redelivered, the job
     # completes the task with the recorded result and calls nobody.
@@ -189,8 +193,9 @@ def test_r20_concurrency_limit_staggers_api_tasks(
     ran = []
     while sent:
         task_id = sent.pop(0)
-        running = Task.objects.filter(kind="api", state="in_progress",
-                                      sub_flow__domain_order__domain="access").count()  # fmt: skip
+        running = Task.objects.filter(
+            kind="api", state="in_progress", sub_flow__domain_order__domain="access"
+        ).count()
         assert running <= 2
         ran.append(task_id)
         with django_capture_on_commit_callbacks(execute=True):
@@ -289,20 +294,34 @@ def test_r32_stuck_api_task_is_flagged_on_the_order_page_and_the_work_queue(
 def test_r20_simulated_circuit_id_names_the_sites_city():
     from fulfillment.adapters import city_code
 
-    assert [city_code(c) for c in ("Hamburg", "München", "Frankfurt am Main", "Köln", "Graz",
-                                   "Saint-Étienne", "")] == [
-        "HAM", "MUC", "FRA", "CGN", "GRA", "SAI", "XXX"]  # fmt: skip
+    assert [
+        city_code(c)
+        for c in ("Hamburg", "München", "Frankfurt am Main", "Köln", "Graz", "Saint-Étienne", "")
+    ] == ["HAM", "MUC", "FRA", "CGN", "GRA", "SAI", "XXX"]
     site = SimpleNamespace(location=SimpleNamespace(city="Wien"))
-    task = SimpleNamespace(number="TSK-000042", required_outputs=["circuit_id"],
-                           sub_flow=SimpleNamespace(domain_order=site))  # fmt: skip
+    task = SimpleNamespace(
+        number="TSK-000042",
+        required_outputs=["circuit_id"],
+        sub_flow=SimpleNamespace(domain_order=site),
+    )
     for attempt in range(1, 6):
-        assert SimulatedAdapter("access").execute(task, attempt)["circuit_id"].startswith(
-            "ACC-VIE-")  # fmt: skip
+        assert (
+            SimulatedAdapter("access").execute(task, attempt)["circuit_id"].startswith("ACC-VIE-")
+        )
 
 
 def test_r20_simulated_adapter_is_deterministic_by_seed(settings):
-    task = SimpleNamespace(number="TSK-000042", required_outputs=[
-        "circuit_id", "ip_block", "vlan", "number_block", "cpe_serial", "trunk_id"])  # fmt: skip
+    task = SimpleNamespace(
+        number="TSK-000042",
+        required_outputs=[
+            "circuit_id",
+            "ip_block",
+            "vlan",
+            "number_block",
+            "cpe_serial",
+            "trunk_id",
+        ],
+    )
 
     def outcomes(adapter, attempts=range(1, 41)):
         results = []
@@ -320,8 +339,7 @@ def test_r20_simulated_adapter_is_deterministic_by_seed(settings):
     assert 0 < len(failed) < len(same)  # about 30 % of 40
     assert all(r in FAILURES["access"] for r in failed)
     assert not any(isinstance(r, tuple) for r in outcomes(SimulatedAdapter("ip_core")))
-    assert all(isinstance(r, tuple)
-               for r in outcomes(SimulatedAdapter("ip_core", failure_rate=1)))  # fmt: skip
+    assert all(isinstance(r, tuple) for r in outcomes(SimulatedAdapter("ip_core", failure_rate=1)))
     answer = next(r for r in same if isinstance(r, dict))
     assert list(answer) == task.required_outputs and all(answer.values())
     assert 100 <= int(answer["vlan"]) <= 3999 and answer["cpe_serial"].startswith("FGL")
@@ -356,16 +374,29 @@ def _cluster(log: Path) -> subprocess.Popen:
     """``manage.py qcluster`` on the test database: ORM broker, jobs not run inline, every
     adapter call 2 s long, a killed job redelivered 5 s after it was taken."""
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
-    env.update({
-        "DATABASE_URL": _database_url(), "TELCRM_TESTING": "0", "Q_WORKERS": "3",
-        "Q_TIMEOUT": "4", "Q_RETRY": "5", "FULFILLMENT_ADAPTER_LATENCY_MS": "2000",
-        "FULFILLMENT_ADAPTER_FAILURE_RATE": "0", "FULFILLMENT_ADAPTER_CONCURRENCY": "10",
-        "FULFILLMENT_API_MAX_ATTEMPTS": "3", "LOG_LEVEL": "INFO",
-    })  # fmt: skip
+    env.update(
+        {
+            "DATABASE_URL": _database_url(),
+            "TELCRM_TESTING": "0",
+            "Q_WORKERS": "3",
+            "Q_TIMEOUT": "4",
+            "Q_RETRY": "5",
+            "FULFILLMENT_ADAPTER_LATENCY_MS": "2000",
+            "FULFILLMENT_ADAPTER_FAILURE_RATE": "0",
+            "FULFILLMENT_ADAPTER_CONCURRENCY": "10",
+            "FULFILLMENT_API_MAX_ATTEMPTS": "3",
+            "LOG_LEVEL": "INFO",
+        }
+    )
     with log.open("a") as out:
-        return subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=env,
-                                stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)  # fmt: skip
+        return subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def _kill(cluster: subprocess.Popen) -> None:
@@ -386,9 +417,9 @@ def _wait_for(condition, seconds: float, log: Path) -> None:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a real cluster needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
-def test_r32_worker_killed_mid_task_still_one_effect(roles, users, contract, billing,
-                                                     rep_account, settings, monkeypatch,
-                                                     tmp_path):  # fmt: skip
+def test_r32_worker_killed_mid_task_still_one_effect(
+    roles, users, contract, billing, rep_account, settings, monkeypatch, tmp_path
+):
     from django_q.conf import Conf
 
     from tests.fulfillment.conftest import approve
@@ -400,8 +431,9 @@ def test_r32_worker_killed_mid_task_still_one_effect(roles, users, contract, bil
 
     # Jobs go to the database broker, for the cluster to take.
     monkeypatch.setattr(Conf, "SYNC", False)
-    settings.FULFILLMENT_ADAPTERS = {"default": {"latency_ms": 2000, "failure_rate": 0,
-                                                 "concurrency": 10}}  # fmt: skip
+    settings.FULFILLMENT_ADAPTERS = {
+        "default": {"latency_ms": 2000, "failure_rate": 0, "concurrency": 10}
+    }
     assert sorted(automation.dispatch(ids)) == sorted(ids)
 
     log = tmp_path / "qcluster.log"

@@ -30,8 +30,9 @@ def _related(item):
 
 def test_r25_closing_creates_the_cis_with_their_relationships_and_captured_values(users, started):
     _deliver(started, users["agent"])
-    hq = ProductInventory.objects.get(order_line__order=started,
-                                      services__specification__code="ACCESS-LINE")  # fmt: skip
+    hq = ProductInventory.objects.get(
+        order_line__order=started, services__specification__code="ACCESS-LINE"
+    )
     items = {item.kind: item for item in ConfigurationItem.objects.filter(site=hq.site)}
     assert set(items) == {"site", "circuit", "cpe", "ip_service"}
     circuit, cpe, ip, site = items["circuit"], items["cpe"], items["ip_service"], items["site"]
@@ -43,10 +44,14 @@ def test_r25_closing_creates_the_cis_with_their_relationships_and_captured_value
     assert site.name == hq.site.name and site.location == hq.location
     city = hq.location.city
     assert _related(cpe) == {("located_at", "site", site.name)}
-    assert _related(circuit) == {("terminates_at", "site", site.name),
-                                 ("terminates_at", "pop", f"POP {city}")}  # fmt: skip
-    assert _related(ip) == {("depends_on", "circuit", circuit.name),
-                            ("depends_on", "cpe", cpe.name)}  # fmt: skip
+    assert _related(circuit) == {
+        ("terminates_at", "site", site.name),
+        ("terminates_at", "pop", f"POP {city}"),
+    }
+    assert _related(ip) == {
+        ("depends_on", "circuit", circuit.name),
+        ("depends_on", "cpe", cpe.name),
+    }
     # Every item links back to its order line (through its product).
     for item in (circuit, cpe, ip, site):
         assert item.product.order_line.order == started
@@ -81,16 +86,24 @@ def test_r25_activation_twice_builds_nothing_twice(users, started):
 def test_r25_a_resource_in_use_is_refused_to_another_product(users, started):
     agent = users["agent"]
     finish(task_of(started, "order-circuit"), agent, {"circuit_id": "DE-HH-0042"})
-    metro = ProductInventory.objects.filter(order_line__order=started).exclude(
-        allocations__value="DE-HH-0042").get()  # fmt: skip
+    metro = (
+        ProductInventory.objects.filter(order_line__order=started)
+        .exclude(allocations__value="DE-HH-0042")
+        .get()
+    )
     with pytest.raises(DomainError, match=r"Circuit id DE-HH-0042 is already in use by PRD-"):
-        resources_allocate(actor=agent, product_id=metro.pk, outputs={"circuit_id": "DE-HH-0042"},
-                           holder="manual")  # fmt: skip
+        resources_allocate(
+            actor=agent, product_id=metro.pk, outputs={"circuit_id": "DE-HH-0042"}, holder="manual"
+        )
     assert not metro.allocations.exists()
     # The same product capturing it again (a task done twice) is fine.
     hq = ProductInventory.objects.get(allocations__value="DE-HH-0042")
-    resources_allocate(actor=agent, product_id=hq.pk, outputs={"circuit_id": "DE-HH-0042"},
-                       holder=task_of(started, "order-circuit").number)  # fmt: skip
+    resources_allocate(
+        actor=agent,
+        product_id=hq.pk,
+        outputs={"circuit_id": "DE-HH-0042"},
+        holder=task_of(started, "order-circuit").number,
+    )
     assert ResourceAllocation.objects.filter(value="DE-HH-0042").count() == 1
 
 
@@ -99,12 +112,14 @@ def test_r25_a_task_capturing_a_number_block_in_use_is_not_completed(users, star
     hq = ProductInventory.objects.get(
         order_line__order=started, order_line__child_lines__specification__code="ACCESS-LINE"
     )
-    resources_allocate(actor=agent, product_id=hq.pk, outputs={"number_block": "+49 40 1234 0"},
-                       holder="legacy")  # fmt: skip
+    resources_allocate(
+        actor=agent, product_id=hq.pk, outputs={"number_block": "+49 40 1234 0"}, holder="legacy"
+    )
     task = task_of(started, "reserve-numbers")
     with pytest.raises(DomainError, match="Phone number block"):
-        services.task_complete(actor=agent, task_id=task.pk,
-                               outputs={"number_block": "+49 40 1234 0"})  # fmt: skip
+        services.task_complete(
+            actor=agent, task_id=task.pk, outputs={"number_block": "+49 40 1234 0"}
+        )
     task.refresh_from_db()
     assert task.state == "ready" and task.outputs == {}
     services.task_complete(actor=agent, task_id=task.pk, outputs={"number_block": "+49 40 5678 0"})
@@ -115,8 +130,9 @@ def test_r25_a_cancelled_line_frees_its_resources(users, started):
     agent = users["agent"]
     finish(task_of(started, "order-circuit"), agent, {"circuit_id": "DE-HH-0042"})
     task = task_of(started, "install-ntu")
-    fallout = services.task_fail(actor=None, task_id=task.pk, category="data",
-                                 detail="Building demolished")  # fmt: skip
+    fallout = services.task_fail(
+        actor=None, task_id=task.pk, category="data", detail="Building demolished"
+    )
     services.fallout_cancel_line(actor=users["orders"], fallout_id=fallout.pk, note="withdrawn")
     allocation = ResourceAllocation.objects.get(value="DE-HH-0042")
     assert allocation.state == "released" and allocation.released_at is not None
@@ -125,8 +141,9 @@ def test_r25_a_cancelled_line_frees_its_resources(users, started):
     assert hq.status == "cancelled" and not hq.items.exists()
     # Free for the next order.
     metro = ProductInventory.objects.filter(order_line__order=started).exclude(pk=hq.pk).get()
-    resources_allocate(actor=agent, product_id=metro.pk, outputs={"circuit_id": "DE-HH-0042"},
-                       holder="reuse")  # fmt: skip
+    resources_allocate(
+        actor=agent, product_id=metro.pk, outputs={"circuit_id": "DE-HH-0042"}, holder="reuse"
+    )
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the race needs PostgreSQL")
@@ -142,8 +159,12 @@ def test_r25_two_orders_allocating_one_resource_at_once_get_one_winner(
 
     def allocate(product):
         with transaction.atomic():
-            resources_allocate(actor=users["agent"], product_id=product.pk,
-                               outputs={"ip_block": "203.0.113.0/29"}, holder="race")  # fmt: skip
+            resources_allocate(
+                actor=users["agent"],
+                product_id=product.pk,
+                outputs={"ip_block": "203.0.113.0/29"},
+                holder="race",
+            )
 
     outcomes = at_once(allocate, products)
     assert outcomes.count("ok") == 1

@@ -21,8 +21,9 @@ from .conftest import approve, task_of, work_through
 def _reject(users, order, code="order-circuit", reason="Carrier says the address is unknown"):
     task = task_of(order, code)
     services.task_claim(actor=users["agent"], task_id=task.pk)
-    return services.task_reject(actor=users["agent"], task_id=task.pk, category="data",
-                                reason=reason)  # fmt: skip
+    return services.task_reject(
+        actor=users["agent"], task_id=task.pk, category="data", reason=reason
+    )
 
 
 def test_r22_agent_rejection_opens_a_fallout_with_category_detail_and_attempts(users, started):
@@ -30,7 +31,11 @@ def test_r22_agent_rejection_opens_a_fallout_with_category_detail_and_attempts(u
     task = task_of(started, "order-circuit")
     assert task.state == "failed"
     assert (fallout.state, fallout.category, fallout.detail, fallout.order_id) == (
-        "open", "data", "Carrier says the address is unknown", started.pk)  # fmt: skip
+        "open",
+        "data",
+        "Carrier says the address is unknown",
+        started.pk,
+    )
     assert fallout.number.startswith("FO-") and fallout.opened_by == users["agent"]
     assert fallout.due_at > fallout.opened_at
 
@@ -51,8 +56,9 @@ def test_r22_fallout_blocks_only_its_dependants(users, started, approved):
     assert task_of(started, "install-ntu").state == "waiting"
     assert task_of(started, "allocate-ip").state == "waiting"  # waits for the access line
     assert task_of(started, "install-cpe").state == "completed"
-    sip = SubFlow.objects.get(domain_order__order=started,
-                              child_line__specification__code="SIP-TRUNK")  # fmt: skip
+    sip = SubFlow.objects.get(
+        domain_order__order=started, child_line__specification__code="SIP-TRUNK"
+    )
     assert sip.state == "completed"
     assert Order.objects.get(pk=started.pk).state == "in_progress"
 
@@ -63,7 +69,10 @@ def test_r22_retry_puts_the_task_back_in_its_queue(users, started):
     fallout.refresh_from_db()
     task = task_of(started, "order-circuit")
     assert (fallout.state, fallout.resolution, fallout.resolved_by) == (
-        "resolved", "retried", users["orders"])  # fmt: skip
+        "resolved",
+        "retried",
+        users["orders"],
+    )
     assert task.state == "ready" and task.due_at > fallout.opened_at
     with pytest.raises(DomainError, match="resolved a moment ago"):
         services.fallout_skip(actor=users["orders"], fallout_id=fallout.pk, note="again")
@@ -74,8 +83,9 @@ def test_r22_manual_completion_needs_the_outputs_and_readies_dependants(users, s
     with pytest.raises(DomainError, match="circuit_id"):
         services.fallout_complete(actor=users["orders"], fallout_id=fallout.pk, outputs={})
     assert Fallout.objects.get(pk=fallout.pk).state == "open"
-    services.fallout_complete(actor=users["orders"], fallout_id=fallout.pk,
-                              outputs={"circuit_id": "DE-HAM-0099"})  # fmt: skip
+    services.fallout_complete(
+        actor=users["orders"], fallout_id=fallout.pk, outputs={"circuit_id": "DE-HAM-0099"}
+    )
     task = task_of(started, "order-circuit")
     assert task.state == "completed" and task.outputs == {"circuit_id": "DE-HAM-0099"}
     assert task_of(started, "install-ntu").state == "ready"
@@ -86,8 +96,11 @@ def test_r22_skip_lets_what_waits_go_on(users, started):
     fallout = _reject(users, started)
     with pytest.raises(DomainError, match="Say why"):
         services.fallout_skip(actor=users["orders"], fallout_id=fallout.pk, note="")
-    services.fallout_skip(actor=users["orders"], fallout_id=fallout.pk,
-                          note="Circuit already exists from the old contract")  # fmt: skip
+    services.fallout_skip(
+        actor=users["orders"],
+        fallout_id=fallout.pk,
+        note="Circuit already exists from the old contract",
+    )
     assert task_of(started, "order-circuit").state == "skipped"
     assert task_of(started, "install-ntu").state == "ready"
 
@@ -101,13 +114,15 @@ def test_r22_cancel_line_is_for_order_managers(users, started):
 
 def test_r24_cancelling_a_line_ends_the_order_partial(users, started):
     fallout = _reject(users, started)
-    services.fallout_cancel_line(actor=users["orders"], fallout_id=fallout.pk,
-                                 note="Customer withdrew the HQ site")  # fmt: skip
+    services.fallout_cancel_line(
+        actor=users["orders"], fallout_id=fallout.pk, note="Customer withdrew the HQ site"
+    )
     hq = OrderLine.objects.get(order=started, child_lines__specification__code="ACCESS-LINE")
     assert hq.state == "cancelled"
     assert ProductInventory.objects.get(pk=hq.product_id).status == "cancelled"
-    assert set(Task.objects.filter(sub_flow__child_line__order_line=hq)
-               .values_list("state", flat=True)) <= {"cancelled", "completed"}  # fmt: skip
+    assert set(
+        Task.objects.filter(sub_flow__child_line__order_line=hq).values_list("state", flat=True)
+    ) <= {"cancelled", "completed"}
     assert Order.objects.get(pk=started.pk).state == "in_progress"  # the SIP line goes on
     work_through(started, users["agent"])
     order = Order.objects.get(pk=started.pk)
@@ -120,19 +135,23 @@ def test_r24_cancelling_a_line_ends_the_order_partial(users, started):
 def test_r24_closure_runs_bottom_up(users, started):
     # Everything but the last test of the access line: nothing above its sub flow closes.
     work_through(started, users["agent"], skip=["test-circuit"])
-    access = SubFlow.objects.get(domain_order__order=started,
-                                 child_line__specification__code="ACCESS-LINE")  # fmt: skip
+    access = SubFlow.objects.get(
+        domain_order__order=started, child_line__specification__code="ACCESS-LINE"
+    )
     assert access.state == "in_progress"
     assert access.domain_order.state == "in_progress"
     assert SubFlow.objects.get(child_line__specification__code="SIP-TRUNK").state == "completed"
     assert Order.objects.get(pk=started.pk).state == "in_progress"
     work_through(started, users["agent"])
-    assert set(SubFlow.objects.filter(domain_order__order=started)
-               .values_list("state", flat=True)) == {"completed"}  # fmt: skip
-    assert set(DomainOrder.objects.filter(order=started)
-               .values_list("state", flat=True)) == {"completed"}  # fmt: skip
-    assert set(OrderLine.objects.filter(order=started)
-               .values_list("state", flat=True)) == {"completed"}  # fmt: skip
+    assert set(
+        SubFlow.objects.filter(domain_order__order=started).values_list("state", flat=True)
+    ) == {"completed"}
+    assert set(DomainOrder.objects.filter(order=started).values_list("state", flat=True)) == {
+        "completed"
+    }
+    assert set(OrderLine.objects.filter(order=started).values_list("state", flat=True)) == {
+        "completed"
+    }
     assert Order.objects.get(pk=started.pk).state == "completed"
 
 
@@ -172,20 +191,29 @@ def test_r24_two_tasks_finishing_at_once_ready_what_waits_for_both(
     work_through(order, agent, skip=["test-circuit", "install-cpe"])
     visit = task_of(order, "install-cpe").work_order
     now = timezone.now()
-    services.work_order_dispatch(actor=users["orders"], work_order_id=visit.pk, technician=agent,
-                                 window_start=now, window_end=now + timedelta(hours=1))  # fmt: skip
+    services.work_order_dispatch(
+        actor=users["orders"],
+        work_order_id=visit.pk,
+        technician=agent,
+        window_start=now,
+        window_end=now + timedelta(hours=1),
+    )
     services.work_order_arrive(actor=agent, work_order_id=visit.pk)
     test = task_of(order, "test-circuit")
-    outcomes = at_once(lambda act: act(), [
-        lambda: services.task_complete(actor=agent, task_id=test.pk),
-        lambda: services.work_order_complete(actor=agent, work_order_id=visit.pk,
-                                             outputs={"cpe_serial": "FGL-1"}),
-    ])  # fmt: skip
+    outcomes = at_once(
+        lambda act: act(),
+        [
+            lambda: services.task_complete(actor=agent, task_id=test.pk),
+            lambda: services.work_order_complete(
+                actor=agent, work_order_id=visit.pk, outputs={"cpe_serial": "FGL-1"}
+            ),
+        ],
+    )
     assert outcomes == ["ok", "ok"]
     assert task_of(order, "allocate-ip").state == "ready"
-    flows = SubFlow.objects.filter(domain_order__order=order,
-                                   child_line__specification__code__in=["ACCESS-LINE",
-                                                                        "CPE-ROUTER"])  # fmt: skip
+    flows = SubFlow.objects.filter(
+        domain_order__order=order, child_line__specification__code__in=["ACCESS-LINE", "CPE-ROUTER"]
+    )
     assert set(flows.values_list("state", flat=True)) == {"completed"}
     work_through(order, agent)
     assert Order.objects.get(pk=order.pk).state == "completed"
@@ -193,18 +221,26 @@ def test_r24_two_tasks_finishing_at_once_ready_what_waits_for_both(
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
-def test_r31_two_resolving_one_fallout_at_once_one_wins(roles, users, contract, billing,
-                                                        rep_account):  # fmt: skip
+def test_r31_two_resolving_one_fallout_at_once_one_wins(
+    roles, users, contract, billing, rep_account
+):
     order = approve(users, contract, billing, rep_account)
     for group in AssignmentGroup.objects.all():
         group.members.add(users["agent"])
     services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)
     fallout = _reject(users, order)
-    outcomes = at_once(lambda act: act(), [
-        lambda: services.fallout_retry(actor=users["orders"], fallout_id=fallout.pk),
-        lambda: services.fallout_skip(actor=users["agent"], fallout_id=fallout.pk, note="n/a"),
-    ])  # fmt: skip
+    outcomes = at_once(
+        lambda act: act(),
+        [
+            lambda: services.fallout_retry(actor=users["orders"], fallout_id=fallout.pk),
+            lambda: services.fallout_skip(actor=users["agent"], fallout_id=fallout.pk, note="n/a"),
+        ],
+    )
     assert outcomes.count("ok") == 1
     assert "resolved a moment ago" in next(o for o in outcomes if o != "ok")
-    assert Fallout.history.filter(id=fallout.pk, history_change_reason__in=[
-        "Retried", "Skipped"]).count() == 1  # fmt: skip
+    assert (
+        Fallout.history.filter(
+            id=fallout.pk, history_change_reason__in=["Retried", "Skipped"]
+        ).count()
+        == 1
+    )

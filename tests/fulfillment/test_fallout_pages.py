@@ -24,8 +24,9 @@ def _claimed(users, order, code="order-circuit"):
 
 def _fallout(users, order, code="order-circuit", detail="No carrier capacity"):
     task = _claimed(users, order, code)
-    return services.task_reject(actor=users["agent"], task_id=task.pk, category="inventory",
-                                reason=detail)  # fmt: skip
+    return services.task_reject(
+        actor=users["agent"], task_id=task.pk, category="inventory", reason=detail
+    )
 
 
 def test_r22_agent_rejects_a_task_from_its_page(login, users, started):
@@ -78,8 +79,9 @@ def test_r22_resolutions_from_the_fallout_page(login, users, started):
     # Skip needs a reason.
     response = client.post(url, {"action": "skip", "skip-note": " "})
     assert "This field is required." in response.content.decode()
-    response = client.post(url, {"action": "complete", "complete-circuit_id": "DE-HH-7"},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        url, {"action": "complete", "complete-circuit_id": "DE-HH-7"}, follow=True
+    )
     assert "Completed " + fallout.task.number + " by hand." in response.content.decode()
     assert Task.objects.get(pk=fallout.task_id).outputs == {"circuit_id": "DE-HH-7"}
     # Resolved: no more forms; a stale post is refused.
@@ -100,8 +102,7 @@ def test_r22_agents_resolve_but_do_not_cancel_lines(login, users, started):
     assert Task.objects.get(pk=fallout.task_id).state == "ready"
 
 
-def test_r22_watchdog_fails_stuck_tasks_and_escalates_overdue_fallouts(users, started,
-                                                                      settings):  # fmt: skip
+def test_r22_watchdog_fails_stuck_tasks_and_escalates_overdue_fallouts(users, started, settings):
     settings.FALLOUT_SLA_HOURS = 8
     group = AssignmentGroup.objects.get(name="Access provisioning")
     group.manager = users["orders"]
@@ -150,8 +151,9 @@ def test_r22_home_panel_shows_fallouts_escalated_to_me_first(login, users, start
     group.save()
     first = _fallout(users, started)
     second = _fallout(users, started, "reserve-numbers")
-    Fallout.objects.filter(pk=second.pk).update(escalated_at=timezone.now(),
-                                                escalated_to=users["orders"])  # fmt: skip
+    Fallout.objects.filter(pk=second.pk).update(
+        escalated_at=timezone.now(), escalated_to=users["orders"]
+    )
     page = login(users["orders"]).get(reverse("home")).content.decode()
     assert "Fall-out to resolve" in page and "1 escalated to me" in page
     assert page.index(second.number) < page.index(first.number)
@@ -166,8 +168,10 @@ def test_r20_order_page_shows_the_work_per_domain_order(login, users, started):
     assert page.count('data-testid="order-task"') == 9
     assert "0 of 9 tasks done" in page and "1 in fall-out" in page
     # The rep sees no task list (no fulfillment permission), but the order.
-    assert 'data-testid="order-work"' not in login(users["rep"]).get(
-        started.get_absolute_url()).content.decode()  # fmt: skip
+    assert (
+        'data-testid="order-work"'
+        not in login(users["rep"]).get(started.get_absolute_url()).content.decode()
+    )
 
 
 def test_r20_order_page_offers_to_start_approved_work(login, users, approved):
@@ -175,8 +179,9 @@ def test_r20_order_page_offers_to_start_approved_work(login, users, approved):
     assert "its work has not started" in page and "Start fulfillment" in page
 
 
-def test_order_page_query_count_does_not_grow_with_tasks(login, users, started,
-                                                          django_assert_num_queries):  # fmt: skip
+def test_order_page_query_count_does_not_grow_with_tasks(
+    login, users, started, django_assert_num_queries
+):
     _fallout(users, started)
     client = login(users["orders"])
     client.get(started.get_absolute_url())
@@ -187,8 +192,14 @@ def test_order_page_query_count_does_not_grow_with_tasks(login, users, started,
         client.get(started.get_absolute_url())
     task = task_of(started, "install-ntu")
     for n in range(20):
-        Task.objects.create(sub_flow=task.sub_flow, template=task.template, name=f"Extra {n}",
-                            kind="manual", group=task.group, assignee=users["agent"])  # fmt: skip
+        Task.objects.create(
+            sub_flow=task.sub_flow,
+            template=task.template,
+            name=f"Extra {n}",
+            kind="manual",
+            group=task.group,
+            assignee=users["agent"],
+        )
     with django_assert_num_queries(32):
         page = client.get(started.get_absolute_url()).content.decode()
     assert page.count('data-testid="order-task"') == 29
@@ -201,16 +212,16 @@ def test_r27_task_fallout_and_visit_pages_show_their_history(login, users, start
     fallout = _fallout(users, started)
     client = login(users["orders"])
     page = client.get(reverse("fulfillment:fallout_detail", args=[fallout.pk])).content.decode()
-    history = page[page.index('data-testid="history"'):]
+    history = page[page.index('data-testid="history"') :]
     agent = users["agent"].get_full_name() or users["agent"].username
     assert fallout.number in history and agent in history and "failed: Inventory" in history
     stage = task_of(started, "stage-cpe")
     services.task_claim(actor=users["agent"], task_id=stage.pk)
     page = login(users["agent"]).get(stage.get_absolute_url()).content.decode()
-    history = page[page.index('data-testid="history"'):]
+    history = page[page.index('data-testid="history"') :]
     assert stage.number in history and "Assignee" in history
     services.task_complete(actor=users["agent"], task_id=stage.pk, outputs={"cpe_serial": "F1"})
     visit = FieldWorkOrder.objects.get(task__template__code="install-cpe")
     page = client.get(visit.get_absolute_url()).content.decode()
-    history = page[page.index('data-testid="history"'):]
+    history = page[page.index('data-testid="history"') :]
     assert visit.number in history and f"visit for {visit.task.number}" in history

@@ -37,7 +37,10 @@ def test_r20_a_ready_field_task_gets_a_scheduled_visit(users, started, visit):
     line = visit.task.sub_flow.child_line.order_line
     assert visit.state == "scheduled" and visit.number.startswith("FWO-")
     assert (visit.site_id, visit.location_id, visit.contact_id) == (
-        line.site_id, line.location_id, line.site_contact_id)  # fmt: skip
+        line.site_id,
+        line.location_id,
+        line.site_contact_id,
+    )
     assert visit.window_start.weekday() < 5 and timezone.localtime(visit.window_start).hour == 8
     # Waiting field tasks have no visit yet.
     assert not FieldWorkOrder.objects.filter(task=task_of(started, "install-cpe")).exists()
@@ -47,24 +50,37 @@ def test_r20_field_task_is_completed_on_its_visit_not_in_the_queue(login, users,
     queue = login(users["agent"]).get(reverse("fulfillment:task_queue")).content.decode()
     assert f"Visit {visit.number}" in queue
     with pytest.raises(DomainError, match="completed on site"):
-        services.task_complete(actor=users["agent"], task_id=visit.task_id,
-                               outputs={"ntu_serial": "X"})  # fmt: skip
+        services.task_complete(
+            actor=users["agent"], task_id=visit.task_id, outputs={"ntu_serial": "X"}
+        )
 
 
 def test_r20_dispatch_needs_a_dispatcher_a_group_member_and_a_sane_window(users, visit):
     start, end = _window()
     with pytest.raises(DomainError, match="Only a dispatcher"):
-        services.work_order_dispatch(actor=users["technician"], work_order_id=visit.pk,
-                                     technician=users["technician"], window_start=start,
-                                     window_end=end)  # fmt: skip
+        services.work_order_dispatch(
+            actor=users["technician"],
+            work_order_id=visit.pk,
+            technician=users["technician"],
+            window_start=start,
+            window_end=end,
+        )
     with pytest.raises(DomainError, match="is not in Field services"):
-        services.work_order_dispatch(actor=users["pm"], work_order_id=visit.pk,
-                                     technician=users["rep"], window_start=start,
-                                     window_end=end)  # fmt: skip
+        services.work_order_dispatch(
+            actor=users["pm"],
+            work_order_id=visit.pk,
+            technician=users["rep"],
+            window_start=start,
+            window_end=end,
+        )
     with pytest.raises(DomainError, match="must end after"):
-        services.work_order_dispatch(actor=users["pm"], work_order_id=visit.pk,
-                                     technician=users["technician"], window_start=end,
-                                     window_end=start)  # fmt: skip
+        services.work_order_dispatch(
+            actor=users["pm"],
+            work_order_id=visit.pk,
+            technician=users["technician"],
+            window_start=end,
+            window_end=start,
+        )
     visit.refresh_from_db()
     assert visit.state == "scheduled" and visit.technician is None
 
@@ -73,17 +89,26 @@ def test_r20_technician_works_the_visit_on_the_phone_page(login, users, started,
     start, end = _window()
     dispatcher = login(users["pm"])
     url = visit.get_absolute_url()
-    response = dispatcher.post(url, {
-        "action": "dispatch", "dispatch-technician": users["technician"].pk,
-        "dispatch-window_start": timezone.localtime(end).strftime("%Y-%m-%dT%H:%M"),
-        "dispatch-window_end": timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"),
-    })  # fmt: skip
+    response = dispatcher.post(
+        url,
+        {
+            "action": "dispatch",
+            "dispatch-technician": users["technician"].pk,
+            "dispatch-window_start": timezone.localtime(end).strftime("%Y-%m-%dT%H:%M"),
+            "dispatch-window_end": timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
     assert "“Until” must be after “From”." in response.content.decode()
-    response = dispatcher.post(url, {
-        "action": "dispatch", "dispatch-technician": users["technician"].pk,
-        "dispatch-window_start": timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"),
-        "dispatch-window_end": timezone.localtime(end).strftime("%Y-%m-%dT%H:%M"),
-    }, follow=True)  # fmt: skip
+    response = dispatcher.post(
+        url,
+        {
+            "action": "dispatch",
+            "dispatch-technician": users["technician"].pk,
+            "dispatch-window_start": timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"),
+            "dispatch-window_end": timezone.localtime(end).strftime("%Y-%m-%dT%H:%M"),
+        },
+        follow=True,
+    )
     assert f"{visit.number} sent to" in response.content.decode()
     tech = login(users["technician"])
     listing = tech.get(reverse("fulfillment:work_orders")).content.decode()
@@ -95,8 +120,7 @@ def test_r20_technician_works_the_visit_on_the_phone_page(login, users, started,
     response = tech.post(url, {"action": "complete", "complete-ntu_serial": ""})
     assert "This field is required." in response.content.decode()
     assert FieldWorkOrder.objects.get(pk=visit.pk).state == "on_site"
-    response = tech.post(url, {"action": "complete", "complete-ntu_serial": "NTU-77"},
-                         follow=True)  # fmt: skip
+    response = tech.post(url, {"action": "complete", "complete-ntu_serial": "NTU-77"}, follow=True)
     assert "completed; what waited for it can start" in response.content.decode()
     task = task_of(started, "install-ntu")
     assert task.state == "completed" and task.outputs == {"ntu_serial": "NTU-77"}
@@ -113,9 +137,12 @@ def test_r20_cpe_and_edge_visits_capture_the_serial_installed_on_site(login, use
     """Every demo field visit that installs equipment asks the technician for its serial."""
     from fulfillment.demo_templates import FLOWS
 
-    installs = {code: outputs for _, tasks in FLOWS.values()
-                for code, _, kind, *_rest, outputs, _after in tasks
-                if kind == "field_service" and code.startswith("install-")}  # fmt: skip
+    installs = {
+        code: outputs
+        for _, tasks in FLOWS.values()
+        for code, _, kind, *_rest, outputs, _after in tasks
+        if kind == "field_service" and code.startswith("install-")
+    }
     assert all(installs.values()), installs
 
     group = AssignmentGroup.objects.get(name="Field services")
@@ -123,9 +150,13 @@ def test_r20_cpe_and_edge_visits_capture_the_serial_installed_on_site(login, use
     finish(task_of(started, "stage-cpe"), users["agent"], {"cpe_serial": "FGL-STAGED"})
     visit = FieldWorkOrder.objects.get(task=task_of(started, "install-cpe"))
     start, end = _window()
-    services.work_order_dispatch(actor=users["orders"], work_order_id=visit.pk,
-                                 technician=users["technician"], window_start=start,
-                                 window_end=end)  # fmt: skip
+    services.work_order_dispatch(
+        actor=users["orders"],
+        work_order_id=visit.pk,
+        technician=users["technician"],
+        window_start=start,
+        window_end=end,
+    )
     tech = login(users["technician"])
     url = visit.get_absolute_url()
     tech.post(url, {"action": "arrive"})
@@ -140,8 +171,9 @@ def test_r20_cpe_and_edge_visits_capture_the_serial_installed_on_site(login, use
 
 def test_r22_skipping_a_field_task_cancels_its_visit(users, visit):
     services.task_claim(actor=users["agent"], task_id=visit.task_id)
-    fallout = services.task_reject(actor=users["agent"], task_id=visit.task_id,
-                                   category="data", reason="Site closed for good")  # fmt: skip
+    fallout = services.task_reject(
+        actor=users["agent"], task_id=visit.task_id, category="data", reason="Site closed for good"
+    )
     services.fallout_skip(actor=users["orders"], fallout_id=fallout.pk, note="NTU exists")
     assert FieldWorkOrder.objects.get(pk=visit.pk).state == "cancelled"
 
@@ -162,13 +194,22 @@ def test_field_work_list_query_count_is_fixed(login, users, started, visit):
 
 def test_r22_a_failed_field_tasks_visit_waits_for_its_fallout(users, visit):
     start, end = _window()
-    services.work_order_dispatch(actor=users["pm"], work_order_id=visit.pk,
-                                 technician=users["technician"], window_start=start,
-                                 window_end=end)  # fmt: skip
+    services.work_order_dispatch(
+        actor=users["pm"],
+        work_order_id=visit.pk,
+        technician=users["technician"],
+        window_start=start,
+        window_end=end,
+    )
     services.work_order_arrive(actor=users["technician"], work_order_id=visit.pk)
-    services.task_reject(actor=users["technician"], task_id=visit.task_id, category="data",
-                         reason="No access to the basement")  # fmt: skip
+    services.task_reject(
+        actor=users["technician"],
+        task_id=visit.task_id,
+        category="data",
+        reason="No access to the basement",
+    )
     with pytest.raises(DomainError, match="waits until its fall-out is resolved"):
-        services.work_order_complete(actor=users["technician"], work_order_id=visit.pk,
-                                     outputs={"ntu_serial": "NTU-1"})  # fmt: skip
+        services.work_order_complete(
+            actor=users["technician"], work_order_id=visit.pk, outputs={"ntu_serial": "NTU-1"}
+        )
     assert task_of(visit.task.sub_flow.domain_order.order, "install-ntu").state == "failed"

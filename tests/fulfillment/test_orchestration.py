@@ -11,26 +11,38 @@ from .conftest import finish
 
 
 def _task(order, spec, code):
-    return Task.objects.get(sub_flow__domain_order__order=order,
-                            sub_flow__child_line__specification__code=spec,
-                            template__code=code)  # fmt: skip
+    return Task.objects.get(
+        sub_flow__domain_order__order=order,
+        sub_flow__child_line__specification__code=spec,
+        template__code=code,
+    )
 
 
 def test_r20_every_child_line_gets_a_sub_flow_with_its_tasks(users, approved):
     flows = services.order_fulfillment_start(actor=users["orders"], order_id=approved.pk)
     # HQ: access line, IP service, CPE router; Metro: SIP trunk.
     assert sorted(f.child_line.specification.code for f in flows) == [
-        "ACCESS-LINE", "CPE-ROUTER", "IP-INTERNET", "SIP-TRUNK"]  # fmt: skip
+        "ACCESS-LINE",
+        "CPE-ROUTER",
+        "IP-INTERNET",
+        "SIP-TRUNK",
+    ]
     assert Task.objects.filter(sub_flow__domain_order__order=approved).count() == 9
     task = _task(approved, "ACCESS-LINE", "order-circuit")
     assert (task.kind, task.group.name, task.required_outputs) == (
-        "api", "Access provisioning", ["circuit_id"])  # fmt: skip
+        "api",
+        "Access provisioning",
+        ["circuit_id"],
+    )
 
 
 def test_r20_independent_branches_start_in_parallel_and_the_rest_waits(users, approved):
     services.order_fulfillment_start(actor=users["orders"], order_id=approved.pk)
-    ready = set(Task.objects.filter(sub_flow__domain_order__order=approved, state="ready")
-                .values_list("template__code", flat=True))  # fmt: skip
+    ready = set(
+        Task.objects.filter(sub_flow__domain_order__order=approved, state="ready").values_list(
+            "template__code", flat=True
+        )
+    )
     # First tasks of the access line, the CPE and the SIP trunk: nothing to wait for.
     assert ready == {"order-circuit", "stage-cpe", "reserve-numbers"}
     waiting = _task(approved, "ACCESS-LINE", "install-ntu")
@@ -45,18 +57,26 @@ def test_r20_dependencies_order_tasks_inside_a_flow_and_across_domain_orders(use
     # The IP service waits for the access line and the CPE router (IP-INTERNET requires
     # both): its first task waits for the last task of each.
     allocate = _task(approved, "IP-INTERNET", "allocate-ip")
-    waits_for = set(TaskDependency.objects.filter(task=allocate)
-                    .values_list("depends_on__template__code", flat=True))  # fmt: skip
+    waits_for = set(
+        TaskDependency.objects.filter(task=allocate).values_list(
+            "depends_on__template__code", flat=True
+        )
+    )
     assert waits_for == {"test-circuit", "install-cpe"}
-    services.task_complete(actor=agent, task_id=_task(approved, "ACCESS-LINE",
-                                                      "order-circuit").pk,
-                           outputs={"circuit_id": "DE-HAM-0042"})  # fmt: skip
+    services.task_complete(
+        actor=agent,
+        task_id=_task(approved, "ACCESS-LINE", "order-circuit").pk,
+        outputs={"circuit_id": "DE-HAM-0042"},
+    )
     assert _task(approved, "ACCESS-LINE", "install-ntu").state == "ready"
     finish(_task(approved, "ACCESS-LINE", "install-ntu"), agent, {"ntu_serial": "NTU-1"})
     services.task_complete(actor=agent, task_id=_task(approved, "ACCESS-LINE", "test-circuit").pk)
     assert _task(approved, "IP-INTERNET", "allocate-ip").state == "waiting"  # CPE not done
-    services.task_complete(actor=agent, task_id=_task(approved, "CPE-ROUTER", "stage-cpe").pk,
-                           outputs={"cpe_serial": "FGT60F-123"})  # fmt: skip
+    services.task_complete(
+        actor=agent,
+        task_id=_task(approved, "CPE-ROUTER", "stage-cpe").pk,
+        outputs={"cpe_serial": "FGT60F-123"},
+    )
     finish(_task(approved, "CPE-ROUTER", "install-cpe"), agent)
     assert _task(approved, "IP-INTERNET", "allocate-ip").state == "ready"
 
@@ -71,16 +91,16 @@ def test_r20_completing_needs_the_required_outputs(users, approved):
     assert task.state == "ready" and task.outputs == {}
     waiting = _task(approved, "ACCESS-LINE", "install-ntu")
     with pytest.raises(DomainError, match="only a ready or started task"):
-        services.task_complete(actor=users["agent"], task_id=waiting.pk,
-                               outputs={"ntu_serial": "x"})  # fmt: skip
+        services.task_complete(
+            actor=users["agent"], task_id=waiting.pk, outputs={"ntu_serial": "x"}
+        )
 
 
 def test_r20_starting_twice_creates_nothing_twice(users, approved):
     services.order_fulfillment_start(actor=users["orders"], order_id=approved.pk)
     counts = (SubFlow.objects.count(), Task.objects.count(), TaskDependency.objects.count())
     assert services.order_fulfillment_start(actor=users["orders"], order_id=approved.pk) == []
-    assert (SubFlow.objects.count(), Task.objects.count(),
-            TaskDependency.objects.count()) == counts  # fmt: skip
+    assert (SubFlow.objects.count(), Task.objects.count(), TaskDependency.objects.count()) == counts
 
 
 def test_r20_a_missing_flow_template_is_named_and_nothing_starts(users, approved):

@@ -36,12 +36,16 @@ def test_r21_an_offering_flagged_for_a_project_opens_one(users, project_order):
     project = SpecialProject.objects.get(order=project_order)
     assert project.number.startswith("PRJ-") and "runs as a special project" in project.reason
     assert [m.name for m in project.milestones.all()] == [
-        "Kick-off", "Every site ready", "Customer acceptance"]  # fmt: skip
+        "Kick-off",
+        "Every site ready",
+        "Customer acceptance",
+    ]
     sites = sorted({line.site.name for line in project_order.lines.all()})
     readiness = project.milestones.get(name="Every site ready").tasks.all()
     assert [t.name for t in readiness] == [f"Confirm site readiness at {s}" for s in sites]
     assert project.milestones.get(name="Customer acceptance").due_date == (
-        project_order.requested_date)  # fmt: skip
+        project_order.requested_date
+    )
     # Starting again opens nothing twice.
     services.order_fulfillment_start(actor=users["orders"], order_id=project_order.pk)
     assert SpecialProject.objects.filter(order=project_order).count() == 1
@@ -109,8 +113,7 @@ def test_r21_project_page_take_and_tick(login, users, project_order):
     response = client.post(project.get_absolute_url(), {"action": "take"}, follow=True)
     assert f"You run {project.number} now." in response.content.decode()
     step = ProjectTask.objects.filter(project=project).first()
-    response = client.post(project.get_absolute_url(), {"task": step.pk, "note": "ok"},
-                           follow=True)  # fmt: skip
+    response = client.post(project.get_absolute_url(), {"task": step.pk, "note": "ok"}, follow=True)
     assert f"Done: {step.name}." in response.content.decode()
     for bad in ("abc", "", "999999"):
         response = client.post(project.get_absolute_url(), {"task": bad}, follow=True)
@@ -121,7 +124,8 @@ def test_r21_project_page_take_and_tick(login, users, project_order):
     assert agent.post(project.get_absolute_url(), {"action": "take"}).status_code == 403
     order_page = login(users["orders"]).get(project_order.get_absolute_url()).content.decode()
     assert 'data-testid="order-project"' in order_page and "the order closes with it" in (
-        order_page)  # fmt: skip
+        order_page
+    )
 
 
 def test_project_list_query_count_is_fixed(login, users, project_order, settings):
@@ -131,11 +135,17 @@ def test_project_list_query_count_is_fixed(login, users, project_order, settings
     with CaptureQueriesContext(connection) as one:
         page = client.get(url).content.decode()
     assert page.count('data-testid="project"') == 1
-    other = SpecialProject.objects.create(order=Order.objects.create(
-        sales_contract=project_order.sales_contract, quote=project_order.quote,
-        account=project_order.account, billing_profile=project_order.billing_profile,
-        requested_date=project_order.requested_date, owner=project_order.owner,
-    ), reason="test")  # fmt: skip
+    other = SpecialProject.objects.create(
+        order=Order.objects.create(
+            sales_contract=project_order.sales_contract,
+            quote=project_order.quote,
+            account=project_order.account,
+            billing_profile=project_order.billing_profile,
+            requested_date=project_order.requested_date,
+            owner=project_order.owner,
+        ),
+        reason="test",
+    )
     with CaptureQueriesContext(connection) as two:
         page = client.get(url).content.decode()
     assert page.count('data-testid="project"') == 2 and other.number in page
@@ -146,5 +156,5 @@ def test_r27_project_page_shows_its_history(login, users, project_order):
     project = SpecialProject.objects.get(order=project_order)
     services.project_take(actor=users["pm"], project_id=project.pk)
     page = login(users["pm"]).get(project.get_absolute_url()).content.decode()
-    history = page[page.index('data-testid="history"'):]
+    history = page[page.index('data-testid="history"') :]
     assert project.number in history and "Manager" in history and "Kick-off" in history

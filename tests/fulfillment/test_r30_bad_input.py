@@ -24,8 +24,9 @@ def test_r30_project_page_superscript_step_and_nul_note(login, users, project_or
     for bad in ("²", "٣", "9" * 40, "1\x00"):
         response = post_form(client, project.get_absolute_url(), {"task": bad}, follow=True)
         assert "That step is not part of this project" in response.content.decode()
-    response = post_form(client, project.get_absolute_url(),
-                         {"task": step.pk, "note": "done\x00"}, follow=True)  # fmt: skip
+    response = post_form(
+        client, project.get_absolute_url(), {"task": step.pk, "note": "done\x00"}, follow=True
+    )
     assert "The note contains a NUL (zero) character; remove it." in response.content.decode()
     step.refresh_from_db()
     assert step.state == "open"
@@ -33,8 +34,13 @@ def test_r30_project_page_superscript_step_and_nul_note(login, users, project_or
 
 @given(task=texts | st.sampled_from(["²", "0", "-1"]), note=nul_texts)
 @r30_settings
-def test_r30_project_page_any_input_is_below_500(login, users, project_order,  # noqa: F811
-                                                  task, note):  # fmt: skip
+def test_r30_project_page_any_input_is_below_500(
+    login,
+    users,
+    project_order,  # noqa: F811
+    task,
+    note,
+):
     project, client = _taken(login, users, project_order)
     response = post_form(client, project.get_absolute_url(), {"task": task, "note": note})
     assert response.status_code == 302

@@ -22,8 +22,9 @@ def _join_every_group(users):
 
 
 def _tasks(order, site):
-    return Task.objects.filter(sub_flow__domain_order__order=order,
-                               sub_flow__domain_order__site__name=site)  # fmt: skip
+    return Task.objects.filter(
+        sub_flow__domain_order__order=order, sub_flow__domain_order__site__name=site
+    )
 
 
 def _states(order, site):
@@ -41,8 +42,9 @@ def _work_site(order, site, actor):
 def in_waves(users, approved):
     """The approved order (HQ: seven tasks; Metro: two) started one site at a time."""
     _join_every_group(users)
-    staggering.order_fulfillment_start_staggered(actor=users["orders"], order_id=approved.pk,
-                                                 mode="waves", per_wave=1)  # fmt: skip
+    staggering.order_fulfillment_start_staggered(
+        actor=users["orders"], order_id=approved.pk, mode="waves", per_wave=1
+    )
     return approved
 
 
@@ -53,8 +55,9 @@ def test_r20_waves_release_in_order_and_a_later_waves_tasks_stay_waiting(users, 
     # Metro's number reservation waits for nothing but its wave: it is not ready.
     assert _states(in_waves, "Metro") == {"waiting"}
     assert "ready" in _states(in_waves, "HQ")
-    assert set(in_waves.domain_orders.filter(site__name="Metro")
-               .values_list("state", flat=True)) == {"acknowledged"}  # fmt: skip
+    assert set(
+        in_waves.domain_orders.filter(site__name="Metro").values_list("state", flat=True)
+    ) == {"acknowledged"}
     # HQ is worked through: wave 1 is done and wave 2 released on its own.
     _work_site(in_waves, "HQ", users["agent"])
     first.refresh_from_db()
@@ -71,11 +74,11 @@ def test_r20_waves_release_in_order_and_a_later_waves_tasks_stay_waiting(users, 
 def test_r20_a_wave_left_only_with_fallouts_lets_the_next_wave_go(users, in_waves):
     ready = list(_tasks(in_waves, "HQ").filter(state="ready"))
     assert len(ready) == 2  # the circuit order and the CPE staging run in parallel
-    services.task_fail(actor=None, task_id=ready[0].pk, category="provisioning",
-                       detail="Carrier portal down")  # fmt: skip
+    services.task_fail(
+        actor=None, task_id=ready[0].pk, category="provisioning", detail="Carrier portal down"
+    )
     assert Wave.objects.get(order=in_waves, position=2).state == "waiting"  # HQ still busy
-    services.task_fail(actor=None, task_id=ready[1].pk, category="inventory",
-                       detail="Out of stock")  # fmt: skip
+    services.task_fail(actor=None, task_id=ready[1].pk, category="inventory", detail="Out of stock")
     # Nothing at HQ can move without a person resolving its fall-outs: Metro goes ahead.
     assert Wave.objects.get(order=in_waves, position=2).state == "released"
     assert task_of(in_waves, "reserve-numbers").state == "ready"
@@ -89,9 +92,11 @@ def test_r20_by_date_waves_wait_for_their_date_and_the_scheduled_job_releases_th
     today = timezone.localdate()
     sites = {s.name: s.pk for s in Account.objects.filter(name__in=["HQ", "Metro"])}
     staggering.order_fulfillment_start_staggered(
-        actor=users["orders"], order_id=approved.pk, mode="dates",
+        actor=users["orders"],
+        order_id=approved.pk,
+        mode="dates",
         dates={sites["HQ"]: today, sites["Metro"]: today + timedelta(days=3)},
-    )  # fmt: skip
+    )
     second = Wave.objects.get(order=approved, position=2)
     assert second.planned_date == today + timedelta(days=3) and second.state == "waiting"
     # A dated wave does not follow the wave before it: it keeps its date.
@@ -127,9 +132,13 @@ def test_r20_visit_capacity_pushes_the_first_window_to_the_next_free_day(users, 
     # Another visit of the group already takes the next working morning's only place.
     other = task_of(started, "install-cpe")
     line = other.sub_flow.child_line.order_line
-    FieldWorkOrder.objects.create(task=other, site=line.site, location=line.location,
-                                  window_start=morning + timedelta(hours=2),
-                                  window_end=morning + timedelta(hours=4))  # fmt: skip
+    FieldWorkOrder.objects.create(
+        task=other,
+        site=line.site,
+        location=line.location,
+        window_start=morning + timedelta(hours=2),
+        window_end=morning + timedelta(hours=4),
+    )
     finish(task_of(started, "order-circuit"), users["agent"], {"circuit_id": "DE-HH-1"})
     visit = FieldWorkOrder.objects.get(task=task_of(started, "install-ntu"))
     assert visit.window_start == services._next_working_morning(morning)
@@ -159,16 +168,19 @@ def test_r20_order_page_offers_the_ways_to_release_the_sites(login, users, appro
     assert page.count('type="date"') >= 2  # one start date per site
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ({"mode": "waves", "per_wave": ""}, "Say how many sites start at a time."),
-    ({"mode": "waves", "per_wave": "0"}, "greater than or equal to 1"),
-    ({"mode": "dates"}, "Give HQ a start date."),
-    ({"mode": "sideways"}, "Select a valid choice"),
-])  # fmt: skip
-def test_r20_bad_start_choices_are_refused_with_a_message(login, users, approved, data,
-                                                          message):  # fmt: skip
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"mode": "waves", "per_wave": ""}, "Say how many sites start at a time."),
+        ({"mode": "waves", "per_wave": "0"}, "greater than or equal to 1"),
+        ({"mode": "dates"}, "Give HQ a start date."),
+        ({"mode": "sideways"}, "Select a valid choice"),
+    ],
+)
+def test_r20_bad_start_choices_are_refused_with_a_message(login, users, approved, data, message):
     response = login(users["orders"]).post(
-        reverse("fulfillment:order_start", args=[approved.pk]), data, follow=True)
+        reverse("fulfillment:order_start", args=[approved.pk]), data, follow=True
+    )
     assert message in response.content.decode()
     assert not Task.objects.filter(sub_flow__domain_order__order=approved).exists()
     assert not Wave.objects.exists()
@@ -179,7 +191,8 @@ def test_r20_a_start_date_in_the_past_is_refused(login, users, approved):
     for site in Account.objects.filter(name__in=["HQ", "Metro"]):
         data[f"site_{site.pk}"] = (timezone.localdate() - timedelta(days=1)).isoformat()
     response = login(users["orders"]).post(
-        reverse("fulfillment:order_start", args=[approved.pk]), data, follow=True)
+        reverse("fulfillment:order_start", args=[approved.pk]), data, follow=True
+    )
     assert "A start date cannot be in the past." in response.content.decode()
     assert not Wave.objects.exists()
 
@@ -190,8 +203,9 @@ def test_r20_all_sites_at_once_is_the_default_and_makes_no_waves(login, users, a
     assert "ready" in _states(approved, "Metro") and "ready" in _states(approved, "HQ")
 
 
-def test_r20_order_page_with_waves_query_count_is_flat(login, users, in_waves,
-                                                        django_assert_num_queries):  # fmt: skip
+def test_r20_order_page_with_waves_query_count_is_flat(
+    login, users, in_waves, django_assert_num_queries
+):
     client = login(users["orders"])
     client.get(in_waves.get_absolute_url())
     # As without waves (with the catalog's characteristic labels), plus one: the waves with
@@ -200,8 +214,13 @@ def test_r20_order_page_with_waves_query_count_is_flat(login, users, in_waves,
         client.get(in_waves.get_absolute_url())
     task = task_of(in_waves, "install-ntu")
     for n in range(200):
-        Task.objects.create(sub_flow=task.sub_flow, template=task.template, name=f"Extra {n}",
-                            kind="manual", group=task.group)  # fmt: skip
+        Task.objects.create(
+            sub_flow=task.sub_flow,
+            template=task.template,
+            name=f"Extra {n}",
+            kind="manual",
+            group=task.group,
+        )
     with django_assert_num_queries(33):
         page = client.get(in_waves.get_absolute_url()).content.decode()
     assert "0 of 207" in page

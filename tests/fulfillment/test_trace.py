@@ -24,8 +24,12 @@ def _deliver(order, agent):
 
 def _lead_of(order, users):
     """A converted lead of the order's opportunity (the fixtures start at the opportunity)."""
-    return LeadFactory(owner=users["rep"], team=users["team_a"], state="converted",
-                       opportunity=order.quote.opportunity)  # fmt: skip
+    return LeadFactory(
+        owner=users["rep"],
+        team=users["team_a"],
+        state="converted",
+        opportunity=order.quote.opportunity,
+    )
 
 
 def _url(kind, pk):
@@ -33,13 +37,19 @@ def _url(kind, pk):
 
 
 def _numbers(response) -> dict[str, set[str]]:
-    return {level.kind.key: {node.number for node in level.nodes}
-            for level in response.context["trace"].levels}  # fmt: skip
+    return {
+        level.kind.key: {node.number for node in level.nodes}
+        for level in response.context["trace"].levels
+    }
 
 
 def _start(response) -> list[str]:
-    return [node.number for level in response.context["trace"].levels for node in level.nodes
-            if node.start]  # fmt: skip
+    return [
+        node.number
+        for level in response.context["trace"].levels
+        for node in level.nodes
+        if node.start
+    ]
 
 
 def _whole_chain(order, lead) -> dict[str, set[str]]:
@@ -56,13 +66,17 @@ def _whole_chain(order, lead) -> dict[str, set[str]]:
         "servicecontract": set(contract.service_contracts.values_list("number", flat=True)),
         "order": {order.number},
         "domainorder": set(order.domain_orders.values_list("number", flat=True)),
-        "task": set(Task.objects.filter(sub_flow__domain_order__order=order)
-                    .values_list("number", flat=True)),
+        "task": set(
+            Task.objects.filter(sub_flow__domain_order__order=order).values_list(
+                "number", flat=True
+            )
+        ),
         "product": set(products.values_list("number", flat=True)),
         "service": set(services.values_list("number", flat=True)),
-        "item": set(ConfigurationItem.objects.filter(product__in=products)
-                    .values_list("number", flat=True)),
-    }  # fmt: skip
+        "item": set(
+            ConfigurationItem.objects.filter(product__in=products).values_list("number", flat=True)
+        ),
+    }
 
 
 def test_r28_trace_from_a_ci_reaches_the_lead(login, users, started):
@@ -89,8 +103,9 @@ def test_r28_trace_from_a_ci_reaches_the_lead(login, users, started):
 
 
 def test_r28_trace_from_the_lead_reaches_the_cis(login, users, started):
-    contract_services.service_contracts_create(actor=users["contracts"],
-                                               contract_id=started.sales_contract_id)  # fmt: skip
+    contract_services.service_contracts_create(
+        actor=users["contracts"], contract_id=started.sales_contract_id
+    )
     _deliver(started, users["agent"])
     lead = _lead_of(started, users)
     whole = _whole_chain(started, lead)
@@ -109,8 +124,9 @@ def test_r28_trace_from_the_lead_reaches_the_cis(login, users, started):
 
 
 def test_r28_trace_from_the_middle_walks_both_ways(login, users, started):
-    contract_services.service_contracts_create(actor=users["contracts"],
-                                               contract_id=started.sales_contract_id)  # fmt: skip
+    contract_services.service_contracts_create(
+        actor=users["contracts"], contract_id=started.sales_contract_id
+    )
     work_through(started, users["agent"])
     whole = _whole_chain(started, _lead_of(started, users))
     client = login(users["admin"])
@@ -118,14 +134,16 @@ def test_r28_trace_from_the_middle_walks_both_ways(login, users, started):
         ("opportunity", started.quote.opportunity),
         ("quote", started.quote),
         ("salescontract", started.sales_contract),
-        ("servicecontract", ServiceContract.objects.filter(
-            sales_contract=started.sales_contract).last()),
+        (
+            "servicecontract",
+            ServiceContract.objects.filter(sales_contract=started.sales_contract).last(),
+        ),
         ("order", started),
         ("domainorder", DomainOrder.objects.filter(order=started).last()),
         ("task", Task.objects.filter(sub_flow__domain_order__order=started).last()),
         ("product", ProductInventory.objects.filter(order_line__order=started).last()),
         ("service", ServiceInventory.objects.filter(product__order_line__order=started).last()),
-    ]:  # fmt: skip
+    ]:
         response = client.get(_url(kind, record.pk))
         assert _numbers(response) == whole, kind
         assert _start(response) == [record.number if kind != "quote" else str(record)], kind
@@ -146,8 +164,9 @@ def test_r28_trace_query_count_is_pinned(login, users, started, django_assert_nu
         client.get(url)
     # Service contracts made, the order closed and activated: every task done, services and
     # items built. More rows on every level below the quote, the same queries.
-    contract_services.service_contracts_create(actor=users["contracts"],
-                                               contract_id=started.sales_contract_id)  # fmt: skip
+    contract_services.service_contracts_create(
+        actor=users["contracts"], contract_id=started.sales_contract_id
+    )
     _deliver(started, users["agent"])
     assert ConfigurationItem.objects.count() > 4
     with django_assert_num_queries(17):
@@ -170,8 +189,12 @@ def test_r28_trace_query_count_for_a_sales_rep(login, users, started, django_ass
 def test_r28_trace_outside_the_users_view(login, users, started):
     lead = _lead_of(started, users)
     product = ProductInventory.objects.filter(order_line__order=started).first()
-    for kind, pk in [("lead", lead.pk), ("order", started.pk), ("product", product.pk),
-                     ("quote", started.quote_id)]:  # fmt: skip
+    for kind, pk in [
+        ("lead", lead.pk),
+        ("order", started.pk),
+        ("product", product.pk),
+        ("quote", started.quote_id),
+    ]:
         # Another team's rep may read these kinds of record, but not this customer's: 404.
         assert login(users["other_rep"]).get(_url(kind, pk)).status_code == 404, kind
         # Somebody without a role may not read them at all: 403, before any record is read

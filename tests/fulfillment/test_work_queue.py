@@ -24,7 +24,8 @@ def test_r20_order_managers_start_fulfillment_from_their_home(login, users, appr
     assert approved.number in home and "Start fulfillment" in home
     response = client.post(reverse("fulfillment:order_start", args=[approved.pk]), follow=True)
     assert "Fulfillment of " + approved.number + " started: 4 sub flow(s)" in (
-        response.content.decode())  # fmt: skip
+        response.content.decode()
+    )
     assert "Start fulfillment" not in client.get(reverse("home")).content.decode()
 
 
@@ -43,8 +44,9 @@ def test_r23_queue_shows_my_groups_ready_and_started_tasks(login, users, started
     assert numbers == set(Task.objects.filter(state="ready").values_list("number", flat=True))
     assert len(numbers) == 3
     # The technician is in no group here: an empty queue, not somebody else's work.
-    assert not login(users["technician"]).get(reverse("fulfillment:task_queue")).context[
-        "object_list"]  # fmt: skip
+    assert (
+        not login(users["technician"]).get(reverse("fulfillment:task_queue")).context["object_list"]
+    )
     home = login(users["agent"]).get(reverse("home")).content.decode()
     assert "My tasks" in home and "Order the access circuit" in home
     # A task past its SLA due time is highlighted, counted on the home panel, and filtered.
@@ -74,17 +76,21 @@ def test_r23_claim_start_and_complete_through_the_pages(login, users, started):
     assert _ready(started, "install-ntu").state == "ready"
 
 
-def test_r23_api_tasks_run_by_their_adapter_are_never_claimed_by_people(login, users, started,
-                                                                       settings):  # fmt: skip
+def test_r23_api_tasks_run_by_their_adapter_are_never_claimed_by_people(
+    login, users, started, settings
+):
     """With its domain's adapter on, an API task (ready, or running in a worker) is the
     system's: the queue offers no Claim and claiming it anyway is refused, with the reason."""
-    settings.FULFILLMENT_ADAPTERS = {"default": {"latency_ms": 0, "failure_rate": 0,
-                                                 "concurrency": 2}}  # fmt: skip
+    settings.FULFILLMENT_ADAPTERS = {
+        "default": {"latency_ms": 0, "failure_rate": 0, "concurrency": 2}
+    }
     circuit, stage = _ready(started, "order-circuit"), _ready(started, "stage-cpe")
     client = login(users["agent"])
     page = client.get(reverse("fulfillment:task_queue")).content.decode()
-    rows = {number: page[page.index(number):].split("</tr>")[0]
-            for number in (circuit.number, stage.number)}  # fmt: skip
+    rows = {
+        number: page[page.index(number) :].split("</tr>")[0]
+        for number in (circuit.number, stage.number)
+    }
     assert ">Claim<" not in rows[circuit.number] and "run by the system" in rows[circuit.number]
     assert ">Claim<" in rows[stage.number]  # a person's task
     response = client.post(reverse("fulfillment:task_claim", args=[circuit.pk]), follow=True)
@@ -143,8 +149,7 @@ def test_r23_queue_counts_and_ages_work_per_group(login, users, started):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
-def test_r23_two_agents_claiming_at_once_one_gets_it(roles, users, contract, billing,
-                                                     rep_account):  # fmt: skip
+def test_r23_two_agents_claiming_at_once_one_gets_it(roles, users, contract, billing, rep_account):
     from tests.factories import UserFactory
     from tests.fulfillment.conftest import approve
 

@@ -25,8 +25,9 @@ def pending(users, contract, billing, rep_account):
     validated and submitted; the customer has credit for it."""
     rep_account.credit_limit = Decimal("100000")
     rep_account.save()
-    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    order = services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+    )
     return services.order_submit(actor=users["rep"], order_id=order.pk)
 
 
@@ -39,7 +40,10 @@ def test_r18_approval_creates_one_inactive_inventory_record_per_line(login, user
         product = line.product
         assert (product.status, product.tmf_status) == ("created", "created")
         assert (product.site, product.offering, product.quantity) == (
-            line.site, line.offering, line.quantity)  # fmt: skip
+            line.site,
+            line.offering,
+            line.quantity,
+        )
         assert product.sales_contract == order.sales_contract and line.state == "in_progress"
     # Nothing counts as active for anybody until closure.
     assert not ProductInventory.objects.active().exists()
@@ -53,8 +57,10 @@ def test_r18_approval_creates_one_inactive_inventory_record_per_line(login, user
 
 def test_r18_financial_check_credit_limit_against_open_orders(users, pending, rep_account):
     # This order's first-year charges: twelve months of recurring plus one-time charges.
-    first_year = sum((line.net_recurring * 12 + line.net_one_time + line.surcharge)
-                     * line.quantity for line in pending.lines.all())  # fmt: skip
+    first_year = sum(
+        (line.net_recurring * 12 + line.net_one_time + line.surcharge) * line.quantity
+        for line in pending.lines.all()
+    )
     rep_account.credit_limit = first_year - Decimal("0.01")
     rep_account.save()
     with pytest.raises(DomainError) as refused:
@@ -65,7 +71,8 @@ def test_r18_financial_check_credit_limit_against_open_orders(users, pending, re
     rep_account.credit_limit = first_year
     rep_account.save()
     assert services.order_approve(actor=users["orders"], order_id=pending.pk).state == (
-        "in_progress")  # fmt: skip
+        "in_progress"
+    )
 
 
 def test_r18_open_orders_use_up_the_credit_limit(login, users, pending, rep_account):
@@ -90,8 +97,9 @@ def test_r18_open_orders_use_up_the_credit_limit(login, users, pending, rep_acco
 def test_r18_billing_profile_inactive_fails_the_financial_check(users, pending, billing):
     from sales import services as sales_services
 
-    sales_services.billing_profile_transition(actor=users["rep"], profile_id=billing.pk,
-                                              name="deactivate")  # fmt: skip
+    sales_services.billing_profile_transition(
+        actor=users["rep"], profile_id=billing.pk, name="deactivate"
+    )
     with pytest.raises(DomainError):
         services.order_approve(actor=users["orders"], order_id=pending.pk)
     assert Order.objects.get(pk=pending.pk).state == "pending"
@@ -106,8 +114,9 @@ def test_r18_operational_check_needs_the_delivery_lead_time(login, users, pendin
     assert not ProductInventory.objects.exists()
 
 
-def test_r18_reject_needs_reasons_and_returns_the_order_to_the_rep(login, users, pending,
-                                                                   contract, billing):  # fmt: skip
+def test_r18_reject_needs_reasons_and_returns_the_order_to_the_rep(
+    login, users, pending, contract, billing
+):
     client = login(users["orders"])
     url = reverse("orders:order_reject", args=[pending.pk])
     response = client.post(url, {"reason": "  "}, follow=True)
@@ -119,8 +128,9 @@ def test_r18_reject_needs_reasons_and_returns_the_order_to_the_rep(login, users,
     home = login(users["rep"]).get(reverse("home")).content.decode()
     assert order.number in home and "reception desk" in home
     # The rep orders the contract again.
-    again = services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    again = services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+    )
     assert again.pk != order.pk and not ProductInventory.objects.exists()
 
 
@@ -136,8 +146,9 @@ def _tree(order):
     return sorted(
         (c.order_line.site.name, c.specification.code, c.domain_order.domain)
         for c in ChildLine.objects.filter(order_line__order=order).select_related(
-            "order_line__site", "specification", "domain_order")
-    )  # fmt: skip
+            "order_line__site", "specification", "domain_order"
+        )
+    )
 
 
 def test_r19_decomposition_tree_follows_the_catalog(users, pending, world):
@@ -145,18 +156,26 @@ def test_r19_decomposition_tree_follows_the_catalog(users, pending, world):
     # HQ: Dedicated Internet Access with a managed CPE -> access line, IP service, CPE
     # router; Metro: SIP trunking -> SIP trunk.
     assert _tree(order) == [
-        ("HQ", "ACCESS-LINE", "access"), ("HQ", "CPE-ROUTER", "cpe"),
-        ("HQ", "IP-INTERNET", "ip_core"), ("Metro", "SIP-TRUNK", "voice"),
-    ]  # fmt: skip
+        ("HQ", "ACCESS-LINE", "access"),
+        ("HQ", "CPE-ROUTER", "cpe"),
+        ("HQ", "IP-INTERNET", "ip_core"),
+        ("Metro", "SIP-TRUNK", "voice"),
+    ]
     stages = {(d.site.name, d.domain): d.stage for d in order.domain_orders.all()}
-    assert stages == {("HQ", "access"): 1, ("HQ", "cpe"): 1, ("HQ", "ip_core"): 2,
-                      ("Metro", "voice"): 1}  # fmt: skip
+    assert stages == {
+        ("HQ", "access"): 1,
+        ("HQ", "cpe"): 1,
+        ("HQ", "ip_core"): 2,
+        ("Metro", "voice"): 1,
+    }
     waits = sorted(
         (d.domain_order.domain, d.depends_on.domain, d.reason)
         for d in DomainOrderDependency.objects.filter(domain_order__order=order)
     )
-    assert waits == [("ip_core", "access", "IP-INTERNET requires ACCESS-LINE"),
-                     ("ip_core", "cpe", "IP-INTERNET requires CPE-ROUTER")]  # fmt: skip
+    assert waits == [
+        ("ip_core", "access", "IP-INTERNET requires ACCESS-LINE"),
+        ("ip_core", "cpe", "IP-INTERNET requires CPE-ROUTER"),
+    ]
     assert all(d.state == "acknowledged" for d in order.domain_orders.all())
 
 
@@ -169,9 +188,12 @@ def test_r19_decomposing_twice_creates_nothing_twice(users, pending):
         ProductInventory.objects.count(),
     )
     services.order_decompose(actor=users["orders"], order_id=order.pk)
-    assert (DomainOrder.objects.count(), ChildLine.objects.count(),
-            DomainOrderDependency.objects.count(),
-            ProductInventory.objects.count()) == counts  # fmt: skip
+    assert (
+        DomainOrder.objects.count(),
+        ChildLine.objects.count(),
+        DomainOrderDependency.objects.count(),
+        ProductInventory.objects.count(),
+    ) == counts
     with pytest.raises(DomainError):
         services.order_approve(actor=users["orders"], order_id=order.pk)
 
@@ -197,8 +219,9 @@ def test_r19_preview_before_submission_matches_what_approval_makes(login, users,
 # order's tasks (none yet) and lists its sites (for releasing them in waves).
 @pytest.mark.parametrize(("state", "queries"), [("pending", 26), ("in_progress", 31)])
 @pytest.mark.parametrize("lines", [5, 50])
-def test_order_page_query_count_while_approving(login, users, pending, state, lines, queries,
-                                                django_assert_num_queries):  # fmt: skip
+def test_order_page_query_count_while_approving(
+    login, users, pending, state, lines, queries, django_assert_num_queries
+):
     add_lines(pending, lines - pending.lines.count())
     pending.account.credit_limit = Decimal("10000000")
     pending.account.save()
@@ -211,14 +234,16 @@ def test_order_page_query_count_while_approving(login, users, pending, state, li
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
-def test_r18_two_managers_approving_at_once_one_approval(roles, users, contract, billing,
-                                                         rep_account):  # fmt: skip
+def test_r18_two_managers_approving_at_once_one_approval(
+    roles, users, contract, billing, rep_account
+):
     from tests.factories import UserFactory
 
     rep_account.credit_limit = Decimal("100000")
     rep_account.save()
-    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    order = services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+    )
     services.order_submit(actor=users["rep"], order_id=order.pk)
     managers = [users["orders"], UserFactory(username="orders2", role="order_manager")]
     outcomes = at_once(

@@ -14,11 +14,15 @@ LATER = date.today() + timedelta(days=30)
 
 
 def test_r15_order_mirrors_the_contract_and_links_each_line(users, contract, billing):
-    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    order = services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+    )
     assert order.number.startswith("ORD-") and order.state == "acknowledged"
     assert (order.account, order.quote, order.sales_contract) == (
-        contract.account, contract.quote, contract)  # fmt: skip
+        contract.account,
+        contract.quote,
+        contract,
+    )
     assert order.tmf_state == "acknowledged"
     contract_lines = {line.pk: line for line in contract.lines.all()}
     lines = list(order.lines.all())
@@ -30,8 +34,12 @@ def test_r15_order_mirrors_the_contract_and_links_each_line(users, contract, bil
             assert getattr(line, field) == getattr(source, field), field
         assert line.site_contact.account_id == line.site_id  # a site contact is proposed
     with pytest.raises(DomainError, match="already ordered"):
-        services.order_create(actor=users["rep"], contract_id=contract.pk,
-                              billing_profile=billing, requested_date=LATER)  # fmt: skip
+        services.order_create(
+            actor=users["rep"],
+            contract_id=contract.pk,
+            billing_profile=billing,
+            requested_date=LATER,
+        )
 
 
 def test_r15_billing_profile_is_mandatory_and_active(users, contract, billing, other_account):
@@ -40,17 +48,26 @@ def test_r15_billing_profile_is_mandatory_and_active(users, contract, billing, o
         (BillingProfileFactory(account=other_account), "belongs to another customer"),
     ]:
         with pytest.raises(DomainError, match=message):
-            services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=profile, requested_date=LATER)  # fmt: skip
+            services.order_create(
+                actor=users["rep"],
+                contract_id=contract.pk,
+                billing_profile=profile,
+                requested_date=LATER,
+            )
 
     from sales import services as sales_services
 
-    sales_services.billing_profile_transition(actor=users["rep"], profile_id=billing.pk,
-                                              name="deactivate")  # fmt: skip
+    sales_services.billing_profile_transition(
+        actor=users["rep"], profile_id=billing.pk, name="deactivate"
+    )
     billing.refresh_from_db()
     with pytest.raises(DomainError, match="not active"):
-        services.order_create(actor=users["rep"], contract_id=contract.pk,
-                              billing_profile=billing, requested_date=LATER)  # fmt: skip
+        services.order_create(
+            actor=users["rep"],
+            contract_id=contract.pk,
+            billing_profile=billing,
+            requested_date=LATER,
+        )
     assert not Order.objects.exists()
 
 
@@ -64,8 +81,12 @@ def test_r15_only_an_active_contract_is_ordered(users, contract, billing):
         reason="Lost to a competitor",
     )
     with pytest.raises(DomainError, match="orders are made from an active sales contract"):
-        services.order_create(actor=users["rep"], contract_id=contract.pk,
-                              billing_profile=billing, requested_date=LATER)  # fmt: skip
+        services.order_create(
+            actor=users["rep"],
+            contract_id=contract.pk,
+            billing_profile=billing,
+            requested_date=LATER,
+        )
 
 
 def test_create_order_page_names_bad_input_and_changes_nothing(login, users, contract, billing):
@@ -82,21 +103,28 @@ def test_create_order_page_names_bad_input_and_changes_nothing(login, users, con
     response = client.post(url, {"requested_date": LATER.isoformat()})
     assert "Choose the billing profile that pays for this order." in response.content.decode()
     assert not Order.objects.exists()
-    response = client.post(url, {"billing_profile": billing.pk,
-                                 "requested_date": LATER.isoformat()}, follow=True)  # fmt: skip
+    response = client.post(
+        url, {"billing_profile": billing.pk, "requested_date": LATER.isoformat()}, follow=True
+    )
     order = Order.objects.get()
     assert response.redirect_chain[-1][0] == order.get_absolute_url()
     assert "Create order" not in client.get(contract.get_absolute_url()).content.decode()
 
 
 def test_r16_non_commercial_details_change_on_the_order(login, users, contract, billing, world):
-    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    order = services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+    )
     client = login(users["orders"])
     new_date = LATER + timedelta(days=14)
-    client.post(reverse("orders:order_update", args=[order.pk]),
-                {"requested_date": new_date.isoformat(), "notes": "Call before arrival",
-                 "version": order.updated_at.isoformat()})  # fmt: skip
+    client.post(
+        reverse("orders:order_update", args=[order.pk]),
+        {
+            "requested_date": new_date.isoformat(),
+            "notes": "Call before arrival",
+            "version": order.updated_at.isoformat(),
+        },
+    )
     order.refresh_from_db()
     assert (order.requested_date, order.notes) == (new_date, "Call before arrival")
     line = order.lines.get(site=world["HQ"])
@@ -105,30 +133,45 @@ def test_r16_non_commercial_details_change_on_the_order(login, users, contract, 
     url = reverse("orders:orderline_update", args=[order.pk, line.pk])
     response = client.post(url, {"site_contact": stranger.pk, "access_notes": "x"})
     assert "Select a valid choice" in response.content.decode()
-    client.post(url, {"site_contact": keeper.pk, "access_notes": "Loading dock, gate 3",
-                      "technical_notes": "Rack 12, patch panel B", "quantity": line.quantity,
-                      "version": order.updated_at.isoformat()})  # fmt: skip
+    client.post(
+        url,
+        {
+            "site_contact": keeper.pk,
+            "access_notes": "Loading dock, gate 3",
+            "technical_notes": "Rack 12, patch panel B",
+            "quantity": line.quantity,
+            "version": order.updated_at.isoformat(),
+        },
+    )
     line.refresh_from_db()
     assert (line.site_contact, line.access_notes) == (keeper, "Loading dock, gate 3")
     before = (line.quantity, line.net_recurring, line.offering_id)
     # Commercial fields: prices are not on the form; a new quantity is refused (R16).
-    response = client.post(url, {"site_contact": keeper.pk, "quantity": 9,
-                                 "net_recurring": "1.00"})  # fmt: skip
+    response = client.post(url, {"site_contact": keeper.pk, "quantity": 9, "net_recurring": "1.00"})
     assert "is commercial" in response.content.decode()
     line.refresh_from_db()
     assert (line.quantity, line.net_recurring, line.offering_id) == before
 
 
 def test_order_cancel_needs_a_reason(users, contract, billing):
-    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    order = services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+    )
     with pytest.raises(DomainError, match="needs a reason"):
         services.order_transition(actor=users["orders"], order_id=order.pk, name="cancel")
     with pytest.raises(DomainError, match="not allowed"):
-        services.order_transition(actor=users["rep"], order_id=order.pk, name="cancel",
-                                  reason="Customer changed their mind")  # fmt: skip
-    order = services.order_transition(actor=users["orders"], order_id=order.pk, name="cancel",
-                                      reason="Customer changed their mind")  # fmt: skip
+        services.order_transition(
+            actor=users["rep"],
+            order_id=order.pk,
+            name="cancel",
+            reason="Customer changed their mind",
+        )
+    order = services.order_transition(
+        actor=users["orders"],
+        order_id=order.pk,
+        name="cancel",
+        reason="Customer changed their mind",
+    )
     assert order.state == "cancelled"
     with pytest.raises(DomainError, match="fixed"):
         order.requested_date = LATER + timedelta(days=1)
@@ -136,12 +179,14 @@ def test_order_cancel_needs_a_reason(users, contract, billing):
 
 
 def test_orders_are_visible_to_their_team_only(login, users, contract, billing):
-    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    order = services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+    )
     assert login(users["other_rep"]).get(order.get_absolute_url()).status_code == 404
     assert login(users["orders"]).get(order.get_absolute_url()).status_code == 200
-    assert list(login(users["rep"]).get(reverse("orders:order_list"))
-                .context["object_list"]) == [order]  # fmt: skip
+    assert list(login(users["rep"]).get(reverse("orders:order_list")).context["object_list"]) == [
+        order
+    ]
 
 
 def add_lines(order, count):
@@ -151,19 +196,30 @@ def add_lines(order, count):
         copy = OrderLine.objects.get(pk=template.pk)
         copy.pk = None
         copy.contract_line = template.contract_line.__class__.objects.create(
-            contract=order.sales_contract, quote_line=template.quote_line.__class__.objects.create(
-                quote=order.quote, site=template.site, location=template.location,
-                offering=template.offering, feasibility="feasible"),
-            site=template.site, location=template.location, offering=template.offering,
-            quantity=1, discount_percent=0)  # fmt: skip
+            contract=order.sales_contract,
+            quote_line=template.quote_line.__class__.objects.create(
+                quote=order.quote,
+                site=template.site,
+                location=template.location,
+                offering=template.offering,
+                feasibility="feasible",
+            ),
+            site=template.site,
+            location=template.location,
+            offering=template.offering,
+            quantity=1,
+            discount_percent=0,
+        )
         copy.save()
 
 
 @pytest.mark.parametrize(("lines", "queries"), [(5, 24), (50, 19)])
-def test_order_page_query_count(login, users, contract, billing, django_assert_num_queries,
-                                lines, queries):  # fmt: skip
-    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+def test_order_page_query_count(
+    login, users, contract, billing, django_assert_num_queries, lines, queries
+):
+    order = services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+    )
     add_lines(order, lines - order.lines.count())
     client = login(users["orders"])
     # 1 session, 2 user, 3-4 permissions, 5 roles, 6 the order with account, owner, quote,
@@ -178,23 +234,29 @@ def test_order_page_query_count(login, users, contract, billing, django_assert_n
         client.get(order.get_absolute_url())
 
 
-def test_r17_validation_names_every_check_and_gates_submission(login, users, contract, billing,
-                                                                world):  # fmt: skip
-    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+def test_r17_validation_names_every_check_and_gates_submission(
+    login, users, contract, billing, world
+):
+    order = services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+    )
     checks = services.order_validate(actor=users["rep"], order_id=order.pk)
     assert [c.name for c in checks] == [
-        "Billing profile active", "Billing in the order's currency",
-        "Every site has a location and a contact", "Feasibility still valid",
-        "Offerings still sellable", "Prices match the contract",
+        "Billing profile active",
+        "Billing in the order's currency",
+        "Every site has a location and a contact",
+        "Feasibility still valid",
+        "Offerings still sellable",
+        "Prices match the contract",
     ]
     assert all(c.passed for c in checks)
     # Break each check in turn: every failure is named, and the order stays acknowledged.
     from sales import services as sales_services
     from sales.models import FeasibilityRule
 
-    sales_services.billing_profile_transition(actor=users["rep"], profile_id=billing.pk,
-                                              name="deactivate")  # fmt: skip
+    sales_services.billing_profile_transition(
+        actor=users["rep"], profile_id=billing.pk, name="deactivate"
+    )
     line = order.lines.get(site=world["Metro"])
     OrderLine.objects.filter(pk=line.pk).update(site_contact=None, net_recurring=1)
     line.site.contacts.all().delete()
@@ -205,9 +267,12 @@ def test_r17_validation_names_every_check_and_gates_submission(login, users, con
     with pytest.raises(DomainError) as refused:
         services.order_submit(actor=users["rep"], order_id=order.pk)
     assert refused.value.errors == [
-        "Billing profile active", "Every site has a location and a contact",
-        "Feasibility still valid", "Offerings still sellable", "Prices match the contract",
-    ]  # fmt: skip
+        "Billing profile active",
+        "Every site has a location and a contact",
+        "Feasibility still valid",
+        "Offerings still sellable",
+        "Prices match the contract",
+    ]
     order.refresh_from_db()
     assert order.state == "acknowledged" and not order.validation_passed
     page = login(users["rep"]).get(order.get_absolute_url()).content.decode()
@@ -215,8 +280,9 @@ def test_r17_validation_names_every_check_and_gates_submission(login, users, con
 
 
 def test_r17_submit_after_passing_validation(login, users, contract, billing):
-    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    order = services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+    )
     client = login(users["rep"])
     page = client.get(order.get_absolute_url()).content.decode()
     assert "Not validated yet" in page
@@ -231,8 +297,9 @@ def test_r17_billing_profile_in_another_currency_is_a_named_failed_check(
     login, users, contract, rep_account
 ):
     dollars = BillingProfileFactory(account=rep_account, currency="USD")
-    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=dollars, requested_date=LATER)  # fmt: skip
+    order = services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=dollars, requested_date=LATER
+    )
     with pytest.raises(DomainError) as refused:
         services.order_submit(actor=users["rep"], order_id=order.pk)
     assert refused.value.errors == ["Billing in the order's currency"]
@@ -247,15 +314,20 @@ def test_r17_submitting_logs_the_validation_once(login, users, contract, billing
     then "Submit for approval", not a second identical "validated" entry."""
     from orders.models import Order
 
-    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    order = services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+    )
     client = login(users["rep"])
     client.post(reverse("orders:order_validate", args=[order.pk]))
     client.post(reverse("orders:order_submit", args=[order.pk]))
-    reasons = list(Order.history.filter(id=order.pk).order_by("history_id")
-                   .values_list("history_change_reason", flat=True))  # fmt: skip
+    reasons = list(
+        Order.history.filter(id=order.pk)
+        .order_by("history_id")
+        .values_list("history_change_reason", flat=True)
+    )
     assert [r for r in reasons if r and r.startswith("validated")] == [
-        "validated: 6 of 6 checks passed"]  # fmt: skip
+        "validated: 6 of 6 checks passed"
+    ]
     assert reasons[-1] == "submit"
     page = client.get(order.get_absolute_url()).content.decode()
     assert page.count("validated: 6 of 6 checks passed") == 1
@@ -263,8 +335,9 @@ def test_r17_submitting_logs_the_validation_once(login, users, contract, billing
 
 
 def test_order_page_shows_characteristic_labels(login, users, contract, billing):
-    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    order = services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+    )
     page = login(users["orders"]).get(order.get_absolute_url()).content.decode()
     assert "Bandwidth: 100 Mbit/s" in page and "Concurrent channels: 10 channels" in page
     assert "bandwidth=" not in page and "sip_channels=" not in page
@@ -277,16 +350,18 @@ def test_r15_order_form_offers_only_active_profiles_in_the_contracts_currency(
 
     dollars = BillingProfileFactory(account=rep_account, currency="USD")
     inactive = BillingProfileFactory(account=rep_account)
-    sales_services.billing_profile_transition(actor=users["rep"], profile_id=inactive.pk,
-                                              name="deactivate")  # fmt: skip
+    sales_services.billing_profile_transition(
+        actor=users["rep"], profile_id=inactive.pk, name="deactivate"
+    )
     client = login(users["rep"])
     url = reverse("orders:order_create", args=[contract.pk])
     form = client.get(url).context["form"]
     assert list(form.fields["billing_profile"].queryset) == [billing]
     page = client.get(url).content.decode()
     assert reverse("sales:billingprofile_create", args=[rep_account.pk]) in page
-    response = client.post(url, {"billing_profile": dollars.pk,
-                                 "requested_date": LATER.isoformat()})  # fmt: skip
+    response = client.post(
+        url, {"billing_profile": dollars.pk, "requested_date": LATER.isoformat()}
+    )
     assert "Select a valid choice" in response.content.decode()
     assert not Order.objects.exists()
 
@@ -307,15 +382,23 @@ def test_r15_without_an_active_profile_the_form_says_so_with_a_link(
 def test_r16_the_sales_rep_changes_the_requested_date_of_her_order(
     login, users, contract, billing, world
 ):
-    order = services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                  billing_profile=billing, requested_date=LATER)  # fmt: skip
+    order = services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+    )
     client = login(users["rep"])
-    assert reverse("orders:order_update", args=[order.pk]) in client.get(
-        order.get_absolute_url()).content.decode()  # fmt: skip
+    assert (
+        reverse("orders:order_update", args=[order.pk])
+        in client.get(order.get_absolute_url()).content.decode()
+    )
     new_date = LATER + timedelta(days=7)
-    client.post(reverse("orders:order_update", args=[order.pk]),
-                {"requested_date": new_date.isoformat(), "notes": "",
-                 "version": order.updated_at.isoformat()})  # fmt: skip
+    client.post(
+        reverse("orders:order_update", args=[order.pk]),
+        {
+            "requested_date": new_date.isoformat(),
+            "notes": "",
+            "version": order.updated_at.isoformat(),
+        },
+    )
     order.refresh_from_db()
     assert order.requested_date == new_date
     # A rep of another team does not even find the order.

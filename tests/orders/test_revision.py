@@ -21,8 +21,9 @@ LATER = date.today() + timedelta(days=30)
 
 @pytest.fixture
 def order(users, contract, billing):
-    return services.order_create(actor=users["rep"], contract_id=contract.pk,
-                                 billing_profile=billing, requested_date=LATER)  # fmt: skip
+    return services.order_create(
+        actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
+    )
 
 
 def test_r16_commercial_change_is_refused_with_reopen_quote(login, users, order, world):
@@ -59,8 +60,9 @@ def _accept_sign_contract(client, users, quote, signatory, capture):
     )
 
 
-def test_r16_reopen_and_revise_cycle(client, login, users, order, world, signatory,
-                                     django_capture_on_commit_callbacks):  # fmt: skip
+def test_r16_reopen_and_revise_cycle(
+    client, login, users, order, world, signatory, django_capture_on_commit_callbacks
+):
     first_contract = order.sales_contract
     rep = login(users["rep"])
     response = rep.post(reverse("orders:order_reopen_quote", args=[order.pk]), follow=True)
@@ -78,8 +80,9 @@ def test_r16_reopen_and_revise_cycle(client, login, users, order, world, signato
     sales_services.quote_lines_save(actor=users["rep"], quote=new, lines=[hq])
     sales_services.quote_line_delete(actor=users["rep"], line=new.lines.get(site=world["Metro"]))
     place(users, new, world["Kiel"], code="SIP")
-    second_contract = _accept_sign_contract(rep, users, new, signatory,
-                                            django_capture_on_commit_callbacks)  # fmt: skip
+    second_contract = _accept_sign_contract(
+        rep, users, new, signatory, django_capture_on_commit_callbacks
+    )
     first_contract.refresh_from_db()
     assert first_contract.state == "terminated"
     assert "Superseded by " + second_contract.number in first_contract.termination_reason
@@ -94,7 +97,7 @@ def test_r16_reopen_and_revise_cycle(client, login, users, order, world, signato
         ("added", "SIP Trunking at Kiel"),
         ("changed", "Dedicated Internet Access at HQ"),
         ("removed", "SIP Trunking at Metro"),
-    ]  # fmt: skip
+    ]
     changed = next(c for c in order.revision if c["change"] == "changed")
     assert "quantity: 1 → 2" in changed["fields"]
     lines = list(order.lines.select_related("quote_line", "contract_line"))
@@ -113,13 +116,15 @@ def test_r16_only_an_order_not_yet_submitted_reopens_its_quote(users, order):
     with pytest.raises(DomainError, match="only an order not yet submitted"):
         services.order_reopen_quote(actor=users["rep"], order_id=order.pk)
     assert QuoteLine.objects.filter(quote__number=order.quote.number).count() == (
-        order.lines.count())  # fmt: skip
+        order.lines.count()
+    )
 
 
 def test_r16_held_order_blocks_a_second_order_of_the_new_version(users, order, billing):
     services.order_reopen_quote(actor=users["rep"], order_id=order.pk)
     other = SalesContract.objects.get(pk=order.sales_contract_id)
     with pytest.raises(DomainError, match="waits for this quote version"):
-        services.order_create(actor=users["rep"], contract_id=other.pk, billing_profile=billing,
-                              requested_date=LATER)  # fmt: skip
+        services.order_create(
+            actor=users["rep"], contract_id=other.pk, billing_profile=billing, requested_date=LATER
+        )
     assert OrderLine.objects.count() == order.lines.count()

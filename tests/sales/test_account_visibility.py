@@ -18,10 +18,12 @@ SOON = date.today() + timedelta(days=30)
 def stray(users, other_account):
     """What older data may hold: a quote and an opportunity on team B's account, owned by
     the rep of team A (who cannot open the account)."""
-    opportunity = OpportunityFactory(account=other_account, owner=users["rep"],
-                                     team=users["team_a"], name="Stray deal")  # fmt: skip
-    quote = Quote.objects.create(account=other_account, owner=users["rep"], team=users["team_a"],
-                                 valid_until=SOON)  # fmt: skip
+    opportunity = OpportunityFactory(
+        account=other_account, owner=users["rep"], team=users["team_a"], name="Stray deal"
+    )
+    quote = Quote.objects.create(
+        account=other_account, owner=users["rep"], team=users["team_a"], valid_until=SOON
+    )
     return {"opportunity": opportunity, "quote": quote}
 
 
@@ -58,8 +60,9 @@ def test_r29_owner_of_an_opportunity_on_another_teams_account_cannot_list_open_o
 
 
 def test_r29_agreements_and_documents_follow_the_account(users, other_account):
-    agreement = SalesAgreement.objects.create(name="Frame", account=other_account,
-                                              valid_from=date.today())  # fmt: skip
+    agreement = SalesAgreement.objects.create(
+        name="Frame", account=other_account, valid_from=date.today()
+    )
     assert not SalesAgreement.objects.visible_to(users["rep"]).filter(pk=agreement.pk).exists()
     assert SalesAgreement.objects.visible_to(users["other_rep"]).filter(pk=agreement.pk).exists()
 
@@ -76,19 +79,26 @@ def test_r29_opportunity_form_refuses_an_owner_who_cannot_see_the_account(
     login, users, other_account, two_team_manager
 ):
     client = login(two_team_manager)
-    data = {"name": "Cross-team deal", "account": other_account.pk, "owner": users["rep"].pk,
-            "expected_close_date": SOON.isoformat(), "currency": "EUR"}  # fmt: skip
+    data = {
+        "name": "Cross-team deal",
+        "account": other_account.pk,
+        "owner": users["rep"].pk,
+        "expected_close_date": SOON.isoformat(),
+        "currency": "EUR",
+    }
     response = client.post(reverse("sales:opportunity_create"), data)
     assert response.status_code == 200
     assert f"cannot see {other_account}" in response.content.decode()
-    response = client.post(reverse("sales:opportunity_create"),
-                           {**data, "owner": users["other_rep"].pk,
-                            "team": users["team_a"].pk})  # fmt: skip
+    response = client.post(
+        reverse("sales:opportunity_create"),
+        {**data, "owner": users["other_rep"].pk, "team": users["team_a"].pk},
+    )
     assert f"Only Team B works on {other_account}" in response.content.decode()
     assert not Opportunity.objects.exists()
     # Someone of the account's team may own it; the team defaults to the account's.
-    response = client.post(reverse("sales:opportunity_create"),
-                           {**data, "owner": users["other_rep"].pk})  # fmt: skip
+    response = client.post(
+        reverse("sales:opportunity_create"), {**data, "owner": users["other_rep"].pk}
+    )
     assert response.status_code == 302
     opportunity = Opportunity.objects.get()
     assert (opportunity.owner, opportunity.team) == (users["other_rep"], users["team_b"])
@@ -98,9 +108,11 @@ def test_r29_opportunity_edit_offers_only_people_who_see_the_account(
     login, users, other_account, two_team_manager
 ):
     opportunity = OpportunityFactory(account=other_account)
-    form = login(two_team_manager).get(
-        reverse("sales:opportunity_update", args=[opportunity.pk])
-    ).context["form"]
+    form = (
+        login(two_team_manager)
+        .get(reverse("sales:opportunity_update", args=[opportunity.pk]))
+        .context["form"]
+    )
     owners = set(form.fields["owner"].queryset)
     assert users["other_rep"] in owners and users["manager"] in owners
     assert users["rep"] not in owners
@@ -111,24 +123,33 @@ def test_r29_services_refuse_owners_who_cannot_see_the_account(
     users, rep_account, other_account, two_team_manager
 ):
     with pytest.raises(DomainError, match=f"cannot see {other_account}"):
-        services.opportunity_save(actor=two_team_manager, opportunity=Opportunity(
-            name="Deal", account=other_account, owner=users["rep"],
-            expected_close_date=SOON))  # fmt: skip
+        services.opportunity_save(
+            actor=two_team_manager,
+            opportunity=Opportunity(
+                name="Deal", account=other_account, owner=users["rep"], expected_close_date=SOON
+            ),
+        )
     assert not Opportunity.objects.exists()
 
 
 def test_r29_account_owner_must_belong_to_the_chosen_team(login, users, two_team_manager):
     client = login(two_team_manager)
-    data = {"name": "Nordlicht GmbH", "owner": users["rep"].pk, "team": users["team_b"].pk,
-            "credit_limit": "0", "credit_currency": "EUR"}  # fmt: skip
+    data = {
+        "name": "Nordlicht GmbH",
+        "owner": users["rep"].pk,
+        "team": users["team_b"].pk,
+        "credit_limit": "0",
+        "credit_currency": "EUR",
+    }
     response = client.post(reverse("sales:account_create"), data)
     assert response.status_code == 200
     assert "is not in Team B" in response.content.decode()
     assert not Account.objects.filter(name="Nordlicht GmbH").exists()
     with pytest.raises(DomainError, match="is not in Team B"):
-        services.account_create(actor=two_team_manager, account=Account(
-            name="Nordlicht GmbH", owner=users["rep"], team=users["team_b"]))  # fmt: skip
+        services.account_create(
+            actor=two_team_manager,
+            account=Account(name="Nordlicht GmbH", owner=users["rep"], team=users["team_b"]),
+        )
     # The team's manager may own it.
-    response = client.post(reverse("sales:account_create"),
-                           {**data, "owner": two_team_manager.pk})  # fmt: skip
+    response = client.post(reverse("sales:account_create"), {**data, "owner": two_team_manager.pk})
     assert response.status_code == 302

@@ -31,8 +31,9 @@ def offering(code):
 
 
 def site(postcode, street="Teststr. 1", country="DE", account=None):
-    return Location(account=account, address_line1=street, postcode=postcode, city="X",
-                    country=country)  # fmt: skip
+    return Location(
+        account=account, address_line1=street, postcode=postcode, city="X", country=country
+    )
 
 
 # Validation ------------------------------------------------------------------------------
@@ -80,8 +81,9 @@ def test_characteristic_definition_is_checked(demo_catalog):
     bad = CharacteristicSpecification(code="x", name="X", value_type="choice", allowed_values=[])
     with pytest.raises(ValidationError, match="A choice needs a list of values"):
         bad.full_clean()
-    bad = CharacteristicSpecification(code="y", name="Y", value_type="integer", min_value=1,
-                                      max_value=5, default="9")  # fmt: skip
+    bad = CharacteristicSpecification(
+        code="y", name="Y", value_type="integer", min_value=1, max_value=5, default="9"
+    )
     with pytest.raises(ValidationError, match="must be at most 5"):
         bad.full_clean()
 
@@ -112,7 +114,9 @@ def test_per_unit_price_rules_multiply(demo_catalog):
     price = catalog.price_configuration(sip, config)
     assert price.recurring == Decimal("274.00")  # 39 + 30 × 6.50 + 100 × 0.40
     assert sorted(line.description for line in price.adders) == [
-        "Channel × 30", "Direct-dial number × 100"]  # fmt: skip
+        "Channel × 30",
+        "Direct-dial number × 100",
+    ]
 
 
 def test_changing_a_characteristic_reprices(demo_catalog):
@@ -145,8 +149,9 @@ def feasibility(code, values, location):
 
 
 def test_r10_on_net_building_is_feasible_even_at_10_gbit(demo_catalog):
-    result = feasibility("DIA", {"bandwidth": "10000", "pop_redundancy": "dual"},
-                         site("20457", "Am Sandtorkai 50"))  # fmt: skip
+    result = feasibility(
+        "DIA", {"bandwidth": "10000", "pop_redundancy": "dual"}, site("20457", "Am Sandtorkai 50")
+    )
     assert result.status == "feasible" and result.surcharge == 0
     assert result.rule.name == "On-net buildings Germany"
 
@@ -190,13 +195,13 @@ def test_r10_country_without_coverage_is_not_feasible(demo_catalog):
         ("1017", "NL", "Metro fiber Amsterdam", "conditional"),
     ],
 )
-def test_r10_demo_footprint_reaches_beyond_germany(demo_catalog, postcode, country, area,
-                                                    status):  # fmt: skip
+def test_r10_demo_footprint_reaches_beyond_germany(demo_catalog, postcode, country, area, status):
     result = feasibility("DIA", {"bandwidth": "500"}, site(postcode, country=country))
     assert (result.rule.name, result.status) == (area, status)
     assert result.surcharge > 0
-    copper = feasibility("DIA", {"access_type": "copper", "bandwidth": "50"},
-                         site(postcode, country=country))  # fmt: skip
+    copper = feasibility(
+        "DIA", {"access_type": "copper", "bandwidth": "50"}, site(postcode, country=country)
+    )
     assert copper.status != "not_feasible"
 
 
@@ -206,8 +211,13 @@ def test_coverage_page_shows_areas_access_types_and_surcharges(login, users, dem
     response = login(users["rep"]).get(reverse("sales:coverage"))
     page = response.content.decode()
     assert [c["name"] for c in response.context["countries"]] == [
-        "Austria", "France", "Germany", "Netherlands", "Switzerland", "United Kingdom",
-    ]  # fmt: skip
+        "Austria",
+        "France",
+        "Germany",
+        "Netherlands",
+        "Switzerland",
+        "United Kingdom",
+    ]
     assert "Metro fiber London City" in page and "Postcodes EC…" in page
     assert "EUR 3,400.00" in page and "Wayleave and fiber lateral needed" in page
     assert "4 on-net buildings" in page and "Whole country" in page
@@ -225,10 +235,15 @@ def test_coverage_page_query_count(login, users, demo_catalog, django_assert_num
     with django_assert_num_queries(QUERIES_COVERAGE):
         client.get(reverse("sales:coverage"))
     FeasibilityRule.objects.bulk_create(
-        FeasibilityRule(name=f"Area {n}", country="IT", postcode_prefix=f"{n:03d}",
-                        access_types=["copper"], max_bandwidth={"copper": 50})
+        FeasibilityRule(
+            name=f"Area {n}",
+            country="IT",
+            postcode_prefix=f"{n:03d}",
+            access_types=["copper"],
+            max_bandwidth={"copper": 50},
+        )
         for n in range(220)
-    )  # fmt: skip
+    )
     with django_assert_num_queries(QUERIES_COVERAGE):
         response = client.get(reverse("sales:coverage"))
     assert response.content.decode().count('data-testid="coverage-rule"') == 220 + len(
@@ -268,7 +283,8 @@ def test_r19_decomposition_follows_relationships_and_conditions(demo_catalog):
 def test_r19_realized_as_and_chains(demo_catalog):
     sdwan = catalog.decomposition_preview(offering("SDWAN"), {})
     assert ("SDWAN-EDGE", "realization of SDWAN-OVERLAY") in [
-        (i.specification.code, i.via) for i in sdwan]  # fmt: skip
+        (i.specification.code, i.via) for i in sdwan
+    ]
     teams = catalog.decomposition_preview(offering("TEAMS"), {})
     assert [i.specification.code for i in teams] == ["TEAMS-DR", "SIP-TRUNK"]
 
@@ -303,7 +319,9 @@ def test_offering_lifecycle_transitions_legal_and_illegal(users):
     draft.refresh_from_db()
     assert draft.state == "retired"
     assert list(draft.history.values_list("history_change_reason", flat=True)[:2]) == [
-        "retire", "publish"]  # fmt: skip
+        "retire",
+        "publish",
+    ]
 
 
 def test_admin_actions_publish_and_retire(login, users):
@@ -315,8 +333,9 @@ def test_admin_actions_publish_and_retire(login, users):
     client.post(url, {"action": "publish_offerings", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.state == "active"
-    response = client.post(url, {"action": "publish_offerings", "_selected_action": [draft.pk]},
-                           follow=True)  # fmt: skip
+    response = client.post(
+        url, {"action": "publish_offerings", "_selected_action": [draft.pk]}, follow=True
+    )
     assert "NEW: Publish is not possible while the record is Active" in response.content.decode()
 
 
@@ -357,10 +376,13 @@ def test_bad_import_changes_nothing_and_names_each_problem(users, demo_catalog):
     assert ProductOffering.history.count() == history_before
 
 
-@pytest.mark.parametrize("data, message", [
-    ([], "Not a telcrm catalog file"),
-    ({"format": "telcrm-catalog", "version": 9}, "Unsupported catalog file version 9"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ([], "Not a telcrm catalog file"),
+        ({"format": "telcrm-catalog", "version": 9}, "Unsupported catalog file version 9"),
+    ],
+)
 def test_wrong_files_are_refused(users, data, message):
     with pytest.raises(DomainError, match=message):
         catalog_import(actor=users["admin"], data=data)
@@ -403,12 +425,20 @@ def test_catalog_list_filters(login, users, demo_catalog):
 
 
 def test_try_panel_prices_and_checks_a_demo_site(login, users, rep_account, demo_catalog):
-    location = Location.objects.create(account=rep_account, address_line1="Am Sandtorkai 50",
-                                       postcode="20457", city="Hamburg", country="DE")  # fmt: skip
+    location = Location.objects.create(
+        account=rep_account,
+        address_line1="Am Sandtorkai 50",
+        postcode="20457",
+        city="Hamburg",
+        country="DE",
+    )
     client = login(users["rep"])
     url = reverse("sales:offering_detail", args=[demo_catalog["DIA"].pk])
-    response = client.get(url, {"try": "1", "c_bandwidth": "1000", "c_pop_redundancy": "dual",
-                                "location": location.pk}, HTTP_HX_REQUEST="true")  # fmt: skip
+    response = client.get(
+        url,
+        {"try": "1", "c_bandwidth": "1000", "c_pop_redundancy": "dual", "location": location.pk},
+        HTTP_HX_REQUEST="true",
+    )
     page = response.content.decode()
     assert "<html" not in page  # htmx gets the partial only
     assert "EUR 1,698.00" in page  # 249 + 1190 + 220 + 39 (managed CPE by default)
@@ -418,8 +448,9 @@ def test_try_panel_prices_and_checks_a_demo_site(login, users, rep_account, demo
 
 
 def test_try_panel_cannot_use_another_teams_site(login, users, other_account, demo_catalog):
-    foreign = Location.objects.create(account=other_account, address_line1="A", postcode="1",
-                                      city="B", country="DE")  # fmt: skip
+    foreign = Location.objects.create(
+        account=other_account, address_line1="A", postcode="1", city="B", country="DE"
+    )
     url = reverse("sales:offering_detail", args=[demo_catalog["DIA"].pk])
     response = login(users["rep"]).get(url, {"try": "1", "location": foreign.pk})
     assert "Select a valid choice" in response.content.decode()
@@ -455,8 +486,13 @@ def test_offering_detail_query_count(
         client.get(url)
     # Trying a configuration adds: the chosen site, the relationship graph (decomposition),
     # and for offerings with an access line the coverage rules of the site's country
-    location = Location.objects.create(account=AccountFixture.get(users), address_line1="A",
-                                       postcode="20457", city="Hamburg", country="DE")  # fmt: skip
+    location = Location.objects.create(
+        account=AccountFixture.get(users),
+        address_line1="A",
+        postcode="20457",
+        city="Hamburg",
+        country="DE",
+    )
     with django_assert_num_queries(tried):
         client.get(url, {"try": "1", "location": location.pk})
 
@@ -475,5 +511,5 @@ def test_r27_offering_page_shows_its_history(login, users, demo_catalog):
     offering._change_reason = "renamed"
     offering.save()
     page = login(users["rep"]).get(reverse("sales:offering_detail", args=[offering.pk]))
-    history = page.content.decode()[page.content.decode().index('data-testid="history"'):]
+    history = page.content.decode()[page.content.decode().index('data-testid="history"') :]
     assert "SIP trunk (renamed)" in history and "Name" in history

@@ -23,12 +23,21 @@ def offering(code):
 
 def test_names_and_value_labels(world):
     specs = characteristic_specs()
-    values = {"bandwidth": "100", "access_type": "fixed_wireless", "routing_type": "bgp",
-              "managed_cpe": "yes", "access_notes": "", "circuit_id": "DE-HH-1"}  # fmt: skip
+    values = {
+        "bandwidth": "100",
+        "access_type": "fixed_wireless",
+        "routing_type": "bgp",
+        "managed_cpe": "yes",
+        "access_notes": "",
+        "circuit_id": "DE-HH-1",
+    }
     assert labelled_characteristics(values, specs) == [
-        ("Bandwidth", "100 Mbit/s"), ("Access type", "fixed wireless"),
-        ("Routing type", "BGP"), ("Managed CPE", "yes"), ("Circuit ID", "DE-HH-1"),
-    ]  # fmt: skip
+        ("Bandwidth", "100 Mbit/s"),
+        ("Access type", "fixed wireless"),
+        ("Routing type", "BGP"),
+        ("Managed CPE", "yes"),
+        ("Circuit ID", "DE-HH-1"),
+    ]
     text = Template("{% load catalog_tags %}{% characteristics values %}").render(
         Context({"values": {"sdwan_license": "standard", "sip_channels": "30"}})
     )
@@ -37,12 +46,22 @@ def test_names_and_value_labels(world):
 
 def test_quote_builder_lead_and_opportunity_pages_show_labels(login, users, rep_account, world):
     quote = services.quote_create(actor=users["rep"], account=rep_account, valid_until=SOON)
-    services.quote_lines_save(actor=users["rep"], quote=quote, lines=[QuoteLine(
-        site=world["HQ"], offering=offering("DIA"),
-        characteristics={"bandwidth": "200", "access_type": "fiber"})])  # fmt: skip
+    services.quote_lines_save(
+        actor=users["rep"],
+        quote=quote,
+        lines=[
+            QuoteLine(
+                site=world["HQ"],
+                offering=offering("DIA"),
+                characteristics={"bandwidth": "200", "access_type": "fiber"},
+            )
+        ],
+    )
     opportunity = OpportunityFactory(account=rep_account, owner=users["rep"], team=users["team_a"])
-    services.opportunity_line_save(actor=users["rep"], line=OpportunityLine(
-        opportunity=opportunity, offering=offering("SDWAN")))  # fmt: skip
+    services.opportunity_line_save(
+        actor=users["rep"],
+        line=OpportunityLine(opportunity=opportunity, offering=offering("SDWAN")),
+    )
     client = login(users["rep"])
     page = client.get(quote.get_absolute_url()).content.decode()
     assert "Bandwidth: 200 Mbit/s · IPv4 block: /29 · Access type: fiber" in page
@@ -54,24 +73,33 @@ def test_quote_builder_lead_and_opportunity_pages_show_labels(login, users, rep_
 
 def test_changed_configuration_is_compared_in_words(login, users, rep_account, world):
     quote = services.quote_create(actor=users["rep"], account=rep_account, valid_until=SOON)
-    services.quote_lines_save(actor=users["rep"], quote=quote, lines=[QuoteLine(
-        site=world["HQ"], offering=offering("DIA"), characteristics={"bandwidth": "100"})])
+    services.quote_lines_save(
+        actor=users["rep"],
+        quote=quote,
+        lines=[
+            QuoteLine(
+                site=world["HQ"], offering=offering("DIA"), characteristics={"bandwidth": "100"}
+            )
+        ],
+    )
     services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="finalise")
     v2 = services.quote_revise(actor=users["rep"], quote_id=quote.pk)
     line = v2.lines.get()
     line.characteristics = {**line.characteristics, "access_type": "copper"}
-    services.quote_lines_save(actor=users["rep"], quote=v2, lines=[line])  # fmt: skip
+    services.quote_lines_save(actor=users["rep"], quote=v2, lines=[line])
     page = login(users["rep"]).get(reverse("sales:quote_compare", args=[v2.pk]))
-    change = next(c for d in page.context["diffs"] for c in d.changes
-                  if c.label == "Configuration")  # fmt: skip
+    change = next(c for d in page.context["diffs"] for c in d.changes if c.label == "Configuration")
     assert "Access type: fiber" in change.old and "Access type: copper" in change.new
     assert not RAW.search(page.content.decode())
 
 
 def test_state_label_shows_once_in_lists(login, users, rep_account, world):
     quote = services.quote_create(actor=users["rep"], account=rep_account, valid_until=SOON)
-    services.quote_lines_save(actor=users["rep"], quote=quote, lines=[QuoteLine(
-        site=world["HQ"], offering=offering("SIP"))])  # fmt: skip
+    services.quote_lines_save(
+        actor=users["rep"],
+        quote=quote,
+        lines=[QuoteLine(site=world["HQ"], offering=offering("SIP"))],
+    )
     services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="finalise")
     services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="cancel")
     assert Quote.objects.get(pk=quote.pk).tmf_state == "cancelled"

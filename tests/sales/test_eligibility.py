@@ -25,8 +25,9 @@ from telcrm.fsm import DomainError
 from tests.factories import ChildAccountFactory
 
 SOON = date.today() + timedelta(days=30)
-SEGMENTS = ("Banking & finance, Energy & utilities, Healthcare, Public sector or "
-            "Transport & logistics")  # fmt: skip
+SEGMENTS = (
+    "Banking & finance, Energy & utilities, Healthcare, Public sector or Transport & logistics"
+)
 
 
 def offering(code):
@@ -38,9 +39,18 @@ def new_quote(users, account, **kwargs):
 
 
 def place(users, quote, site, code, **characteristics):
-    return services.quote_lines_save(actor=users["rep"], quote=quote, lines=[QuoteLine(
-        site=site, offering=offering(code), characteristics=characteristics,
-        discount_percent=Decimal("0"))])[0]  # fmt: skip
+    return services.quote_lines_save(
+        actor=users["rep"],
+        quote=quote,
+        lines=[
+            QuoteLine(
+                site=site,
+                offering=offering(code),
+                characteristics=characteristics,
+                discount_percent=Decimal("0"),
+            )
+        ],
+    )[0]
 
 
 def refused(users, quote, site, code) -> str:
@@ -77,8 +87,9 @@ def test_r9_offering_for_any_segment_needs_the_account_industry(users, rep_accou
 
 def test_r9_offering_for_other_countries_is_refused_naming_the_site(users, rep_account, world):
     zurich = ChildAccountFactory(parent=rep_account, name="Zürich office")
-    Location.objects.create(account=zurich, address_line1="Bahnhofstr. 1", postcode="8001",
-                            city="Zürich", country="CH")  # fmt: skip
+    Location.objects.create(
+        account=zurich, address_line1="Bahnhofstr. 1", postcode="8001", city="Zürich", country="CH"
+    )
     quote = new_quote(users, rep_account)
     place(users, quote, zurich, "SDWAN")
     assert refused(users, quote, zurich, "MSEC") == (
@@ -109,8 +120,7 @@ def test_r9_offering_needing_another_is_refused_without_it(users, rep_account, w
     assert place(users, quote, world["HQ"], "MSEC").pk
 
 
-def test_r9_offerings_that_exclude_each_other_are_refused_naming_both(users, rep_account,
-                                                                      world):  # fmt: skip
+def test_r9_offerings_that_exclude_each_other_are_refused_naming_both(users, rep_account, world):
     quote = new_quote(users, rep_account)
     place(users, quote, world["Kiel"], "SDWAN")
     place(users, quote, world["HQ"], "CPE-RENT")  # another site: fine
@@ -156,8 +166,9 @@ def test_r10_incompatible_quote_cannot_go_for_approval(login, users, rep_account
     place(users, quote, world["HQ"], "DIA")
     place(users, quote, world["HQ"], "SIP")
     # The catalog changes after the lines were made: now they conflict.
-    OfferingCompatibility.objects.create(offering=offering("SIP"), other=offering("DIA"),
-                                         kind="excludes")  # fmt: skip
+    OfferingCompatibility.objects.create(
+        offering=offering("SIP"), other=offering("DIA"), kind="excludes"
+    )
     for name in ("finalise", "submit"):
         with pytest.raises(DomainError) as exc:
             services.quote_transition(actor=users["rep"], quote_id=quote.pk, name=name)
@@ -194,16 +205,24 @@ def test_r9_quote_line_form_offers_only_eligible_offerings(users, rep_account, w
 
 def test_r9_builder_preview_names_the_eligibility_problem(login, users, rep_account, world):
     zurich = ChildAccountFactory(parent=rep_account, name="Zürich office")
-    Location.objects.create(account=zurich, address_line1="Bahnhofstr. 1", postcode="8001",
-                            city="Zürich", country="CH")  # fmt: skip
+    Location.objects.create(
+        account=zurich, address_line1="Bahnhofstr. 1", postcode="8001", city="Zürich", country="CH"
+    )
     quote = new_quote(users, rep_account)
     url = reverse("sales:quoteline_add", args=[quote.pk])
-    response = login(users["rep"]).get(url, {"add-sites": [zurich.pk],
-                                             "add-offering": offering("MSEC").pk,
-                                             "add-quantity": "1", "add-discount_percent": "0"},
-                                       headers={"HX-Request": "true"})  # fmt: skip
+    response = login(users["rep"]).get(
+        url,
+        {
+            "add-sites": [zurich.pk],
+            "add-offering": offering("MSEC").pk,
+            "add-quantity": "1",
+            "add-discount_percent": "0",
+        },
+        headers={"HX-Request": "true"},
+    )
     assert "Managed Security is sold only at sites in AT or DE; Zürich office is in CH." in (
-        response.content.decode())
+        response.content.decode()
+    )
 
 
 # Catalog: model, import / export, pages --------------------------------------------------
@@ -242,7 +261,10 @@ def test_r9_catalog_round_trip_keeps_the_rules(users, world):
     assert catalog_export() == changed
     rules = catalog.offering_rules(offering("MSEC"))
     assert ([o.code for o in rules.excludes], rules.segments, rules.countries) == (
-        ["DIA"], ["Media"], [])
+        ["DIA"],
+        ["Media"],
+        [],
+    )
 
 
 def test_r9_bad_rules_in_a_file_change_nothing_and_are_named(users, world):

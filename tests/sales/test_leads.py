@@ -36,7 +36,7 @@ def qualified_lead(users, lines=()):
             source="web",
             team=users["team_a"],
             contact_email="m.lueth@hafen-kiel.example",
-        ),  # fmt: skip
+        ),
         lines=list(lines),
     )
     services.lead_transition(actor=users["rep"], lead_id=lead.pk, name="start_work")
@@ -59,19 +59,22 @@ def snapshot():
 
 def test_r1_lead_needs_no_account_and_no_catalog(users):
     lead = services.lead_save(
-        actor=users["rep"], lead=Lead(company_name="Unknown Startup", source="event"),
+        actor=users["rep"],
+        lead=Lead(company_name="Unknown Startup", source="event"),
         lines=[LeadLine(description="Office internet, 20 people", manual_estimate=3000)],
-    )  # fmt: skip
+    )
     assert lead.number == "LEAD-000001" and lead.owner == users["rep"]
     assert lead.lines.get().estimate == Decimal("3000")
 
 
 def test_r1_lead_line_is_free_text_or_catalog_reference(users, catalog):
     lead = services.lead_save(
-        actor=users["rep"], lead=Lead(company_name="X", source="web"),
-        lines=[LeadLine(offering=offering("DIA"), quantity=2,
-                        characteristics={"bandwidth": "100"})],
-    )  # fmt: skip
+        actor=users["rep"],
+        lead=Lead(company_name="X", source="web"),
+        lines=[
+            LeadLine(offering=offering("DIA"), quantity=2, characteristics={"bandwidth": "100"})
+        ],
+    )
     line = lead.lines.get()
     assert line.unit_recurring == Decimal("478.00")  # 249 + 190 + 39 managed CPE
     assert line.estimate == (Decimal("478.00") * 12 + Decimal("450.00")) * 2
@@ -82,12 +85,19 @@ def test_r1_lead_line_is_free_text_or_catalog_reference(users, catalog):
 
 def test_r1_bad_catalog_characteristic_is_named_and_changes_nothing(login, users, catalog):
     before = snapshot()
-    response = login(users["rep"]).post(reverse("sales:lead_create"), {
-        "company_name": "Hafen Kiel GmbH", "source": "web", "currency": "EUR",
-        "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0",
-        "lines-0-offering": offering("DIA").pk, "lines-0-quantity": "1",
-        "lines-0-c_bandwidth": "7",
-    })  # fmt: skip
+    response = login(users["rep"]).post(
+        reverse("sales:lead_create"),
+        {
+            "company_name": "Hafen Kiel GmbH",
+            "source": "web",
+            "currency": "EUR",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-offering": offering("DIA").pk,
+            "lines-0-quantity": "1",
+            "lines-0-c_bandwidth": "7",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Bandwidth “7” is not allowed" in page
@@ -97,11 +107,17 @@ def test_r1_bad_catalog_characteristic_is_named_and_changes_nothing(login, users
 
 def test_line_form_needs_an_offering_or_a_description(login, users):
     before = snapshot()
-    response = login(users["rep"]).post(reverse("sales:lead_create"), {
-        "company_name": "Hafen Kiel GmbH", "source": "web", "currency": "EUR",
-        "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0",
-        "lines-0-quantity": "3",
-    })  # fmt: skip
+    response = login(users["rep"]).post(
+        reverse("sales:lead_create"),
+        {
+            "company_name": "Hafen Kiel GmbH",
+            "source": "web",
+            "currency": "EUR",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-quantity": "3",
+        },
+    )
     page = response.content.decode()
     assert "Pick a catalog offering or describe the line." in page
     assert snapshot() == before
@@ -109,8 +125,11 @@ def test_line_form_needs_an_offering_or_a_description(login, users):
 
 def test_retired_offering_cannot_be_put_on_a_new_line(users, catalog):
     with pytest.raises(DomainError, match="not sellable"):
-        services.lead_save(actor=users["rep"], lead=Lead(company_name="X", source="web"),
-                           lines=[LeadLine(offering=offering("ISDN-PRI"))])  # fmt: skip
+        services.lead_save(
+            actor=users["rep"],
+            lead=Lead(company_name="X", source="web"),
+            lines=[LeadLine(offering=offering("ISDN-PRI"))],
+        )
 
 
 # R2 ----------------------------------------------------------------------------------------
@@ -122,25 +141,30 @@ def test_r2_lead_states_and_reopen(users):
         services.lead_transition(actor=users["rep"], lead_id=lead.pk, name="qualify")
     with pytest.raises(DomainError, match="needs a reason"):
         services.lead_transition(actor=users["rep"], lead_id=lead.pk, name="disqualify")
-    services.lead_transition(actor=users["rep"], lead_id=lead.pk, name="disqualify",
-                             reason="No budget")  # fmt: skip
+    services.lead_transition(
+        actor=users["rep"], lead_id=lead.pk, name="disqualify", reason="No budget"
+    )
     lead.refresh_from_db()
     assert (lead.state, lead.disqualify_reason) == ("disqualified", "No budget")
     services.lead_transition(actor=users["rep"], lead_id=lead.pk, name="reopen")
     lead.refresh_from_db()
     assert (lead.state, lead.disqualify_reason) == ("working", "")
     services.lead_transition(actor=users["rep"], lead_id=lead.pk, name="qualify")
-    reasons = list(lead.history.order_by("history_id").values_list("history_change_reason",
-                                                                   flat=True))  # fmt: skip
+    reasons = list(
+        lead.history.order_by("history_id").values_list("history_change_reason", flat=True)
+    )
     assert reasons[1:] == ["disqualify", "reopen", "qualify"]
 
 
 def test_r2_converted_only_from_qualified(users):
     lead = LeadFactory(owner=users["rep"])
     with pytest.raises(DomainError, match="Only a qualified lead can be converted"):
-        services.lead_convert(actor=users["rep"], lead_id=lead.pk,
-                              account=AccountFactory(owner=users["rep"]),
-                              expected_close_date=SOON)  # fmt: skip
+        services.lead_convert(
+            actor=users["rep"],
+            lead_id=lead.pk,
+            account=AccountFactory(owner=users["rep"]),
+            expected_close_date=SOON,
+        )
     with pytest.raises(DomainError, match="not an action"):
         services.lead_transition(actor=users["rep"], lead_id=lead.pk, name="convert")
 
@@ -169,12 +193,16 @@ def test_r3_conversion_requires_account(users):
 
 
 def test_r3_conversion_onto_existing_account_carries_the_lines(users, rep_account, catalog):
-    lead = qualified_lead(users, [
-        LeadLine(offering=offering("SIP"), characteristics={"sip_channels": "30"}),
-        LeadLine(description="Porting of 200 numbers", manual_estimate=800),
-    ])  # fmt: skip
-    opportunity = services.lead_convert(actor=users["rep"], lead_id=lead.pk,
-                                        account=rep_account, expected_close_date=SOON)  # fmt: skip
+    lead = qualified_lead(
+        users,
+        [
+            LeadLine(offering=offering("SIP"), characteristics={"sip_channels": "30"}),
+            LeadLine(description="Porting of 200 numbers", manual_estimate=800),
+        ],
+    )
+    opportunity = services.lead_convert(
+        actor=users["rep"], lead_id=lead.pk, account=rep_account, expected_close_date=SOON
+    )
     lead.refresh_from_db()
     assert lead.state == "converted" and lead.opportunity == opportunity
     assert opportunity.account == rep_account and opportunity.owner == users["rep"]
@@ -190,11 +218,18 @@ def test_r3_conversion_onto_existing_account_carries_the_lines(users, rep_accoun
 def test_r3_conversion_creates_a_new_account_in_the_same_step(users):
     lead = qualified_lead(users)
     opportunity = services.lead_convert(
-        actor=users["rep"], lead_id=lead.pk, expected_close_date=SOON,
-        new_account={"name": "Hafen Kiel GmbH", "site_name": "Terminal Ost",
-                      "address_line1": "Ostuferhafen 15", "postcode": "24149",
-                      "city": "Kiel", "country": "de"},
-    )  # fmt: skip
+        actor=users["rep"],
+        lead_id=lead.pk,
+        expected_close_date=SOON,
+        new_account={
+            "name": "Hafen Kiel GmbH",
+            "site_name": "Terminal Ost",
+            "address_line1": "Ostuferhafen 15",
+            "postcode": "24149",
+            "city": "Kiel",
+            "country": "de",
+        },
+    )
     root = opportunity.account
     assert root.is_legal and root.team == users["team_a"]
     site = root.children.get()
@@ -207,10 +242,16 @@ def test_r3_failed_conversion_changes_nothing(users):
     before = snapshot()
     with pytest.raises(DomainError, match="A new account needs site name, city"):
         services.lead_convert(
-            actor=users["rep"], lead_id=lead.pk, expected_close_date=SOON,
-            new_account={"name": "Hafen Kiel GmbH", "address_line1": "x", "postcode": "1",
-                         "country": "DE"},
-        )  # fmt: skip
+            actor=users["rep"],
+            lead_id=lead.pk,
+            expected_close_date=SOON,
+            new_account={
+                "name": "Hafen Kiel GmbH",
+                "address_line1": "x",
+                "postcode": "1",
+                "country": "DE",
+            },
+        )
     assert snapshot() == before
 
 
@@ -220,8 +261,10 @@ def test_r3_conversion_page(login, users, rep_account):
     url = reverse("sales:lead_convert", args=[lead.pk])
     bad = client.post(url, {"mode": "existing", "expected_close_date": SOON.isoformat()})
     assert "Choose the account (no account, no conversion)." in bad.content.decode()
-    ok = client.post(url, {"mode": "existing", "account": rep_account.pk,
-                           "expected_close_date": SOON.isoformat()})  # fmt: skip
+    ok = client.post(
+        url,
+        {"mode": "existing", "account": rep_account.pk, "expected_close_date": SOON.isoformat()},
+    )
     opportunity = Opportunity.objects.get()
     assert ok["Location"] == opportunity.get_absolute_url()
 
@@ -256,11 +299,19 @@ def test_r4_catalog_lines_get_a_preliminary_price_free_text_a_manual_estimate(
     site = ChildAccountFactory(parent=rep_account, name="Depot")
     client = login(users["rep"])
     url = reverse("sales:opportunityline_create", args=[opportunity.pk])
-    client.post(url, {"line-offering": offering("MFW").pk, "line-quantity": "1",
-                      "line-c_high_availability": "yes",
-                      "line-site": site.pk})  # fmt: skip
-    client.post(url, {"line-description": "Site survey", "line-quantity": "1",
-                      "line-manual_estimate": "1500"})  # fmt: skip
+    client.post(
+        url,
+        {
+            "line-offering": offering("MFW").pk,
+            "line-quantity": "1",
+            "line-c_high_availability": "yes",
+            "line-site": site.pk,
+        },
+    )
+    client.post(
+        url,
+        {"line-description": "Site survey", "line-quantity": "1", "line-manual_estimate": "1500"},
+    )
     lines = list(opportunity.lines.order_by("pk"))
     assert lines[0].unit_recurring == Decimal("379.00")  # 159 + 80 (500M) + 140 HA
     assert lines[0].site == site
@@ -288,25 +339,30 @@ def test_r4_line_site_must_belong_to_the_account(users, rep_account, other_accou
 
 def test_r5_stages_move_forward_and_set_probability(users, rep_account):
     opportunity = OpportunityFactory(account=rep_account)
-    services.opportunity_transition(actor=users["rep"], opportunity_id=opportunity.pk,
-                                    name="to_proposal")  # fmt: skip
-    services.opportunity_transition(actor=users["rep"], opportunity_id=opportunity.pk,
-                                    name="to_negotiation")  # fmt: skip
+    services.opportunity_transition(
+        actor=users["rep"], opportunity_id=opportunity.pk, name="to_proposal"
+    )
+    services.opportunity_transition(
+        actor=users["rep"], opportunity_id=opportunity.pk, name="to_negotiation"
+    )
     opportunity.refresh_from_db()
     assert (opportunity.stage, opportunity.probability) == ("negotiation", 70)
     with pytest.raises(DomainError, match="To proposal is not possible"):
-        services.opportunity_transition(actor=users["rep"], opportunity_id=opportunity.pk,
-                                        name="to_proposal")  # fmt: skip
+        services.opportunity_transition(
+            actor=users["rep"], opportunity_id=opportunity.pk, name="to_proposal"
+        )
 
 
 def test_r5_closed_won_needs_a_confirmed_signed_quote(login, users, rep_account):
     opportunity = OpportunityFactory(account=rep_account)
     for name in ("to_proposal", "to_negotiation"):
-        services.opportunity_transition(actor=users["rep"], opportunity_id=opportunity.pk,
-                                        name=name)  # fmt: skip
+        services.opportunity_transition(
+            actor=users["rep"], opportunity_id=opportunity.pk, name=name
+        )
     with pytest.raises(DomainError, match="needs a confirmed quote signed by the customer"):
-        services.opportunity_transition(actor=users["rep"], opportunity_id=opportunity.pk,
-                                        name="close_won")  # fmt: skip
+        services.opportunity_transition(
+            actor=users["rep"], opportunity_id=opportunity.pk, name="close_won"
+        )
     page = login(users["rep"]).get(opportunity.get_absolute_url()).content.decode()
     assert "Close won" in page and "disabled" in page  # shown, explained, not clickable
 
@@ -314,13 +370,18 @@ def test_r5_closed_won_needs_a_confirmed_signed_quote(login, users, rep_account)
 def test_r5_closed_lost_needs_a_reason(users, rep_account):
     opportunity = OpportunityFactory(account=rep_account)
     with pytest.raises(DomainError, match="A lost opportunity needs a reason"):
-        services.opportunity_transition(actor=users["rep"], opportunity_id=opportunity.pk,
-                                        name="close_lost", reason=" ")  # fmt: skip
-    services.opportunity_transition(actor=users["rep"], opportunity_id=opportunity.pk,
-                                    name="close_lost", reason="Lost on price")  # fmt: skip
+        services.opportunity_transition(
+            actor=users["rep"], opportunity_id=opportunity.pk, name="close_lost", reason=" "
+        )
+    services.opportunity_transition(
+        actor=users["rep"], opportunity_id=opportunity.pk, name="close_lost", reason="Lost on price"
+    )
     opportunity.refresh_from_db()
     assert (opportunity.stage, opportunity.close_reason, opportunity.probability) == (
-        "closed_lost", "Lost on price", 0)  # fmt: skip
+        "closed_lost",
+        "Lost on price",
+        0,
+    )
     with pytest.raises(DomainError, match="its lines are final"):
         services.opportunity_line_save(
             actor=users["rep"],
@@ -342,8 +403,9 @@ def test_rep_sees_own_and_team_leads_not_another_teams(users):
 
 def test_lead_list_scopes_and_filters(login, users):
     LeadFactory(owner=users["rep"], company_name="Mine GmbH", source="web")
-    LeadFactory(owner=users["manager"], team=users["team_a"], company_name="Team AG",
-                source="event")  # fmt: skip
+    LeadFactory(
+        owner=users["manager"], team=users["team_a"], company_name="Team AG", source="event"
+    )
     client = login(users["rep"])
     url = reverse("sales:lead_list")
     names = lambda r: sorted(x.company_name for x in r.context["object_list"])  # noqa: E731
@@ -358,15 +420,21 @@ def test_lead_list_scopes_and_filters(login, users):
 def test_duplicate_warning_on_new_lead(login, users, rep_account):
     LeadFactory(owner=users["rep"], company_name="Hafen Kiel GmbH")
     client = login(users["rep"])
-    data = {"company_name": "hafen kiel gmbh", "source": "web", "currency": "EUR",
-            "lines-TOTAL_FORMS": "0", "lines-INITIAL_FORMS": "0"}  # fmt: skip
+    data = {
+        "company_name": "hafen kiel gmbh",
+        "source": "web",
+        "currency": "EUR",
+        "lines-TOTAL_FORMS": "0",
+        "lines-INITIAL_FORMS": "0",
+    }
     first = client.post(reverse("sales:lead_create"), data)
     assert "This may be a duplicate of" in first.content.decode()
     assert Lead.objects.count() == 1
     again = client.post(reverse("sales:lead_create"), {**data, "confirm_duplicate": "on"})
     assert again.status_code == 302 and Lead.objects.count() == 2
-    by_account = client.post(reverse("sales:lead_create"),
-                             {**data, "company_name": rep_account.name})  # fmt: skip
+    by_account = client.post(
+        reverse("sales:lead_create"), {**data, "company_name": rep_account.name}
+    )
     assert "(account)" in by_account.content.decode()
 
 
@@ -375,8 +443,7 @@ def test_pipeline_board_columns_counts_amounts_and_forecast(login, users, rep_ac
     OpportunityLine.objects.create(opportunity=a, description="x", manual_estimate=1000)
     b = OpportunityFactory(account=rep_account, expected_close_date=date(2027, 1, 20))
     OpportunityLine.objects.create(opportunity=b, description="y", manual_estimate=3000)
-    services.opportunity_transition(actor=users["rep"], opportunity_id=b.pk,
-                                    name="to_proposal")  # fmt: skip
+    services.opportunity_transition(actor=users["rep"], opportunity_id=b.pk, name="to_proposal")
     response = login(users["rep"]).get(reverse("sales:pipeline"))
     columns = {c["stage"]: c for c in response.context["columns"]}
     assert (columns["qualification"]["count"], columns["qualification"]["amount"]) == (1, 1000)
@@ -392,8 +459,10 @@ def test_pipeline_move_by_htmx_returns_the_board(login, users, rep_account):
     client = login(users["rep"])
     response = client.post(
         reverse("sales:opportunity_to_proposal", args=[opportunity.pk]),
-        {"next": reverse("sales:pipeline")}, HTTP_HX_REQUEST="true", follow=True,
-    )  # fmt: skip
+        {"next": reverse("sales:pipeline")},
+        HTTP_HX_REQUEST="true",
+        follow=True,
+    )
     assert 'id="board"' in response.content.decode()
     opportunity.refresh_from_db()
     assert opportunity.stage == "proposal"
@@ -422,12 +491,10 @@ def test_lead_list_query_count(login, users, django_assert_num_queries, rows):
 
 
 @pytest.mark.parametrize("rows", [3, 6])
-def test_opportunity_list_query_count(login, users, rep_account, django_assert_num_queries,
-                                      rows):  # fmt: skip
+def test_opportunity_list_query_count(login, users, rep_account, django_assert_num_queries, rows):
     for _ in range(rows):
         opportunity = OpportunityFactory(account=rep_account)
-        OpportunityLine.objects.create(opportunity=opportunity, description="x",
-                                       manual_estimate=5)  # fmt: skip
+        OpportunityLine.objects.create(opportunity=opportunity, description="x", manual_estimate=5)
     client = login(users["rep"])
     # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 roles, 6 count,
     # 7 page of opportunities with account, owner, team and amount, 8 owner choices,
@@ -452,9 +519,19 @@ def test_demo_pipeline_has_every_lead_state_and_open_stage(db):
 
     call_command("demo_data", verbosity=0)
     assert set(Lead.objects.values_list("state", flat=True)) == {
-        "new", "working", "qualified", "disqualified", "converted"}  # fmt: skip
+        "new",
+        "working",
+        "qualified",
+        "disqualified",
+        "converted",
+    }
     assert set(Opportunity.objects.values_list("stage", flat=True)) == {
-        "qualification", "proposal", "negotiation", "closed_won", "closed_lost"}  # fmt: skip
+        "qualification",
+        "proposal",
+        "negotiation",
+        "closed_won",
+        "closed_lost",
+    }
     assert Location.objects.filter(account__name="Weserklinik Bremen gGmbH").exists()
 
 

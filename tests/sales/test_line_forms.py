@@ -43,9 +43,12 @@ def unchanged(form) -> dict:
 @pytest.fixture
 def opportunity_line(users, rep_account, world):
     opportunity = OpportunityFactory(account=rep_account, owner=users["rep"], team=users["team_a"])
-    line = services.opportunity_line_save(actor=users["rep"], line=OpportunityLine(
-        opportunity=opportunity, offering=offering("DIA"),
-        characteristics={"bandwidth": "200"}))  # fmt: skip
+    line = services.opportunity_line_save(
+        actor=users["rep"],
+        line=OpportunityLine(
+            opportunity=opportunity, offering=offering("DIA"), characteristics={"bandwidth": "200"}
+        ),
+    )
     line = OpportunityLine.objects.get(pk=line.pk)
     assert line.characteristics["access_notes"] == ""  # empty optional text
     return line
@@ -92,15 +95,18 @@ def test_bad_allowed_value_is_refused_on_the_form_and_nothing_stored(
 
 
 def test_lead_lines_save_unchanged_with_an_empty_characteristic(login, users, world):
-    lead = services.lead_save(actor=users["rep"], lead=Lead(company_name="Kiel", source="web"),
-                              lines=[LeadLine(offering=offering("DIA")),
-                                     LeadLine(offering=offering("SIP"))])  # fmt: skip
+    lead = services.lead_save(
+        actor=users["rep"],
+        lead=Lead(company_name="Kiel", source="web"),
+        lines=[LeadLine(offering=offering("DIA")), LeadLine(offering=offering("SIP"))],
+    )
     client = login(users["rep"])
     url = reverse("sales:lead_update", args=[lead.pk])
     page = client.get(url).context
     data = unchanged(page["form"])
-    data.update({f"lines-{key}": value for key, value in
-                 page["lines"].management_form.initial.items()})  # fmt: skip
+    data.update(
+        {f"lines-{key}": value for key, value in page["lines"].management_form.initial.items()}
+    )
     for form in page["lines"].forms:
         data.update(unchanged(form))
     before = list(LeadLine.objects.order_by("pk").values_list("characteristics", flat=True))
@@ -113,8 +119,11 @@ def test_lead_lines_save_unchanged_with_an_empty_characteristic(login, users, wo
 
 def test_quote_line_edit_takes_an_empty_text_and_a_comma(login, users, rep_account, world):
     quote = services.quote_create(actor=users["rep"], account=rep_account, valid_until=SOON)
-    line = services.quote_lines_save(actor=users["rep"], quote=quote, lines=[QuoteLine(
-        site=world["HQ"], offering=offering("DIA"), characteristics={})])[0]  # fmt: skip
+    line = services.quote_lines_save(
+        actor=users["rep"],
+        quote=quote,
+        lines=[QuoteLine(site=world["HQ"], offering=offering("DIA"), characteristics={})],
+    )[0]
     client = login(users["rep"])
     url = reverse("sales:quoteline_update", args=[quote.pk, line.pk])
     data = unchanged(client.get(url).context["form"])
@@ -159,15 +168,22 @@ def inputs(client, **params):
 
 def test_changing_the_offering_swaps_the_inputs_and_keeps_shared_values(login, users, world):
     client = login(users["rep"])
-    page = inputs(client, prefix="add", **{"add-offering": offering("SIP").pk,
-                                           "add-c_bandwidth": "200"}).content.decode()
+    page = inputs(
+        client, prefix="add", **{"add-offering": offering("SIP").pk, "add-c_bandwidth": "200"}
+    ).content.decode()
     assert 'name="add-c_sip_channels"' in page and "add-c_bandwidth" not in page
-    response = inputs(client, prefix="lines-1", **{"lines-1-offering": offering("SDWAN").pk,
-                                                   "lines-1-c_bandwidth": "200"})
+    response = inputs(
+        client,
+        prefix="lines-1",
+        **{"lines-1-offering": offering("SDWAN").pk, "lines-1-c_bandwidth": "200"},
+    )
     assert response.context["form"]["c_bandwidth"].value() == "200"  # carried over
     assert 'name="lines-1-c_sdwan_license"' in response.content.decode()
-    for params in [{"prefix": "add", "add-offering": ""}, {"prefix": "x\"><b", "offering": "²"},
-                   {"prefix": "line", "line-offering": "99999"}]:  # fmt: skip
+    for params in [
+        {"prefix": "add", "add-offering": ""},
+        {"prefix": 'x"><b', "offering": "²"},
+        {"prefix": "line", "line-offering": "99999"},
+    ]:
         response = inputs(client, **params)
         assert response.status_code == 200 and "<input" not in response.content.decode()
 
@@ -186,10 +202,14 @@ def test_line_forms_ask_for_the_inputs_of_the_chosen_offering(login, users, rep_
 @pytest.mark.parametrize("count", [3, 200])
 def test_offering_inputs_query_count(login, users, django_assert_num_queries, count):
     spec = ProductSpecification.objects.create(code="BIG", name="Big", domain="ip_core")
-    spec.characteristics.set([
-        CharacteristicSpecification.objects.create(code=f"c{i}", name=f"C {i}",
-                                                   value_type="integer", default="1")
-        for i in range(count)])  # fmt: skip
+    spec.characteristics.set(
+        [
+            CharacteristicSpecification.objects.create(
+                code=f"c{i}", name=f"C {i}", value_type="integer", default="1"
+            )
+            for i in range(count)
+        ]
+    )
     big = OfferingFactory(code="BIG", state="active")
     big.specifications.add(spec)
     client = login(users["rep"])

@@ -33,9 +33,13 @@ def test_r11_revise_makes_the_next_version_and_supersedes_the_old(users, rep_acc
     assert (quote.version, quote.state, quote.is_current) == (1, "approved", False)
     assert Quote.objects.filter(number=quote.number, is_current=True).get() == v2
     copy = v2.lines.get(key=hq.key)
-    assert (copy.pk != hq.pk and copy.site_id == hq.site_id and copy.characteristics
-            == hq.characteristics and copy.net_recurring == hq.net_recurring
-            and copy.discount_percent == Decimal("5"))  # fmt: skip
+    assert (
+        copy.pk != hq.pk
+        and copy.site_id == hq.site_id
+        and copy.characteristics == hq.characteristics
+        and copy.net_recurring == hq.net_recurring
+        and copy.discount_percent == Decimal("5")
+    )
     assert v2.lines.count() == 2
     # The superseded version is read-only: no line changes, no transitions, no new revision.
     with pytest.raises(DomainError, match="superseded"):
@@ -58,8 +62,7 @@ def test_r11_draft_and_cancelled_quotes_are_not_revised(users, rep_account, worl
     assert Quote.objects.filter(number=quote.number).count() == 1
 
 
-def test_r11_superseded_pending_version_leaves_the_approval_queue(login, users, rep_account,
-                                                                   world):  # fmt: skip
+def test_r11_superseded_pending_version_leaves_the_approval_queue(login, users, rep_account, world):
     quote = new_quote(users, rep_account)
     place(users, quote, world["HQ"], discount="30")
     services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="submit")
@@ -86,8 +89,12 @@ def test_r11_comparison_shows_what_changed_line_by_line(login, users, rep_accoun
 
     diffs = line_diffs(list(quote.lines.all()), list(v2.lines.all()))
     by_status = {(d.status, d.line.offering.code, d.line.site.name) for d in diffs}
-    assert by_status == {("changed", "DIA", "HQ"), ("unchanged", "MFW", "HQ"),
-                         ("removed", "SIP", "Metro"), ("added", "DIA", "Metro")}  # fmt: skip
+    assert by_status == {
+        ("changed", "DIA", "HQ"),
+        ("unchanged", "MFW", "HQ"),
+        ("removed", "SIP", "Metro"),
+        ("added", "DIA", "Metro"),
+    }
     changed = next(d for d in diffs if d.status == "changed")
     labels = {c.label: (c.old, c.new) for c in changed.changes}
     assert labels["Discount %"] == (Decimal("5.00"), Decimal("8.00"))
@@ -102,18 +109,28 @@ def test_r11_comparison_shows_what_changed_line_by_line(login, users, rep_accoun
     assert html.count('data-testid="diff-removed"') == 1
     assert "<strong>Discount %</strong>: <del>5.00</del> → 8.00" in html
     # Either version compares with any other; a foreign or bad "with" falls back.
-    assert login(users["rep"]).get(reverse("sales:quote_compare", args=[quote.pk]),
-                                   {"with": "nope"}).context["other"] == v2  # fmt: skip
+    assert (
+        login(users["rep"])
+        .get(reverse("sales:quote_compare", args=[quote.pk]), {"with": "nope"})
+        .context["other"]
+        == v2
+    )
 
 
 @pytest.mark.parametrize("count", [5, 50])
-def test_compare_page_query_count(login, users, rep_account, world, django_assert_num_queries,
-                                  count):  # fmt: skip
+def test_compare_page_query_count(
+    login, users, rep_account, world, django_assert_num_queries, count
+):
     quote = new_quote(users, rep_account)
     sites = list(world.values())
-    services.quote_lines_save(actor=users["rep"], quote=quote, lines=[
-        QuoteLine(site=sites[i % 3], offering=offering("SIP"), characteristics={})
-        for i in range(count)])  # fmt: skip
+    services.quote_lines_save(
+        actor=users["rep"],
+        quote=quote,
+        lines=[
+            QuoteLine(site=sites[i % 3], offering=offering("SIP"), characteristics={})
+            for i in range(count)
+        ],
+    )
     finalise(users, quote)
     v2 = services.quote_revise(actor=users["rep"], quote_id=quote.pk)
     client = login(users["rep"])
@@ -157,7 +174,10 @@ def test_r7_promote_a_negotiated_line_price_into_the_agreement(users, rep_accoun
     assert terms.discount_percent is None
     line.refresh_from_db()
     assert (line.discount_percent, line.agreement_recurring, line.net_recurring) == (
-        Decimal("0"), Decimal("412.20"), Decimal("412.20"))  # fmt: skip
+        Decimal("0"),
+        Decimal("412.20"),
+        Decimal("412.20"),
+    )
     record = AgreementLine.history.filter(id=terms.pk).first()
     assert record.history_user == users["rep"]
     assert record.history_change_reason == f"promoted from {quote} into {agr.number}"
@@ -166,8 +186,7 @@ def test_r7_promote_a_negotiated_line_price_into_the_agreement(users, rep_accoun
     assert fresh.agreement_recurring == Decimal("412.20")
 
 
-def test_r7_promotion_reprices_the_agreements_other_open_quotes(login, users, rep_account,
-                                                                 world):  # fmt: skip
+def test_r7_promotion_reprices_the_agreements_other_open_quotes(login, users, rep_account, world):
     agr = agreement(users, rep_account, state="negotiation", recurring_price=Decimal("229"))
     draft = new_quote(users, rep_account)
     place(users, draft, world["Metro"], bandwidth="100")
@@ -227,7 +246,8 @@ def test_r7_promotion_into_a_signed_agreement_is_refused(login, users, rep_accou
     quote = new_quote(users, rep_account)
     line = place(users, quote, world["HQ"], discount="10", bandwidth="100")
     response = login(users["rep"]).post(
-        reverse("sales:quoteline_promote", args=[quote.pk, line.pk]), follow=True)  # fmt: skip
+        reverse("sales:quoteline_promote", args=[quote.pk, line.pk]), follow=True
+    )
     assert "its terms are fixed" in response.content.decode()
     assert AgreementLine.objects.get(agreement=agr).recurring_price == Decimal("229")
     line.refresh_from_db()
@@ -259,36 +279,49 @@ def test_r8_new_quote_from_agreement_in_one_step(login, users, rep_account, worl
     assert str(quote) in client.get(agr.get_absolute_url()).content.decode()
 
 
-def test_r8_no_quote_from_a_draft_agreement_or_incomplete_hierarchy(login, users, rep_account,
-                                                                    other_account):  # fmt: skip
+def test_r8_no_quote_from_a_draft_agreement_or_incomplete_hierarchy(
+    login, users, rep_account, other_account
+):
     from sales.models import SalesAgreement
 
-    draft = SalesAgreement.objects.create(name="Draft", account=rep_account,
-                                          valid_from=rep_account.created_at.date())  # fmt: skip
-    response = login(users["rep"]).post(reverse("sales:agreement_new_quote", args=[draft.pk]),
-                                        follow=True)  # fmt: skip
+    draft = SalesAgreement.objects.create(
+        name="Draft", account=rep_account, valid_from=rep_account.created_at.date()
+    )
+    response = login(users["rep"]).post(
+        reverse("sales:agreement_new_quote", args=[draft.pk]), follow=True
+    )
     assert "only an active agreement or one in negotiation" in response.content.decode()
     assert not Quote.objects.exists()
 
 
-def test_r9_quote_from_an_opportunity_offers_its_lines_for_placing(login, users, rep_account,
-                                                                   world):  # fmt: skip
+def test_r9_quote_from_an_opportunity_offers_its_lines_for_placing(
+    login, users, rep_account, world
+):
     from sales.models import OpportunityLine
     from tests.factories import OpportunityFactory
 
     opportunity = OpportunityFactory(account=rep_account, owner=users["rep"])
-    line = OpportunityLine.objects.create(opportunity=opportunity, offering=offering("DIA"),
-                                          quantity=2, characteristics={"bandwidth": "200"},
-                                          site=world["Metro"])  # fmt: skip
-    OpportunityLine.objects.create(opportunity=opportunity, description="Dark fiber study",
-                                   manual_estimate=5000)  # fmt: skip
+    line = OpportunityLine.objects.create(
+        opportunity=opportunity,
+        offering=offering("DIA"),
+        quantity=2,
+        characteristics={"bandwidth": "200"},
+        site=world["Metro"],
+    )
+    OpportunityLine.objects.create(
+        opportunity=opportunity, description="Dark fiber study", manual_estimate=5000
+    )
     quote = new_quote(users, rep_account, opportunity=opportunity)
     client = login(users["rep"])
     page = client.get(quote.get_absolute_url())
     assert [ol.pk for ol in page.context["opportunity_lines"]] == [line.pk]  # catalog lines
     form = client.get(quote.get_absolute_url(), {"from_line": line.pk}).context["line_form"]
-    assert form.initial == {"offering": offering("DIA").pk, "characteristics": {"bandwidth": "200"},
-                            "quantity": 2, "sites": [world["Metro"].pk]}  # fmt: skip
+    assert form.initial == {
+        "offering": offering("DIA").pk,
+        "characteristics": {"bandwidth": "200"},
+        "quantity": 2,
+        "sites": [world["Metro"].pk],
+    }
 
 
 def test_demo_has_quotes_in_every_state_with_versions_and_a_repricing(db):
@@ -296,6 +329,13 @@ def test_demo_has_quotes_in_every_state_with_versions_and_a_repricing(db):
 
     call_command("demo_data", verbosity=0)
     assert set(Quote.objects.values_list("state", flat=True)) == {
-        "draft", "pending", "approved", "accepted", "rejected", "cancelled", "expired"}  # fmt: skip
+        "draft",
+        "pending",
+        "approved",
+        "accepted",
+        "rejected",
+        "cancelled",
+        "expired",
+    }
     assert Quote.objects.filter(is_current=False).exists()
     assert Quote.objects.exclude(price_notice="").exists()

@@ -32,22 +32,31 @@ def new_quote(users, account, **kwargs):
 
 
 def place(users, quote, site, code="DIA", discount="0", **characteristics):
-    return services.quote_lines_save(actor=users["rep"], quote=quote, lines=[QuoteLine(
-        site=site, offering=offering(code), characteristics=characteristics,
-        discount_percent=Decimal(discount))])[0]  # fmt: skip
+    return services.quote_lines_save(
+        actor=users["rep"],
+        quote=quote,
+        lines=[
+            QuoteLine(
+                site=site,
+                offering=offering(code),
+                characteristics=characteristics,
+                discount_percent=Decimal(discount),
+            )
+        ],
+    )[0]
 
 
 def agreement(users, account, state="active", **terms):
-    agr = SalesAgreement.objects.create(name="Framework", account=account,
-                                        valid_from=date.today())  # fmt: skip
+    agr = SalesAgreement.objects.create(name="Framework", account=account, valid_from=date.today())
     AgreementLine.objects.create(agreement=agr, offering=offering("DIA"), **terms)
     AgreementSla.objects.create(agreement=agr, metric="availability", target=Decimal("99.95"))
     services.agreement_transition(actor=users["rep"], agreement_id=agr.pk, name="negotiate")
     if state == "active":
         signer = ContactFactory(account=account, signing_authority=True)
         signature_for(agr, signer)
-        services.agreement_activate(actor=users["manager"], agreement_id=agr.pk,
-                                    signed_on=date.today(), signatory=signer)  # fmt: skip
+        services.agreement_activate(
+            actor=users["manager"], agreement_id=agr.pk, signed_on=date.today(), signatory=signer
+        )
     return agr
 
 
@@ -62,8 +71,9 @@ def test_r9_quote_requires_complete_hierarchy(users, rep_account):
         f"No location on {rep_account.number}.",
     ]
     site = ChildAccountFactory(parent=rep_account)
-    Location.objects.create(account=rep_account, address_line1="A", postcode="1", city="B",
-                            country="DE")  # fmt: skip
+    Location.objects.create(
+        account=rep_account, address_line1="A", postcode="1", city="B", country="DE"
+    )
     with pytest.raises(DomainError, match=f"No location on {site.number}"):
         new_quote(users, rep_account)
     assert not Quote.objects.exists()
@@ -137,8 +147,7 @@ def test_r11_agreement_discount_applies_to_the_whole_price(users, rep_account, w
     assert line.net_recurring == Decimal("418.25")
 
 
-def test_r11_discount_above_threshold_needs_a_managers_approval(login, users, rep_account,
-                                                                world):  # fmt: skip
+def test_r11_discount_above_threshold_needs_a_managers_approval(login, users, rep_account, world):
     quote = new_quote(users, rep_account)
     place(users, quote, world["HQ"], discount="10")  # the global threshold: allowed
     quote.refresh_from_db()
@@ -156,17 +165,22 @@ def test_r11_discount_above_threshold_needs_a_managers_approval(login, users, re
     # The banner shows while the discount is being decided, not after.
     banner = "A discount is above the threshold"
     assert banner in login(users["rep"]).get(quote.get_absolute_url()).content.decode()
-    services.quote_transition(actor=users["manager"], quote_id=quote.pk, name="approve",
-                              comment="Strategic account")  # fmt: skip
+    services.quote_transition(
+        actor=users["manager"], quote_id=quote.pk, name="approve", comment="Strategic account"
+    )
     quote.refresh_from_db()
     assert (quote.state, quote.approved_by, quote.approval_comment) == (
-        "approved", users["manager"], "Strategic account")  # fmt: skip
+        "approved",
+        users["manager"],
+        "Strategic account",
+    )
     assert banner not in login(users["rep"]).get(quote.get_absolute_url()).content.decode()
 
 
 def test_r11_threshold_per_offering_kind(users, rep_account, world):
-    DiscountThreshold.objects.create(offering_kind="managed_service",
-                                     max_discount_percent=Decimal("20"))  # fmt: skip
+    DiscountThreshold.objects.create(
+        offering_kind="managed_service", max_discount_percent=Decimal("20")
+    )
     quote = new_quote(users, rep_account)
     assert not place(users, quote, world["HQ"], code="MFW", discount="15").needs_approval
     assert place(users, quote, world["HQ"], code="DIA", discount="15").needs_approval
@@ -178,8 +192,12 @@ def test_r11_send_back_needs_a_comment(users, rep_account, world):
     services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="submit")
     with pytest.raises(DomainError, match="needs a comment"):
         services.quote_transition(actor=users["manager"], quote_id=quote.pk, name="send_back")
-    services.quote_transition(actor=users["manager"], quote_id=quote.pk, name="send_back",
-                              comment="30 % is too much; 15 % max")  # fmt: skip
+    services.quote_transition(
+        actor=users["manager"],
+        quote_id=quote.pk,
+        name="send_back",
+        comment="30 % is too much; 15 % max",
+    )
     quote.refresh_from_db()
     assert quote.state == "draft" and quote.approval_comment == "30 % is too much; 15 % max"
 
@@ -229,11 +247,13 @@ def test_r5_accepted_quote_without_signature_does_not_win(users, rep_account, wo
     place(users, quote, world["HQ"])
     services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="finalise")
     services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="accept")
-    services.opportunity_transition(actor=users["rep"], opportunity_id=opportunity.pk,
-                                    name="to_negotiation")  # fmt: skip
+    services.opportunity_transition(
+        actor=users["rep"], opportunity_id=opportunity.pk, name="to_negotiation"
+    )
     with pytest.raises(DomainError, match="signed by the customer"):
-        services.opportunity_transition(actor=users["rep"], opportunity_id=opportunity.pk,
-                                        name="close_won")  # fmt: skip
+        services.opportunity_transition(
+            actor=users["rep"], opportunity_id=opportunity.pk, name="close_won"
+        )
 
 
 # Pages ---------------------------------------------------------------------------------------
@@ -245,10 +265,15 @@ def test_bad_configuration_on_the_builder_is_named_and_changes_nothing(
     quote = new_quote(users, rep_account)
     response = login(users["rep"]).post(
         reverse("sales:quoteline_add", args=[quote.pk]),
-        {"add-sites": [world["HQ"].pk], "add-offering": offering("DIA").pk,
-         "add-quantity": "1", "add-discount_percent": "0",
-         "add-c_bandwidth": "7"}, follow=True,
-    )  # fmt: skip
+        {
+            "add-sites": [world["HQ"].pk],
+            "add-offering": offering("DIA").pk,
+            "add-quantity": "1",
+            "add-discount_percent": "0",
+            "add-c_bandwidth": "7",
+        },
+        follow=True,
+    )
     assert "Bandwidth “7” is not allowed" in response.content.decode()
     assert not quote.lines.exists()
     response = login(users["rep"]).post(
@@ -263,11 +288,16 @@ def test_bad_configuration_on_the_builder_is_named_and_changes_nothing(
 def test_builder_places_one_configuration_at_many_sites(login, users, rep_account, world):
     quote = new_quote(users, rep_account)
     client = login(users["rep"])
-    data = {"add-sites": [world["HQ"].pk, world["Metro"].pk], "add-offering": offering("DIA").pk,
-            "add-quantity": "1", "add-discount_percent": "5",
-            "add-c_bandwidth": "200"}  # fmt: skip
-    preview = client.get(reverse("sales:quoteline_add", args=[quote.pk]), data,
-                         HTTP_HX_REQUEST="true").content.decode()  # fmt: skip
+    data = {
+        "add-sites": [world["HQ"].pk, world["Metro"].pk],
+        "add-offering": offering("DIA").pk,
+        "add-quantity": "1",
+        "add-discount_percent": "5",
+        "add-c_bandwidth": "200",
+    }
+    preview = client.get(
+        reverse("sales:quoteline_add", args=[quote.pk]), data, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "Feasible with conditions" in preview and not quote.lines.exists()
     client.post(reverse("sales:quoteline_add", args=[quote.pk]), data)
     assert quote.lines.count() == 2
@@ -282,13 +312,19 @@ def test_quotes_are_visible_to_their_team_only(login, users, rep_account, world)
 
 
 @pytest.mark.parametrize("count", [5, 50])
-def test_quote_builder_query_count(login, users, rep_account, world, django_assert_num_queries,
-                                   count):  # fmt: skip
+def test_quote_builder_query_count(
+    login, users, rep_account, world, django_assert_num_queries, count
+):
     quote = new_quote(users, rep_account)
     sites = list(world.values())
-    services.quote_lines_save(actor=users["rep"], quote=quote, lines=[
-        QuoteLine(site=sites[i % 3], offering=offering("SIP"), characteristics={})
-        for i in range(count)])  # fmt: skip
+    services.quote_lines_save(
+        actor=users["rep"],
+        quote=quote,
+        lines=[
+            QuoteLine(site=sites[i % 3], offering=offering("SIP"), characteristics={})
+            for i in range(count)
+        ],
+    )
     # The newest history holds quote changes whatever the number of lines.
     services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="finalise")
     services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="reopen")

@@ -28,17 +28,27 @@ from .test_quotes import new_quote, place
 @r30_settings
 def test_r30_account_form_names_bad_text_and_stores_nothing(login, users, name, industry):
     before = Account.objects.count()
-    response = post_form(login(users["rep"]), reverse("sales:account_create"),
-                         {"name": name, "industry": industry, "credit_limit": "0",
-                          "credit_currency": "EUR", "team": users["team_a"].pk})  # fmt: skip
+    response = post_form(
+        login(users["rep"]),
+        reverse("sales:account_create"),
+        {
+            "name": name,
+            "industry": industry,
+            "credit_limit": "0",
+            "credit_currency": "EUR",
+            "team": users["team_a"].pk,
+        },
+    )
     assert response.status_code == 200  # the form again, with the reason
     assert Account.objects.count() == before
 
 
 def test_r30_account_form_message(login, users):
-    response = post_form(login(users["rep"]), reverse("sales:account_create"),
-                         {"name": "Hafen\x00 Kiel", "credit_limit": "0",
-                          "credit_currency": "EUR"})  # fmt: skip
+    response = post_form(
+        login(users["rep"]),
+        reverse("sales:account_create"),
+        {"name": "Hafen\x00 Kiel", "credit_limit": "0", "credit_currency": "EUR"},
+    )
     assert "This text contains a NUL (zero) character; remove it." in response.content.decode()
     assert not Account.objects.exists()
 
@@ -54,8 +64,12 @@ def test_r30_list_search_takes_any_text(login, users, q):
 @r30_settings
 def test_r30_transition_reason_is_refused_with_a_message(login, users, reason):
     lead = Lead.objects.first() or LeadFactory(owner=users["rep"], state="working")
-    response = post_form(login(users["rep"]), reverse("sales:lead_disqualify", args=[lead.pk]),
-                         {"reason": reason}, follow=True)  # fmt: skip
+    response = post_form(
+        login(users["rep"]),
+        reverse("sales:lead_disqualify", args=[lead.pk]),
+        {"reason": reason},
+        follow=True,
+    )
     assert response.status_code == 200
     assert "The reason contains a NUL" in response.content.decode()
     lead.refresh_from_db()
@@ -79,8 +93,12 @@ def test_r30_quote_compare_and_create_take_any_id(login, users, rep_account, ver
     for bad in ("²", "٣", "1\x00", "9" * 40, "-1", "\ud800"):
         response = get_query(client, url, {"with": bad})
         assert response.status_code == 200 and response.context["other"] == quote, bad
-        assert get_query(client, reverse("sales:quote_create"),
-                         {"account": bad, "opportunity": bad}).status_code == 200  # fmt: skip
+        assert (
+            get_query(
+                client, reverse("sales:quote_create"), {"account": bad, "opportunity": bad}
+            ).status_code
+            == 200
+        )
 
 
 @given(other=texts)
@@ -104,11 +122,14 @@ def test_r30_csv_import_parses_any_text_into_a_report(users, cells):
         assert result.errors and Account.objects.count() == before
 
 
-@pytest.mark.parametrize("data, message", [
-    (GOOD.replace("Pier 1", "Pier\x00 1").encode(), "the file contains a NUL (zero) character"),
-    (GOOD.replace("Pier 1", "Pier\ud800").encode("utf-8", "surrogatepass"), "not UTF-8"),
-    (GOOD.replace("Pier 1", "Pier\ud800"), "the file contains broken Unicode"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (GOOD.replace("Pier 1", "Pier\x00 1").encode(), "the file contains a NUL (zero) character"),
+        (GOOD.replace("Pier 1", "Pier\ud800").encode("utf-8", "surrogatepass"), "not UTF-8"),
+        (GOOD.replace("Pier 1", "Pier\ud800"), "the file contains broken Unicode"),
+    ],
+)
 def test_r30_csv_import_names_bad_text(users, data, message):
     result = accounts_import_csv(actor=users["rep"], data=data)
     assert any(message in reason for _, reason in result.errors)
@@ -119,8 +140,9 @@ def test_r30_csv_import_page_reports_bad_text(login, users, django_capture_on_co
     bad = GOOD.replace("Pier 1", "Pier\x00 1").encode()
     client = login(users["rep"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("sales:account_import"),
-                               {"file": SimpleUploadedFile("a.csv", bad, "text/csv")})  # fmt: skip
+        response = client.post(
+            reverse("sales:account_import"), {"file": SimpleUploadedFile("a.csv", bad, "text/csv")}
+        )
     assert response.status_code == 302  # to the import's page, where the job reports
     assert "NUL (zero) character" in client.get(response["Location"]).content.decode()
     assert not Account.objects.exists()
@@ -136,23 +158,38 @@ def _deep(depth: int):
     return value
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda d: d["offerings"][0].update(name="DIA\x00"), "offerings[0].name contains a NUL"),
-    (lambda d: d["offerings"][1].update(description="\ud800"),
-     "offerings[1].description contains broken Unicode"),
-    (lambda d: d["offerings"][0].update(sellable_from="2024-02-30"),
-     "sellable_from '2024-02-30' is not a date"),
-    (lambda d: d["offerings"][0].update(code=["DIA"]), "every code must be text"),
-    (lambda d: d["offerings"][0].update(specifications=[{"code": "X"}]),
-     "specifications must be a list of codes"),
-    (lambda d: d["offerings"][0]["price_rules"].append({"characteristic": {"a": 1}}),
-     "characteristic must be a code (text)"),
-    (lambda d: d["specifications"][0].update(characteristics=[1, 2]),
-     "characteristics must be a list of codes"),
-    (lambda d: d["specifications"][0]["relationships"].append({"target": ["x"]}),
-     "target must be a code (text)"),
-    (lambda d: d["offerings"][0].update(partner_terms=_deep(50)), "nested more than 32"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["offerings"][0].update(name="DIA\x00"), "offerings[0].name contains a NUL"),
+        (
+            lambda d: d["offerings"][1].update(description="\ud800"),
+            "offerings[1].description contains broken Unicode",
+        ),
+        (
+            lambda d: d["offerings"][0].update(sellable_from="2024-02-30"),
+            "sellable_from '2024-02-30' is not a date",
+        ),
+        (lambda d: d["offerings"][0].update(code=["DIA"]), "every code must be text"),
+        (
+            lambda d: d["offerings"][0].update(specifications=[{"code": "X"}]),
+            "specifications must be a list of codes",
+        ),
+        (
+            lambda d: d["offerings"][0]["price_rules"].append({"characteristic": {"a": 1}}),
+            "characteristic must be a code (text)",
+        ),
+        (
+            lambda d: d["specifications"][0].update(characteristics=[1, 2]),
+            "characteristics must be a list of codes",
+        ),
+        (
+            lambda d: d["specifications"][0]["relationships"].append({"target": ["x"]}),
+            "target must be a code (text)",
+        ),
+        (lambda d: d["offerings"][0].update(partner_terms=_deep(50)), "nested more than 32"),
+    ],
+)
 def test_r30_catalog_import_lists_the_problems(users, demo_catalog, change, message):
     before = catalog_export()
     history = ProductOffering.history.count()
@@ -164,16 +201,26 @@ def test_r30_catalog_import_lists_the_problems(users, demo_catalog, change, mess
     assert catalog_export() == before and ProductOffering.history.count() == history
 
 
-@pytest.mark.parametrize("text, message", [
-    ('{"format": "telcrm-catalog", "version": 1, "offerings": [{"code": "A\\u0000"}]}',
-     "offerings[0].code contains a NUL"),
-    ('{"format": "telcrm-catalog", "version": 1, "offerings": [{"code": "\\ud800"}]}',
-     "offerings[0].code contains broken Unicode"),
-    ('{"format": "telcrm-catalog", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
-     "nested more than 32 levels deep"),
-])  # fmt: skip
-def test_r30_catalog_import_command_names_bad_files(users, demo_catalog, tmp_path, capsys,
-                                                    text, message):  # fmt: skip
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            '{"format": "telcrm-catalog", "version": 1, "offerings": [{"code": "A\\u0000"}]}',
+            "offerings[0].code contains a NUL",
+        ),
+        (
+            '{"format": "telcrm-catalog", "version": 1, "offerings": [{"code": "\\ud800"}]}',
+            "offerings[0].code contains broken Unicode",
+        ),
+        (
+            '{"format": "telcrm-catalog", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "nested more than 32 levels deep",
+        ),
+    ],
+)
+def test_r30_catalog_import_command_names_bad_files(
+    users, demo_catalog, tmp_path, capsys, text, message
+):
     before = catalog_export()
     path = tmp_path / "catalog.json"
     path.write_text(text)

@@ -13,8 +13,12 @@ HEADER = "ref,parent_ref,name,owner,team,contact_first_name,contact_last_name,co
 def test_typed_billing_number_never_clashes_with_a_generated_one(login, users, rep_account):
     client = login(users["rep"])
     url = reverse("sales:billingprofile_create", args=[rep_account.pk])
-    data = {"currency": "EUR", "payment_method": "direct_debit", "bill_cycle_day": "1",
-            "invoice_delivery": "post"}  # fmt: skip
+    data = {
+        "currency": "EUR",
+        "payment_method": "direct_debit",
+        "bill_cycle_day": "1",
+        "invoice_delivery": "post",
+    }
     assert client.post(url, {**data, "billing_account_number": "BA-0000001"}).status_code == 302
     assert client.post(url, data).status_code == 302
     numbers = set(BillingProfile.objects.values_list("billing_account_number", flat=True))
@@ -52,10 +56,16 @@ def test_csv_reports_every_bad_row_in_one_pass(users):
 
 def test_r29_rep_cannot_give_an_account_to_another_team(login, users):
     client = login(users["rep"])
-    response = client.post(reverse("sales:account_create"), {
-        "name": "Sneaky GmbH", "team": users["team_b"].pk, "owner": users["other_rep"].pk,
-        "credit_limit": "0", "credit_currency": "EUR",
-    })  # fmt: skip
+    response = client.post(
+        reverse("sales:account_create"),
+        {
+            "name": "Sneaky GmbH",
+            "team": users["team_b"].pk,
+            "owner": users["other_rep"].pk,
+            "credit_limit": "0",
+            "credit_currency": "EUR",
+        },
+    )
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Account.objects.filter(name="Sneaky GmbH").exists()
@@ -70,8 +80,9 @@ def test_r29_team_filter_offers_only_the_users_teams(login, users):
 
 
 def test_r29_hidden_child_is_anonymous_on_the_parent_page(login, users, rep_account):
-    secret = ChildAccountFactory(parent=rep_account, name="Secret Site", owner=users["other_rep"],
-                                 team=users["team_b"])  # fmt: skip
+    secret = ChildAccountFactory(
+        parent=rep_account, name="Secret Site", owner=users["other_rep"], team=users["team_b"]
+    )
     secret.credit_limit = 999999
     secret.save()
     page = login(users["rep"]).get(rep_account.get_absolute_url()).content.decode()
@@ -84,8 +95,12 @@ def test_r31_stale_contact_edit_is_refused(login, users, rep_account):
     url = reverse("sales:contact_update", args=[rep_account.pk, contact.pk])
     client = login(users["rep"])
     version = client.get(url).context["form"]["version"].value()
-    fields = {"first_name": contact.first_name, "last_name": contact.last_name,
-              "email": contact.email, "version": version}  # fmt: skip
+    fields = {
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "email": contact.email,
+        "version": version,
+    }
     assert client.post(url, {**fields, "phone": "222"}).status_code == 302
     stale = client.post(url, {**fields, "phone": "111", "job_role": "CTO"})
     assert "changed by someone else" in stale.content.decode()
@@ -132,11 +147,19 @@ def test_admin_move_reroots_the_subtree(login, users, rep_account):
     LocationFactory(account=below)
     response = login(users["admin"]).post(
         reverse("admin:sales_account_change", args=[site.pk]),
-        {"name": site.name, "account_type": "child", "parent": other_root.pk,
-         "owner": users["rep"].pk, "credit_limit": "0", "credit_currency": "EUR",
-         "locations-TOTAL_FORMS": "0", "locations-INITIAL_FORMS": "0",
-         "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0"},
-    )  # fmt: skip
+        {
+            "name": site.name,
+            "account_type": "child",
+            "parent": other_root.pk,
+            "owner": users["rep"].pk,
+            "credit_limit": "0",
+            "credit_currency": "EUR",
+            "locations-TOTAL_FORMS": "0",
+            "locations-INITIAL_FORMS": "0",
+            "contacts-TOTAL_FORMS": "0",
+            "contacts-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     below.refresh_from_db()
     assert below.root == other_root

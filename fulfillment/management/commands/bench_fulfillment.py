@@ -24,15 +24,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--tasks", type=int, default=200, help="how many API tasks")
-        parser.add_argument("--failure-rate", type=float, default=0.0,
-                            help="share of adapter calls that fail (retried inline)")  # fmt: skip
+        parser.add_argument(
+            "--failure-rate",
+            type=float,
+            default=0.0,
+            help="share of adapter calls that fail (retried inline)",
+        )
 
     def handle(self, *args, tasks: int, failure_rate: float, **options) -> None:
         source = Task.objects.filter(kind=TaskKind.API).select_related("sub_flow").first()
         if source is None:
             raise CommandError("No API task to copy: run `manage.py demo_data` first.")
-        adapters = {"default": {"latency_ms": 0, "failure_rate": failure_rate,
-                                "concurrency": tasks}}  # fmt: skip
+        adapters = {
+            "default": {"latency_ms": 0, "failure_rate": failure_rate, "concurrency": tasks}
+        }
         queries = 0
 
         def count(execute, sql, params, many, context):
@@ -50,8 +55,11 @@ class Command(BaseCommand):
                 while pending:
                     for task_id in pending:
                         automation.run_api_task(task_id)
-                    pending = list(Task.objects.filter(pk__in=ids, state=TaskState.IN_PROGRESS)
-                                   .values_list("pk", flat=True))  # fmt: skip
+                    pending = list(
+                        Task.objects.filter(pk__in=ids, state=TaskState.IN_PROGRESS).values_list(
+                            "pk", flat=True
+                        )
+                    )
             elapsed = time.perf_counter() - began
             rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             outcome = Counter(Task.objects.filter(pk__in=ids).values_list("state", flat=True))
@@ -66,8 +74,15 @@ class Command(BaseCommand):
 
     def _copy(self, source: Task) -> Task:
         now = timezone.now()
-        task = Task(sub_flow=source.sub_flow, template_id=source.template_id, name=source.name,
-                    kind=TaskKind.API, group_id=source.group_id, state=TaskState.READY,
-                    ready_at=now, due_at=now)  # fmt: skip
+        task = Task(
+            sub_flow=source.sub_flow,
+            template_id=source.template_id,
+            name=source.name,
+            kind=TaskKind.API,
+            group_id=source.group_id,
+            state=TaskState.READY,
+            ready_at=now,
+            due_at=now,
+        )
         task.save()
         return task
