@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 
+from telcrm.filters import OpenUnlessAskedFilterSet
+
 from .choices import (
     ChangeRisk,
     ChangeState,
@@ -110,34 +112,6 @@ class ProductInventoryFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(pk__in=held) | Q(pk__in=built))
 
 
-class OpenUnlessAskedFilterSet(django_filters.FilterSet):
-    """A work list: its open records unless a status is chosen (the ``state`` filter declares
-    ``method="in_state"``; the QuerySet has ``open()``)."""
-
-    def filter_queryset(self, queryset):
-        if not self.form.cleaned_data.get("state"):
-            queryset = queryset.open()
-        return super().filter_queryset(queryset)
-
-    def in_state(self, queryset, name, value):
-        return queryset.filter(state=value) if value else queryset
-
-    def search(self, queryset, name, value):
-        """The record's number or title, its item's number, name or identifier, or its
-        customer's name."""
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(number__icontains=value)
-            | Q(title__icontains=value)
-            | Q(item__number__icontains=value)
-            | Q(item__name__icontains=value)
-            | Q(item__identifier__icontains=value)
-            | Q(item__account__name__icontains=value)
-        )
-
-
 class ChangeRequestFilterSet(OpenUnlessAskedFilterSet):
     """Change requests: open ones (draft to implemented) unless a status is chosen."""
 
@@ -146,6 +120,14 @@ class ChangeRequestFilterSet(OpenUnlessAskedFilterSet):
     )
     risk = django_filters.ChoiceFilter(choices=ChangeRisk.choices, empty_label="Any risk")
     q = django_filters.CharFilter(method="search", label="Item or account")
+    search_fields = (
+        "number",
+        "title",
+        "item__number",
+        "item__name",
+        "item__identifier",
+        "item__account__name",
+    )
 
     class Meta:
         model = ChangeRequest
@@ -168,6 +150,14 @@ class IncidentFilterSet(OpenUnlessAskedFilterSet):
         empty_label="Any",
     )
     q = django_filters.CharFilter(method="search", label="Item or account")
+    search_fields = (
+        "number",
+        "title",
+        "item__number",
+        "item__name",
+        "item__identifier",
+        "item__account__name",
+    )
 
     class Meta:
         model = Incident

@@ -3,8 +3,8 @@
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
-from sales.forms import CrispyModelForm
 from telcrm.cleaning import CleanForm
+from telcrm.forms import CrispyModelForm
 from telcrm.widgets import DateTimeInput
 
 from .choices import OperationalStatus

@@ -7,7 +7,7 @@ from django.utils import timezone
 from sales.demo_agreements import AGREEMENTS
 from sales.models import ProductOffering, Quote, SalesAgreement
 from sales.services import agreement_transition
-from sales.services.accounts import _save
+from telcrm.services import save
 
 from . import services
 from .choices import DocumentKind
@@ -128,7 +128,7 @@ def load(log) -> None:
     # made (the contract manager's home shows it).
     hansa = Quote.objects.get(account__name="Hansa Media Group", state="accepted")
     document = Document(kind=DocumentKind.QUOTE_SUMMARY, quote=hansa, requested_by=hansa.owner)
-    _save(document, hansa.owner, reason="quote accepted")
+    save(document, actor=hansa.owner, reason="quote accepted")
     _render(document)
     _sign(
         document,

@@ -1,16 +1,14 @@
 """One FilterSet per list, shared by the page and (later) the API."""
 
 import django_filters
-from django.db.models import Q
 
-from sales.filters import ScopeFilterMixin
+from telcrm.filters import ScopeFilterSet
 
 from .choices import ContractState
 from .models import SalesContract
 
 
-class ContractFilterSet(ScopeFilterMixin):
-    q = django_filters.CharFilter(method="search", label="Search")
+class ContractFilterSet(ScopeFilterSet):
     state = django_filters.ChoiceFilter(
         choices=ContractState.choices, label="Status", empty_label="Any"
     )
@@ -19,12 +17,8 @@ class ContractFilterSet(ScopeFilterMixin):
         model = SalesContract
         fields = ["q", "scope", "state", "owner", "team"]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(number__icontains=value)
-            | Q(account__name__icontains=value)
-            | Q(quote__number__icontains=value)
-        )
+    search_fields = (
+        "number",
+        "account__name",
+        "quote__number",
+    )

@@ -31,8 +31,8 @@ from sales.services import (
     quote_lines_save,
     quote_transition,
 )
-from sales.services.accounts import _save
-from telcrm.fsm import DomainError, run_system_transition, run_transition
+from telcrm.fsm import DomainError
+from telcrm.services import run_system_transition, run_transition, save
 
 from .choices import ContractState, DocumentKind, DocumentState, SignatureMethod, SigningState
 from .models import (
@@ -69,7 +69,7 @@ def quote_accept(*, actor, quote_id: int) -> Document:
     with transaction.atomic():
         quote = quote_transition(actor=actor, quote_id=quote_id, name="accept")
         document = Document(kind=DocumentKind.QUOTE_SUMMARY, quote=quote, requested_by=actor)
-        _save(document, actor, reason="quote accepted")
+        save(document, actor=actor, reason="quote accepted")
         _enqueue_render(document.pk)
     return document
 
@@ -139,9 +139,9 @@ def agreement_document_prepare(*, actor, agreement_id: int) -> Document:
             document__agreement=agreement, state=SigningState.SENT
         ):
             open_request.withdraw()
-            _save(open_request, actor, reason="the agreement document was prepared again")
+            save(open_request, actor=actor, reason="the agreement document was prepared again")
         document = Document(kind=DocumentKind.AGREEMENT, agreement=agreement, requested_by=actor)
-        _save(document, actor, reason="prepared for signature")
+        save(document, actor=actor, reason="prepared for signature")
         _enqueue_render(document.pk)
     return document
 
@@ -199,7 +199,7 @@ def signing_request_send(
             document=document, state=SigningState.SENT
         ):
             previous.withdraw()
-            _save(previous, actor, reason="replaced by a new signing request")
+            save(previous, actor=actor, reason="replaced by a new signing request")
         token = secrets.token_urlsafe(32)
         request = SigningRequest(
             document=document,
@@ -208,7 +208,7 @@ def signing_request_send(
             expires_at=timezone.now() + timedelta(days=days),
             sent_by=actor,
         )
-        _save(request, actor, reason=f"sent to {signatory.email}")
+        save(request, actor=actor, reason=f"sent to {signatory.email}")
         link = build_link(token)
         provider = settings.TELCRM_PROVIDER["name"]
         label = document_label(document)
@@ -395,7 +395,7 @@ def document_sign(
             requested_by=request.sent_by,
         )
         copy._history_actor = signer
-        _save(copy, request.sent_by, reason="signed copy")
+        save(copy, actor=request.sent_by, reason="signed copy")
         signature = Signature(
             quote=document.quote,
             agreement=document.agreement,
@@ -412,7 +412,7 @@ def document_sign(
             signed_copy=copy,
         )
         signature._history_actor = signer
-        _save(signature, request.sent_by, reason=f"signed by {signer_name} through the link")
+        save(signature, actor=request.sent_by, reason=f"signed by {signer_name} through the link")
         if document.quote_id:
             _close_won(document.quote)
         else:
@@ -488,7 +488,7 @@ def contract_create(*, actor, quote_id: int) -> SalesContract:
             currency=quote.currency,
             term_months=quote.term_months,
         )
-        _save(contract, actor, reason=f"from signed {quote}")
+        save(contract, actor=actor, reason=f"from signed {quote}")
         copies = [
             SalesContractLine(
                 contract=contract,
@@ -642,13 +642,14 @@ def service_contracts_create(*, actor, contract_id: int) -> list[ServiceContract
                 access_type=configuration.get("access_type", ""),
                 pop_redundancy=configuration.get("pop_redundancy", ""),
             )
-            _save(service, actor, reason=f"from {contract.number}")
+            save(service, actor=actor, reason=f"from {contract.number}")
             for offering, reason in entitlements.items():
-                _save(
-                    Entitlement(service_contract=service, offering=offering, reason=reason), actor
+                save(
+                    Entitlement(service_contract=service, offering=offering, reason=reason),
+                    actor=actor,
                 )
             for sla in global_slas:
-                _save(
+                save(
                     SlaCommitment(
                         service_contract=service,
                         metric=sla.metric,
@@ -656,7 +657,7 @@ def service_contracts_create(*, actor, contract_id: int) -> list[ServiceContract
                         global_sla=sla,
                         service_credit_percent=sla.service_credit_percent,
                     ),
-                    actor,
+                    actor=actor,
                     reason=f"global SLA of {contract.agreement.number}",
                 )
             created.append(service)
@@ -683,7 +684,7 @@ def sla_commitment_save(*, actor, commitment: SlaCommitment) -> SlaCommitment:
                 "a site may only be promised as much or more."
             )
         commitment.global_sla = floor
-        _save(commitment, actor)
+        save(commitment, actor=actor)
     return commitment
 
 

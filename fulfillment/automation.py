@@ -20,8 +20,8 @@ from django.db.models import Max
 from django_q.conf import Conf
 from django_q.tasks import async_task
 
-from sales.services.accounts import _save
 from telcrm.fsm import DomainError
+from telcrm.services import save
 
 from . import services
 from .adapters import AdapterError, DomainAdapter, adapter_config, adapter_for
@@ -83,7 +83,7 @@ def _fill_places(domain: str) -> list[int]:
         for task in Task.objects.filter(pk__in=chosen).order_by("ready_at", "pk"):
             # Started here, not in the worker: a task waiting in the broker holds its place.
             task.start()
-            _save(task, None, reason=f"sent to the {domain} adapter")
+            save(task, actor=None, reason=f"sent to the {domain} adapter")
             _enqueue(task.pk)
     return chosen
 
@@ -133,7 +133,7 @@ def _attempt(task_id: int) -> str:
             if task.state == TaskState.READY:
                 task.start()
             task.attempts += 1
-            _save(task, None, reason=f"adapter call, attempt {task.attempts}")
+            save(task, actor=None, reason=f"adapter call, attempt {task.attempts}")
     task = Task.objects.select_related("template", "sub_flow__domain_order__location").get(
         pk=task_id
     )
@@ -204,7 +204,7 @@ def _record(call: AdapterCall, reason: str) -> bool:
         # A short transaction of its own (its checks, the row and its history), taken after
         # the adapter has answered: no lock is held while the adapter works.
         with transaction.atomic():
-            _save(call, None, reason=reason)
+            save(call, actor=None, reason=reason)
     except DomainError:
         logger.info("%s already recorded by another run", call)
         return False

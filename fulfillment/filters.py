@@ -2,6 +2,8 @@
 
 import django_filters
 
+from telcrm.filters import OpenUnlessAskedFilterSet
+
 from .choices import (
     FalloutCategory,
     FalloutState,
@@ -13,19 +15,6 @@ from .choices import (
 from .models import AssignmentGroup, Fallout, FieldWorkOrder, SpecialProject, Task
 
 SCOPES = [("mine", "Claimed by me"), ("unclaimed", "Not claimed yet")]
-
-
-class OpenUnlessAskedFilterSet(django_filters.FilterSet):
-    """A work list (tasks, fall-outs, visits): its open records unless a status is chosen
-    (the ``state`` filter declares ``method="in_state"``; the QuerySet has ``open()``)."""
-
-    def filter_queryset(self, queryset):
-        if not self.form.cleaned_data.get("state"):
-            queryset = queryset.open()
-        return super().filter_queryset(queryset)
-
-    def in_state(self, queryset, name, value):
-        return queryset.filter(state=value) if value else queryset
 
 
 class TaskFilterSet(OpenUnlessAskedFilterSet):

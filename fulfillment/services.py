@@ -22,8 +22,8 @@ from cmdb.services import (
 )
 from orders.choices import DomainOrderState, OrderLineState, OrderState
 from orders.models import DomainOrder, Order, OrderLine
-from sales.services.accounts import _save
 from telcrm.fsm import DomainError
+from telcrm.services import save
 
 from .choices import (
     DONE_STATES,
@@ -123,7 +123,7 @@ def _open_project(order: Order, actor) -> SpecialProject | None:
     if not reason or SpecialProject.objects.filter(order=order).exists():
         return None
     project = SpecialProject(order=order, reason=reason)
-    _save(project, actor, reason="opened")
+    save(project, actor=actor, reason="opened")
     today = timezone.localdate()
     span = max((order.requested_date - today).days, 3)
     sites = sorted(
@@ -151,11 +151,11 @@ def _open_project(order: Order, actor) -> SpecialProject | None:
     ]
     for position, (name, due, steps) in enumerate(plan):
         milestone = Milestone(project=project, name=name, position=position, due_date=due)
-        _save(milestone, actor, reason="project plan")
+        save(milestone, actor=actor, reason="project plan")
         for step in steps:
-            _save(
+            save(
                 ProjectTask(project=project, milestone=milestone, name=step),
-                actor,
+                actor=actor,
                 reason="project plan",
             )
     return project
@@ -170,7 +170,7 @@ def project_take(*, actor, project_id: int) -> SpecialProject:
         if project.state != ProjectState.IN_PROGRESS:
             raise DomainError(f"{project.number} is {project.get_state_display().lower()}.")
         project.manager = actor
-        _save(project, actor, reason="manager")
+        save(project, actor=actor, reason="manager")
     return project
 
 
@@ -193,18 +193,18 @@ def project_task_done(*, actor, task_id: int, note: str = "") -> ProjectTask:
             raise DomainError(f"“{step}” was done a moment ago.")
         step.finish()
         step.note, step.done_by, step.done_at = note.strip()[:300], actor, timezone.now()
-        _save(step, actor, reason="done")
+        save(step, actor=actor, reason="done")
         milestone = Milestone.objects.select_for_update().get(pk=step.milestone_id)
         if (
             not milestone.reached_at
             and not milestone.tasks.filter(state=ProjectTaskState.OPEN).exists()
         ):
             milestone.reached_at = timezone.now()
-            _save(milestone, actor, reason="reached")
+            save(milestone, actor=actor, reason="reached")
         if not project.milestones.filter(reached_at__isnull=True).exists():
             project.complete()
             project.completed_at = timezone.now()
-            _save(project, actor, reason="every milestone reached")
+            save(project, actor=actor, reason="every milestone reached")
             _close_order(project.order_id, actor)
     return step
 
@@ -212,7 +212,7 @@ def project_task_done(*, actor, task_id: int, note: str = "") -> ProjectTask:
 def _sub_flow(domain_order, child, templates, actor) -> SubFlow:
     template = templates[child.specification_id]
     sub_flow = SubFlow(domain_order=domain_order, child_line=child, template=template)
-    _save(sub_flow, actor, reason=f"started {domain_order.number}")
+    save(sub_flow, actor=actor, reason=f"started {domain_order.number}")
     by_template = {}
     for task_template in template.tasks.all():
         task = Task(
@@ -222,15 +222,15 @@ def _sub_flow(domain_order, child, templates, actor) -> SubFlow:
             kind=task_template.kind,
             group=task_template.group,
         )
-        _save(task, actor, reason=f"from {template}")
+        save(task, actor=actor, reason=f"from {template}")
         by_template[task_template.pk] = task
     for task_template in template.tasks.all():
         for before in task_template.depends_on.all():
-            _save(
+            save(
                 TaskDependency(
                     task=by_template[task_template.pk], depends_on=by_template[before.pk]
                 ),
-                actor,
+                actor=actor,
                 reason="flow template",
             )
     return sub_flow
@@ -261,9 +261,9 @@ def _link_across_domain_orders(domain_orders, actor) -> None:
             for entry in entries:
                 for exit_task in exits:
                     if (entry.pk, exit_task.pk) not in links:
-                        _save(
+                        save(
                             TaskDependency(task=entry, depends_on=exit_task),
-                            actor,
+                            actor=actor,
                             reason=f"domain order dependency: {dependency.reason}",
                         )
                         links.add((entry.pk, exit_task.pk))
@@ -282,7 +282,7 @@ def _ready_what_can_start(tasks, actor) -> list[Task]:
     for task in waiting.select_for_update(of=("self",)).select_related("template"):
         task.make_ready()
         _set_due(task)
-        _save(task, actor, reason="ready")
+        save(task, actor=actor, reason="ready")
         ready.append(task)
     if ready:
         started = DomainOrder.objects.filter(
@@ -293,7 +293,7 @@ def _ready_what_can_start(tasks, actor) -> list[Task]:
         )
         for domain_order in started.select_for_update(of=("self",)):
             domain_order.start()
-            _save(domain_order, actor, reason="first task ready")
+            save(domain_order, actor=actor, reason="first task ready")
         _schedule_visits([t for t in ready if t.kind == TaskKind.FIELD_SERVICE], actor)
         _dispatch(ready)
     return ready
@@ -319,7 +319,7 @@ def _schedule_visits(tasks: list[Task], actor) -> None:
             continue
         line = lines[task.pk].sub_flow.child_line.order_line
         start = _staggering().first_free_morning(lines[task.pk].group, now)
-        _save(
+        save(
             FieldWorkOrder(
                 task=task,
                 site_id=line.site_id,
@@ -329,7 +329,7 @@ def _schedule_visits(tasks: list[Task], actor) -> None:
                 window_start=start,
                 window_end=start + timedelta(hours=4),
             ),
-            actor,
+            actor=actor,
             reason=f"visit for {task.number}",
         )
 
@@ -345,7 +345,7 @@ def _cancel_visit(task: Task, actor, reason: str) -> None:
     visit = FieldWorkOrder.objects.select_for_update().filter(task=task).first()
     if visit and visit.state not in (WorkOrderState.COMPLETED, WorkOrderState.CANCELLED):
         visit.cancel()
-        _save(visit, actor, reason=reason)
+        save(visit, actor=actor, reason=reason)
 
 
 def _lock_visit(work_order_id: int) -> tuple[FieldWorkOrder, Task]:
@@ -384,9 +384,9 @@ def work_order_dispatch(
         visit.dispatch()
         visit.technician = technician
         visit.window_start, visit.window_end = window_start, window_end
-        _save(visit, actor, reason=f"dispatched to {technician.username}")
+        save(visit, actor=actor, reason=f"dispatched to {technician.username}")
         task.assignee = technician
-        _save(task, actor, reason=f"visit {visit.number}")
+        save(task, actor=actor, reason=f"visit {visit.number}")
     return visit
 
 
@@ -400,10 +400,10 @@ def work_order_arrive(*, actor, work_order_id: int) -> FieldWorkOrder:
             raise DomainError(f"{visit.number} is {visit.get_state_display().lower()}.")
         if task.state == TaskState.READY:
             task.start()
-            _save(task, actor, reason=f"on site ({visit.number})")
+            save(task, actor=actor, reason=f"on site ({visit.number})")
         visit.arrive()
         visit.arrived_at = timezone.now()
-        _save(visit, actor, reason="on site")
+        save(visit, actor=actor, reason="on site")
     return visit
 
 
@@ -422,7 +422,7 @@ def work_order_complete(
             )
         visit.complete()
         visit.completed_at = timezone.now()
-        _save(visit, actor, reason="completed on site")
+        save(visit, actor=actor, reason="completed on site")
         _complete(task, actor, outputs, reason=f"completed on site ({visit.number})")
     return visit
 
@@ -494,7 +494,7 @@ def _complete(task: Task, actor, outputs: dict | None, reason: str) -> None:
         task.assignee_id = task.assignee_id or actor.pk
     task.complete()
     task.completed_at = timezone.now()
-    _save(task, actor, reason=reason)
+    save(task, actor=actor, reason=reason)
     _after_done([task], actor)
 
 
@@ -557,7 +557,7 @@ def task_claim(*, actor, task_id: int) -> Task:
             )
         _check_member(task, actor)
         task.assignee = actor
-        _save(task, actor, reason="claim")
+        save(task, actor=actor, reason="claim")
     return task
 
 
@@ -569,7 +569,7 @@ def task_start(*, actor, task_id: int) -> Task:
         if task.state != TaskState.READY:
             raise DomainError(f"{task} is {task.get_state_display().lower()}.")
         task.start()
-        _save(task, actor, reason="start")
+        save(task, actor=actor, reason="start")
     return task
 
 
@@ -602,7 +602,7 @@ def _fail(task: Task, actor, category: str, detail: str) -> Fallout:
     if task.state not in (TaskState.READY, TaskState.IN_PROGRESS):
         raise DomainError(f"{task} is {task.get_state_display().lower()}: it cannot fail.")
     task.fail()
-    _save(task, actor, reason=f"failed: {FalloutCategory(category).label}")
+    save(task, actor=actor, reason=f"failed: {FalloutCategory(category).label}")
     now = timezone.now()
     fallout = Fallout(
         task=task,
@@ -614,7 +614,7 @@ def _fail(task: Task, actor, category: str, detail: str) -> Fallout:
         opened_at=now,
         due_at=now + timedelta(hours=settings.FALLOUT_SLA_HOURS),
     )
-    _save(fallout, actor, reason=f"{task.number} failed")
+    save(fallout, actor=actor, reason=f"{task.number} failed")
     _staggering().waves_advance([task], actor)  # a wave stuck in fall-out lets the next go
     return fallout
 
@@ -648,7 +648,7 @@ def _resolve(fallout: Fallout, actor, resolution: str, note: str = "") -> None:
     fallout.resolution_note = note[:500]
     fallout.resolved_by = actor
     fallout.resolved_at = timezone.now()
-    _save(fallout, actor, reason=Resolution(resolution).label)
+    save(fallout, actor=actor, reason=Resolution(resolution).label)
 
 
 def fallout_retry(*, actor, fallout_id: int, note: str = "") -> Fallout:
@@ -659,7 +659,7 @@ def fallout_retry(*, actor, fallout_id: int, note: str = "") -> Fallout:
         task.retry()
         task.assignee = None if task.kind == TaskKind.API else task.assignee
         _set_due(task)
-        _save(task, actor, reason=f"retry after {fallout.number}")
+        save(task, actor=actor, reason=f"retry after {fallout.number}")
         _resolve(fallout, actor, Resolution.RETRIED, note)
         _dispatch([task])
     return fallout
@@ -686,7 +686,7 @@ def fallout_skip(*, actor, fallout_id: int, note: str) -> Fallout:
         fallout, task = _lock_fallout(actor, fallout_id)
         task.skip()
         task.completed_at = timezone.now()
-        _save(task, actor, reason=f"skipped ({fallout.number})")
+        save(task, actor=actor, reason=f"skipped ({fallout.number})")
         _cancel_visit(task, actor, reason=f"task skipped ({fallout.number})")
         _resolve(fallout, actor, Resolution.SKIPPED, note)
         _after_done([task], actor)
@@ -721,13 +721,13 @@ def fallout_cancel_line(*, actor, fallout_id: int, note: str) -> Fallout:
             _resolve(other, actor, Resolution.LINE_CANCELLED, note)
         for each in open_tasks:
             each.cancel()
-            _save(each, actor, reason=f"line cancelled ({fallout.number})")
+            save(each, actor=actor, reason=f"line cancelled ({fallout.number})")
             _cancel_visit(each, actor, reason="line cancelled")
         for sub_flow in sub_flows:
             sub_flow.cancel()
-            _save(sub_flow, actor, reason="line cancelled")
+            save(sub_flow, actor=actor, reason="line cancelled")
         line.cancel()
-        _save(line, actor, reason=f"cancelled in fulfillment: {note}")
+        save(line, actor=actor, reason=f"cancelled in fulfillment: {note}")
         if line.product_id:
             product_inventory_cancel(actor=actor, product_id=line.product_id)
         _after_done(open_tasks, actor)
@@ -749,7 +749,7 @@ def _close_upwards(sub_flow_ids: set[int], actor) -> None:
     closed = []
     for sub_flow in flows:
         sub_flow.close()
-        _save(sub_flow, actor, reason="every task done")
+        save(sub_flow, actor=actor, reason="every task done")
         closed.append(sub_flow)
     domain_ids = set(
         SubFlow.objects.filter(pk__in=sub_flow_ids).values_list("domain_order_id", flat=True)
@@ -768,7 +768,7 @@ def _close_upwards(sub_flow_ids: set[int], actor) -> None:
             domain_order.close()
         else:
             domain_order.cancel()
-        _save(domain_order, actor, reason="every sub flow closed")
+        save(domain_order, actor=actor, reason="every sub flow closed")
         order_ids.add(domain_order.order_id)
     order_ids |= set(
         DomainOrder.objects.filter(pk__in=domain_ids).values_list("order_id", flat=True)
@@ -793,7 +793,7 @@ def _close_order(order_id: int, actor) -> None:
     )
     for line in lines:
         line.close()
-        _save(line, actor, reason="every domain order closed")
+        save(line, actor=actor, reason="every domain order closed")
     states = set(order.lines.values_list("state", flat=True))
     if states - {OrderLineState.COMPLETED, OrderLineState.CANCELLED}:
         return
@@ -802,7 +802,7 @@ def _close_order(order_id: int, actor) -> None:
         if states != {OrderLineState.CANCELLED}:
             return  # R21: the order closes with its project
         project.cancel()
-        _save(project, actor, reason="every line cancelled")
+        save(project, actor=actor, reason="every line cancelled")
     if states == {OrderLineState.CANCELLED}:
         order.cancel_reason = "Every line was cancelled in fulfillment."
         order.cancel_in_fulfillment()
@@ -810,7 +810,7 @@ def _close_order(order_id: int, actor) -> None:
         order.close_partially()
     else:
         order.close()
-    _save(order, actor, reason="closed: every line closed")
+    save(order, actor=actor, reason="closed: every line closed")
     _activate(order, actor)
 
 
@@ -873,7 +873,7 @@ def fallouts_escalate(*, now=None) -> int:
             manager = fallout.task.group.manager
             fallout.escalated_at = now
             fallout.escalated_to = manager
-            _save(fallout, None, reason="escalated: past due")
+            save(fallout, actor=None, reason="escalated: past due")
             escalated += 1
             if manager and manager.email:
                 transaction.on_commit(lambda f=fallout, m=manager: _mail_escalation(f, m))

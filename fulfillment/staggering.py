@@ -28,8 +28,8 @@ from django.utils import timezone
 from orders.choices import OrderLineState, OrderState
 from orders.models import Order, OrderLine
 from sales.models import Account
-from sales.services.accounts import _save
 from telcrm.fsm import DomainError
+from telcrm.services import save
 
 from . import services
 from .choices import DONE_STATES, StartMode, TaskState, WaveState, WorkOrderState
@@ -109,7 +109,7 @@ def _plan_waves(
         if (planned is None and position == 1) or (planned is not None and planned <= today):
             wave.release()
             wave.released_at, wave.released_by = timezone.now(), actor
-        _save(wave, actor, reason="planned")
+        save(wave, actor=actor, reason="planned")
         wave.sites.set(members)
 
 
@@ -138,7 +138,7 @@ def wave_release_next(*, actor, order_id: int) -> Wave:
 def _release(wave: Wave, actor, reason: str, by_hand: bool = False) -> None:
     wave.release()
     wave.released_at, wave.released_by = timezone.now(), actor if by_hand else None
-    _save(wave, actor, reason=reason)
+    save(wave, actor=actor, reason=reason)
     tasks = Task.objects.filter(
         sub_flow__domain_order__order_id=wave.order_id,
         sub_flow__domain_order__site__in=wave.sites.all(),
@@ -190,7 +190,7 @@ def _advance_once(order_id: int, actor) -> bool:
         if wave.state == WaveState.RELEASED and not states[wave.pk]:
             wave.finish()
             wave.done_at = timezone.now()
-            _save(wave, actor, reason="every task done")
+            save(wave, actor=actor, reason="every task done")
         elif (
             wave.state == WaveState.WAITING
             and wave.planned_date is None

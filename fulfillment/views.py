@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.views.generic import FormView, ListView, TemplateView
 
 from orders.models import Order
-from sales.views.accounts import FormPageMixin
 from telcrm.audit import history_entries
 from telcrm.cleaning import clean_text, parse_id
 from telcrm.fsm import DomainError
-from telcrm.views import ActionView, RolePermissionMixin
+from telcrm.views import ActionView, FormPageMixin, RolePermissionMixin
 
 from . import services, staggering, trace
 from .choices import FalloutState, ProjectState, WorkOrderState

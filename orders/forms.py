@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from sales.choices import BillingProfileState
-from sales.forms import CrispyModelForm
 from sales.models import BillingProfile, Contact
 from telcrm.cleaning import CleanForm
+from telcrm.forms import CrispyModelForm
 from telcrm.widgets import DateInput
 
 from .models import Order, OrderLine

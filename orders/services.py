@@ -13,9 +13,9 @@ from contracts.models import SalesContract
 from sales.catalog import characteristic_specs, characteristics_text
 from sales.choices import BillingProfileState, QuoteState
 from sales.models import BillingProfile, Contact, Quote
-from sales.services.accounts import _save
 from sales.services.quotes import quote_revise
-from telcrm.fsm import DomainError, check_version, run_transition
+from telcrm.fsm import DomainError, check_version
+from telcrm.services import run_transition, save
 
 from .approval import approval_checks
 from .choices import OrderState
@@ -71,13 +71,13 @@ def order_create(
             owner=contract.owner,
             team=contract.team,
         )
-        _save(order, actor, reason=f"from {contract.number}")
+        save(order, actor=actor, reason=f"from {contract.number}")
         lines = list(contract.lines.select_related("site").order_by("site__name", "pk"))
         contacts = {}
         for contact in Contact.objects.filter(account__in={line.site_id for line in lines}):
             contacts.setdefault(contact.account_id, contact)
         for line in lines:
-            _save(
+            save(
                 OrderLine(
                     order=order,
                     contract_line=line,
@@ -85,7 +85,7 @@ def order_create(
                     site_contact=contacts.get(line.site_id),
                     **{f: getattr(line, f) for f in OrderLine.MIRRORED},
                 ),
-                actor,
+                actor=actor,
                 reason=f"mirrors {contract.number}",
             )
     return order
@@ -108,7 +108,7 @@ def order_details_save(*, actor, order: Order, version: str = "") -> Order:
         check_version(current, version)
         if order.requested_date < timezone.localdate():
             raise DomainError("The requested delivery date must be today or later.")
-        _save(order, actor)
+        save(order, actor=actor)
     return order
 
 
@@ -147,7 +147,7 @@ def order_line_details_save(*, actor, line: OrderLine) -> OrderLine:
             )
         if line.site_contact_id and line.site_contact.account_id != line.site_id:
             raise DomainError(f"{line.site_contact} is not a contact of {line.site.name}.")
-        _save(line, actor)
+        save(line, actor=actor)
     return line
 
 
@@ -160,7 +160,7 @@ def _record_validation(order: Order, actor, checks: list | None = None) -> list:
     checks = validate_order(order) if checks is None else checks
     _keep_validation(order, checks)
     passed = sum(check.passed for check in checks)
-    _save(order, actor, reason=f"validated: {passed} of {len(checks)} checks passed")
+    save(order, actor=actor, reason=f"validated: {passed} of {len(checks)} checks passed")
     return checks
 
 
@@ -248,7 +248,7 @@ def order_approve(*, actor, order_id: int) -> Order:
         for line in lines:
             _create_inventory(order, line, actor)
             line.start()
-            _save(line, actor, reason="approve")
+            save(line, actor=actor, reason="approve")
         _decompose(order, plan, actor)
     return order
 
@@ -285,7 +285,7 @@ def _decompose(order: Order, plan, actor) -> None:
                 domain=planned.domain,
                 stage=planned.stage,
             )
-            _save(domain_order, actor, reason=f"decomposed {order.number}")
+            save(domain_order, actor=actor, reason=f"decomposed {order.number}")
             existing[key] = domain_order
     links = set(
         DomainOrderDependency.objects.filter(domain_order__order=order).values_list(
@@ -296,11 +296,11 @@ def _decompose(order: Order, plan, actor) -> None:
         for target, why in planned.waits_for.items():
             pair = (existing[key].pk, existing[target].pk)
             if pair not in links:
-                _save(
+                save(
                     DomainOrderDependency(
                         domain_order_id=pair[0], depends_on_id=pair[1], reason=why
                     ),
-                    actor,
+                    actor=actor,
                     reason="decomposed",
                 )
                 links.add(pair)
@@ -313,19 +313,19 @@ def _decompose(order: Order, plan, actor) -> None:
         for child in children:
             spec = child.item.specification
             if (line_id, spec.pk) not in made:
-                _save(
+                save(
                     ChildLine(
                         order_line_id=line_id,
                         specification=spec,
                         domain_order=existing[child.key],
                         via=child.item.via[:100],
                     ),
-                    actor,
+                    actor=actor,
                     reason="decomposed",
                 )
     if order.decomposed_at is None:
         order.decomposed_at = timezone.now()
-        _save(order, actor, reason="decomposed")
+        save(order, actor=actor, reason="decomposed")
 
 
 def order_decompose(*, actor, order_id: int) -> Order:
@@ -354,7 +354,7 @@ def order_reopen_quote(*, actor, order_id: int) -> Quote:
             )
         new = quote_revise(actor=actor, quote_id=order.quote_id)
         order.hold()
-        _save(order, actor, reason=f"held: {new} reopened")
+        save(order, actor=actor, reason=f"held: {new} reopened")
     return new
 
 
@@ -432,11 +432,11 @@ def order_revise(*, actor, order_id: int) -> Order:
                 for f in OrderLine.MIRRORED:
                     setattr(line, f, getattr(source, f))
                 line.quote_line_id, line.contract_line = source.quote_line_id, source
-            _save(line, actor, reason=f"revised from {quote}")
+            save(line, actor=actor, reason=f"revised from {quote}")
         order.quote, order.sales_contract = quote, contract
         order.validation, order.validated_at, order.revision = [], None, diff
         order.revise()
-        _save(order, actor, reason=f"revised from {quote}")
+        save(order, actor=actor, reason=f"revised from {quote}")
     return order
 
 

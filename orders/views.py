@@ -11,10 +11,9 @@ from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView
 
 from contracts.models import SalesContract
-from sales.views.accounts import FormPageMixin
 from telcrm.audit import history_entries
 from telcrm.ui import record_panels
-from telcrm.views import ActionView, RolePermissionMixin, TransitionView
+from telcrm.views import ActionView, FormPageMixin, RolePermissionMixin, TransitionView
 
 from . import services
 from .approval import approval_checks

@@ -4,9 +4,10 @@ from datetime import date
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.forms import TextInput
 
+from telcrm.filters import RecordFilterSet, ScopeFilterSet, UserFilter
+from telcrm.people import assignable_owners, assignable_teams
 from telcrm.widgets import DateInput
 
 from .choices import (
@@ -21,17 +22,10 @@ from .choices import (
     QuoteState,
     Stage,
 )
-from .forms import UserChoiceField
 from .models import Account, Lead, Opportunity, ProductOffering, Quote, SalesAgreement
-from .querysets import assignable_owners, assignable_teams
 
 
-class UserFilter(django_filters.ModelChoiceFilter):
-    field_class = UserChoiceField
-
-
-class AccountFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+class AccountFilterSet(RecordFilterSet):
     account_type = django_filters.ChoiceFilter(
         choices=AccountType.choices, label="Type", empty_label="Any"
     )
@@ -49,17 +43,14 @@ class AccountFilterSet(django_filters.FilterSet):
         model = Account
         fields = ["q", "account_type", "owner", "team", "state"]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(number__icontains=value) | Q(vat_number__iexact=value)
-        )
+    search_fields = (
+        "name",
+        "number",
+        "=vat_number",
+    )
 
 
-class OfferingFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+class OfferingFilterSet(RecordFilterSet):
     kind = django_filters.ChoiceFilter(choices=OfferingKind.choices, empty_label="Any")
     state = django_filters.ChoiceFilter(
         choices=OfferingState.choices, label="Lifecycle status", empty_label="Any"
@@ -72,13 +63,11 @@ class OfferingFilterSet(django_filters.FilterSet):
         model = ProductOffering
         fields = ["q", "kind", "state", "domain"]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(code__icontains=value) | Q(description__icontains=value)
-        )
+    search_fields = (
+        "name",
+        "code",
+        "description",
+    )
 
     def in_domain(self, queryset, name, value):
         return queryset.filter(
@@ -107,31 +96,7 @@ class MonthFilter(django_filters.Filter):
     field_class = MonthField
 
 
-SCOPES = [("mine", "My records"), ("team", "My teams' records")]
-
-
-class ScopeFilterMixin(django_filters.FilterSet):
-    """ "My" and "my teams'" views of records with an owner and a team."""
-
-    scope = django_filters.ChoiceFilter(
-        choices=SCOPES, method="in_scope", label="Show", empty_label="Everything I can see"
-    )
-    owner = UserFilter(
-        queryset=lambda request: assignable_owners(request.user), empty_label="Anyone"
-    )
-    team = django_filters.ModelChoiceFilter(
-        queryset=lambda request: assignable_teams(request.user), empty_label="Any"
-    )
-
-    def in_scope(self, queryset, name, value):
-        user = self.request.user
-        if value == "mine":
-            return queryset.filter(owner=user)
-        return queryset.filter(team__in=assignable_teams(user))
-
-
-class LeadFilterSet(ScopeFilterMixin):
-    q = django_filters.CharFilter(method="search", label="Search")
+class LeadFilterSet(ScopeFilterSet):
     state = django_filters.ChoiceFilter(
         choices=LeadState.choices, label="Status", empty_label="Any"
     )
@@ -162,20 +127,15 @@ class LeadFilterSet(ScopeFilterMixin):
             "created_before",
         ]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(company_name__icontains=value)
-            | Q(number__icontains=value)
-            | Q(contact_name__icontains=value)
-            | Q(contact_email__icontains=value)
-        )
+    search_fields = (
+        "company_name",
+        "number",
+        "contact_name",
+        "contact_email",
+    )
 
 
-class OpportunityFilterSet(ScopeFilterMixin):
-    q = django_filters.CharFilter(method="search", label="Search")
+class OpportunityFilterSet(ScopeFilterSet):
     stage = django_filters.ChoiceFilter(choices=Stage.choices, empty_label="Any")
     close_month = MonthFilter(method="in_close_month", label="Close month")
 
@@ -183,23 +143,18 @@ class OpportunityFilterSet(ScopeFilterMixin):
         model = Opportunity
         fields = ["q", "scope", "stage", "owner", "team", "close_month"]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(number__icontains=value)
-            | Q(account__name__icontains=value)
-        )
+    search_fields = (
+        "name",
+        "number",
+        "account__name",
+    )
 
     def in_close_month(self, queryset, name, value):
         year, month = value
         return queryset.filter(expected_close_date__year=year, expected_close_date__month=month)
 
 
-class AgreementFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+class AgreementFilterSet(RecordFilterSet):
     state = django_filters.ChoiceFilter(
         choices=AgreementState.choices, label="Status", empty_label="Any"
     )
@@ -208,19 +163,14 @@ class AgreementFilterSet(django_filters.FilterSet):
         model = SalesAgreement
         fields = ["q", "state"]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(number__icontains=value)
-            | Q(account__name__icontains=value)
-        )
+    search_fields = (
+        "name",
+        "number",
+        "account__name",
+    )
 
 
-class QuoteFilterSet(ScopeFilterMixin):
-    q = django_filters.CharFilter(method="search", label="Search")
+class QuoteFilterSet(ScopeFilterSet):
     state = django_filters.ChoiceFilter(
         choices=QuoteState.choices, label="Status", empty_label="Any"
     )
@@ -229,8 +179,7 @@ class QuoteFilterSet(ScopeFilterMixin):
         model = Quote
         fields = ["q", "scope", "state", "owner", "team"]
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(number__icontains=value) | Q(account__name__icontains=value))
+    search_fields = (
+        "number",
+        "account__name",
+    )

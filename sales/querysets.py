@@ -98,37 +98,6 @@ class AccountChildQuerySet(models.QuerySet):
         return self.filter(account__in=Account.objects.visible_to(user).values("pk"))
 
 
-def assignable_teams(user):
-    """Teams ``user`` may give an account to: their own and the ones they manage (all for
-    roles that see every account)."""
-    from telcrm.models import Team
-
-    if sees_everything(user):
-        return Team.objects.all()
-    if not has_role(user, SALES_REP, SALES_MANAGER):
-        return Team.objects.none()
-    mine = Team.objects.filter(Q(members=user) | Q(manager=user)).values("pk")
-    return Team.objects.filter(pk__in=mine)
-
-
-def assignable_owners(user):
-    """Users ``user`` may make owner of an account: sales people of their teams, and
-    themselves (any sales person for roles that see every account)."""
-    from django.contrib.auth import get_user_model
-
-    sales = get_user_model().objects.filter(
-        is_active=True, groups__name__in=[SALES_REP, SALES_MANAGER]
-    )
-    if not sees_everything(user):
-        teams = assignable_teams(user).values("pk")
-        sales = sales.filter(Q(pk=user.pk) | Q(sales_teams__in=teams) | Q(managed_teams__in=teams))
-    return (
-        get_user_model()
-        .objects.filter(pk__in=sales.values("pk"))
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 def account_viewers(account):
     """The active users who may see ``account``: the mirror of :func:`account_visibility`
     (its owner, its team's sales people, its team's sales manager, back-office roles and

@@ -1,5 +1,6 @@
-"""State machine plumbing shared by every app: run a transition as a locked, audited action,
-explain why one is not possible, and list what a user may do now (for the record header).
+"""State machine plumbing shared by every app: explain why a transition is not possible, and
+list what a user may do now (for the record header). Taking one is
+:func:`telcrm.services.transition`.
 
 Transitions declare their UI in ``custom``: ``label``, ``style`` (Bootstrap colour) and
 optionally ``confirm`` (a question asked before posting); ``internal`` transitions are taken
@@ -11,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
-from django_fsm import ConcurrentTransition, FSMFieldMixin
+from django.db import models
+from django_fsm import FSMFieldMixin
 
 
 class DomainError(Exception):
@@ -59,6 +60,11 @@ class TransitionOption:
     page: str = ""
 
 
+def leaving_transition(obj: models.Model, name: str, field: str = "state"):
+    """Transition ``name`` if it leaves the object's current state, else ``None``."""
+    return next((t for t in _transitions_from_state(obj, field) if t.name == name), None)
+
+
 def _transitions_from_state(obj: models.Model, field: str = "state"):
     """The transitions that leave the object's current state (one per name)."""
     current = getattr(obj, field)
@@ -72,7 +78,8 @@ def _transitions_from_state(obj: models.Model, field: str = "state"):
             yield transition
 
 
-def _unmet(obj: models.Model, transition, *, include_input: bool = True) -> list[str]:
+def unmet_conditions(obj: models.Model, transition, *, include_input: bool = True) -> list[str]:
+    """The messages of the transition's conditions that ``obj`` does not meet."""
     return [
         getattr(cond, "message", cond.__doc__ or cond.__name__)
         for cond in transition.conditions
@@ -90,7 +97,7 @@ def transition_options(obj: models.Model, user, field: str = "state") -> list[Tr
     for transition in _transitions_from_state(obj, field):
         if transition.custom.get("internal") or not transition.has_perm(obj, user):
             continue
-        unmet = _unmet(obj, transition, include_input=False)
+        unmet = unmet_conditions(obj, transition, include_input=False)
         custom = transition.custom
         options.append(
             TransitionOption(
@@ -107,58 +114,8 @@ def transition_options(obj: models.Model, user, field: str = "state") -> list[Tr
     return options
 
 
-def run_transition(
-    model: type[models.Model],
-    *,
-    pk: int,
-    name: str,
-    actor,
-    field: str = "state",
-    allowed: set[str] | None = None,
-    prepare: Callable[[Any], None] | None = None,
-    **kwargs: Any,
-) -> models.Model:
-    """Lock the row, check and run transition ``name``, save it with an audit record.
-
-    Raises :class:`DomainError` naming the reason when the state, a condition or the
-    user's permission does not allow it, or when another user changed the record first.
-    ``prepare(obj)`` sets what the user entered with the transition (e.g. a reason) on the
-    locked row before the conditions are checked.
-    """
-    with transaction.atomic():
-        obj = model.objects.select_for_update().get(pk=pk)
-        if prepare is not None:
-            prepare(obj)
-        method = getattr(obj, name, None)
-        if (
-            method is None
-            or not hasattr(method, "_django_fsm")
-            or (allowed is not None and name not in allowed)
-        ):
-            raise DomainError(f"“{name}” is not an action of {model._meta.verbose_name}.")
-        label = _label(obj, name, field)
-        transition = next((t for t in _transitions_from_state(obj, field) if t.name == name), None)
-        if transition is None:
-            state = getattr(obj, f"get_{field}_display")()
-            raise DomainError(f"{label} is not possible while the record is {state}.")
-        if not transition.has_perm(obj, actor):
-            raise DomainError(f"You are not allowed to {label.lower()}.")
-        unmet = _unmet(obj, transition)
-        if unmet:
-            raise DomainError(f"{label} is not possible: " + " ".join(unmet))
-        method(**kwargs)
-        obj._history_user = actor
-        obj._change_reason = name
-        try:
-            obj.save()
-        except ConcurrentTransition as exc:
-            raise DomainError(
-                "Someone else changed this record a moment ago. Reload the page and try again."
-            ) from exc
-    return obj
-
-
-def _label(obj: models.Model, name: str, field: str) -> str:
+def transition_label(obj: models.Model, name: str, field: str = "state") -> str:
+    """The button label of transition ``name`` (its ``custom["label"]``)."""
     for transition in getattr(obj, f"get_all_{field}_transitions")():
         if transition.name == name:
             return transition.custom.get("label", name.replace("_", " ").capitalize())
@@ -181,31 +138,3 @@ def check_version(current: models.Model, version: str) -> None:
             f"{current} was changed by someone else while you edited it. "
             "Reload the page to see their change, then edit again."
         )
-
-
-def run_system_transition(
-    model: type[models.Model],
-    *,
-    pk: int,
-    name: str,
-    reason: str,
-    field: str = "state",
-    prepare: Callable[[Any], None] | None = None,
-) -> models.Model | None:
-    """Run transition ``name`` for the system (a scheduled job, no user): lock the row, and
-    only when the transition leaves its current state and its conditions hold, run it and
-    save it with ``reason`` and no user in the audit trail. Returns ``None`` when it does not
-    apply (any more), so a job that runs twice changes nothing the second time.
-    ``prepare(obj)`` sets fields on the locked row before the conditions are checked."""
-    with transaction.atomic():
-        obj = model.objects.select_for_update(of=("self",)).get(pk=pk)
-        if prepare is not None:
-            prepare(obj)
-        transition = next((t for t in _transitions_from_state(obj, field) if t.name == name), None)
-        if transition is None or _unmet(obj, transition):
-            return None
-        getattr(obj, name)()
-        obj._history_user = None
-        obj._change_reason = reason
-        obj.save()
-    return obj

@@ -1,6 +1,8 @@
 """Project-wide base records: number sequences and sales teams; the audit trail of users,
 their roles and team memberships."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models, transaction
@@ -9,6 +11,8 @@ from django.dispatch import receiver
 from simple_history import register
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
+
+from .choices import badge_colour
 
 
 class AuditedM2MHistory(HistoricalRecords):
@@ -53,9 +57,11 @@ class NumberSequence(models.Model):
 def next_number(prefix: str, width: int = 6) -> str:
     """Hand out the next human-readable number for ``prefix``, e.g. ``ACC-000042``.
 
-    The sequence row is locked until the caller's transaction ends, so two
-    concurrent creations never share a number, and a rolled-back number is
-    simply skipped (never reused).
+    The sequence row is locked until the caller's transaction ends, so two concurrent
+    creations never share a number. When the caller's transaction rolls back, the sequence
+    rolls back with it and the same number is handed out next time: numbers stay unique.
+    A gap is left only when a number taken in one transaction goes unused after it
+    committed; nothing relies on numbers being consecutive.
     """
     with transaction.atomic():
         seq, _ = NumberSequence.objects.select_for_update().get_or_create(prefix=prefix)
@@ -73,6 +79,37 @@ def next_numbers(prefix: str, count: int, width: int = 6) -> list[str]:
         seq.last_value += count
         seq.save(update_fields=["last_value"])
     return [f"{prefix}{value:0{width}d}" for value in range(first, first + count)]
+
+
+class NumberedModel(models.Model):
+    """A record with a human-readable number (``ORD-000042``) taken from the sequence of
+    its ``number_prefix`` when it is first saved (see :func:`next_number`). The subclass
+    declares the ``number`` field itself (its length and constraints are its own)."""
+
+    number_prefix: ClassVar[str] = ""
+    number_width: ClassVar[int] = 6
+    number_field: ClassVar[str] = "number"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not getattr(self, self.number_field):
+            number = next_number(self.number_prefix, width=self.number_width)
+            setattr(self, self.number_field, number)
+        super().save(*args, **kwargs)
+
+
+class BadgeMixin:
+    """``badge``: the colour of the record's state badge, from its state field's choices
+    (:class:`telcrm.choices.Badge` labels)."""
+
+    badge_field: ClassVar[str] = "state"
+
+    @property
+    def badge(self) -> str:
+        field = self._meta.get_field(self.badge_field)
+        return badge_colour(field, getattr(self, self.badge_field))
 
 
 class ExternalActorHistory(models.Model):

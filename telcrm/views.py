@@ -1,5 +1,6 @@
 """Views of the UI shell, and the base classes every app's views build on."""
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin, UserPassesTestMi
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
@@ -63,6 +65,60 @@ def safe_next(request, default: str) -> str:
     ):
         return target
     return default
+
+
+class FormPageMixin:
+    """Shared bits of the create/edit pages: title, cancel link, domain errors on the form."""
+
+    template_name = "partials/form_page.html"
+    title = ""
+    submit_label = "Save"
+
+    def get_cancel_url(self):
+        """Back where the user came from (``next``), or home."""
+        return safe_next(self.request, reverse("home"))
+
+    def get_form(self, form_class=None):
+        """The page wraps the form in its own <form> tag: a form without a crispy helper
+        would render a second, nested one and leave the submit button outside it."""
+        form = super().get_form(form_class)
+        if not hasattr(form, "helper"):
+            form.helper = FormHelper()
+            form.helper.form_tag = False
+            form.helper.disable_csrf = True
+        return form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=self.get_title(),
+            submit_label=self.submit_label,
+            cancel_url=self.get_cancel_url(),
+            breadcrumbs=self.get_breadcrumbs(),
+        )
+        return context
+
+    def get_title(self):
+        return self.title
+
+    def get_breadcrumbs(self):
+        return [(self.get_title(), "")]
+
+    def form_valid(self, form):
+        try:
+            obj = self.save(form)
+        except DomainError as exc:
+            for error in exc.errors:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message(obj))
+        return HttpResponseRedirect(self.get_success_url_for(obj))
+
+    def success_message(self, obj):
+        return f"Saved {obj}."
+
+    def get_success_url_for(self, obj):
+        return obj.get_absolute_url()
 
 
 class TransitionView(RolePermissionMixin, View):

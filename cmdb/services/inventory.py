@@ -11,8 +11,8 @@ from django.db import transaction
 
 from contracts.models import SalesContract
 from sales.models import Account, Location, ProductOffering, ProductSpecification
-from sales.services.accounts import _save
-from telcrm.fsm import DomainError, run_transition
+from telcrm.fsm import DomainError
+from telcrm.services import run_transition, save
 
 from ..choices import PENDING_STATUSES, ProductStatus
 from ..models import ProductInventory, ServiceInventory
@@ -50,7 +50,7 @@ def product_inventory_create_pending(
         currency=currency,
         order_date=order_date,
     )
-    _save(product, actor, reason=reason)
+    save(product, actor=actor, reason=reason)
     return product
 
 
@@ -70,7 +70,7 @@ def product_inventory_start_activation(*, actor, product_id: int) -> ProductInve
         product = ProductInventory.objects.select_for_update().get(pk=product_id)
         if product.status == ProductStatus.CREATED:
             product.start_activation()
-            _save(product, actor, reason="fulfillment started")
+            save(product, actor=actor, reason="fulfillment started")
     return product
 
 
@@ -100,7 +100,7 @@ def product_inventory_activate(
             )
         product.activate()
         product.start_date = start_date
-        _save(product, actor, reason="order closed: activated")
+        save(product, actor=actor, reason="order closed: activated")
         existing = set(product.services.values_list("specification_id", flat=True))
         activated = []
         for delivered in services:
@@ -114,7 +114,7 @@ def product_inventory_activate(
                 start_date=start_date,
             )
             service.activate()
-            _save(service, actor, reason=f"delivered with {product.number}")
+            save(service, actor=actor, reason=f"delivered with {product.number}")
             activated.append(service)
         items_build(actor=actor, product=product, services=activated)
     return product

@@ -13,8 +13,8 @@ from django.utils import timezone
 from contracts.choices import ContractState
 from contracts.models import ServiceContract, SlaCommitment
 from sales.choices import SlaMetric
-from sales.services.accounts import _save
-from telcrm.fsm import DomainError, check_version, run_transition
+from telcrm.fsm import DomainError, check_version
+from telcrm.services import run_transition, save
 
 from ..choices import ChangeState
 from ..models import ChangeRequest, ConfigurationItem, Incident
@@ -72,7 +72,7 @@ def change_request_create(
             planned_end=planned_end,
             requested_by=actor,
         )
-        _save(change, actor, f"raised against {item.number}")
+        save(change, actor=actor, reason=f"raised against {item.number}")
     return change
 
 
@@ -108,7 +108,7 @@ def change_request_update(
         change.risk = risk
         change.planned_start = planned_start
         change.planned_end = planned_end
-        _save(change, actor, "plan changed")
+        save(change, actor=actor, reason="plan changed")
     return change
 
 
@@ -188,7 +188,7 @@ def incident_create(
             restore_hours=hours,
             due_at=reported_at + timedelta(hours=float(hours)) if hours is not None else None,
         )
-        _save(incident, actor, f"reported on {item.number}")
+        save(incident, actor=actor, reason=f"reported on {item.number}")
     return incident
 
 

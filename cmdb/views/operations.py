@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView, ListView
 
-from sales.views.accounts import FormPageMixin
 from telcrm.audit import history_entries
 from telcrm.cleaning import parse_id
-from telcrm.views import RolePermissionMixin, TransitionView
+from telcrm.views import FormPageMixin, RolePermissionMixin, TransitionView
 
 from .. import services
 from ..filters import ChangeRequestFilterSet, IncidentFilterSet

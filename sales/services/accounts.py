@@ -14,45 +14,23 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
-from django_fsm import ConcurrentTransition
+from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from telcrm.cleaning import text_problem
-from telcrm.fsm import DomainError, check_version, fsm_field_names, run_transition
+from telcrm.fsm import DomainError, check_version
 from telcrm.models import Team, next_number, next_numbers
+from telcrm.people import assignable_owners, assignable_teams
+from telcrm.services import run_transition, save
 
 from ..choices import AccountState, AccountType, Industry
 from ..models import Account, BillingProfile, Contact, Location
 from ..querysets import (
     account_people_problems,
-    assignable_owners,
-    assignable_teams,
     owner_in_team_problem,
 )
 
 User = get_user_model()
-
-
-def _save(obj: models.Model, actor, reason: str | None = None) -> None:
-    obj._history_user = actor
-    if reason:
-        # The audit column holds 100 characters (PostgreSQL enforces it).
-        obj._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
-    try:
-        obj.full_clean(exclude=fsm_field_names(obj))
-    except ValidationError as exc:
-        raise DomainError("; ".join(exc.messages), errors=exc.messages) from exc
-    try:
-        with transaction.atomic():
-            obj.save()
-    except ConcurrentTransition as exc:
-        raise DomainError(
-            f"{obj} changed state a moment ago. Reload the page and try again."
-        ) from exc
-    except IntegrityError as exc:
-        # A constraint the checks above could not see yet (a concurrent insert).
-        raise DomainError(f"{obj} could not be saved: it clashes with another record.") from exc
 
 
 def _check_assignment(actor, account: Account, current: Account | None = None) -> None:
@@ -112,7 +90,7 @@ def account_create(*, actor, account: Account) -> Account:
             account.owner = actor
         _check_assignment(actor, account, inherited)
         _check_owner_in_team(account, inherited)
-        _save(account, actor)
+        save(account, actor=actor)
     return account
 
 
@@ -132,7 +110,7 @@ def account_update(*, actor, account: Account, version: str = "") -> Account:
                 raise DomainError(f"{parent} is closed: it takes no new child accounts.")
         if account.parent_id and account.account_type == AccountType.LEGAL:
             account.account_type = AccountType.CHILD
-        _save(account, actor)
+        save(account, actor=actor)
         if current.tree_root_id != account.tree_root_id:
             _move_subtree(account, actor)
     return account
@@ -178,8 +156,8 @@ def location_save(*, actor, location: Location, version: str = "") -> Location:
         elif location.is_primary:
             for old in others.filter(is_primary=True):
                 old.is_primary = False
-                _save(old, actor, "primary moved")
-        _save(location, actor)
+                save(old, actor=actor, reason="primary moved")
+        save(location, actor=actor)
     return location
 
 
@@ -187,7 +165,7 @@ def contact_save(*, actor, contact: Contact, version: str = "") -> Contact:
     """Add or edit a contact of an account."""
     with transaction.atomic():
         _lock_part(Contact, contact, version)
-        _save(contact, actor)
+        save(contact, actor=actor)
     return contact
 
 
@@ -200,7 +178,7 @@ def billing_profile_save(*, actor, profile: BillingProfile, version: str = "") -
             number = next_number("BA-", width=7)
             if not BillingProfile.objects.filter(billing_account_number=number).exists():
                 profile.billing_account_number = number
-        _save(profile, actor)
+        save(profile, actor=actor)
     return profile
 
 

@@ -8,12 +8,12 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from telcrm.fsm import DomainError, check_version, run_system_transition, run_transition
+from telcrm.fsm import DomainError, check_version
+from telcrm.services import run_system_transition, run_transition, save
 
 from .. import catalog
 from ..choices import AgreementState
 from ..models import AgreementLine, Contact, SalesAgreement
-from .accounts import _save
 from .quotes import reprice_agreement_quotes
 
 
@@ -24,7 +24,7 @@ def agreement_save(*, actor, agreement: SalesAgreement, version: str = "") -> Sa
             current = SalesAgreement.objects.select_for_update().get(pk=agreement.pk)
             check_version(current, version)
             _require_editable(current)
-        _save(agreement, actor)
+        save(agreement, actor=actor)
         catalog.require_currency(
             agreement.lines.select_related("offering"), agreement.currency, "agreement"
         )
@@ -47,7 +47,7 @@ def agreement_part_save(*, actor, part: models.Model) -> models.Model:
             problem := catalog.currency_problem(part.offering, agreement.currency, "agreement")
         ):
             raise DomainError(problem)
-        _save(part, actor)
+        save(part, actor=actor)
         _touch(agreement, actor)
         if isinstance(part, AgreementLine):
             _reprice(actor, agreement, f"{agreement} changed the terms for {part.offering.name}.")

@@ -1,6 +1,6 @@
 """Business actions on the product catalog (its import and export: ``sales.catalog_io``)."""
 
-from telcrm.fsm import run_transition
+from telcrm.services import run_transition
 
 from ..models import ProductOffering
 

@@ -8,11 +8,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django_q.tasks import async_task
 
-from telcrm.fsm import run_transition
+from telcrm.services import run_transition, save
 
 from ..choices import ImportState
 from ..models import AccountImport
-from .accounts import _save, accounts_import_check, accounts_import_write
+from .accounts import accounts_import_check, accounts_import_write
 
 MAX_REPORTED_ERRORS = 1000  # a report longer than this is cut, saying how many more
 
@@ -22,7 +22,7 @@ def account_import_upload(*, actor, upload: UploadedFile) -> AccountImport:
     with transaction.atomic():
         record = AccountImport(created_by=actor, filename=upload.name[:200], size=upload.size)
         record.file.save("upload.csv", upload, save=False)
-        _save(record, actor, reason="uploaded")
+        save(record, actor=actor, reason="uploaded")
         transaction.on_commit(
             lambda: async_task(
                 "sales.tasks.run_account_import",

@@ -6,7 +6,8 @@ from datetime import date
 
 from django.db import transaction
 
-from telcrm.fsm import DomainError, check_version, run_transition
+from telcrm.fsm import DomainError, check_version
+from telcrm.services import run_transition, save
 
 from .. import catalog
 from ..choices import AccountState, LeadState
@@ -22,7 +23,6 @@ from ..models.catalog import as_text
 from .accounts import (
     _check_account_people,
     _check_assignment,
-    _save,
     account_create,
     location_save,
 )
@@ -80,7 +80,7 @@ def lead_save(
             if not lead.team_id:  # the owner's team sees it too (R29)
                 lead.team = lead.owner.sales_teams.order_by("name").first()
         _check_assignment(actor, lead, current if lead.pk else None)
-        _save(lead, actor)
+        save(lead, actor=actor)
         for line in removed:
             line._history_user = actor
             line.delete()
@@ -88,7 +88,7 @@ def lead_save(
             line.lead = lead
             previous = LeadLine.objects.filter(pk=line.pk).values_list("offering", flat=True)
             price_line(line, new_offering=not line.pk or line.offering_id not in previous)
-            _save(line, actor)
+            save(line, actor=actor)
         catalog.require_currency(lead.lines.select_related("offering"), lead.currency, "lead")
     return lead
 
@@ -147,7 +147,7 @@ def lead_convert(
             currency=lead.currency,
         )
         _check_account_people(opportunity)
-        _save(opportunity, actor, "converted from lead")
+        save(opportunity, actor=actor, reason="converted from lead")
         for line in lead.lines.select_related("offering"):
             copy = OpportunityLine(
                 opportunity=opportunity,
@@ -160,7 +160,7 @@ def lead_convert(
                 manual_estimate=line.manual_estimate,
                 lead_line=line,
             )
-            _save(copy, actor, "converted from lead")
+            save(copy, actor=actor, reason="converted from lead")
 
         def link(locked: Lead) -> None:
             locked.opportunity = opportunity
@@ -208,7 +208,7 @@ def opportunity_save(*, actor, opportunity: Opportunity, version: str = "") -> O
             raise DomainError("An opportunity needs an account.")
         _check_assignment(actor, opportunity, current)
         _check_account_people(opportunity)
-        _save(opportunity, actor)
+        save(opportunity, actor=actor)
         catalog.require_currency(
             opportunity.lines.select_related("offering"), opportunity.currency, "opportunity"
         )
@@ -235,7 +235,7 @@ def opportunity_line_save(*, actor, line: OpportunityLine) -> OpportunityLine:
         line.opportunity = opportunity
         previous = OpportunityLine.objects.filter(pk=line.pk).values_list("offering", flat=True)
         price_line(line, new_offering=not line.pk or line.offering_id not in previous)
-        _save(line, actor)
+        save(line, actor=actor)
     return line
 
 

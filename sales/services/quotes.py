@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from telcrm.fsm import DomainError, run_system_transition, run_transition
+from telcrm.fsm import DomainError
+from telcrm.services import run_system_transition, run_transition, save
 
 from .. import catalog
 from ..choices import AgreementState, QuoteState, Stage
@@ -25,7 +26,7 @@ from ..models import (
     SalesAgreement,
 )
 from ..models.catalog import as_text
-from .accounts import _check_account_people, _save, hierarchy_check
+from .accounts import _check_account_people, hierarchy_check
 from .leads import opportunity_transition
 
 CENT = Decimal("0.01")
@@ -101,7 +102,7 @@ def quote_create(
             valid_until=valid_until,
         )
         _check_account_people(quote)
-        _save(quote, actor)
+        save(quote, actor=actor)
         if opportunity is not None and opportunity.stage == Stage.QUALIFICATION:
             opportunity_transition(actor=actor, opportunity_id=opportunity.pk, name="to_proposal")
     return quote
@@ -197,7 +198,7 @@ def quote_lines_save(*, actor, quote: Quote, lines: list[QuoteLine]) -> list[Quo
             messages = [c.message for c in conflicts]
             raise DomainError(" ".join(messages), errors=messages)
         for line in lines:
-            _save(line, actor)
+            save(line, actor=actor)
         _refresh_approval_flag(quote, actor)
     return lines
 
@@ -326,7 +327,7 @@ def quote_revise(*, actor, quote_id: int) -> Quote:
                 )
             )
         old.is_current = False
-        _save(old, actor, reason=f"superseded by v{old.version + 1}")
+        save(old, actor=actor, reason=f"superseded by v{old.version + 1}")
         new = Quote(
             number=old.number,
             version=old.version + 1,
@@ -341,7 +342,7 @@ def quote_revise(*, actor, quote_id: int) -> Quote:
             valid_until=max(old.valid_until, timezone.localdate() + timedelta(days=30)),
             needs_approval=old.needs_approval,
         )
-        _save(new, actor, reason=f"revised from v{old.version}")
+        save(new, actor=actor, reason=f"revised from v{old.version}")
         copies = []
         for line in old.lines.all():
             values = {
@@ -385,7 +386,7 @@ def _reprice_quote(quote: Quote, actor, reason: str) -> bool:
             line.needs_approval,
         )
         if after != before:
-            _save(line, actor, reason=reason)
+            save(line, actor=actor, reason=reason)
             changed = True
     if not changed:
         return False
@@ -394,7 +395,7 @@ def _reprice_quote(quote: Quote, actor, reason: str) -> bool:
     if quote.state in (QuoteState.PENDING, QuoteState.APPROVED):
         quote.agreement_repriced()
         quote.price_notice = (quote.price_notice + " It needs approval again.")[:300]
-    _save(quote, actor, reason=reason)
+    save(quote, actor=actor, reason=reason)
     return True
 
 
@@ -455,12 +456,12 @@ def quote_line_promote(*, actor, line_id: int) -> AgreementLine:
             f"{offering.name} negotiated on {quote} promoted into {agreement.number}: "
             f"{recurring} {quote.currency}/month, {one_time} one-time."
         )
-        _save(terms, actor, reason=f"promoted from {quote} into {agreement.number}")
+        save(terms, actor=actor, reason=f"promoted from {quote} into {agreement.number}")
         SalesAgreement.objects.filter(pk=agreement.pk).update(updated_at=timezone.now())
         # The promoted line now gets its price from the agreement instead of a discount.
         line.discount_percent = Decimal("0")
         price_quote_line(line, terms, discount_threshold(offering.kind))
-        _save(line, actor, reason=f"price promoted into {agreement.number}")
+        save(line, actor=actor, reason=f"price promoted into {agreement.number}")
         _refresh_approval_flag(quote, actor)
         reprice_agreement_quotes(
             actor=actor, agreement_id=agreement.pk, reason=reason, exclude=quote.pk
@@ -474,4 +475,4 @@ def quote_notice_dismiss(*, actor, quote_id: int) -> None:
         quote = Quote.objects.select_for_update().get(pk=quote_id)
         if quote.price_notice:
             quote.price_notice = ""
-            _save(quote, actor, reason="repricing notice seen")
+            save(quote, actor=actor, reason="repricing notice seen")

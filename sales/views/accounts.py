@@ -1,7 +1,5 @@
 """Pages of the sales app. Thin: fetch through ``visible_to``, call one service, report."""
 
-from crispy_forms.helper import FormHelper
-from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -9,8 +7,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView, ListView
 
 from telcrm.audit import history_entries
-from telcrm.fsm import DomainError
-from telcrm.views import RolePermissionMixin, TransitionView
+from telcrm.views import FormPageMixin, RolePermissionMixin, TransitionView
 
 from .. import services
 from ..filters import AccountFilterSet
@@ -102,60 +99,17 @@ class AccountDetailView(RolePermissionMixin, DetailView):
         return context
 
 
-class FormPageMixin:
-    """Shared bits of the create/edit pages: title, cancel link, domain errors on the form."""
-
-    template_name = "partials/form_page.html"
-    title = ""
-    submit_label = "Save"
+class AccountFormPageMixin(FormPageMixin):
+    """The form pages of an account and its parts sit under the account list."""
 
     def get_cancel_url(self):
         return reverse("sales:account_list")
 
-    def get_form(self, form_class=None):
-        """The page wraps the form in its own <form> tag: a form without a crispy helper
-        would render a second, nested one and leave the submit button outside it."""
-        form = super().get_form(form_class)
-        if not hasattr(form, "helper"):
-            form.helper = FormHelper()
-            form.helper.form_tag = False
-            form.helper.disable_csrf = True
-        return form
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            title=self.get_title(),
-            submit_label=self.submit_label,
-            cancel_url=self.get_cancel_url(),
-            breadcrumbs=self.get_breadcrumbs(),
-        )
-        return context
-
-    def get_title(self):
-        return self.title
-
     def get_breadcrumbs(self):
         return [("Accounts", reverse("sales:account_list")), (self.get_title(), "")]
 
-    def form_valid(self, form):
-        try:
-            obj = self.save(form)
-        except DomainError as exc:
-            for error in exc.errors:
-                form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message(obj))
-        return HttpResponseRedirect(self.get_success_url_for(obj))
 
-    def success_message(self, obj):
-        return f"Saved {obj}."
-
-    def get_success_url_for(self, obj):
-        return obj.get_absolute_url()
-
-
-class AccountCreateView(RolePermissionMixin, FormPageMixin, FormView):
+class AccountCreateView(RolePermissionMixin, AccountFormPageMixin, FormView):
     """A new legal (root) account."""
 
     permission_required = "sales.add_account"
@@ -192,7 +146,9 @@ class AccountScopedMixin:
         ]
 
 
-class AccountChildCreateView(AccountScopedMixin, RolePermissionMixin, FormPageMixin, FormView):
+class AccountChildCreateView(
+    AccountScopedMixin, RolePermissionMixin, AccountFormPageMixin, FormView
+):
     """A child account (site, department) below an existing account."""
 
     permission_required = "sales.add_account"
@@ -221,7 +177,7 @@ class AccountChildCreateView(AccountScopedMixin, RolePermissionMixin, FormPageMi
         return services.account_create(actor=self.request.user, account=form.instance)
 
 
-class AccountUpdateView(RolePermissionMixin, FormPageMixin, FormView):
+class AccountUpdateView(RolePermissionMixin, AccountFormPageMixin, FormView):
     permission_required = "sales.change_account"
     form_class = AccountForm
 
@@ -255,7 +211,7 @@ class AccountTransitionView(TransitionView):
         )
 
 
-class AccountPartMixin(AccountScopedMixin, RolePermissionMixin, FormPageMixin):
+class AccountPartMixin(AccountScopedMixin, RolePermissionMixin, AccountFormPageMixin):
     """Add or edit a location, contact or billing profile of an account."""
 
     part_model = None

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, FormView, ListView
 from telcrm.audit import history_entries
 from telcrm.cleaning import parse_id
 from telcrm.fsm import DomainError
-from telcrm.views import RolePermissionMixin, TransitionView
+from telcrm.views import FormPageMixin, RolePermissionMixin, TransitionView
 
 from .. import services
 from ..choices import AgreementState
@@ -22,7 +22,6 @@ from ..forms import (
     PartnerTermForm,
 )
 from ..models import AgreementLine, AgreementSla, PartnerTerm, Quote, SalesAgreement
-from .accounts import FormPageMixin
 
 PARTS = {
     "line": (AgreementLine, AgreementLineForm, "lines"),

@@ -14,7 +14,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from telcrm.audit import history_entries
 from telcrm.cleaning import parse_id
 from telcrm.fsm import DomainError, transition_options
-from telcrm.views import RolePermissionMixin, TransitionView
+from telcrm.views import FormPageMixin, RolePermissionMixin, TransitionView
 
 from .. import services
 from ..choices import OPEN_STAGES, Stage
@@ -27,7 +27,6 @@ from ..forms import (
     OpportunityLineForm,
 )
 from ..models import Account, Lead, LeadLine, Opportunity, OpportunityLine
-from .accounts import FormPageMixin
 
 
 def possible_duplicates(lead: Lead, user) -> list[tuple[object, str]]:

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from telcrm.audit import history_entries
 from telcrm.cleaning import parse_id
 from telcrm.fsm import DomainError
-from telcrm.views import ActionView, RolePermissionMixin, TransitionView
+from telcrm.views import ActionView, FormPageMixin, RolePermissionMixin, TransitionView
 
 from .. import catalog, services
 from ..choices import Currency, QuoteState
@@ -24,7 +24,6 @@ from ..forms import QuoteForm, QuoteLineEditForm, QuoteLineForm
 from ..models import Account, Quote, QuoteLine, SalesAgreement
 from ..quote_diff import header_changes, line_diffs, quote_summary
 from ..services.quotes import agreement_line, discount_threshold, price_quote_line
-from .accounts import FormPageMixin
 
 
 def quotes_for(user):

@@ -1,0 +1,147 @@
+"""The two writes every business action ends with: an audited ``save`` and a ``transition``.
+
+Each app's service functions take the straight shape (lock the row, check, change, call one
+of these, schedule side effects on commit); these two make sure that every change is
+validated, names who acted and why in the audit trail, and turns a clash with another user
+into a message instead of an error page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django_fsm import ConcurrentTransition
+
+from .fsm import DomainError, fsm_field_names, transition_label, unmet_conditions
+from .fsm import leaving_transition as _leaving
+
+# Who takes an action: a signed-in user, or ``None`` for the system (a scheduled job, a
+# worker, monitoring). A customer's signatory is named on the record as ``_history_actor``.
+type Actor = AbstractBaseUser | None
+
+# The audit column holds 100 characters (PostgreSQL enforces it).
+REASON_LENGTH = 100
+
+
+def _audit(obj: models.Model, actor: Actor, reason: str | None) -> None:
+    obj._history_user = actor
+    if reason:
+        obj._change_reason = (
+            reason if len(reason) <= REASON_LENGTH else reason[: REASON_LENGTH - 1] + "…"
+        )
+
+
+def save(obj: models.Model, *, actor: Actor, reason: str | None = None) -> None:
+    """Validate ``obj`` (its state fields aside, which only transitions change) and save it
+    with ``actor`` and ``reason`` in its history.
+
+    Raises :class:`DomainError` with the validation messages, or naming the clash when another
+    user changed its state or took a unique value first."""
+    _audit(obj, actor, reason)
+    try:
+        obj.full_clean(exclude=fsm_field_names(obj))
+    except ValidationError as exc:
+        raise DomainError("; ".join(exc.messages), errors=exc.messages) from exc
+    try:
+        with transaction.atomic():
+            obj.save()
+    except ConcurrentTransition as exc:
+        raise DomainError(
+            f"{obj} changed state a moment ago. Reload the page and try again."
+        ) from exc
+    except IntegrityError as exc:
+        # A constraint the checks above could not see yet (a concurrent insert).
+        raise DomainError(f"{obj} could not be saved: it clashes with another record.") from exc
+
+
+def transition(
+    obj: models.Model,
+    name: str,
+    *,
+    actor: Actor,
+    field: str = "state",
+    reason: str | None = None,
+    check_permission: bool = True,
+    **data: Any,
+) -> models.Model:
+    """Take transition ``name`` on ``obj``, a row the caller has locked, and save it.
+
+    Refuses with a :class:`DomainError` naming the reason when the transition does not leave
+    the current state, the actor's role may not take it (``check_permission``; the system,
+    ``actor=None``, is never asked), or one of its conditions is not met. ``data`` goes to the
+    transition method; the audit trail records the actor and ``reason`` (default: the name).
+    """
+    method = getattr(obj, name, None)
+    if method is None or not hasattr(method, "_django_fsm"):
+        raise DomainError(f"“{name}” is not an action of {obj._meta.verbose_name}.")
+    label = transition_label(obj, name, field)
+    leaving = _leaving(obj, name, field)
+    if leaving is None:
+        state = getattr(obj, f"get_{field}_display")()
+        raise DomainError(f"{label} is not possible while the record is {state}.")
+    if check_permission and actor is not None and not leaving.has_perm(obj, actor):
+        raise DomainError(f"You are not allowed to {label.lower()}.")
+    unmet = unmet_conditions(obj, leaving)
+    if unmet:
+        raise DomainError(f"{label} is not possible: " + " ".join(unmet))
+    method(**data)
+    _audit(obj, actor, reason or name)
+    try:
+        obj.save()
+    except ConcurrentTransition as exc:
+        raise DomainError(
+            "Someone else changed this record a moment ago. Reload the page and try again."
+        ) from exc
+    return obj
+
+
+def run_transition(
+    model: type[models.Model],
+    *,
+    pk: int,
+    name: str,
+    actor: Actor,
+    field: str = "state",
+    allowed: set[str] | None = None,
+    prepare: Callable[[Any], None] | None = None,
+    **data: Any,
+) -> models.Model:
+    """Lock the row and take transition ``name`` on it (see :func:`transition`): the whole
+    action of a plain transition button. ``allowed`` limits the names a caller may ask for;
+    ``prepare(obj)`` sets what the user entered with the transition (e.g. a reason) on the
+    locked row before the conditions are checked."""
+    if allowed is not None and name not in allowed:
+        raise DomainError(f"“{name}” is not an action of {model._meta.verbose_name}.")
+    with transaction.atomic():
+        obj = model.objects.select_for_update().get(pk=pk)
+        if prepare is not None:
+            prepare(obj)
+        return transition(obj, name, actor=actor, field=field, **data)
+
+
+def run_system_transition(
+    model: type[models.Model],
+    *,
+    pk: int,
+    name: str,
+    reason: str,
+    field: str = "state",
+    prepare: Callable[[Any], None] | None = None,
+) -> models.Model | None:
+    """Take transition ``name`` for the system (a scheduled job, no user): lock the row, and
+    only when the transition leaves its current state and its conditions hold, take it with
+    ``reason`` and no user in the audit trail. Returns ``None`` when it does not apply (any
+    more), so a job that runs twice changes nothing the second time.
+    ``prepare(obj)`` sets fields on the locked row before the conditions are checked."""
+    with transaction.atomic():
+        obj = model.objects.select_for_update(of=("self",)).get(pk=pk)
+        if prepare is not None:
+            prepare(obj)
+        leaving = _leaving(obj, name, field)
+        if leaving is None or unmet_conditions(obj, leaving):
+            return None
+        return transition(obj, name, actor=None, field=field, reason=reason)
