@@ -10,12 +10,15 @@ from telcrm.audit import history_entries
 from telcrm.views import RolePermissionMixin, TransitionView
 
 from .. import catalog, services
+from ..choices import CompatibilityKind
 from ..filters import OfferingFilterSet
 from ..forms import CharacteristicInputsForm, ConfigurationForm
 from ..models import (
     CharacteristicSpecification,
     FeasibilityRule,
     Location,
+    OfferingCompatibility,
+    OfferingEligibility,
     PriceRule,
     ProductOffering,
     ProductSpecification,
@@ -214,10 +217,43 @@ COUNTRY_NAMES = {
 }
 
 
+def offering_rules() -> list[dict]:
+    """Offerings sold only to some customer segments or in some countries, or needing or
+    excluding another offering at the same site, with their rules in words (two queries).
+    An exclusion holds both ways, so it is listed under both offerings."""
+    rows: dict[int, dict] = {}
+
+    def row(offering) -> dict:
+        return rows.setdefault(
+            offering.pk,
+            {"offering": offering, "segments": [], "countries": [], "needs": [], "excludes": []},
+        )
+
+    for rule in OfferingEligibility.objects.select_related("offering"):
+        entry = row(rule.offering)
+        if rule.segment:
+            entry["segments"].append(rule.get_segment_display())
+        else:
+            entry["countries"].append(COUNTRY_NAMES.get(rule.country, rule.country))
+    for rule in OfferingCompatibility.objects.select_related("offering", "other"):
+        if rule.kind == CompatibilityKind.REQUIRES:
+            row(rule.offering)["needs"].append(rule.other)
+        else:
+            row(rule.offering)["excludes"].append(rule.other)
+            row(rule.other)["excludes"].append(rule.offering)
+    for entry in rows.values():
+        for key in ("segments", "countries"):
+            entry[key].sort()
+        for key in ("needs", "excludes"):
+            entry[key].sort(key=lambda o: o.name)
+    return sorted(rows.values(), key=lambda e: e["offering"].name)
+
+
 class CoverageView(RolePermissionMixin, TemplateView):
     """Where the network reaches (R10), read-only for everyone who sells: per country the
     coverage rules, most specific first (on-net buildings, postcode areas, the country),
-    with their access types, bandwidth limits and build surcharges."""
+    with their access types, bandwidth limits and build surcharges; then which offerings
+    are sold only to some customers or places, or need or exclude another at a site."""
 
     permission_required = "sales.view_productoffering"
     template_name = "sales/coverage.html"
@@ -248,6 +284,7 @@ class CoverageView(RolePermissionMixin, TemplateView):
             country["rules"].append(rule)
         return super().get_context_data(
             countries=sorted(countries.values(), key=lambda c: c["name"]),
+            offering_rules=offering_rules(),
             breadcrumbs=[("Catalog", reverse("sales:offering_list")), ("Coverage", "")],
             **kwargs,
         )

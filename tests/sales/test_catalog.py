@@ -13,7 +13,13 @@ from django.urls import reverse
 from sales import catalog, services
 from sales.catalog_io import catalog_export, catalog_import
 from sales.demo_catalog import CATALOG, FEASIBILITY_RULES
-from sales.models import FeasibilityRule, Location, PriceRule, ProductOffering
+from sales.models import (
+    FeasibilityRule,
+    Location,
+    OfferingEligibility,
+    PriceRule,
+    ProductOffering,
+)
 from telcrm.fsm import DomainError
 
 
@@ -228,10 +234,33 @@ def test_coverage_page_shows_areas_access_types_and_surcharges(login, users, dem
     assert germany["rules"][-1].name == "Germany nationwide copper"
 
 
+def test_coverage_page_shows_who_each_offering_is_sold_to(login, users, demo_catalog):
+    response = login(users["rep"]).get(reverse("sales:coverage"))
+    rules = {e["offering"].code: e for e in response.context["offering_rules"]}
+    security = rules["MSEC"]
+    assert security["countries"] == ["Austria", "Germany"]
+    assert security["segments"] == [
+        "Banking & finance",
+        "Energy & utilities",
+        "Healthcare",
+        "Public sector",
+        "Transport & logistics",
+    ]
+    assert [o.code for o in security["needs"]] == ["SDWAN"]
+    # An exclusion holds both ways, so both offerings list it.
+    assert [o.code for o in rules["CPE-RENT"]["excludes"]] == ["SDWAN"]
+    assert "CPE-RENT" in [o.code for o in rules["SDWAN"]["excludes"]]
+    page = response.content.decode()
+    assert page.count('data-testid="offering-rule"') == len(rules)
+    assert "Managed Security" in page and "Only for customers in" in page
+    assert "energy" not in page  # segment labels, never codes
+
+
 def test_coverage_page_query_count(login, users, demo_catalog, django_assert_num_queries):
     client = login(users["rep"])
     client.get(reverse("sales:coverage"))
-    # session, user, user and group permissions (2), role names, every rule in one query
+    # session, user, user and group permissions (2), role names, every coverage rule in one
+    # query, the offerings' eligibility and compatibility rules in one query each
     with django_assert_num_queries(QUERIES_COVERAGE):
         client.get(reverse("sales:coverage"))
     FeasibilityRule.objects.bulk_create(
@@ -244,6 +273,11 @@ def test_coverage_page_query_count(login, users, demo_catalog, django_assert_num
         )
         for n in range(220)
     )
+    OfferingEligibility.objects.bulk_create(
+        OfferingEligibility(offering=offering, country=country)
+        for offering in ProductOffering.objects.all()
+        for country in ("IT", "PL", "SE")
+    )
     with django_assert_num_queries(QUERIES_COVERAGE):
         response = client.get(reverse("sales:coverage"))
     assert response.content.decode().count('data-testid="coverage-rule"') == 220 + len(
@@ -251,7 +285,7 @@ def test_coverage_page_query_count(login, users, demo_catalog, django_assert_num
     )
 
 
-QUERIES_COVERAGE = 6
+QUERIES_COVERAGE = 8
 
 
 def test_r10_longest_postcode_prefix_wins_over_country(demo_catalog):
