@@ -206,3 +206,21 @@ class OwnedQuerySet(_OwnerMixin, models.QuerySet):
 
 class AccountOwnedQuerySet(_OwnerMixin, CustomerRecordQuerySet):
     """Opportunities and quotes: owned by a sales person, visible like their account (R29)."""
+
+
+class OpportunityQuerySet(AccountOwnedQuerySet):
+    def with_signed_quote(self) -> OpportunityQuerySet:
+        """``has_signed_quote``: a current quote that the customer accepted and signed, which
+        closing won needs (R5), in the same query."""
+        from .models import Quote
+
+        return self.annotate(
+            has_signed_quote=Exists(
+                Quote.objects.filter(
+                    opportunity=OuterRef("pk"),
+                    state="accepted",
+                    is_current=True,
+                    signature__isnull=False,
+                )
+            )
+        )

@@ -22,7 +22,7 @@ from ..choices import (
     LeadState,
     Stage,
 )
-from ..querysets import AccountOwnedQuerySet, OwnedQuerySet
+from ..querysets import OpportunityQuerySet, OwnedQuerySet
 from .accounts import Account
 from .catalog import ProductOffering
 
@@ -237,8 +237,12 @@ class LeadLine(LineMixin):
 def _has_signed_quote(opportunity: "Opportunity") -> bool:
     """R5: a current quote the customer accepted, carrying a legal signature (signatures
     arrive with the contracts stage as ``quote.signature``)."""
-    accepted = opportunity.quotes.filter(state="accepted", is_current=True)
-    return any(getattr(quote, "signature", None) is not None for quote in accepted)
+    known = getattr(opportunity, "has_signed_quote", None)  # read with the page's cards
+    if known is not None:
+        return known
+    return opportunity.quotes.filter(
+        state="accepted", is_current=True, signature__isnull=False
+    ).exists()
 
 
 class Opportunity(ConcurrentTransitionMixin, models.Model):
@@ -266,7 +270,7 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
-    objects = AccountOwnedQuerySet.as_manager()
+    objects = OpportunityQuerySet.as_manager()
 
     class Meta:
         ordering = ["expected_close_date", "pk"]

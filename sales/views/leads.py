@@ -4,7 +4,17 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -27,6 +37,7 @@ from ..forms import (
     OpportunityLineForm,
 )
 from ..models import Account, Lead, LeadLine, Opportunity, OpportunityLine
+from ..querysets import line_estimate
 
 
 def possible_duplicates(lead: Lead, user) -> list[tuple[object, str]]:
@@ -410,9 +421,15 @@ class OpportunityLineDeleteView(RolePermissionMixin, View):
 # Pipeline --------------------------------------------------------------------------------
 
 
+CARDS_PER_COLUMN = 20  # the board shows the soonest to close; the list has the rest
+
+
 class PipelineView(RolePermissionMixin, TemplateView):
-    """Columns by stage with counts and amounts; each card offers the stage moves its user
-    may make now (htmx). Below, the forecast: amount and weighted amount by month."""
+    """Columns by stage with counts and amounts, and the cards closing soonest in each (the
+    rest one click away in the list); each card offers the stage moves its user may make now
+    (htmx). Below, the forecast: amount and weighted amount by month. Two queries for the
+    board however many opportunities there are: the figures by month and stage in SQL, and
+    the shown cards (with what their moves' conditions read)."""
 
     permission_required = "sales.view_opportunity"
     template_name = "sales/pipeline.html"
@@ -420,40 +437,86 @@ class PipelineView(RolePermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        qs = opportunities_for(user).with_amount().filter(stage__in=OPEN_STAGES)
+        qs = opportunities_for(user).filter(stage__in=OPEN_STAGES)
         filterset = OpportunityFilterSet(self.request.GET, queryset=qs, request=self.request)
-        opportunities = list(filterset.qs.order_by("expected_close_date", "pk"))
+        chosen = filterset.qs
+        figures = list(pipeline_figures(chosen))
+        cards = defaultdict(list)
+        for card in pipeline_cards(chosen):
+            card.moves = [t for t in transition_options(card, user, "stage") if t.allowed]
+            cards[card.stage].append(card)
         columns = []
         for stage in OPEN_STAGES:
-            cards = [o for o in opportunities if o.stage == stage]
-            for card in cards:
-                card.moves = [t for t in transition_options(card, user, "stage") if t.allowed]
+            in_stage = [row for row in figures if row["stage"] == stage]
+            query = self.request.GET.copy()
+            query["stage"] = stage
             columns.append(
                 {
                     "stage": stage,
                     "label": Stage(stage).label,
-                    "cards": cards,
-                    "count": len(cards),
-                    "amount": sum((c.amount for c in cards), Decimal("0")),
+                    "cards": cards[stage],
+                    "count": sum(row["count"] for row in in_stage),
+                    "amount": sum((row["amount"] for row in in_stage), Decimal("0")),
+                    "list_url": f"{reverse('sales:opportunity_list')}?{query.urlencode()}",
                 }
             )
         context.update(
             filter=filterset,
             columns=columns,
-            forecast=forecast(opportunities),
+            forecast=forecast(figures),
             breadcrumbs=[("Pipeline", "")],
         )
         return context
 
 
-def forecast(opportunities) -> list[dict]:
+def pipeline_figures(opportunities):
+    """Per expected close month and stage: how many opportunities, their amount and their
+    probability-weighted amount, in one query."""
+    estimate = line_estimate("lines__")
+    money = DecimalField(max_digits=20, decimal_places=4)
+    rows = (
+        opportunities.order_by()
+        .annotate(month=TruncMonth("expected_close_date"))
+        .values("month", "stage")
+        .annotate(
+            count=Count("pk", distinct=True),
+            amount=Coalesce(Sum(estimate), Value(0), output_field=money),
+            weighted=Coalesce(
+                Sum(ExpressionWrapper(estimate * F("probability"), output_field=money)),
+                Value(0),
+                output_field=money,
+            ),
+        )
+    )
+    for row in rows:
+        row["weighted"] = row["weighted"] / 100
+        yield row
+
+
+def pipeline_cards(opportunities):
+    """The ``CARDS_PER_COLUMN`` opportunities closing soonest in each stage, with their
+    amounts and whether a signed quote lets them close won, in one query."""
+    ranked = (
+        opportunities.with_amount()
+        .with_signed_quote()
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=F("stage"),
+                order_by=[F("expected_close_date").asc(), F("pk").asc()],
+            )
+        )
+    )
+    return ranked.filter(place__lte=CARDS_PER_COLUMN).order_by("expected_close_date", "pk")
+
+
+def forecast(figures) -> list[dict]:
     """Per expected close month: amount and probability-weighted amount, per stage."""
     months: dict = defaultdict(lambda: defaultdict(lambda: [Decimal("0"), Decimal("0")]))
-    for o in opportunities:
-        key = o.expected_close_date.replace(day=1)
-        cell = months[key][o.stage]
-        cell[0] += o.amount
-        cell[1] += o.amount * o.probability / 100
+    for row in figures:
+        cell = months[row["month"]][row["stage"]]
+        cell[0] += row["amount"]
+        cell[1] += row["weighted"]
     rows = []
     for month in sorted(months):
         cells = [months[month].get(stage, [Decimal("0"), Decimal("0")]) for stage in OPEN_STAGES]

@@ -9,8 +9,10 @@ from django.urls import reverse
 
 from sales import services
 from sales.catalog_io import catalog_import
+from sales.choices import OPEN_STAGES
 from sales.demo_catalog import CATALOG
 from sales.models import Account, Lead, LeadLine, Location, Opportunity, OpportunityLine
+from sales.views.leads import CARDS_PER_COLUMN
 from telcrm.fsm import DomainError
 from tests.factories import AccountFactory, ChildAccountFactory, LeadFactory, OpportunityFactory
 
@@ -503,15 +505,50 @@ def test_opportunity_list_query_count(login, users, rep_account, django_assert_n
         client.get(reverse("sales:opportunity_list"))
 
 
-@pytest.mark.parametrize("rows", [3, 6])
+@pytest.mark.parametrize("rows", [3, 240])
 def test_pipeline_query_count(login, users, rep_account, django_assert_num_queries, rows):
-    for _ in range(rows):
-        OpportunityFactory(account=rep_account)
+    """Flat in the number of opportunities, in every stage: the board reads its figures in
+    SQL and only the cards it shows (R5's close-won check included)."""
+    made = [OpportunityFactory(account=rep_account) for _ in range(rows)]
+    for n, stage in enumerate(OPEN_STAGES):
+        Opportunity.objects.filter(pk__in=[o.pk for o in made[n::3]]).update(stage=stage)
     client = login(users["rep"])
     # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 roles,
-    # 6 open opportunities with amounts, 7 owner choices, 8 team choices
-    with django_assert_num_queries(8):
-        client.get(reverse("sales:pipeline"))
+    # 6 counts and amounts by month and stage, 7 the cards shown with their amounts and
+    # signed quotes, 8 owner choices, 9 team choices
+    with django_assert_num_queries(9):
+        response = client.get(reverse("sales:pipeline"))
+    page = response.content.decode()
+    assert sum(c["count"] for c in response.context["columns"]) == rows
+    assert page.count("pipeline-card") == min(rows, 3 * CARDS_PER_COLUMN)
+    assert ("see all in the list" in page) == (rows > 3 * CARDS_PER_COLUMN)
+
+
+def test_pipeline_shows_the_soonest_cards_and_links_to_the_rest(login, users, rep_account):
+    soon = date.today() + timedelta(days=5)
+    for n in range(CARDS_PER_COLUMN + 5):
+        OpportunityFactory(account=rep_account, expected_close_date=soon + timedelta(days=n))
+    client = login(users["rep"])
+    response = client.get(reverse("sales:pipeline"), {"scope": "mine"})
+    column = response.context["columns"][0]
+    assert column["count"] == CARDS_PER_COLUMN + 5
+    assert [c.expected_close_date for c in column["cards"]] == [
+        soon + timedelta(days=n) for n in range(CARDS_PER_COLUMN)
+    ]
+    page = response.content.decode()
+    assert f"{CARDS_PER_COLUMN} closing soonest of {CARDS_PER_COLUMN + 5}" in page
+    listed = client.get(column["list_url"])
+    assert listed.context["paginator"].count == CARDS_PER_COLUMN + 5
+    assert "stage=qualification" in column["list_url"] and "scope=mine" in column["list_url"]
+
+
+def test_r5_pipeline_offers_close_won_only_with_a_signed_quote(login, users, rep_account):
+    waiting = OpportunityFactory(account=rep_account)
+    Opportunity.objects.filter(pk=waiting.pk).update(stage="negotiation")
+    page = login(users["rep"]).get(reverse("sales:pipeline")).content.decode()
+    card = page[page.index(f"card-{waiting.number}") :]
+    card = card[: card.index("pipeline-card", 20) if "pipeline-card" in card[20:] else None]
+    assert "Back to proposal" in card and "Close won" not in card
 
 
 def test_demo_pipeline_has_every_lead_state_and_open_stage(db):
