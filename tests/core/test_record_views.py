@@ -1,7 +1,16 @@
 """The record kit's generic views and URLs (telcrm.views): every named URL of the apps on it
 keeps its name, its path and its methods."""
 
-from django.urls import URLPattern, URLResolver, get_resolver
+import pytest
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.core.exceptions import PermissionDenied
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.views import View
+
+from sales.models import Lead
+from telcrm.views import ActionView, Transitions, TransitionView, record_urls
+from tests.factories import LeadFactory
 
 # Namespaces whose URLs are pinned here (fulfillment's and the admin's are not built on the
 # kit's URL helper).
@@ -176,3 +185,101 @@ URLS = {
 
 def test_every_url_keeps_its_name_path_and_methods():
     assert url_table() == URLS
+
+
+class _Detail(View):
+    pass
+
+
+class _Act(ActionView):
+    pass
+
+
+def test_record_urls_give_the_list_the_page_and_one_post_url_per_transition_and_action():
+    urls = record_urls(
+        "leads/",
+        "lead",
+        list_view=_Detail,
+        detail_view=_Detail,
+        transitions=Transitions(("start_work", "qualify"), model=Lead, service=print),
+        actions={"convert": _Act, "notice_dismiss": ("notice/dismiss", _Act)},
+    )
+    assert [(u.name, str(u.pattern)) for u in urls] == [
+        ("lead_list", "leads/"),
+        ("lead_detail", "leads/<int:pk>/"),
+        ("lead_start_work", "leads/<int:pk>/start-work/"),
+        ("lead_qualify", "leads/<int:pk>/qualify/"),
+        ("lead_convert", "leads/<int:pk>/convert/"),
+        ("lead_notice_dismiss", "leads/<int:pk>/notice/dismiss/"),
+    ]
+    transition = urls[2].callback.view_initkwargs
+    assert transition["transition_name"] == "start_work" and transition["model"] is Lead
+
+
+def test_an_action_that_answers_get_gets_no_url_of_its_own():
+    with pytest.raises(ValueError, match="POST only"):
+        record_urls("leads/", "lead", actions={"look": _Detail})
+
+
+def _post(rf, user, view, pk, data=None):
+    request = rf.post("/", data or {})
+    request.user = user
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return request, view(request, pk=pk)
+
+
+def test_one_transition_view_calls_the_service_with_the_name_and_the_reason(rf, users):
+    lead = LeadFactory(owner=users["rep"], team=users["team_a"])
+    calls = []
+
+    def service(*, actor, lead_id, name, why):
+        calls.append((actor, lead_id, name, why))
+        return Lead.objects.get(pk=lead_id)
+
+    view = TransitionView.as_view(
+        model=Lead,
+        service=service,
+        id_arg="lead_id",
+        reason_arg="why",
+        transition_name="disqualify",
+    )
+    request, response = _post(rf, users["rep"], view, lead.pk, {"reason": "No budget"})
+    assert calls == [(users["rep"], lead.pk, "disqualify", "No budget")]
+    assert response.status_code == 302 and response.url == lead.get_absolute_url()
+
+
+def test_a_transition_with_its_own_service_gets_only_the_actor_and_the_id(rf, users):
+    lead = LeadFactory(owner=users["rep"], team=users["team_a"])
+    calls = []
+
+    def start(*, actor, lead_id):
+        calls.append((actor, lead_id))
+        return Lead.objects.get(pk=lead_id)
+
+    view = TransitionView.as_view(
+        model=Lead,
+        service=None,
+        services={"start_work": start},
+        id_arg="lead_id",
+        reason_arg="reason",
+        transition_name="start_work",
+    )
+    request, response = _post(rf, users["rep"], view, lead.pk)
+    assert calls == [(users["rep"], lead.pk)]
+    assert [str(m) for m in get_messages(request)] == [f"{lead}: new."]
+
+
+def test_a_transition_view_refuses_a_role_without_the_model_view_permission(rf, users):
+    lead = LeadFactory(owner=users["rep"], team=users["team_a"])
+    view = TransitionView.as_view(model=Lead, service=print, transition_name="start_work")
+    with pytest.raises(PermissionDenied):  # a 403 page
+        _post(rf, users["outsider"], view, lead.pk)
+
+
+def test_a_list_page_names_its_records_and_shows_the_shared_filter_bar(login, users):
+    page = login(users["rep"]).get(reverse("sales:lead_list"))
+    html = page.content.decode()
+    assert page.context["breadcrumbs"] == [("Leads", "")]
+    assert html.count('class="row g-2 align-items-end filter-bar mb-3"') == 1
+    assert 'name="created_before"' in html and f'href="{reverse("sales:lead_list")}"' in html
