@@ -1,5 +1,9 @@
 from django.urls import path
 
+from telcrm.views import Transitions, record_urls
+
+from . import services
+from .models import ChangeRequest, Incident
 from .services.operations import CHANGE_TRANSITIONS, INCIDENT_TRANSITIONS
 from .views import inventory, items, lists
 from .views import operations as ops
@@ -12,33 +16,37 @@ urlpatterns = [
         inventory.AccountInventoryView.as_view(),
         name="account_inventory",
     ),
-    path("items/", lists.ItemListView.as_view(), name="item_list"),
+    *record_urls("items/", "item", list_view=lists.ItemListView, detail_view=items.ItemDetailView),
     path("inventory/", lists.ProductListView.as_view(), name="product_list"),
-    path("items/<int:pk>/", items.ItemDetailView.as_view(), name="item_detail"),
     path("items/<int:pk>/status/", items.ItemStatusView.as_view(), name="item_status"),
     path("api/monitoring/status/", items.MonitoringStatusView.as_view(), name="monitoring_status"),
-    path("changes/", ops.ChangeListView.as_view(), name="change_list"),
+    *record_urls(
+        "changes/",
+        "change",
+        list_view=ops.ChangeListView,
+        detail_view=ops.ChangeDetailView,
+        transitions=Transitions(
+            sorted(CHANGE_TRANSITIONS),
+            model=ChangeRequest,
+            service=services.change_request_transition,
+            id_arg="change_id",
+            reason_arg="reason",
+        ),
+    ),
     path("changes/new/", ops.ChangeCreateView.as_view(), name="change_create"),
-    path("changes/<int:pk>/", ops.ChangeDetailView.as_view(), name="change_detail"),
     path("changes/<int:pk>/edit/", ops.ChangeEditView.as_view(), name="change_edit"),
-    # One POST-only URL per transition, named <model>_<transition> for the record header.
-    *[
-        path(
-            f"changes/<int:pk>/{name}/",
-            ops.ChangeTransitionView.as_view(transition_name=name),
-            name=f"changerequest_{name}",
-        )
-        for name in sorted(CHANGE_TRANSITIONS)
-    ],
-    path("incidents/", ops.IncidentListView.as_view(), name="incident_list"),
+    *record_urls(
+        "incidents/",
+        "incident",
+        list_view=ops.IncidentListView,
+        detail_view=ops.IncidentDetailView,
+        transitions=Transitions(
+            sorted(INCIDENT_TRANSITIONS),
+            model=Incident,
+            service=services.incident_transition,
+            id_arg="incident_id",
+            reason_arg="reason",
+        ),
+    ),
     path("incidents/new/", ops.IncidentCreateView.as_view(), name="incident_create"),
-    path("incidents/<int:pk>/", ops.IncidentDetailView.as_view(), name="incident_detail"),
-    *[
-        path(
-            f"incidents/<int:pk>/{name}/",
-            ops.IncidentTransitionView.as_view(transition_name=name),
-            name=f"incident_{name}",
-        )
-        for name in sorted(INCIDENT_TRANSITIONS)
-    ],
 ]

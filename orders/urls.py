@@ -1,40 +1,38 @@
 from django.urls import path
 
-from . import views
+from telcrm.views import Transitions, record_urls
+
+from . import services, views
+from .models import Order
 
 app_name = "orders"
 
 urlpatterns = [
-    path("", views.OrderListView.as_view(), name="order_list"),
-    path("<int:pk>/", views.OrderDetailView.as_view(), name="order_detail"),
+    *record_urls(
+        "",
+        "order",
+        list_view=views.OrderListView,
+        detail_view=views.OrderDetailView,
+        transitions=Transitions(
+            ("cancel", "submit", "approve", "reject"),
+            model=Order,
+            service=services.order_transition,
+            # Submitting validates the order again (R17); approving decomposes it (R18, R19).
+            services={"submit": services.order_submit, "approve": services.order_approve},
+            id_arg="order_id",
+            reason_arg="reason",
+        ),
+        actions={
+            "validate": views.OrderValidateView,
+            "reopen_quote": views.OrderReopenQuoteView,
+            "revise": views.OrderReviseView,
+        },
+    ),
     path("<int:pk>/edit/", views.OrderDetailsUpdateView.as_view(), name="order_update"),
     path(
         "<int:pk>/lines/<int:line_pk>/edit/",
         views.OrderLineUpdateView.as_view(),
         name="orderline_update",
     ),
-    path(
-        "<int:pk>/cancel/",
-        views.OrderTransitionView.as_view(transition_name="cancel"),
-        name="order_cancel",
-    ),
-    path("<int:pk>/validate/", views.OrderValidateView.as_view(), name="order_validate"),
-    path(
-        "<int:pk>/submit/",
-        views.OrderTransitionView.as_view(transition_name="submit"),
-        name="order_submit",
-    ),
-    path(
-        "<int:pk>/approve/",
-        views.OrderTransitionView.as_view(transition_name="approve"),
-        name="order_approve",
-    ),
-    path(
-        "<int:pk>/reject/",
-        views.OrderTransitionView.as_view(transition_name="reject"),
-        name="order_reject",
-    ),
-    path("<int:pk>/reopen-quote/", views.OrderReopenQuoteView.as_view(), name="order_reopen_quote"),
-    path("<int:pk>/revise/", views.OrderReviseView.as_view(), name="order_revise"),
     path("from-contract/<int:pk>/", views.OrderCreateView.as_view(), name="order_create"),
 ]

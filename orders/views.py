@@ -8,12 +8,17 @@ from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import FormView
 
 from contracts.models import SalesContract
-from telcrm.audit import history_entries
-from telcrm.ui import record_panels
-from telcrm.views import ActionView, FormPageMixin, RolePermissionMixin, TransitionView
+from telcrm.views import (
+    SCOPED_FILTERS,
+    ActionView,
+    FormPageMixin,
+    RecordDetailView,
+    RecordListView,
+    RolePermissionMixin,
+)
 
 from . import services
 from .approval import approval_checks
@@ -30,30 +35,29 @@ def orders_for(user):
     )
 
 
-class OrderListView(RolePermissionMixin, ListView):
-    permission_required = "orders.view_order"
+class OrderListView(RecordListView):
+    model = Order
+    filterset_class = OrderFilterSet
     template_name = "orders/order_list.html"
-    paginate_by = 25
+    ordering = ("-created_at", "-pk")
+    title = "Orders"
+    filter_layout = SCOPED_FILTERS
 
-    def get_queryset(self):
-        self.filterset = OrderFilterSet(
-            self.request.GET, queryset=orders_for(self.request.user), request=self.request
-        )
-        return self.filterset.qs.order_by("-created_at", "-pk")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter=self.filterset, breadcrumbs=[("Orders", "")], **kwargs
-        )
-
-
-class OrderDetailView(RolePermissionMixin, DetailView):
-    permission_required = "orders.view_order"
-    template_name = "orders/order_detail.html"
-    context_object_name = "order"
-
-    def get_queryset(self):
+    def visible(self):
         return orders_for(self.request.user)
+
+
+class OrderDetailView(RecordDetailView):
+    model = Order
+    template_name = "orders/order_detail.html"
+    list_title, list_url = "Orders", "orders:order_list"
+    panels = True
+
+    def visible(self):
+        return orders_for(self.request.user)
+
+    def history_querysets(self, order):
+        return [Order.history.filter(id=order.pk), OrderLine.history.filter(order_id=order.pk)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -80,12 +84,7 @@ class OrderDetailView(RolePermissionMixin, DetailView):
             may_reopen_quote=may_reopen_quote(self.request.user, order),
             lines=lines,
             products=products_summary(lines),
-            panels=record_panels(self.request, order),
             may_edit=order.editable and self.request.user.has_perm("orders.change_order_details"),
-            history=history_entries(
-                [Order.history.filter(id=order.pk), OrderLine.history.filter(order_id=order.pk)]
-            ),
-            breadcrumbs=[("Orders", reverse("orders:order_list")), (order.number, "")],
         )
         return context
 
@@ -319,26 +318,6 @@ class OrderReviseView(OrderActionView):
             f"Revised {order.number} from {order.quote}: {len(order.revision)} line "
             "change(s). Validate and submit it again.",
             order.get_absolute_url() + "#revision",
-        )
-
-
-class OrderTransitionView(TransitionView):
-    permission_required = "orders.view_order"
-    model = Order
-
-    def get_queryset(self):
-        return orders_for(self.request.user)
-
-    def run(self, obj):
-        if self.transition_name == "submit":
-            return services.order_submit(actor=self.request.user, order_id=obj.pk)
-        if self.transition_name == "approve":
-            return services.order_approve(actor=self.request.user, order_id=obj.pk)
-        return services.order_transition(
-            actor=self.request.user,
-            order_id=obj.pk,
-            name=self.transition_name,
-            reason=self.reason(),
         )
 
 

@@ -1,12 +1,45 @@
 from django.urls import path
 
+from telcrm.views import Transitions, record_urls
+
+from . import services
+from .models import (
+    Account,
+    BillingProfile,
+    Lead,
+    Opportunity,
+    ProductOffering,
+    Quote,
+    SalesAgreement,
+)
 from .views import accounts as views
 from .views import agreements, catalog, leads, quotes
 
 app_name = "sales"
 
 urlpatterns = [
-    path("accounts/", views.AccountListView.as_view(), name="account_list"),
+    *record_urls(
+        "accounts/",
+        "account",
+        list_view=views.AccountListView,
+        detail_view=views.AccountDetailView,
+        transitions=Transitions(
+            ("activate", "suspend", "close"),
+            model=Account,
+            service=services.account_transition,
+            id_arg="account_id",
+        ),
+    ),
+    *record_urls(
+        "billing-profiles/",
+        "billingprofile",
+        transitions=Transitions(
+            ("activate", "deactivate"),
+            model=BillingProfile,
+            service=services.billing_profile_transition,
+            id_arg="profile_id",
+        ),
+    ),
     path("accounts/new/", views.AccountCreateView.as_view(), name="account_create"),
     path("accounts/import/", views.AccountImportView.as_view(), name="account_import"),
     path(
@@ -14,7 +47,6 @@ urlpatterns = [
         views.AccountImportDetailView.as_view(),
         name="account_import_detail",
     ),
-    path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account_detail"),
     path("accounts/<int:pk>/edit/", views.AccountUpdateView.as_view(), name="account_update"),
     path(
         "accounts/<int:account_pk>/children/new/",
@@ -53,54 +85,58 @@ urlpatterns = [
     ),
 ]
 
-# One POST-only URL per transition, named <model>_<transition> for the record header.
-for _name in ("activate", "suspend", "close"):
-    urlpatterns.append(
-        path(
-            f"accounts/<int:pk>/{_name}/",
-            views.AccountTransitionView.as_view(transition_name=_name),
-            name=f"account_{_name}",
-        )
-    )
-for _name in ("activate", "deactivate"):
-    urlpatterns.append(
-        path(
-            f"billing-profiles/<int:pk>/{_name}/",
-            views.BillingProfileTransitionView.as_view(transition_name=_name),
-            name=f"billingprofile_{_name}",
-        )
-    )
-
 urlpatterns += [
-    path("catalog/", catalog.OfferingListView.as_view(), name="offering_list"),
+    *record_urls(
+        "catalog/",
+        "offering",
+        list_view=catalog.OfferingListView,
+        detail_view=catalog.OfferingDetailView,
+        transitions=Transitions(
+            ("publish", "retire"),
+            model=ProductOffering,
+            service=services.offering_transition,
+            id_arg="offering_id",
+        ),
+    ),
     path("catalog/coverage/", catalog.CoverageView.as_view(), name="coverage"),
-    path("catalog/<int:pk>/", catalog.OfferingDetailView.as_view(), name="offering_detail"),
     path(
         "catalog/characteristic-inputs/",
         catalog.CharacteristicInputsView.as_view(),
         name="offering_inputs",
     ),
 ]
-for _name in ("publish", "retire"):
-    urlpatterns.append(
-        path(
-            f"catalog/<int:pk>/{_name}/",
-            catalog.OfferingTransitionView.as_view(transition_name=_name),
-            name=f"productoffering_{_name}",
-        )
-    )
-
 urlpatterns += [
-    path("leads/", leads.LeadListView.as_view(), name="lead_list"),
+    *record_urls(
+        "leads/",
+        "lead",
+        list_view=leads.LeadListView,
+        detail_view=leads.LeadDetailView,
+        transitions=Transitions(
+            ("start_work", "qualify", "disqualify", "reopen"),
+            model=Lead,
+            service=services.lead_transition,
+            id_arg="lead_id",
+            reason_arg="reason",
+        ),
+    ),
     path("leads/new/", leads.LeadFormView.as_view(), name="lead_create"),
-    path("leads/<int:pk>/", leads.LeadDetailView.as_view(), name="lead_detail"),
     path("leads/<int:pk>/edit/", leads.LeadFormView.as_view(), name="lead_update"),
     path("leads/<int:pk>/convert/", leads.LeadConvertView.as_view(), name="lead_convert"),
-    path("opportunities/", leads.OpportunityListView.as_view(), name="opportunity_list"),
-    path("opportunities/new/", leads.OpportunityFormView.as_view(), name="opportunity_create"),
-    path(
-        "opportunities/<int:pk>/", leads.OpportunityDetailView.as_view(), name="opportunity_detail"
+    *record_urls(
+        "opportunities/",
+        "opportunity",
+        list_view=leads.OpportunityListView,
+        detail_view=leads.OpportunityDetailView,
+        transitions=Transitions(
+            ("to_proposal", "to_negotiation", "back_to_proposal", "close_won", "close_lost"),
+            model=Opportunity,
+            field="stage",
+            service=services.opportunity_transition,
+            id_arg="opportunity_id",
+            reason_arg="reason",
+        ),
     ),
+    path("opportunities/new/", leads.OpportunityFormView.as_view(), name="opportunity_create"),
     path(
         "opportunities/<int:pk>/edit/",
         leads.OpportunityFormView.as_view(),
@@ -123,27 +159,23 @@ urlpatterns += [
     ),
     path("pipeline/", leads.PipelineView.as_view(), name="pipeline"),
 ]
-for _name in ("start_work", "qualify", "disqualify", "reopen"):
-    urlpatterns.append(
-        path(
-            f"leads/<int:pk>/{_name.replace('_', '-')}/",
-            leads.LeadTransitionView.as_view(transition_name=_name),
-            name=f"lead_{_name}",
-        )
-    )
-for _name in ("to_proposal", "to_negotiation", "back_to_proposal", "close_won", "close_lost"):
-    urlpatterns.append(
-        path(
-            f"opportunities/<int:pk>/{_name.replace('_', '-')}/",
-            leads.OpportunityTransitionView.as_view(transition_name=_name),
-            name=f"opportunity_{_name}",
-        )
-    )
-
 urlpatterns += [
-    path("agreements/", agreements.AgreementListView.as_view(), name="agreement_list"),
+    *record_urls(
+        "agreements/",
+        "agreement",
+        list_view=agreements.AgreementListView,
+        detail_view=agreements.AgreementDetailView,
+        transitions=Transitions(
+            ("negotiate", "expire", "terminate"),
+            model=SalesAgreement,
+            service=services.agreement_transition,
+            id_arg="agreement_id",
+            reason_arg="reason",
+        ),
+        # A new quote for the agreement's customer, priced by it (R8).
+        actions={"new_quote": quotes.QuoteFromAgreementView},
+    ),
     path("agreements/new/", agreements.AgreementFormView.as_view(), name="agreement_create"),
-    path("agreements/<int:pk>/", agreements.AgreementDetailView.as_view(), name="agreement_detail"),
     path(
         "agreements/<int:pk>/edit/", agreements.AgreementFormView.as_view(), name="agreement_update"
     ),
@@ -163,20 +195,27 @@ urlpatterns += [
         name="agreementpart_delete",
     ),
 ]
-for _name in ("negotiate", "expire", "terminate"):
-    urlpatterns.append(
-        path(
-            f"agreements/<int:pk>/{_name}/",
-            agreements.AgreementTransitionView.as_view(transition_name=_name),
-            name=f"salesagreement_{_name}",
-        )
-    )
-
 urlpatterns += [
-    path("quotes/", quotes.QuoteListView.as_view(), name="quote_list"),
+    *record_urls(
+        "quotes/",
+        "quote",
+        list_view=quotes.QuoteListView,
+        detail_view=quotes.QuoteDetailView,
+        # Acceptance is recorded by the contracts stage, which prepares the document (R12).
+        transitions=Transitions(
+            ("submit", "finalise", "approve", "send_back", "reopen", "reject", "cancel", "expire"),
+            model=Quote,
+            service=services.quote_transition,
+            id_arg="quote_id",
+            reason_arg="comment",
+        ),
+        actions={
+            "revise": quotes.QuoteReviseView,
+            "notice_dismiss": ("notice/dismiss", quotes.QuoteNoticeDismissView),
+        },
+    ),
     path("quotes/new/", quotes.QuoteCreateView.as_view(), name="quote_create"),
     path("quotes/approvals/", quotes.ApprovalQueueView.as_view(), name="quote_approvals"),
-    path("quotes/<int:pk>/", quotes.QuoteDetailView.as_view(), name="quote_detail"),
     path("quotes/<int:pk>/lines/add/", quotes.QuoteLineAddView.as_view(), name="quoteline_add"),
     path(
         "quotes/<int:quote_pk>/lines/<int:pk>/edit/",
@@ -193,25 +232,5 @@ urlpatterns += [
         quotes.QuoteLinePromoteView.as_view(),
         name="quoteline_promote",
     ),
-    path("quotes/<int:pk>/revise/", quotes.QuoteReviseView.as_view(), name="quote_revise"),
     path("quotes/<int:pk>/compare/", quotes.QuoteCompareView.as_view(), name="quote_compare"),
-    path(
-        "quotes/<int:pk>/notice/dismiss/",
-        quotes.QuoteNoticeDismissView.as_view(),
-        name="quote_notice_dismiss",
-    ),
-    path(
-        "agreements/<int:pk>/new-quote/",
-        quotes.QuoteFromAgreementView.as_view(),
-        name="agreement_new_quote",
-    ),
 ]
-# Acceptance is recorded by the contracts stage, which prepares the document to sign (R12).
-for _name in ("submit", "finalise", "approve", "send_back", "reopen", "reject", "cancel", "expire"):
-    urlpatterns.append(
-        path(
-            f"quotes/<int:pk>/{_name.replace('_', '-')}/",
-            quotes.QuoteTransitionView.as_view(transition_name=_name),
-            name=f"quote_{_name}",
-        )
-    )

@@ -13,12 +13,10 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from django.views.generic import DetailView
 
-from telcrm.audit import history_entries
 from telcrm.cleaning import BadInput, load_json
 from telcrm.fsm import DomainError
-from telcrm.views import RolePermissionMixin
+from telcrm.views import RecordDetailView, RolePermissionMixin
 
 from .. import services
 from ..choices import OperationalStatus
@@ -37,12 +35,16 @@ def _items(user):
     return ConfigurationItem.objects.visible_to(user)
 
 
-class ItemDetailView(RolePermissionMixin, DetailView):
-    permission_required = "cmdb.view_configurationitem"
+class ItemDetailView(RecordDetailView):
+    model = ConfigurationItem
     template_name = "cmdb/item_detail.html"
     context_object_name = "item"
+    history_limit = 20
 
-    def get_queryset(self):
+    def get_breadcrumbs(self, item):
+        return _breadcrumbs(item)
+
+    def visible(self):
         return _items(self.request.user).select_related(
             "account",
             "site",
@@ -70,8 +72,6 @@ class ItemDetailView(RolePermissionMixin, DetailView):
             status_form=ItemStatusForm(initial={"status": item.operational_status})
             if user.has_perm("cmdb.change_configurationitem")
             else None,
-            history=history_entries([ConfigurationItem.history.filter(id=item.pk)], limit=20),
-            breadcrumbs=_breadcrumbs(item),
             **kwargs,
         )
 

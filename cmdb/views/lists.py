@@ -2,55 +2,50 @@
 user may see, filtered (class, status, customer, site, serial, circuit id, offering)."""
 
 from django.db.models import OuterRef, Subquery
-from django.views.generic import ListView
 
-from telcrm.views import RolePermissionMixin
+from telcrm.views import RecordListView
 
 from ..choices import ResourceKind
 from ..filters import ConfigurationItemFilterSet, ProductInventoryFilterSet
 from ..models import ConfigurationItem, ProductInventory, ResourceAllocation
 
 
-class ItemListView(RolePermissionMixin, ListView):
-    permission_required = "cmdb.view_configurationitem"
+class ItemListView(RecordListView):
+    model = ConfigurationItem
+    filterset_class = ConfigurationItemFilterSet
     template_name = "cmdb/item_list.html"
+    ordering = ("account__name", "site__name", "kind", "number")
     paginate_by = 50
+    title = "Configuration items"
+    filter_layout = (
+        "kind",
+        "operational_status",
+        "customer",
+        "site",
+        ("serial", "col-6 col-md-1"),
+        ("circuit_id", "col-6 col-md-1"),
+    )
 
-    def get_queryset(self):
-        items = ConfigurationItem.objects.visible_to(self.request.user).select_related(
-            "account", "site", "location"
-        )
-        self.filterset = ConfigurationItemFilterSet(
-            self.request.GET, queryset=items, request=self.request
-        )
-        return self.filterset.qs.order_by("account__name", "site__name", "kind", "number")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter=self.filterset, breadcrumbs=[("Configuration items", "")], **kwargs
-        )
+    def visible(self):
+        return super().visible().select_related("account", "site", "location")
 
 
-class ProductListView(RolePermissionMixin, ListView):
-    permission_required = "cmdb.view_productinventory"
+class ProductListView(RecordListView):
+    model = ProductInventory
+    filterset_class = ProductInventoryFilterSet
     template_name = "cmdb/product_list.html"
+    ordering = ("account__name", "site__name", "offering__name", "pk")
     paginate_by = 50
+    title = "Product inventory"
+    filter_layout = ("status", "offering", "customer", "site", "circuit_id")
 
-    def get_queryset(self):
+    def visible(self):
         circuit = ResourceAllocation.objects.filter(
             product=OuterRef("pk"), kind=ResourceKind.CIRCUIT_ID
         ).order_by("-allocated_at", "-pk")
-        products = (
-            ProductInventory.objects.visible_to(self.request.user)
+        return (
+            super()
+            .visible()
             .select_related("account", "site", "location", "offering")
             .annotate(circuit_id=Subquery(circuit.values("value")[:1]))
-        )
-        self.filterset = ProductInventoryFilterSet(
-            self.request.GET, queryset=products, request=self.request
-        )
-        return self.filterset.qs.order_by("account__name", "site__name", "offering__name", "pk")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter=self.filterset, breadcrumbs=[("Product inventory", "")], **kwargs
         )

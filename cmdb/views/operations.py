@@ -7,11 +7,10 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import FormView
 
-from telcrm.audit import history_entries
 from telcrm.cleaning import parse_id
-from telcrm.views import FormPageMixin, RolePermissionMixin, TransitionView
+from telcrm.views import FormPageMixin, RecordDetailView, RecordListView, RolePermissionMixin
 
 from .. import services
 from ..filters import ChangeRequestFilterSet, IncidentFilterSet
@@ -32,42 +31,34 @@ def incidents_for(user):
     )
 
 
-class ChangeListView(RolePermissionMixin, ListView):
-    permission_required = "cmdb.view_changerequest"
+class ChangeListView(RecordListView):
+    model = ChangeRequest
+    filterset_class = ChangeRequestFilterSet
     template_name = "cmdb/change_list.html"
+    ordering = ("-created_at", "-pk")
     paginate_by = 50
+    title = "Changes"
+    filter_layout = ("state", "risk", ("q", "col-12 col-md-5"))
+    filter_buttons = "col-md-3"
 
-    def get_queryset(self):
-        self.filterset = ChangeRequestFilterSet(
-            self.request.GET, queryset=changes_for(self.request.user), request=self.request
-        )
-        return self.filterset.qs.order_by("-created_at", "-pk")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter=self.filterset, breadcrumbs=[("Changes", "")], **kwargs
-        )
+    def visible(self):
+        return changes_for(self.request.user)
 
 
-class ChangeDetailView(RolePermissionMixin, DetailView):
-    permission_required = "cmdb.view_changerequest"
+class ChangeDetailView(RecordDetailView):
+    model = ChangeRequest
     template_name = "cmdb/change_detail.html"
     context_object_name = "change"
+    list_title, list_url = "Changes", "cmdb:change_list"
 
-    def get_queryset(self):
+    def visible(self):
         return changes_for(self.request.user)
 
     def get_context_data(self, **kwargs):
-        change = self.object
-        editable = change.state in EDITABLE_CHANGE_STATES and self.request.user.has_perm(
+        editable = self.object.state in EDITABLE_CHANGE_STATES and self.request.user.has_perm(
             "cmdb.change_changerequest"
         )
-        return super().get_context_data(
-            editable=editable,
-            history=history_entries([ChangeRequest.history.filter(id=change.pk)]),
-            breadcrumbs=[("Changes", reverse("cmdb:change_list")), (change.number, "")],
-            **kwargs,
-        )
+        return super().get_context_data(editable=editable, **kwargs)
 
 
 class ChangeCreateView(RolePermissionMixin, FormPageMixin, FormView):
@@ -153,54 +144,28 @@ class ChangeEditView(RolePermissionMixin, FormPageMixin, FormView):
         )
 
 
-class ChangeTransitionView(TransitionView):
-    permission_required = "cmdb.view_changerequest"
-    model = ChangeRequest
-
-    def run(self, obj):
-        return services.change_request_transition(
-            actor=self.request.user,
-            change_id=obj.pk,
-            name=self.transition_name,
-            reason=self.reason(),
-        )
-
-
-class IncidentListView(RolePermissionMixin, ListView):
-    permission_required = "cmdb.view_incident"
+class IncidentListView(RecordListView):
+    model = Incident
+    filterset_class = IncidentFilterSet
     template_name = "cmdb/incident_list.html"
+    # Soonest due first, so breached ones lead; those without an SLA after them.
+    ordering = (F("due_at").asc(nulls_last=True), "priority", "-reported_at", "-pk")
     paginate_by = 50
+    title = "Incidents"
+    filter_layout = ("state", "priority", "breached", ("q", "col-6 col-md-3"))
+    filter_buttons = "col-md-3"
 
-    def get_queryset(self):
-        self.filterset = IncidentFilterSet(
-            self.request.GET, queryset=incidents_for(self.request.user), request=self.request
-        )
-        # Soonest due first, so breached ones lead; those without an SLA after them.
-        return self.filterset.qs.order_by(
-            F("due_at").asc(nulls_last=True), "priority", "-reported_at", "-pk"
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter=self.filterset, breadcrumbs=[("Incidents", "")], **kwargs
-        )
-
-
-class IncidentDetailView(RolePermissionMixin, DetailView):
-    permission_required = "cmdb.view_incident"
-    template_name = "cmdb/incident_detail.html"
-    context_object_name = "incident"
-
-    def get_queryset(self):
+    def visible(self):
         return incidents_for(self.request.user)
 
-    def get_context_data(self, **kwargs):
-        incident = self.object
-        return super().get_context_data(
-            history=history_entries([Incident.history.filter(id=incident.pk)]),
-            breadcrumbs=[("Incidents", reverse("cmdb:incident_list")), (incident.number, "")],
-            **kwargs,
-        )
+
+class IncidentDetailView(RecordDetailView):
+    model = Incident
+    template_name = "cmdb/incident_detail.html"
+    list_title, list_url = "Incidents", "cmdb:incident_list"
+
+    def visible(self):
+        return incidents_for(self.request.user)
 
 
 class IncidentCreateView(RolePermissionMixin, FormPageMixin, FormView):
@@ -239,16 +204,3 @@ class IncidentCreateView(RolePermissionMixin, FormPageMixin, FormView):
             return f"Reported {obj.number}. No SLA applies to {obj.item.number}."
         due = timezone.localtime(obj.due_at)
         return f"Reported {obj.number}: service must be restored by {due:%d %b %H:%M}."
-
-
-class IncidentTransitionView(TransitionView):
-    permission_required = "cmdb.view_incident"
-    model = Incident
-
-    def run(self, obj):
-        return services.incident_transition(
-            actor=self.request.user,
-            incident_id=obj.pk,
-            name=self.transition_name,
-            reason=self.reason(),
-        )

@@ -4,10 +4,10 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView
 
 from telcrm.audit import history_entries
-from telcrm.views import FormPageMixin, RolePermissionMixin, TransitionView
+from telcrm.views import FormPageMixin, RecordFormView, RecordListView, RolePermissionMixin
 
 from .. import services
 from ..filters import AccountFilterSet
@@ -29,21 +29,24 @@ def account_history(account: Account, visible_ids: set[int], limit: int = 30):
     )
 
 
-class AccountListView(RolePermissionMixin, ListView):
-    permission_required = "sales.view_account"
+class AccountListView(RecordListView):
+    model = Account
+    filterset_class = AccountFilterSet
     template_name = "sales/account_list.html"
-    paginate_by = 25
+    ordering = ("name", "pk")
+    title = "Accounts"
+    filter_layout = (
+        ("q", "col-md-4 col-lg-3"),
+        "account_type",
+        "owner",
+        "team",
+        ("state", "col-6 col-md-2 col-lg-1"),
+    )
+    filter_buttons = "col-md-12 col-lg-2"
+    filter_testid = "account-filters"
 
-    def get_queryset(self):
-        qs = Account.objects.visible_to(self.request.user).with_list_columns()
-        self.filterset = AccountFilterSet(self.request.GET, queryset=qs, request=self.request)
-        return self.filterset.qs.order_by("name", "pk")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        context["breadcrumbs"] = [("Accounts", "")]
-        return context
+    def visible(self):
+        return super().visible().with_list_columns()
 
 
 def tree_rows(accounts: list[Account], root_id: int) -> list[tuple[Account, int]]:
@@ -177,38 +180,12 @@ class AccountChildCreateView(
         return services.account_create(actor=self.request.user, account=form.instance)
 
 
-class AccountUpdateView(RolePermissionMixin, AccountFormPageMixin, FormView):
-    permission_required = "sales.change_account"
-    form_class = AccountForm
-
-    def load(self, request, *args, **kwargs):
-        self.account = get_object_or_404(Account.objects.visible_to(request.user), pk=kwargs["pk"])
-
-    def get_title(self):
-        return f"Edit {self.account}"
-
-    def get_cancel_url(self):
-        return self.account.get_absolute_url()
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.account}
-
-    def save(self, form):
-        return services.account_update(
-            actor=self.request.user,
-            account=form.instance,
-            version=form.cleaned_data.get("version", ""),
-        )
-
-
-class AccountTransitionView(TransitionView):
-    permission_required = "sales.view_account"
+class AccountUpdateView(RecordFormView):
     model = Account
-
-    def run(self, obj):
-        return services.account_transition(
-            actor=self.request.user, account_id=obj.pk, name=self.transition_name
-        )
+    form_class = AccountForm
+    service = staticmethod(services.account_update)
+    record_arg = "account"
+    list_title, list_url = "Accounts", "sales:account_list"
 
 
 class AccountPartMixin(AccountScopedMixin, RolePermissionMixin, AccountFormPageMixin):
@@ -276,16 +253,6 @@ class BillingProfileFormView(AccountPartMixin, FormView):
             actor=self.request.user,
             profile=form.instance,
             version=form.cleaned_data.get("version", ""),
-        )
-
-
-class BillingProfileTransitionView(TransitionView):
-    permission_required = "sales.view_billingprofile"
-    model = BillingProfile
-
-    def run(self, obj):
-        return services.billing_profile_transition(
-            actor=self.request.user, profile_id=obj.pk, name=self.transition_name
         )
 
 

@@ -5,12 +5,16 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import FormView
 
-from telcrm.audit import history_entries
-from telcrm.cleaning import parse_id
 from telcrm.fsm import DomainError
-from telcrm.views import FormPageMixin, RolePermissionMixin, TransitionView
+from telcrm.views import (
+    FormPageMixin,
+    RecordDetailView,
+    RecordFormView,
+    RecordListView,
+    RolePermissionMixin,
+)
 
 from .. import services
 from ..choices import AgreementState
@@ -40,31 +44,35 @@ def agreements_for(user):
     return SalesAgreement.objects.visible_to(user).select_related("account")
 
 
-class AgreementListView(RolePermissionMixin, ListView):
-    permission_required = "sales.view_salesagreement"
+class AgreementListView(RecordListView):
+    model = SalesAgreement
+    filterset_class = AgreementFilterSet
     template_name = "sales/agreement_list.html"
-    paginate_by = 25
+    ordering = ("account__name", "-valid_from", "pk")
+    title = "Agreements"
+    filter_layout = (("q", "col-md-5"), ("state", "col-md-3"))
+    filter_buttons = "col-md-4"
 
-    def get_queryset(self):
-        self.filterset = AgreementFilterSet(
-            self.request.GET, queryset=agreements_for(self.request.user), request=self.request
-        )
-        return self.filterset.qs.order_by("account__name", "-valid_from", "pk")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        context["breadcrumbs"] = [("Agreements", "")]
-        return context
+    def visible(self):
+        return agreements_for(self.request.user)
 
 
-class AgreementDetailView(RolePermissionMixin, DetailView):
-    permission_required = "sales.view_salesagreement"
+class AgreementDetailView(RecordDetailView):
+    model = SalesAgreement
     template_name = "sales/agreement_detail.html"
     context_object_name = "agreement"
+    list_title, list_url = "Agreements", "sales:agreement_list"
 
-    def get_queryset(self):
+    def visible(self):
         return agreements_for(self.request.user).select_related("signatory")
+
+    def history_querysets(self, agreement):
+        return [
+            SalesAgreement.history.filter(id=agreement.pk),
+            AgreementLine.history.filter(agreement_id=agreement.pk),
+            AgreementSla.history.filter(agreement_id=agreement.pk),
+            PartnerTerm.history.filter(agreement_id=agreement.pk),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -88,55 +96,20 @@ class AgreementDetailView(RolePermissionMixin, DetailView):
             forms={kind: form(prefix=kind) for kind, (_m, form, _a) in PARTS.items()}
             if editable
             else {},
-            history=history_entries(
-                [
-                    SalesAgreement.history.filter(id=agreement.pk),
-                    AgreementLine.history.filter(agreement_id=agreement.pk),
-                    AgreementSla.history.filter(agreement_id=agreement.pk),
-                    PartnerTerm.history.filter(agreement_id=agreement.pk),
-                ]
-            ),
-            breadcrumbs=[("Agreements", reverse("sales:agreement_list")), (agreement.number, "")],
         )
         return context
 
 
-class AgreementFormView(RolePermissionMixin, FormPageMixin, FormView):
+class AgreementFormView(RecordFormView):
+    model = SalesAgreement
     form_class = AgreementForm
+    service = staticmethod(services.agreement_save)
+    record_arg = "agreement"
+    list_title, list_url = "Agreements", "sales:agreement_list"
+    initial_ids = ("account",)
 
-    def get_permission_required(self):
-        action = "change" if "pk" in self.kwargs else "add"
-        return [f"sales.{action}_salesagreement"]
-
-    def load(self, request, *args, **kwargs):
-        self.agreement = SalesAgreement()
-        if "pk" in kwargs:
-            self.agreement = get_object_or_404(agreements_for(request.user), pk=kwargs["pk"])
-
-    def get_title(self):
-        return f"Edit {self.agreement}" if self.agreement.pk else "New sales agreement"
-
-    def get_cancel_url(self):
-        if self.agreement.pk:
-            return self.agreement.get_absolute_url()
-        return reverse("sales:agreement_list")
-
-    def get_breadcrumbs(self):
-        return [("Agreements", reverse("sales:agreement_list")), (self.get_title(), "")]
-
-    def get_initial(self):
-        account = parse_id(self.request.GET.get("account"))
-        return {"account": account} if account else {}
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.agreement}
-
-    def save(self, form):
-        return services.agreement_save(
-            actor=self.request.user,
-            agreement=form.instance,
-            version=form.cleaned_data.get("version", ""),
-        )
+    def visible(self):
+        return agreements_for(self.request.user)
 
 
 class AgreementPartFormView(RolePermissionMixin, FormPageMixin, FormView):
@@ -197,19 +170,3 @@ class AgreementPartDeleteView(RolePermissionMixin, View):
         else:
             messages.success(request, f"Removed {model._meta.verbose_name} “{part}”.")
         return HttpResponseRedirect(f"{agreement.get_absolute_url()}#{anchor}")
-
-
-class AgreementTransitionView(TransitionView):
-    permission_required = "sales.view_salesagreement"
-    model = SalesAgreement
-
-    def get_queryset(self):
-        return agreements_for(self.request.user)
-
-    def run(self, obj):
-        return services.agreement_transition(
-            actor=self.request.user,
-            agreement_id=obj.pk,
-            name=self.transition_name,
-            reason=self.reason(),
-        )

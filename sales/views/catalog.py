@@ -4,12 +4,11 @@ import re
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import TemplateView
 
-from telcrm.audit import history_entries
-from telcrm.views import RolePermissionMixin, TransitionView
+from telcrm.views import RecordDetailView, RecordListView, RolePermissionMixin
 
-from .. import catalog, services
+from .. import catalog
 from ..choices import CompatibilityKind
 from ..filters import OfferingFilterSet
 from ..forms import CharacteristicInputsForm, ConfigurationForm
@@ -42,23 +41,23 @@ def with_catalog_details(queryset):
     )
 
 
-class OfferingListView(RolePermissionMixin, ListView):
-    permission_required = "sales.view_productoffering"
+class OfferingListView(RecordListView):
+    model = ProductOffering
+    filterset_class = OfferingFilterSet
     template_name = "sales/offering_list.html"
-    paginate_by = 25
+    ordering = ("kind", "name")
+    title = "Catalog"
+    filter_layout = (("q", "col-md-4"), "kind", "state", "domain")
+    filter_buttons = "col-6 col-md-2"
 
-    def get_queryset(self):
-        qs = offerings_for(self.request.user).prefetch_related(
-            Prefetch("specifications", queryset=ProductSpecification.objects.only("domain"))
+    def visible(self):
+        return (
+            super()
+            .visible()
+            .prefetch_related(
+                Prefetch("specifications", queryset=ProductSpecification.objects.only("domain"))
+            )
         )
-        self.filterset = OfferingFilterSet(self.request.GET, queryset=qs)
-        return self.filterset.qs.order_by("kind", "name")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        context["breadcrumbs"] = [("Catalog", "")]
-        return context
 
 
 class TryConfiguration:
@@ -113,13 +112,25 @@ def rule_order(rule: PriceRule) -> tuple:
     )
 
 
-class OfferingDetailView(RolePermissionMixin, DetailView):
-    permission_required = "sales.view_productoffering"
+class OfferingDetailView(RecordDetailView):
+    model = ProductOffering
     template_name = "sales/offering_detail.html"
     context_object_name = "offering"
+    list_title, list_url = "Catalog", "sales:offering_list"
 
-    def get_queryset(self):
+    def visible(self):
         return with_catalog_details(offerings_for(self.request.user))
+
+    def crumb(self, offering):
+        return offering.code
+
+    def history_querysets(self, offering):
+        if self.request.htmx:  # a "try a configuration" answer replaces only its own panel
+            return []
+        return [
+            ProductOffering.history.filter(id=offering.pk),
+            PriceRule.history.filter(offering_id=offering.pk),
+        ]
 
     def get_template_names(self):
         if self.request.htmx:
@@ -134,17 +145,7 @@ class OfferingDetailView(RolePermissionMixin, DetailView):
             trial=TryConfiguration(offering, self.request.user, data),
             price_rules=sorted(offering.price_rules.all(), key=rule_order),
             sellable=offering.is_sellable(),
-            # Not for a "try a configuration" answer, which replaces only its own panel.
-            history=[]
-            if self.request.htmx
-            else history_entries(
-                [
-                    ProductOffering.history.filter(id=offering.pk),
-                    PriceRule.history.filter(offering_id=offering.pk),
-                ]
-            ),
             rules=catalog.offering_rules(offering),
-            breadcrumbs=[("Catalog", reverse("sales:offering_list")), (offering.code, "")],
         )
         return context
 
@@ -184,19 +185,6 @@ class CharacteristicInputsView(RolePermissionMixin, TemplateView):
             offering=offering, values=values, prefix=prefix or None
         )
         return context
-
-
-class OfferingTransitionView(TransitionView):
-    permission_required = "sales.view_productoffering"
-    model = ProductOffering
-
-    def get_queryset(self):
-        return offerings_for(self.request.user)
-
-    def run(self, obj):
-        return services.offering_transition(
-            actor=self.request.user, offering_id=obj.pk, name=self.transition_name
-        )
 
 
 COUNTRY_NAMES = {

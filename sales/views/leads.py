@@ -19,12 +19,17 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 
-from telcrm.audit import history_entries
-from telcrm.cleaning import parse_id
 from telcrm.fsm import DomainError, transition_options
-from telcrm.views import FormPageMixin, RolePermissionMixin, TransitionView
+from telcrm.views import (
+    FilterBar,
+    FormPageMixin,
+    RecordDetailView,
+    RecordFormView,
+    RecordListView,
+    RolePermissionMixin,
+)
 
 from .. import services
 from ..choices import OPEN_STAGES, Stage
@@ -61,22 +66,27 @@ def possible_duplicates(lead: Lead, user) -> list[tuple[object, str]]:
 # Leads -------------------------------------------------------------------------------------
 
 
-class LeadListView(RolePermissionMixin, ListView):
-    permission_required = "sales.view_lead"
+class LeadListView(RecordListView):
+    model = Lead
+    filterset_class = LeadFilterSet
     template_name = "sales/lead_list.html"
-    paginate_by = 25
+    ordering = ("-created_at", "-pk")
+    title = "Leads"
+    filter_layout = (
+        ("q", "col-md-3"),
+        "scope",
+        "state",
+        "source",
+        ("owner", "col-6 col-md-3"),
+        "team",
+        "created_after",
+        "created_before",
+    )
+    filter_buttons = "col-md-3"
 
-    def get_queryset(self):
-        qs = Lead.objects.visible_to(self.request.user).select_related("owner", "team")
-        qs = qs.annotate(line_count=Count("lines"))
-        self.filterset = LeadFilterSet(self.request.GET, queryset=qs, request=self.request)
-        return self.filterset.qs.order_by("-created_at", "-pk")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        context["breadcrumbs"] = [("Leads", "")]
-        return context
+    def visible(self):
+        qs = super().visible().select_related("owner", "team")
+        return qs.annotate(line_count=Count("lines"))
 
 
 class LeadFormView(RolePermissionMixin, FormPageMixin, FormView):
@@ -151,15 +161,16 @@ class LeadFormView(RolePermissionMixin, FormPageMixin, FormView):
         return HttpResponseRedirect(lead.get_absolute_url())
 
 
-class LeadDetailView(RolePermissionMixin, DetailView):
-    permission_required = "sales.view_lead"
+class LeadDetailView(RecordDetailView):
+    model = Lead
     template_name = "sales/lead_detail.html"
-    context_object_name = "lead"
+    list_title, list_url = "Leads", "sales:lead_list"
 
-    def get_queryset(self):
-        return Lead.objects.visible_to(self.request.user).select_related(
-            "owner", "team", "opportunity"
-        )
+    def visible(self):
+        return super().visible().select_related("owner", "team", "opportunity")
+
+    def history_querysets(self, lead):
+        return [Lead.history.filter(id=lead.pk), LeadLine.history.filter(lead_id=lead.pk)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -169,25 +180,8 @@ class LeadDetailView(RolePermissionMixin, DetailView):
             lines=lines,
             total=sum((line.estimate for line in lines), Decimal("0")),
             duplicates=possible_duplicates(lead, self.request.user),
-            history=history_entries(
-                [Lead.history.filter(id=lead.pk), LeadLine.history.filter(lead_id=lead.pk)]
-            ),
-            breadcrumbs=[("Leads", reverse("sales:lead_list")), (lead.number, "")],
         )
         return context
-
-
-class LeadTransitionView(TransitionView):
-    permission_required = "sales.view_lead"
-    model = Lead
-
-    def run(self, obj):
-        return services.lead_transition(
-            actor=self.request.user,
-            lead_id=obj.pk,
-            name=self.transition_name,
-            reason=self.reason(),
-        )
 
 
 class LeadConvertView(RolePermissionMixin, FormView):
@@ -246,73 +240,48 @@ def opportunities_for(user):
     return Opportunity.objects.visible_to(user).select_related("account", "owner", "team")
 
 
-class OpportunityListView(RolePermissionMixin, ListView):
-    permission_required = "sales.view_opportunity"
+class OpportunityListView(RecordListView):
+    model = Opportunity
+    filterset_class = OpportunityFilterSet
     template_name = "sales/opportunity_list.html"
-    paginate_by = 25
+    ordering = ("expected_close_date", "pk")
+    title = "Opportunities"
+    filter_layout = (
+        ("q", "col-md-3"),
+        "scope",
+        "stage",
+        "owner",
+        ("team", "col-6 col-md-1"),
+        "close_month",
+    )
+    filter_buttons = "col-md-12 col-lg-2"
 
-    def get_queryset(self):
-        qs = opportunities_for(self.request.user).with_amount()
-        self.filterset = OpportunityFilterSet(self.request.GET, queryset=qs, request=self.request)
-        return self.filterset.qs.order_by("expected_close_date", "pk")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        context["breadcrumbs"] = [("Opportunities", "")]
-        return context
+    def visible(self):
+        return opportunities_for(self.request.user).with_amount()
 
 
-class OpportunityFormView(RolePermissionMixin, FormPageMixin, FormView):
+class OpportunityFormView(RecordFormView):
+    model = Opportunity
     form_class = OpportunityForm
-
-    def get_permission_required(self):
-        return ["sales.change_opportunity" if "pk" in self.kwargs else "sales.add_opportunity"]
-
-    def load(self, request, *args, **kwargs):
-        self.opportunity = Opportunity()
-        if "pk" in kwargs:
-            self.opportunity = get_object_or_404(
-                Opportunity.objects.visible_to(request.user), pk=kwargs["pk"]
-            )
-
-    def get_title(self):
-        return f"Edit {self.opportunity}" if self.opportunity.pk else "New opportunity"
-
-    def get_cancel_url(self):
-        if self.opportunity.pk:
-            return self.opportunity.get_absolute_url()
-        return reverse("sales:opportunity_list")
-
-    def get_breadcrumbs(self):
-        return [("Opportunities", reverse("sales:opportunity_list")), (self.get_title(), "")]
-
-    def get_initial(self):
-        account = parse_id(self.request.GET.get("account"))
-        return {"account": account} if account else {}
-
-    def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "user": self.request.user,
-            "instance": self.opportunity,
-        }
-
-    def save(self, form):
-        return services.opportunity_save(
-            actor=self.request.user,
-            opportunity=form.instance,
-            version=form.cleaned_data.get("version", ""),
-        )
+    service = staticmethod(services.opportunity_save)
+    record_arg = "opportunity"
+    list_title, list_url = "Opportunities", "sales:opportunity_list"
+    initial_ids = ("account",)
 
 
-class OpportunityDetailView(RolePermissionMixin, DetailView):
-    permission_required = "sales.view_opportunity"
+class OpportunityDetailView(RecordDetailView):
+    model = Opportunity
     template_name = "sales/opportunity_detail.html"
-    context_object_name = "opportunity"
+    list_title, list_url = "Opportunities", "sales:opportunity_list"
 
-    def get_queryset(self):
+    def visible(self):
         return opportunities_for(self.request.user).select_related("lead")
+
+    def history_querysets(self, opportunity):
+        return [
+            Opportunity.history.filter(id=opportunity.pk),
+            OpportunityLine.history.filter(opportunity_id=opportunity.pk),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -327,32 +296,8 @@ class OpportunityDetailView(RolePermissionMixin, DetailView):
             may_quote=opportunity.is_open
             and user.has_perm("sales.add_quote")
             and Account.objects.visible_to(user).filter(pk=opportunity.account_id).exists(),
-            history=history_entries(
-                [
-                    Opportunity.history.filter(id=opportunity.pk),
-                    OpportunityLine.history.filter(opportunity_id=opportunity.pk),
-                ]
-            ),
-            breadcrumbs=[
-                ("Opportunities", reverse("sales:opportunity_list")),
-                (opportunity.number, ""),
-            ],
         )
         return context
-
-
-class OpportunityTransitionView(TransitionView):
-    permission_required = "sales.view_opportunity"
-    model = Opportunity
-    field = "stage"
-
-    def run(self, obj):
-        return services.opportunity_transition(
-            actor=self.request.user,
-            opportunity_id=obj.pk,
-            name=self.transition_name,
-            reason=self.reason(),
-        )
 
 
 class OpportunityLineFormView(RolePermissionMixin, FormPageMixin, FormView):
@@ -462,6 +407,10 @@ class PipelineView(RolePermissionMixin, TemplateView):
             )
         context.update(
             filter=filterset,
+            filter_bar=FilterBar(
+                filterset.form,
+                (("scope", "col-6 col-md-3"), ("owner", "col-6 col-md-3"), "team", "close_month"),
+            ),
             columns=columns,
             forecast=forecast(figures),
             breadcrumbs=[("Pipeline", "")],

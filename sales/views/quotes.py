@@ -10,12 +10,18 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import FormView, TemplateView
 
-from telcrm.audit import history_entries
 from telcrm.cleaning import parse_id
 from telcrm.fsm import DomainError
-from telcrm.views import ActionView, FormPageMixin, RolePermissionMixin, TransitionView
+from telcrm.views import (
+    SCOPED_FILTERS,
+    ActionView,
+    FormPageMixin,
+    RecordDetailView,
+    RecordListView,
+    RolePermissionMixin,
+)
 
 from .. import catalog, services
 from ..choices import Currency, QuoteState
@@ -30,21 +36,16 @@ def quotes_for(user):
     return Quote.objects.visible_to(user).select_related("account", "owner", "agreement")
 
 
-class QuoteListView(RolePermissionMixin, ListView):
-    permission_required = "sales.view_quote"
+class QuoteListView(RecordListView):
+    model = Quote
+    filterset_class = QuoteFilterSet
     template_name = "sales/quote_list.html"
-    paginate_by = 25
+    ordering = ("-created_at", "-pk")
+    title = "Quotes"
+    filter_layout = SCOPED_FILTERS
 
-    def get_queryset(self):
-        self.filterset = QuoteFilterSet(
-            self.request.GET, queryset=quotes_for(self.request.user), request=self.request
-        )
-        return self.filterset.qs.order_by("-created_at", "-pk")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(filter=self.filterset, breadcrumbs=[("Quotes", "")])
-        return context
+    def visible(self):
+        return quotes_for(self.request.user)
 
 
 class QuoteCreateView(RolePermissionMixin, FormPageMixin, FormView):
@@ -89,15 +90,21 @@ class QuoteCreateView(RolePermissionMixin, FormPageMixin, FormView):
         return f"Created {obj}{agreement}. Place offerings at the sites below."
 
 
-class QuoteDetailView(RolePermissionMixin, DetailView):
+class QuoteDetailView(RecordDetailView):
     """The quote builder: the account's sites with their lines, totals and warnings."""
 
-    permission_required = "sales.view_quote"
+    model = Quote
     template_name = "sales/quote_detail.html"
-    context_object_name = "quote"
+    list_title, list_url = "Quotes", "sales:quote_list"
 
-    def get_queryset(self):
+    def visible(self):
         return quotes_for(self.request.user).select_related("opportunity", "approved_by")
+
+    def crumb(self, quote):
+        return str(quote)
+
+    def history_querysets(self, quote):
+        return [Quote.history.filter(id=quote.pk), QuoteLine.history.filter(quote_id=quote.pk)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -148,10 +155,6 @@ class QuoteDetailView(RolePermissionMixin, DetailView):
             ),
             opportunity_lines=opportunity_lines,
             by_hand=by_hand,
-            history=history_entries(
-                [Quote.history.filter(id=quote.pk), QuoteLine.history.filter(quote_id=quote.pk)]
-            ),
-            breadcrumbs=[("Quotes", reverse("sales:quote_list")), (str(quote), "")],
         )
         return context
 
@@ -416,22 +419,6 @@ class QuoteCompareView(RolePermissionMixin, TemplateView):
             },
         )
         return context
-
-
-class QuoteTransitionView(TransitionView):
-    permission_required = "sales.view_quote"
-    model = Quote
-
-    def get_queryset(self):
-        return quotes_for(self.request.user)
-
-    def run(self, obj):
-        return services.quote_transition(
-            actor=self.request.user,
-            quote_id=obj.pk,
-            name=self.transition_name,
-            comment=self.reason(),
-        )
 
 
 class ApprovalQueueView(RolePermissionMixin, TemplateView):

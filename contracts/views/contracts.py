@@ -6,16 +6,15 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.generic import DetailView, ListView
 
 from sales.models import Quote
-from telcrm.audit import history_entries
-from telcrm.views import ActionView, RolePermissionMixin, TransitionView
+from telcrm.fsm import DomainError
+from telcrm.views import SCOPED_FILTERS, ActionView, RecordDetailView, RecordListView
 
-from . import services
-from .filters import ContractFilterSet
-from .forms import SlaCommitmentForm
-from .models import (
+from .. import services
+from ..filters import ContractFilterSet
+from ..forms import SlaCommitmentForm
+from ..models import (
     Entitlement,
     SalesContract,
     SalesContractLine,
@@ -30,32 +29,35 @@ def contracts_for(user):
     )
 
 
-class ContractListView(RolePermissionMixin, ListView):
-    permission_required = "contracts.view_salescontract"
+class ContractListView(RecordListView):
+    model = SalesContract
+    filterset_class = ContractFilterSet
     template_name = "contracts/contract_list.html"
-    paginate_by = 25
+    ordering = ("-created_at", "-pk")
+    title = "Contracts"
+    filter_layout = SCOPED_FILTERS
 
-    def get_queryset(self):
-        self.filterset = ContractFilterSet(
-            self.request.GET, queryset=contracts_for(self.request.user), request=self.request
-        )
-        return self.filterset.qs.order_by("-created_at", "-pk")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter=self.filterset, breadcrumbs=[("Contracts", "")], **kwargs
-        )
+    def visible(self):
+        return contracts_for(self.request.user)
 
 
-class ContractDetailView(RolePermissionMixin, DetailView):
-    permission_required = "contracts.view_salescontract"
+class ContractDetailView(RecordDetailView):
+    model = SalesContract
     template_name = "contracts/contract_detail.html"
     context_object_name = "contract"
+    list_title, list_url = "Contracts", "contracts:contract_list"
 
-    def get_queryset(self):
+    def visible(self):
         return contracts_for(self.request.user).select_related(
             "signature__signatory", "signature__signed_copy"
         )
+
+    def history_querysets(self, contract):
+        return [
+            SalesContract.history.filter(id=contract.pk),
+            SalesContractLine.history.filter(contract_id=contract.pk),
+            ServiceContract.history.filter(sales_contract_id=contract.pk),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -93,14 +95,6 @@ class ContractDetailView(RolePermissionMixin, DetailView):
                 and user.has_perm("orders.add_order")
                 and not any(order.state != "cancelled" for order in orders)
             ),
-            history=history_entries(
-                [
-                    SalesContract.history.filter(id=contract.pk),
-                    SalesContractLine.history.filter(contract_id=contract.pk),
-                    ServiceContract.history.filter(sales_contract_id=contract.pk),
-                ]
-            ),
-            breadcrumbs=[("Contracts", reverse("contracts:contract_list")), (contract.number, "")],
         )
         return context
 
@@ -160,39 +154,32 @@ class QuoteFromContractView(ContractActionView):
         )
 
 
-class ContractTransitionView(TransitionView):
-    permission_required = "contracts.view_salescontract"
-    model = SalesContract
-
-    def get_queryset(self):
-        return contracts_for(self.request.user)
-
-    def run(self, obj):
-        return services.contract_transition(
-            actor=self.request.user,
-            contract_id=obj.pk,
-            name=self.transition_name,
-            reason=self.reason(),
-            model=self.model,
-        )
-
-
-class ServiceContractTransitionView(ContractTransitionView):
+class ServiceContractDetailView(RecordDetailView):
     model = ServiceContract
-
-    def get_queryset(self):
-        return ServiceContract.objects.visible_to(self.request.user)
-
-
-class ServiceContractDetailView(RolePermissionMixin, DetailView):
-    permission_required = "contracts.view_servicecontract"
     template_name = "contracts/servicecontract_detail.html"
     context_object_name = "service"
 
-    def get_queryset(self):
-        return ServiceContract.objects.visible_to(self.request.user).select_related(
-            "site", "sales_contract__account", "sales_contract__agreement"
+    def visible(self):
+        return (
+            super()
+            .visible()
+            .select_related("site", "sales_contract__account", "sales_contract__agreement")
         )
+
+    def history_querysets(self, service):
+        return [
+            ServiceContract.history.filter(id=service.pk),
+            Entitlement.history.filter(service_contract_id=service.pk),
+            SlaCommitment.history.filter(service_contract_id=service.pk),
+        ]
+
+    def get_breadcrumbs(self, service):
+        contract = service.sales_contract
+        return [
+            ("Contracts", reverse("contracts:contract_list")),
+            (contract.number, contract.get_absolute_url()),
+            (service.number, ""),
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -208,18 +195,6 @@ class ServiceContractDetailView(RolePermissionMixin, DetailView):
             slas=list(service.slas.select_related("global_sla")),
             location=service.site.locations.order_by("-is_primary", "pk").first(),
             sla_form=SlaCommitmentForm(prefix="sla") if may_change else None,
-            history=history_entries(
-                [
-                    ServiceContract.history.filter(id=service.pk),
-                    Entitlement.history.filter(service_contract_id=service.pk),
-                    SlaCommitment.history.filter(service_contract_id=service.pk),
-                ]
-            ),
-            breadcrumbs=[
-                ("Contracts", reverse("contracts:contract_list")),
-                (contract.number, contract.get_absolute_url()),
-                (service.number, ""),
-            ],
         )
         return context
 
@@ -238,8 +213,6 @@ class SlaCommitmentSaveView(ActionView):
         return self.service.get_absolute_url() + "#slas"
 
     def act(self, request):
-        from telcrm.fsm import DomainError
-
         form = SlaCommitmentForm(request.POST, prefix="sla")
         if not form.is_valid():
             errors = "; ".join(" ".join(e) for e in form.errors.values())

@@ -11,19 +11,18 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csp import csp_override
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 
 from sales.models import Quote, SalesAgreement
 from sales.quote_diff import quote_summary
-from telcrm.audit import history_entries
 from telcrm.fsm import DomainError
 from telcrm.http import client_ip
-from telcrm.views import ActionView, RolePermissionMixin, TransitionView
+from telcrm.views import ActionView, RecordDetailView, RolePermissionMixin
 
-from . import services
-from .choices import DocumentKind, DocumentState
-from .forms import SignForm, SigningRequestForm
-from .models import Document, Signature, SigningRequest
+from .. import services
+from ..choices import DocumentKind, DocumentState
+from ..forms import SignForm, SigningRequestForm
+from ..models import Document, Signature, SigningRequest
 
 # The PDF may be shown in a frame of our own pages (the signing page shows it inline).
 FRAMEABLE = [xframe_options_sameorigin, csp_override({"frame-ancestors": ["'self'"]})]
@@ -105,16 +104,25 @@ class QuoteDocumentView(RolePermissionMixin, View):
         return HttpResponseRedirect(document.get_absolute_url())
 
 
-class DocumentDetailView(RolePermissionMixin, DetailView):
+class DocumentDetailView(RecordDetailView):
     """Progress while the PDF renders (htmx polls the status part), then the document, its
     fingerprint, the signing requests and the signature."""
 
-    permission_required = "contracts.view_document"
+    model = Document
     template_name = "contracts/document_detail.html"
-    context_object_name = "document"
 
-    def get_queryset(self):
+    def visible(self):
         return documents_for(self.request.user)
+
+    def history_querysets(self, document):
+        return [
+            Document.history.filter(id=document.pk),
+            SigningRequest.history.filter(document_id=document.pk),
+            Signature.history.filter(document_id=document.pk),
+        ]
+
+    def get_breadcrumbs(self, document):
+        return [*document_crumbs(document), (document.get_kind_display(), "")]
 
     def get_template_names(self):
         if self.request.htmx and self.request.GET.get("part") == "status":
@@ -141,14 +149,6 @@ class DocumentDetailView(RolePermissionMixin, DetailView):
             requests=list(document.signing_requests.select_related("signatory", "sent_by")),
             form=SigningRequestForm(account_id=subject.account_id) if may_send else None,
             new_link=self.request.session.pop(f"signing-link-{document.pk}", None),
-            history=history_entries(
-                [
-                    Document.history.filter(id=document.pk),
-                    SigningRequest.history.filter(document_id=document.pk),
-                    Signature.history.filter(document_id=document.pk),
-                ]
-            ),
-            breadcrumbs=[*document_crumbs(document), (document.get_kind_display(), "")],
         )
         return context
 
@@ -249,17 +249,6 @@ class DocumentVerifyView(RolePermissionMixin, TemplateView):
         )
 
 
-class DocumentTransitionView(TransitionView):
-    permission_required = "contracts.view_document"
-    model = Document
-
-    def get_queryset(self):
-        return documents_for(self.request.user)
-
-    def run(self, obj):
-        return services.document_retry(actor=self.request.user, document_id=obj.pk)
-
-
 class SigningRequestSendView(ActionView):
     permission_required = "contracts.add_signingrequest"
 
@@ -289,17 +278,6 @@ class SigningRequestSendView(ActionView):
             f"Sent the signing link to {signing.signatory.full_name} <{signing.signatory.email}>.",
             self.document.get_absolute_url(),
         )
-
-
-class SigningRequestTransitionView(TransitionView):
-    permission_required = "contracts.view_document"
-    model = SigningRequest
-
-    def get_queryset(self):
-        return SigningRequest.objects.visible_to(self.request.user)
-
-    def run(self, obj):
-        return services.signing_request_withdraw(actor=self.request.user, request_id=obj.pk)
 
 
 # The signatory's pages: no login, the unguessable link is the key -----------------------------

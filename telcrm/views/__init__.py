@@ -1,0 +1,41 @@
+"""The UI shell's pages (``shell``), the generic record pages every app builds on
+(``generic``) and the helper that declares a record type's URLs (``routes``)."""
+
+from .generic import (
+    SCOPED_FILTERS,
+    ActionView,
+    FilterBar,
+    FormPageMixin,
+    RecordDetailView,
+    RecordFormView,
+    RecordListView,
+    RecordMixin,
+    RolePermissionMixin,
+    TransitionView,
+    model_permission,
+    safe_next,
+)
+from .routes import Transitions, record_urls
+from .shell import AuditLogForm, AuditLogView, HomeView, audited_models, has_number
+
+__all__ = [
+    "SCOPED_FILTERS",
+    "ActionView",
+    "AuditLogForm",
+    "AuditLogView",
+    "FilterBar",
+    "FormPageMixin",
+    "HomeView",
+    "RecordDetailView",
+    "RecordFormView",
+    "RecordListView",
+    "RecordMixin",
+    "RolePermissionMixin",
+    "TransitionView",
+    "Transitions",
+    "audited_models",
+    "has_number",
+    "model_permission",
+    "record_urls",
+    "safe_next",
+]
