@@ -2,18 +2,18 @@
 
 from django.db import models
 
-BADGES: dict[str, str] = {}
+from telcrm.choices import Badge, StateChoices
 
 
-class ProductStatus(models.TextChoices):
-    CREATED = "created", "Created (pending)"
-    PENDING_ACTIVE = "pending_active", "Pending activation"
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    PENDING_TERMINATE = "pending_terminate", "Pending termination"
-    TERMINATED = "terminated", "Terminated"
-    CANCELLED = "cancelled", "Cancelled"
-    ABORTED = "aborted", "Aborted"
+class ProductStatus(StateChoices):
+    CREATED = "created", Badge("Created (pending)", "warning")
+    PENDING_ACTIVE = "pending_active", Badge("Pending activation", "warning")
+    ACTIVE = "active", Badge("Active", "success")
+    SUSPENDED = "suspended", Badge("Suspended", "danger")
+    PENDING_TERMINATE = "pending_terminate", Badge("Pending termination", "info")
+    TERMINATED = "terminated", Badge("Terminated", "secondary")
+    CANCELLED = "cancelled", Badge("Cancelled", "secondary")
+    ABORTED = "aborted", Badge("Aborted", "secondary")
 
 
 TMF637_STATUS = {
@@ -29,27 +29,12 @@ IN_SERVICE_STATUSES = (
 )
 
 
-class ServiceState(models.TextChoices):
+class ServiceState(StateChoices):
     """TMF638 ServiceStateType (the ones a delivered service goes through here)."""
 
-    INACTIVE = "inactive", "Inactive"
-    ACTIVE = "active", "Active"
-    TERMINATED = "terminated", "Terminated"
-
-
-BADGES.update(
-    {
-        ProductStatus.CREATED: "warning",
-        ProductStatus.PENDING_ACTIVE: "warning",
-        ProductStatus.ACTIVE: "success",
-        ProductStatus.SUSPENDED: "danger",
-        ProductStatus.PENDING_TERMINATE: "info",
-        ProductStatus.TERMINATED: "secondary",
-        ProductStatus.CANCELLED: "secondary",
-        ProductStatus.ABORTED: "secondary",
-        ServiceState.INACTIVE: "warning",
-    }
-)
+    INACTIVE = "inactive", Badge("Inactive", "warning")
+    ACTIVE = "active", Badge("Active", "success")
+    TERMINATED = "terminated", Badge("Terminated", "secondary")
 
 
 class CIKind(models.TextChoices):
@@ -87,11 +72,11 @@ class RelationshipKind(models.TextChoices):
     TERMINATES_AT = "terminates_at", "terminates at"
 
 
-class OperationalStatus(models.TextChoices):
-    OPERATIONAL = "operational", "Operational"
-    DEGRADED = "degraded", "Degraded"
-    DOWN = "down", "Down"
-    MAINTENANCE = "maintenance", "Maintenance"
+class OperationalStatus(StateChoices):
+    OPERATIONAL = "operational", Badge("Operational", "success")
+    DEGRADED = "degraded", Badge("Degraded", "warning")
+    DOWN = "down", Badge("Down", "danger")
+    MAINTENANCE = "maintenance", Badge("Maintenance", "info")
 
 
 class ResourceKind(models.TextChoices):
@@ -114,19 +99,19 @@ RESOURCE_OUTPUTS: dict[str, str] = {
 SITE_SCOPED_RESOURCES = (ResourceKind.VLAN,)
 
 
-class AllocationState(models.TextChoices):
-    IN_USE = "in_use", "In use"
-    RELEASED = "released", "Released"
+class AllocationState(StateChoices):
+    IN_USE = "in_use", Badge("In use", "primary")
+    RELEASED = "released", Badge("Released", "secondary")
 
 
-class ChangeState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ASSESSMENT = "assessment", "In assessment"
-    APPROVED = "approved", "Approved"
-    SCHEDULED = "scheduled", "Scheduled"
-    IMPLEMENTED = "implemented", "Implemented"
-    CLOSED = "closed", "Closed"
-    REJECTED = "rejected", "Rejected"
+class ChangeState(StateChoices):
+    DRAFT = "draft", Badge("Draft", "secondary")
+    ASSESSMENT = "assessment", Badge("In assessment", "warning")
+    APPROVED = "approved", Badge("Approved", "info")
+    SCHEDULED = "scheduled", Badge("Scheduled", "primary")
+    IMPLEMENTED = "implemented", Badge("Implemented", "success")
+    CLOSED = "closed", Badge("Closed", "secondary")
+    REJECTED = "rejected", Badge("Rejected", "dark")
 
 
 OPEN_CHANGE_STATES = (
@@ -144,11 +129,11 @@ class ChangeRisk(models.TextChoices):
     HIGH = "high", "High"
 
 
-class IncidentState(models.TextChoices):
-    NEW = "new", "New"
-    IN_PROGRESS = "in_progress", "In progress"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
+class IncidentState(StateChoices):
+    NEW = "new", Badge("New", "danger")
+    IN_PROGRESS = "in_progress", Badge("In progress", "warning")
+    RESOLVED = "resolved", Badge("Resolved", "success")
+    CLOSED = "closed", Badge("Closed", "secondary")
 
 
 OPEN_INCIDENT_STATES = (IncidentState.NEW, IncidentState.IN_PROGRESS)
@@ -159,25 +144,3 @@ class IncidentPriority(models.TextChoices):
     P2 = "p2", "P2 high"
     P3 = "p3", "P3 medium"
     P4 = "p4", "P4 low"
-
-
-BADGES.update(
-    {
-        ServiceState.ACTIVE: "success",
-        OperationalStatus.OPERATIONAL: "success",
-        OperationalStatus.DEGRADED: "warning",
-        OperationalStatus.DOWN: "danger",
-        OperationalStatus.MAINTENANCE: "info",
-        AllocationState.IN_USE: "primary",
-        AllocationState.RELEASED: "secondary",
-        ChangeState.DRAFT: "secondary",
-        ChangeState.ASSESSMENT: "warning",
-        ChangeState.APPROVED: "info",
-        ChangeState.SCHEDULED: "primary",
-        ChangeState.IMPLEMENTED: "success",
-        ChangeState.REJECTED: "dark",
-        IncidentState.NEW: "danger",
-        IncidentState.IN_PROGRESS: "warning",
-        IncidentState.RESOLVED: "success",
-    }
-)

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-BADGES: dict[str, str] = {}
+from telcrm.choices import Badge, StateChoices
 
 
 class DocumentKind(models.TextChoices):
@@ -11,16 +11,16 @@ class DocumentKind(models.TextChoices):
     SIGNED_COPY = "signed_copy", "Signed copy"
 
 
-class DocumentState(models.TextChoices):
-    QUEUED = "queued", "Being prepared"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
+class DocumentState(StateChoices):
+    QUEUED = "queued", Badge("Being prepared", "info")
+    READY = "ready", Badge("Ready", "success")
+    FAILED = "failed", Badge("Failed", "danger")
 
 
-class SigningState(models.TextChoices):
-    SENT = "sent", "Waiting for signature"
-    SIGNED = "signed", "Signed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+class SigningState(StateChoices):
+    SENT = "sent", Badge("Waiting for signature", "warning")
+    SIGNED = "signed", Badge("Signed", "success")
+    WITHDRAWN = "withdrawn", Badge("Withdrawn", "secondary")
 
 
 class SignatureMethod(models.TextChoices):
@@ -28,24 +28,8 @@ class SignatureMethod(models.TextChoices):
     TYPED = "typed", "Typed"
 
 
-class ContractState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ACTIVE = "active", "Active"
-    EXPIRED = "expired", "Expired"
-    TERMINATED = "terminated", "Terminated"
-
-
-BADGES.update(
-    {
-        ContractState.DRAFT: "secondary",
-        ContractState.ACTIVE: "success",
-        ContractState.EXPIRED: "dark",
-        ContractState.TERMINATED: "danger",
-        DocumentState.QUEUED: "info",
-        DocumentState.READY: "success",
-        DocumentState.FAILED: "danger",
-        SigningState.SENT: "warning",
-        SigningState.SIGNED: "success",
-        SigningState.WITHDRAWN: "secondary",
-    }
-)
+class ContractState(StateChoices):
+    DRAFT = "draft", Badge("Draft", "secondary")
+    ACTIVE = "active", Badge("Active", "success")
+    EXPIRED = "expired", Badge("Expired", "dark")
+    TERMINATED = "terminated", Badge("Terminated", "danger")

@@ -493,7 +493,7 @@ def contract_create(*, actor, quote_id: int) -> SalesContract:
             SalesContractLine(
                 contract=contract,
                 quote_line=line,
-                **{f: getattr(line, f) for f in SalesContractLine.MIRRORED},
+                **{f: getattr(line, f) for f in SalesContractLine.MIRRORED_FIELDS},
             )
             for line in lines
         ]

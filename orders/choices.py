@@ -1,57 +1,41 @@
 """Order and order line states with their TMF622 names (ProductOrderStateType)."""
 
-from django.db import models
-
-BADGES: dict[str, str] = {}
+from telcrm.choices import Badge, StateChoices
 
 
-class OrderState(models.TextChoices):
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    PENDING = "pending", "Pending approval"
-    IN_PROGRESS = "in_progress", "In progress"
-    HELD = "held", "Held"
-    COMPLETED = "completed", "Completed"
-    PARTIAL = "partial", "Partially completed"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
-    REJECTED = "rejected", "Rejected"
+class OrderState(StateChoices):
+    ACKNOWLEDGED = "acknowledged", Badge("Acknowledged", "info")
+    PENDING = "pending", Badge("Pending approval", "warning")
+    IN_PROGRESS = "in_progress", Badge("In progress", "primary")
+    HELD = "held", Badge("Held", "warning")
+    COMPLETED = "completed", Badge("Completed", "success")
+    PARTIAL = "partial", Badge("Partially completed", "success")
+    FAILED = "failed", Badge("Failed", "danger")
+    CANCELLED = "cancelled", Badge("Cancelled", "secondary")
+    REJECTED = "rejected", Badge("Rejected", "danger")
 
 
-class OrderLineState(models.TextChoices):
+class OrderLineState(StateChoices):
     """TMF622 ProductOrderItemStateType."""
 
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    IN_PROGRESS = "in_progress", "In progress"
-    HELD = "held", "Held"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
+    ACKNOWLEDGED = "acknowledged", Badge("Acknowledged", "info")
+    IN_PROGRESS = "in_progress", Badge("In progress", "primary")
+    HELD = "held", Badge("Held", "warning")
+    COMPLETED = "completed", Badge("Completed", "success")
+    FAILED = "failed", Badge("Failed", "danger")
+    CANCELLED = "cancelled", Badge("Cancelled", "secondary")
 
 
-class DomainOrderState(models.TextChoices):
+class DomainOrderState(StateChoices):
     """TMF641 ServiceOrderStateType: a domain order is the service order of one domain."""
 
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    IN_PROGRESS = "in_progress", "In progress"
-    HELD = "held", "Held"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
+    ACKNOWLEDGED = "acknowledged", Badge("Acknowledged", "info")
+    IN_PROGRESS = "in_progress", Badge("In progress", "primary")
+    HELD = "held", Badge("Held", "warning")
+    COMPLETED = "completed", Badge("Completed", "success")
+    FAILED = "failed", Badge("Failed", "danger")
+    CANCELLED = "cancelled", Badge("Cancelled", "secondary")
 
 
 TMF622_STATE = {OrderState.IN_PROGRESS: "inProgress"}
 OPEN_STATES = (OrderState.ACKNOWLEDGED, OrderState.PENDING, OrderState.IN_PROGRESS, OrderState.HELD)
-
-BADGES.update(
-    {
-        OrderState.ACKNOWLEDGED: "info",
-        OrderState.PENDING: "warning",
-        OrderState.IN_PROGRESS: "primary",
-        OrderState.HELD: "warning",
-        OrderState.COMPLETED: "success",
-        OrderState.PARTIAL: "success",
-        OrderState.FAILED: "danger",
-        OrderState.CANCELLED: "secondary",
-        OrderState.REJECTED: "danger",
-    }
-)

@@ -18,15 +18,14 @@ from sales.models import (
     BillingProfile,
     Contact,
     Location,
-    ProductOffering,
     ProductSpecification,
     Quote,
 )
-from sales.models.quotes import PricedSiteLine
+from sales.models.lines import PricedSiteLine
 from telcrm.fsm import condition
-from telcrm.models import Team, next_number
+from telcrm.models import BadgeMixin, NumberedModel, Team
 
-from .choices import BADGES, TMF622_STATE, DomainOrderState, OrderLineState, OrderState
+from .choices import TMF622_STATE, DomainOrderState, OrderLineState, OrderState
 from .querysets import OrderQuerySet
 
 money = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
@@ -52,10 +51,11 @@ def _approval_passed(order: "Order") -> bool:
     return bool(order.approval) and all(check["passed"] for check in order.approval)
 
 
-class Order(ConcurrentTransitionMixin, models.Model):
+class Order(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     """A customer's product order (TMF622 ProductOrder)."""
 
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    number_prefix = "ORD-"
     sales_contract = models.ForeignKey(
         SalesContract, on_delete=models.PROTECT, related_name="orders"
     )
@@ -110,15 +110,6 @@ class Order(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("orders:order_detail", args=[self.pk])
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.number:
-            self.number = next_number("ORD-")
-        super().save(*args, **kwargs)
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
 
     @property
     def tmf_state(self) -> str:
@@ -231,7 +222,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         """Every line was cancelled during fulfillment."""
 
 
-class OrderLine(PricedSiteLine, ConcurrentTransitionMixin, models.Model):
+class OrderLine(BadgeMixin, ConcurrentTransitionMixin, PricedSiteLine):
     """One product at one site (TMF622 ProductOrderItem): mirrors its contract line, linked
     to it and to the quote line (R15); contact and notes are the order's own (R16)."""
 
@@ -243,14 +234,6 @@ class OrderLine(PricedSiteLine, ConcurrentTransitionMixin, models.Model):
     quote_line = models.ForeignKey(
         "sales.QuoteLine", on_delete=models.PROTECT, related_name="order_lines"
     )
-    site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
-    offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")
-    characteristics = models.JSONField(default=dict, blank=True)
-    quantity = models.PositiveIntegerField()
-    net_recurring = models.DecimalField(**money)
-    net_one_time = models.DecimalField(**money)
-    surcharge = models.DecimalField("build surcharge", **money)
     site_contact = models.ForeignKey(
         Contact, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -270,27 +253,8 @@ class OrderLine(PricedSiteLine, ConcurrentTransitionMixin, models.Model):
     )
     history = HistoricalRecords()
 
-    # Copied from the contract line; commercial, so never edited on the order (R16).
-    MIRRORED = [
-        "site_id",
-        "location_id",
-        "offering_id",
-        "characteristics",
-        "quantity",
-        "net_recurring",
-        "net_one_time",
-        "surcharge",
-    ]
-
     class Meta:
         ordering = ["site__name", "pk"]
-
-    def __str__(self) -> str:
-        return super().__str__()
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
 
     @transition(
         field=state,
@@ -320,12 +284,13 @@ class OrderLine(PricedSiteLine, ConcurrentTransitionMixin, models.Model):
         """Cancelled to resolve a fall-out (R22): the order ends partial."""
 
 
-class DomainOrder(ConcurrentTransitionMixin, models.Model):
+class DomainOrder(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     """The work of one fulfillment domain at one site of an order (R19); its dependencies
     say which other domain orders it waits for."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="domain_orders")
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    number_prefix = "DOM-"
     site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     domain = models.CharField(max_length=20, choices=Domain.choices)
@@ -349,15 +314,6 @@ class DomainOrder(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_domain_display()} at {self.site.name}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.number:
-            self.number = next_number("DOM-")
-        super().save(*args, **kwargs)
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
 
     @transition(
         field=state,

@@ -83,7 +83,7 @@ def order_create(
                     contract_line=line,
                     quote_line_id=line.quote_line_id,
                     site_contact=contacts.get(line.site_id),
-                    **{f: getattr(line, f) for f in OrderLine.MIRRORED},
+                    **{f: getattr(line, f) for f in OrderLine.MIRRORED_FIELDS},
                 ),
                 actor=actor,
                 reason=f"mirrors {contract.number}",
@@ -134,7 +134,7 @@ def order_line_details_save(*, actor, line: OrderLine) -> OrderLine:
         changed = sorted(
             {
                 COMMERCIAL_LABELS[f]
-                for f in OrderLine.MIRRORED
+                for f in OrderLine.MIRRORED_FIELDS
                 if getattr(stored, f) != getattr(line, f)
             }
         )
@@ -417,19 +417,19 @@ def order_revise(*, actor, order_id: int) -> Order:
                 line = OrderLine(
                     order=order, quote_line_id=source.quote_line_id, contract_line=source
                 )
-                for f in OrderLine.MIRRORED:
+                for f in OrderLine.MIRRORED_FIELDS:
                     setattr(line, f, getattr(source, f))
                 line.site_contact = Contact.objects.filter(account_id=source.site_id).first()
                 diff.append({"change": "added", "line": str(source), "fields": []})
             else:
                 fields = [
                     _field_change(f, getattr(line, f), getattr(source, f))
-                    for f in OrderLine.MIRRORED
+                    for f in OrderLine.MIRRORED_FIELDS
                     if getattr(line, f) != getattr(source, f)
                 ]
                 if fields:
                     diff.append({"change": "changed", "line": str(line), "fields": fields})
-                for f in OrderLine.MIRRORED:
+                for f in OrderLine.MIRRORED_FIELDS:
                     setattr(line, f, getattr(source, f))
                 line.quote_line_id, line.contract_line = source.quote_line_id, source
             save(line, actor=actor, reason=f"revised from {quote}")

@@ -1,6 +1,9 @@
-"""Choices of the sales app. States carry a Bootstrap badge colour in ``BADGES``."""
+"""Choices of the sales app. A state's label is a :class:`~telcrm.choices.Badge` that carries its
+Bootstrap badge colour."""
 
 from django.db import models
+
+from telcrm.choices import Badge, StateChoices
 
 
 class AccountType(models.TextChoices):
@@ -8,11 +11,11 @@ class AccountType(models.TextChoices):
     CHILD = "child", "Child (site / department)"
 
 
-class AccountState(models.TextChoices):
-    PROSPECT = "prospect", "Prospect"
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    CLOSED = "closed", "Closed"
+class AccountState(StateChoices):
+    PROSPECT = "prospect", Badge("Prospect", "info")
+    ACTIVE = "active", Badge("Active", "success")
+    SUSPENDED = "suspended", Badge("Suspended", "warning")
+    CLOSED = "closed", Badge("Closed", "secondary")
 
 
 class Industry(models.TextChoices):
@@ -43,9 +46,9 @@ class InvoiceDelivery(models.TextChoices):
     EDI = "edi", "EDI"
 
 
-class BillingProfileState(models.TextChoices):
-    ACTIVE = "active", "Active"
-    INACTIVE = "inactive", "Inactive"
+class BillingProfileState(StateChoices):
+    ACTIVE = "active", Badge("Active", "success")
+    INACTIVE = "inactive", Badge("Inactive", "secondary")
 
 
 class Currency(models.TextChoices):
@@ -57,26 +60,12 @@ class Currency(models.TextChoices):
     PLN = "PLN", "PLN – Polish złoty"
 
 
-class ImportState(models.TextChoices):
-    UPLOADED = "uploaded", "Uploaded"
-    CHECKING = "checking", "Checking rows"
-    WRITING = "writing", "Writing accounts"
-    DONE = "done", "Imported"
-    FAILED = "failed", "Not imported"
-
-
-BADGES: dict[str, str] = {
-    AccountState.PROSPECT: "info",
-    AccountState.ACTIVE: "success",
-    AccountState.SUSPENDED: "warning",
-    AccountState.CLOSED: "secondary",
-    BillingProfileState.INACTIVE: "secondary",
-    ImportState.UPLOADED: "secondary",
-    ImportState.CHECKING: "info",
-    ImportState.WRITING: "primary",
-    ImportState.DONE: "success",
-    ImportState.FAILED: "danger",
-}
+class ImportState(StateChoices):
+    UPLOADED = "uploaded", Badge("Uploaded", "secondary")
+    CHECKING = "checking", Badge("Checking rows", "info")
+    WRITING = "writing", Badge("Writing accounts", "primary")
+    DONE = "done", Badge("Imported", "success")
+    FAILED = "failed", Badge("Not imported", "danger")
 
 
 # Catalog ---------------------------------------------------------------------------------
@@ -91,12 +80,12 @@ class OfferingKind(models.TextChoices):
     PARTNER_SERVICE = "partner_service", "Partner service"
 
 
-class OfferingState(models.TextChoices):
+class OfferingState(StateChoices):
     """TMF620 lifecycleStatus values."""
 
-    DRAFT = "draft", "Draft"
-    ACTIVE = "active", "Active"
-    RETIRED = "retired", "Retired"
+    DRAFT = "draft", Badge("Draft", "secondary")
+    ACTIVE = "active", Badge("Active", "success")
+    RETIRED = "retired", Badge("Retired", "dark")
 
 
 class Domain(models.TextChoices):
@@ -132,32 +121,21 @@ class CompatibilityKind(models.TextChoices):
     EXCLUDES = "excludes", "Cannot be combined at the same site with"
 
 
-class FeasibilityStatus(models.TextChoices):
-    FEASIBLE = "feasible", "Feasible"
-    CONDITIONAL = "conditional", "Feasible with conditions"
-    NOT_FEASIBLE = "not_feasible", "Not feasible"
-
-
-BADGES.update(
-    {
-        OfferingState.DRAFT: "secondary",
-        OfferingState.RETIRED: "dark",
-        FeasibilityStatus.FEASIBLE: "success",
-        FeasibilityStatus.CONDITIONAL: "warning",
-        FeasibilityStatus.NOT_FEASIBLE: "danger",
-    }
-)
+class FeasibilityStatus(StateChoices):
+    FEASIBLE = "feasible", Badge("Feasible", "success")
+    CONDITIONAL = "conditional", Badge("Feasible with conditions", "warning")
+    NOT_FEASIBLE = "not_feasible", Badge("Not feasible", "danger")
 
 
 # Leads and opportunities -----------------------------------------------------------------
 
 
-class LeadState(models.TextChoices):
-    NEW = "new", "New"
-    WORKING = "working", "Working"
-    QUALIFIED = "qualified", "Qualified"
-    DISQUALIFIED = "disqualified", "Disqualified"
-    CONVERTED = "converted", "Converted"
+class LeadState(StateChoices):
+    NEW = "new", Badge("New", "info")
+    WORKING = "working", Badge("Working", "primary")
+    QUALIFIED = "qualified", Badge("Qualified", "success")
+    DISQUALIFIED = "disqualified", Badge("Disqualified", "secondary")
+    CONVERTED = "converted", Badge("Converted", "dark")
 
 
 class LeadSource(models.TextChoices):
@@ -170,12 +148,12 @@ class LeadSource(models.TextChoices):
     EXISTING = "existing", "Existing customer"
 
 
-class Stage(models.TextChoices):
-    QUALIFICATION = "qualification", "Qualification"
-    PROPOSAL = "proposal", "Proposal"
-    NEGOTIATION = "negotiation", "Negotiation"
-    CLOSED_WON = "closed_won", "Closed won"
-    CLOSED_LOST = "closed_lost", "Closed lost"
+class Stage(StateChoices):
+    QUALIFICATION = "qualification", Badge("Qualification", "info")
+    PROPOSAL = "proposal", Badge("Proposal", "primary")
+    NEGOTIATION = "negotiation", Badge("Negotiation", "warning")
+    CLOSED_WON = "closed_won", Badge("Closed won", "success")
+    CLOSED_LOST = "closed_lost", Badge("Closed lost", "secondary")
 
 
 # Default win probability (%) per stage; editable on each opportunity.
@@ -188,31 +166,16 @@ STAGE_PROBABILITY = {
 }
 OPEN_STAGES = [Stage.QUALIFICATION, Stage.PROPOSAL, Stage.NEGOTIATION]
 
-BADGES.update(
-    {
-        LeadState.NEW: "info",
-        LeadState.WORKING: "primary",
-        LeadState.QUALIFIED: "success",
-        LeadState.DISQUALIFIED: "secondary",
-        LeadState.CONVERTED: "dark",
-        Stage.QUALIFICATION: "info",
-        Stage.PROPOSAL: "primary",
-        Stage.NEGOTIATION: "warning",
-        Stage.CLOSED_WON: "success",
-        Stage.CLOSED_LOST: "secondary",
-    }
-)
-
 
 # Sales agreements ------------------------------------------------------------------------
 
 
-class AgreementState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    NEGOTIATION = "negotiation", "Negotiation"
-    ACTIVE = "active", "Active"
-    EXPIRED = "expired", "Expired"
-    TERMINATED = "terminated", "Terminated"
+class AgreementState(StateChoices):
+    DRAFT = "draft", Badge("Draft", "secondary")
+    NEGOTIATION = "negotiation", Badge("Negotiation", "warning")
+    ACTIVE = "active", Badge("Active", "success")
+    EXPIRED = "expired", Badge("Expired", "secondary")
+    TERMINATED = "terminated", Badge("Terminated", "dark")
 
 
 class SlaMetric(models.TextChoices):
@@ -224,33 +187,21 @@ class SlaMetric(models.TextChoices):
 # For availability a higher target is stronger; for the time metrics a lower one (R14).
 SLA_HIGHER_IS_STRONGER = {SlaMetric.AVAILABILITY}
 
-BADGES.update({AgreementState.EXPIRED: "secondary", AgreementState.TERMINATED: "dark"})
-
 
 # Quotes ----------------------------------------------------------------------------------
 
 
-class QuoteState(models.TextChoices):
+class QuoteState(StateChoices):
     """Our states; ``TMF648_STATE`` gives the TM Forum name where it differs."""
 
-    DRAFT = "draft", "Draft"
-    PENDING = "pending", "Pending approval"
-    APPROVED = "approved", "Approved"
-    ACCEPTED = "accepted", "Accepted by customer"
-    REJECTED = "rejected", "Rejected"
-    CANCELLED = "cancelled", "Cancelled"
-    EXPIRED = "expired", "Expired"
+    DRAFT = "draft", Badge("Draft", "secondary")
+    PENDING = "pending", Badge("Pending approval", "warning")
+    APPROVED = "approved", Badge("Approved", "primary")
+    ACCEPTED = "accepted", Badge("Accepted by customer", "success")
+    REJECTED = "rejected", Badge("Rejected", "danger")
+    CANCELLED = "cancelled", Badge("Cancelled", "secondary")
+    EXPIRED = "expired", Badge("Expired", "secondary")
 
 
 TMF648_STATE = {QuoteState.DRAFT: "inProgress", QuoteState.EXPIRED: "cancelled"}
 QUOTE_EDITABLE = (QuoteState.DRAFT,)
-
-BADGES.update(
-    {
-        QuoteState.PENDING: "warning",
-        QuoteState.APPROVED: "primary",
-        QuoteState.ACCEPTED: "success",
-        QuoteState.REJECTED: "danger",
-        QuoteState.CANCELLED: "secondary",
-    }
-)

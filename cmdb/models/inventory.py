@@ -14,10 +14,9 @@ from simple_history.models import HistoricalRecords
 from contracts.models import SalesContract
 from sales.choices import Domain
 from sales.models import Account, Location, ProductOffering, ProductSpecification
-from telcrm.models import next_number
+from telcrm.models import BadgeMixin, NumberedModel
 
 from ..choices import (
-    BADGES,
     IN_SERVICE_STATUSES,
     PENDING_STATUSES,
     TMF637_STATUS,
@@ -29,10 +28,11 @@ from ..querysets import ProductInventoryQuerySet
 money = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
 
 
-class ProductInventory(ConcurrentTransitionMixin, models.Model):
+class ProductInventory(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     """One product of one customer at one site, as ordered."""
 
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    number_prefix = "PRD-"
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="products")
     site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="site_products")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
@@ -45,6 +45,7 @@ class ProductInventory(ConcurrentTransitionMixin, models.Model):
     net_recurring = models.DecimalField(**money)
     currency = models.CharField(max_length=3, default="EUR")
     status = FSMField(default=ProductStatus.CREATED, choices=ProductStatus.choices, protected=True)
+    badge_field = "status"
     order_date = models.DateField()
     start_date = models.DateField(null=True, blank=True)
     termination_date = models.DateField(null=True, blank=True)
@@ -62,15 +63,6 @@ class ProductInventory(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cmdb:account_inventory", args=[self.account_id]) + f"#{self.number}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.number:
-            self.number = next_number("PRD-")
-        super().save(*args, **kwargs)
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.status, "secondary")
 
     @property
     def tmf_status(self) -> str:
@@ -112,11 +104,12 @@ class ProductInventory(ConcurrentTransitionMixin, models.Model):
         """Its order line was cancelled before delivery: it never becomes active."""
 
 
-class ServiceInventory(ConcurrentTransitionMixin, models.Model):
+class ServiceInventory(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     """TMF638 Service: one product specification delivered for a product at its site, with
     the values its delivery captured (circuit id, IP block, serial numbers...) (R25)."""
 
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    number_prefix = "SRV-"
     product = models.ForeignKey(ProductInventory, on_delete=models.PROTECT, related_name="services")
     specification = models.ForeignKey(
         ProductSpecification, on_delete=models.PROTECT, related_name="+"
@@ -139,15 +132,6 @@ class ServiceInventory(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.specification.name}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.number:
-            self.number = next_number("SRV-")
-        super().save(*args, **kwargs)
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
 
     @transition(
         field=state,

@@ -15,10 +15,9 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from sales.models import Account, Location
-from telcrm.models import next_number
+from telcrm.models import BadgeMixin, NumberedModel
 
 from ..choices import (
-    BADGES,
     AllocationState,
     CIKind,
     OperationalStatus,
@@ -29,13 +28,14 @@ from ..querysets import ConfigurationItemQuerySet
 from .inventory import ProductInventory, ServiceInventory
 
 
-class ConfigurationItem(models.Model):
+class ConfigurationItem(BadgeMixin, NumberedModel):
     """One thing the service is made of, as built: a site, a circuit, a CPE device, an IP
     service... A customer's item belongs to its legal account and one site; a point of
     presence is the telco's own (no account). Each delivered item points at the service
     inventory record it came from, which points at its product and so its order line."""
 
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    number_prefix = "CI-"
     kind = models.CharField(max_length=20, choices=CIKind.choices)
     name = models.CharField(max_length=200)
     identifier = models.CharField(
@@ -60,6 +60,7 @@ class ConfigurationItem(models.Model):
     operational_status = models.CharField(
         max_length=20, choices=OperationalStatus.choices, default=OperationalStatus.OPERATIONAL
     )
+    badge_field = "operational_status"
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -93,15 +94,6 @@ class ConfigurationItem(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cmdb:item_detail", args=[self.pk])
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.number:
-            self.number = next_number("CI-")
-        super().save(*args, **kwargs)
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.operational_status, "secondary")
-
     @property
     def attributes_display(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in (self.attributes or {}).items() if v)
@@ -133,7 +125,7 @@ class Relationship(models.Model):
         return f"{self.source.number} {self.get_kind_display()} {self.target.number}"
 
 
-class ResourceAllocation(ConcurrentTransitionMixin, models.Model):
+class ResourceAllocation(BadgeMixin, ConcurrentTransitionMixin, models.Model):
     """A network resource (IP block, circuit id, number block, VLAN) held by one product.
     While in use nobody else can hold it: a partial unique constraint, so two orders racing
     for the same value get one winner whatever the application does (R25)."""
@@ -173,10 +165,6 @@ class ResourceAllocation(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value}"
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
 
     @transition(
         field=state,
@@ -219,15 +207,20 @@ class MonitoringIntegration(models.Model):
         return token
 
 
-class StatusChange(models.Model):
+class StatusChange(BadgeMixin, models.Model):
     """One operational status change of an item: when, to what, and who said so (a user in
-    the browser or a monitoring integration)."""
+    the browser or a monitoring integration).
+
+    It keeps no history of its own because it is itself the log of the item's status: an
+    append-only record, one row written per change and never edited or deleted afterwards
+    (the item it belongs to is audited as usual)."""
 
     item = models.ForeignKey(
         ConfigurationItem, on_delete=models.CASCADE, related_name="status_changes"
     )
     previous = models.CharField(max_length=20, choices=OperationalStatus.choices)
     status = models.CharField(max_length=20, choices=OperationalStatus.choices)
+    badge_field = "status"
     note = models.CharField(max_length=300, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
     changed_by = models.ForeignKey(
@@ -242,10 +235,6 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.number}: {self.previous} → {self.status}"
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.status, "secondary")
 
     @property
     def source(self) -> str:

@@ -12,10 +12,9 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from telcrm.fsm import condition
-from telcrm.models import next_number
+from telcrm.models import BadgeMixin, NumberedModel
 
 from ..choices import (
-    BADGES,
     OPEN_CHANGE_STATES,
     OPEN_INCIDENT_STATES,
     ChangeRisk,
@@ -47,11 +46,12 @@ def _has_implementation_note(change: ChangeRequest) -> bool:
     return bool(change.implementation_note.strip())
 
 
-class ChangeRequest(ConcurrentTransitionMixin, models.Model):
+class ChangeRequest(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     """A planned change to a configuration item: assessed, approved by someone other than
     its requester, scheduled in a window, implemented, closed (or rejected)."""
 
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    number_prefix = "CHG-"
     item = models.ForeignKey(ConfigurationItem, on_delete=models.PROTECT, related_name="changes")
     title = models.CharField(max_length=200)
     description = models.TextField()
@@ -95,15 +95,6 @@ class ChangeRequest(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cmdb:change_detail", args=[self.pk])
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.number:
-            self.number = next_number("CHG-")
-        super().save(*args, **kwargs)
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
 
     @property
     def is_open(self) -> bool:
@@ -178,11 +169,12 @@ def _has_resolution(incident: Incident) -> bool:
     return bool(incident.resolution.strip())
 
 
-class Incident(ConcurrentTransitionMixin, models.Model):
+class Incident(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     """Something wrong with a configuration item's service. Its due time comes from the
     time-to-restore SLA of the site's service contract, when there is one (R26)."""
 
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    number_prefix = "INC-"
     item = models.ForeignKey(ConfigurationItem, on_delete=models.PROTECT, related_name="incidents")
     priority = models.CharField(
         max_length=2, choices=IncidentPriority.choices, default=IncidentPriority.P3
@@ -223,15 +215,6 @@ class Incident(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cmdb:incident_detail", args=[self.pk])
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.number:
-            self.number = next_number("INC-")
-        super().save(*args, **kwargs)
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
 
     @property
     def is_open(self) -> bool:

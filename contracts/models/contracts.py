@@ -15,17 +15,16 @@ from sales.choices import SLA_HIGHER_IS_STRONGER, OfferingKind, SlaMetric
 from sales.models import (
     Account,
     AgreementSla,
-    Location,
     ProductOffering,
     Quote,
     QuoteLine,
     SalesAgreement,
 )
-from sales.models.quotes import PricedSiteLine
+from sales.models.lines import QuotedSiteLine
 from telcrm.fsm import condition
-from telcrm.models import Team, next_number
+from telcrm.models import BadgeMixin, NumberedModel, Team
 
-from ..choices import BADGES, ContractState
+from ..choices import ContractState
 from ..querysets import ContractQuerySet, ServiceContractQuerySet
 from .documents import Signature
 
@@ -43,7 +42,7 @@ def _term_ended(contract) -> bool:
     return end is not None and end < timezone.localdate()
 
 
-class ContractLifecycle(ConcurrentTransitionMixin, models.Model):
+class ContractLifecycle(BadgeMixin, ConcurrentTransitionMixin, models.Model):
     """States shared by sales and service contracts: draft -> active -> expired | terminated."""
 
     state = FSMField(default=ContractState.DRAFT, choices=ContractState.choices, protected=True)
@@ -55,10 +54,6 @@ class ContractLifecycle(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         abstract = True
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
 
     @property
     def term_end(self):
@@ -102,10 +97,11 @@ class ContractLifecycle(ConcurrentTransitionMixin, models.Model):
         """Ended early, with a reason."""
 
 
-class SalesContract(ContractLifecycle):
+class SalesContract(ContractLifecycle, NumberedModel):
     """The binding contract made from an accepted, signed quote version (R13)."""
 
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    number_prefix = "SC-"
     quote = models.OneToOneField(Quote, on_delete=models.PROTECT, related_name="sales_contract")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="sales_contracts")
     agreement = models.ForeignKey(
@@ -136,63 +132,26 @@ class SalesContract(ContractLifecycle):
     def get_absolute_url(self) -> str:
         return reverse("contracts:contract_detail", args=[self.pk])
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.number:
-            self.number = next_number("SC-")
-        super().save(*args, **kwargs)
 
-
-class SalesContractLine(PricedSiteLine, models.Model):
+class SalesContractLine(QuotedSiteLine):
     """Mirrors one quote line exactly (R13): site, offering, configuration, prices."""
 
     contract = models.ForeignKey(SalesContract, on_delete=models.CASCADE, related_name="lines")
     quote_line = models.OneToOneField(
         QuoteLine, on_delete=models.PROTECT, related_name="contract_line"
     )
-    site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
-    offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")
-    characteristics = models.JSONField(default=dict, blank=True)
-    quantity = models.PositiveIntegerField()
-    list_recurring = models.DecimalField(**money)
-    list_one_time = models.DecimalField(**money)
-    agreement_recurring = models.DecimalField(**money)
-    agreement_one_time = models.DecimalField(**money)
-    discount_percent = models.DecimalField("discount %", max_digits=5, decimal_places=2)
-    net_recurring = models.DecimalField(**money)
-    net_one_time = models.DecimalField(**money)
-    surcharge = models.DecimalField("build surcharge", **money)
     history = HistoricalRecords()
-
-    # The fields copied from the quote line, in one place for creation and for the check.
-    MIRRORED = [
-        "site_id",
-        "location_id",
-        "offering_id",
-        "characteristics",
-        "quantity",
-        "list_recurring",
-        "list_one_time",
-        "agreement_recurring",
-        "agreement_one_time",
-        "discount_percent",
-        "net_recurring",
-        "net_one_time",
-        "surcharge",
-    ]
 
     class Meta:
         ordering = ["site__name", "pk"]
 
-    def __str__(self) -> str:
-        return super().__str__()
 
-
-class ServiceContract(ContractLifecycle):
+class ServiceContract(ContractLifecycle, NumberedModel):
     """What is delivered at one site (child account) under a sales contract (R14): its
     configuration, entitlements and SLA commitments."""
 
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    number_prefix = "SVC-"
     sales_contract = models.ForeignKey(
         SalesContract, on_delete=models.PROTECT, related_name="service_contracts"
     )
@@ -230,11 +189,6 @@ class ServiceContract(ContractLifecycle):
             "routing_type": self.routing_type,
             "pop_redundancy": self.pop_redundancy,
         }
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.number:
-            self.number = next_number("SVC-")
-        super().save(*args, **kwargs)
 
 
 class EntitlementRule(models.Model):

@@ -12,9 +12,10 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from sales.models import Contact, Quote, SalesAgreement
-from telcrm.models import ExternalActorHistory
+from telcrm.choices import DEFAULT_BADGE
+from telcrm.models import BadgeMixin, ExternalActorHistory
 
-from ..choices import BADGES, DocumentKind, DocumentState, SignatureMethod, SigningState
+from ..choices import DocumentKind, DocumentState, SignatureMethod, SigningState
 from ..querysets import DocumentQuerySet, SigningRequestQuerySet
 
 
@@ -22,7 +23,7 @@ def document_path(document: "Document", filename: str) -> str:
     return f"documents/{timezone.now():%Y/%m}/{filename}"
 
 
-class Document(ConcurrentTransitionMixin, models.Model):
+class Document(BadgeMixin, ConcurrentTransitionMixin, models.Model):
     """A PDF rendered from a quote version or a sales agreement in a background job, stored
     with its SHA-256 so a signature can name the exact bytes the customer saw (R12)."""
 
@@ -93,10 +94,6 @@ class Document(ConcurrentTransitionMixin, models.Model):
         return self.subject.account
 
     @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
-
-    @property
     def filename(self) -> str:
         suffix = "-signed" if self.kind == DocumentKind.SIGNED_COPY else ""
         if self.quote_id:
@@ -141,7 +138,7 @@ class Document(ConcurrentTransitionMixin, models.Model):
         self.error = ""
 
 
-class SigningRequest(ConcurrentTransitionMixin, models.Model):
+class SigningRequest(BadgeMixin, ConcurrentTransitionMixin, models.Model):
     """A link sent to the customer's signatory to sign one document. The link carries a
     random token; only its SHA-256 is stored, so the database alone cannot forge a link."""
 
@@ -181,7 +178,7 @@ class SigningRequest(ConcurrentTransitionMixin, models.Model):
 
     @property
     def badge(self) -> str:
-        return "secondary" if self.expired else BADGES.get(self.state, "secondary")
+        return DEFAULT_BADGE if self.expired else super().badge
 
     @property
     def status_label(self) -> str:

@@ -2,7 +2,6 @@
 
 import django.db.models.deletion
 import django_fsm
-import sales.models.quotes
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -129,6 +128,6 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['site__name', 'pk'],
             },
-            bases=(sales.models.quotes.PricedSiteLine, models.Model),
+            bases=(models.Model,),
         ),
     ]

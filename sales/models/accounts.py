@@ -11,10 +11,9 @@ from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from telcrm.models import Team, next_number
+from telcrm.models import BadgeMixin, NumberedModel, Team
 
 from ..choices import (
-    BADGES,
     AccountState,
     AccountType,
     BillingProfileState,
@@ -28,7 +27,7 @@ from ..querysets import AccountChildQuerySet, AccountQuerySet
 country_code = RegexValidator(r"^[A-Z]{2}$", "Use the two-letter ISO 3166 country code, e.g. DE.")
 
 
-class Account(ConcurrentTransitionMixin, models.Model):
+class Account(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     """A customer account: a legal (root) entity, or a child site / department below one.
 
     ``root`` is the legal account at the top of the tree (empty on the root itself), kept
@@ -36,6 +35,7 @@ class Account(ConcurrentTransitionMixin, models.Model):
     """
 
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    number_prefix = "ACC-"
     name = models.CharField(max_length=200)
     account_type = models.CharField(
         "type", max_length=10, choices=AccountType.choices, default=AccountType.LEGAL
@@ -104,10 +104,6 @@ class Account(ConcurrentTransitionMixin, models.Model):
         return reverse("sales:account_detail", args=[self.pk])
 
     @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
-
-    @property
     def is_legal(self) -> bool:
         return self.account_type == AccountType.LEGAL
 
@@ -134,8 +130,6 @@ class Account(ConcurrentTransitionMixin, models.Model):
                 ancestor = ancestor.parent
 
     def save(self, *args, **kwargs) -> None:
-        if not self.number:
-            self.number = next_number("ACC-")
         if self.parent_id:
             parent = self.parent
             self.root_id = parent.pk if parent.root_id is None else parent.root_id
@@ -283,11 +277,12 @@ class Contact(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class BillingProfile(ConcurrentTransitionMixin, models.Model):
+class BillingProfile(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     """How an account is billed; an active one is mandatory for orders (R15)."""
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="billing_profiles")
     billing_account_number = models.CharField(max_length=30, unique=True, blank=True)
+    number_prefix, number_width, number_field = "BA-", 7, "billing_account_number"
     currency = models.CharField(max_length=3, choices=Currency.choices, default=Currency.EUR)
     payment_method = models.CharField(
         max_length=20, choices=PaymentMethod.choices, default=PaymentMethod.DIRECT_DEBIT
@@ -328,18 +323,9 @@ class BillingProfile(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.billing_account_number} ({self.currency})"
 
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "success")
-
     def clean(self) -> None:
         if self.invoice_delivery == InvoiceDelivery.EMAIL and not self.invoice_email:
             raise ValidationError({"invoice_email": "E-mail delivery needs an invoice e-mail."})
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.billing_account_number:
-            self.billing_account_number = next_number("BA-", width=7)
-        super().save(*args, **kwargs)
 
     @transition(
         field=state,

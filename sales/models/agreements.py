@@ -14,9 +14,9 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from telcrm.fsm import condition
-from telcrm.models import ExternalActorHistory, next_number
+from telcrm.models import BadgeMixin, ExternalActorHistory, NumberedModel
 
-from ..choices import BADGES, AgreementState, Currency, SlaMetric
+from ..choices import AgreementState, Currency, SlaMetric
 from ..querysets import CustomerRecordQuerySet
 from .accounts import Account, Contact
 from .catalog import ProductOffering
@@ -76,10 +76,11 @@ def _has_termination_reason(agreement: "SalesAgreement") -> bool:
     return bool(agreement.termination_reason.strip())
 
 
-class SalesAgreement(ConcurrentTransitionMixin, models.Model):
+class SalesAgreement(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     """Negotiated prices, global SLAs and partner terms for one legal account (R6)."""
 
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    number_prefix = "AGR-"
     name = models.CharField(max_length=200)
     account = models.ForeignKey(
         Account,
@@ -126,10 +127,6 @@ class SalesAgreement(ConcurrentTransitionMixin, models.Model):
         return reverse("sales:agreement_detail", args=[self.pk])
 
     @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
-
-    @property
     def editable(self) -> bool:
         return self.state in EDITABLE_STATES
 
@@ -153,11 +150,6 @@ class SalesAgreement(ConcurrentTransitionMixin, models.Model):
     def clean(self) -> None:
         if self.account_id and not self.account.is_legal:
             raise ValidationError({"account": "Agreements are made with a legal (root) account."})
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.number:
-            self.number = next_number("AGR-")
-        super().save(*args, **kwargs)
 
     @transition(
         field=state,

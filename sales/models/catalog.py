@@ -13,8 +13,9 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from telcrm.models import BadgeMixin
+
 from ..choices import (
-    BADGES,
     CompatibilityKind,
     Currency,
     Domain,
@@ -248,7 +249,7 @@ class OfferingQuerySet(models.QuerySet):
         )
 
 
-class ProductOffering(ConcurrentTransitionMixin, models.Model):
+class ProductOffering(BadgeMixin, ConcurrentTransitionMixin, models.Model):
     """What sales can sell: bundles product specifications at a list price (TMF620)."""
 
     code = models.CharField(max_length=50, unique=True, validators=[code_validator])
@@ -313,10 +314,6 @@ class ProductOffering(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("sales:offering_detail", args=[self.pk])
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
 
     def clean(self) -> None:
         if self.kind == OfferingKind.PARTNER_SERVICE and not self.partner_name:

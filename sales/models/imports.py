@@ -10,7 +10,9 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from ..choices import BADGES, ImportState
+from telcrm.models import BadgeMixin
+
+from ..choices import ImportState
 from ..querysets import AccountImportQuerySet
 
 RUNNING = (ImportState.UPLOADED, ImportState.CHECKING, ImportState.WRITING)
@@ -21,7 +23,7 @@ def import_path(record: "AccountImport", filename: str) -> str:
     return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.csv"
 
 
-class AccountImport(ConcurrentTransitionMixin, models.Model):
+class AccountImport(BadgeMixin, ConcurrentTransitionMixin, models.Model):
     """A CSV file of accounts and what became of it: every row is checked first, then all
     rows are written in small batches, or none when any row is bad (the report names each).
 
@@ -59,10 +61,6 @@ class AccountImport(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("sales:account_import_detail", args=[self.pk])
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
 
     @property
     def running(self) -> bool:

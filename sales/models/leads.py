@@ -11,10 +11,9 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from telcrm.fsm import condition
-from telcrm.models import Team, next_number
+from telcrm.models import BadgeMixin, NumberedModel, Team
 
 from ..choices import (
-    BADGES,
     OPEN_STAGES,
     STAGE_PROBABILITY,
     Currency,
@@ -29,10 +28,11 @@ from .catalog import ProductOffering
 MONTHS_IN_FIRST_YEAR = 12
 
 
-class Lead(ConcurrentTransitionMixin, models.Model):
+class Lead(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     """A sales lead: needs no account and no catalog reference (R1)."""
 
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    number_prefix = "LEAD-"
     company_name = models.CharField(max_length=200)
     contact_name = models.CharField(max_length=150, blank=True)
     contact_email = models.EmailField("contact e-mail", blank=True)
@@ -84,15 +84,6 @@ class Lead(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("sales:lead_detail", args=[self.pk])
-
-    @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.number:
-            self.number = next_number("LEAD-")
-        super().save(*args, **kwargs)
 
     @transition(
         field=state,
@@ -245,10 +236,11 @@ def _has_signed_quote(opportunity: "Opportunity") -> bool:
     ).exists()
 
 
-class Opportunity(ConcurrentTransitionMixin, models.Model):
+class Opportunity(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     """A qualified deal on a customer account (R4, R5)."""
 
     number = models.CharField(max_length=20, unique=True, editable=False, blank=True)
+    number_prefix = "OPP-"
     name = models.CharField(max_length=200)
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="opportunities")
     owner = models.ForeignKey(
@@ -258,6 +250,7 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
         Team, on_delete=models.PROTECT, related_name="opportunities", null=True, blank=True
     )
     stage = FSMField(default=Stage.QUALIFICATION, choices=Stage.choices, protected=True)
+    badge_field = "stage"
     probability = models.PositiveSmallIntegerField(
         "probability %",
         default=STAGE_PROBABILITY[Stage.QUALIFICATION],
@@ -288,17 +281,8 @@ class Opportunity(ConcurrentTransitionMixin, models.Model):
         return reverse("sales:opportunity_detail", args=[self.pk])
 
     @property
-    def badge(self) -> str:
-        return BADGES.get(self.stage, "secondary")
-
-    @property
     def is_open(self) -> bool:
         return self.stage in OPEN_STAGES
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.number:
-            self.number = next_number("OPP-")
-        super().save(*args, **kwargs)
 
     def _enter(self, stage: str) -> None:
         self.probability = STAGE_PROBABILITY[stage]

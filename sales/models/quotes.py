@@ -14,11 +14,11 @@ from django.utils.formats import date_format
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from telcrm.choices import badge_colour
 from telcrm.fsm import condition
-from telcrm.models import Team, next_number
+from telcrm.models import BadgeMixin, NumberedModel, Team
 
 from ..choices import (
-    BADGES,
     TMF648_STATE,
     Currency,
     FeasibilityStatus,
@@ -26,10 +26,11 @@ from ..choices import (
     QuoteState,
 )
 from ..querysets import AccountOwnedQuerySet
-from .accounts import Account, Location
+from .accounts import Account
 from .agreements import SalesAgreement
-from .catalog import OfferingCompatibility, ProductOffering
+from .catalog import OfferingCompatibility
 from .leads import Opportunity
+from .lines import QuotedSiteLine
 
 money = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
 percent = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -91,10 +92,11 @@ def _has_comment(quote: "Quote") -> bool:
     return bool(quote.approval_comment.strip())
 
 
-class Quote(ConcurrentTransitionMixin, models.Model):
+class Quote(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     """One version of a quote (TMF648) for a legal account: ``Q-000123 v2``."""
 
     number = models.CharField(max_length=20, editable=False, blank=True)
+    number_prefix = "Q-"
     version = models.PositiveIntegerField(default=1, editable=False)
     is_current = models.BooleanField(default=True, editable=False)
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="quotes")
@@ -162,10 +164,6 @@ class Quote(ConcurrentTransitionMixin, models.Model):
         return reverse("sales:quote_detail", args=[self.pk])
 
     @property
-    def badge(self) -> str:
-        return BADGES.get(self.state, "secondary")
-
-    @property
     def tmf_state(self) -> str:
         return TMF648_STATE.get(self.state, self.state)
 
@@ -209,11 +207,6 @@ class Quote(ConcurrentTransitionMixin, models.Model):
         if not rules:
             return []
         return line_conflicts(self.lines.select_related("offering", "site"), rules)
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.number:
-            self.number = next_number("Q-")
-        super().save(*args, **kwargs)
 
     @transition(
         field=state,
@@ -349,23 +342,7 @@ REVISABLE = (
 )
 
 
-class PricedSiteLine:
-    """What a priced line at a site shows, for quote lines and the contract lines that mirror
-    them: an offering at a site, net prices per unit, a build surcharge, a configuration."""
-
-    def __str__(self) -> str:
-        return f"{self.offering.name} at {self.site.name}"
-
-    @property
-    def total_recurring(self) -> Decimal:
-        return self.net_recurring * self.quantity
-
-    @property
-    def total_one_time(self) -> Decimal:
-        return (self.net_one_time + self.surcharge) * self.quantity
-
-
-class QuoteLine(PricedSiteLine, models.Model):
+class QuoteLine(QuotedSiteLine):
     """An offering configured at one site (child account) of the quote's account (R9), priced
     list -> agreement -> discount (R11), with its feasibility there (R10)."""
 
@@ -375,21 +352,11 @@ class QuoteLine(PricedSiteLine, models.Model):
         editable=False,
         help_text="Shared by a line's copies in every version of the quote.",
     )
-    site = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
-    offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")
-    characteristics = models.JSONField(default=dict, blank=True)
+    # Typed by the rep here, so checked here; the copies take the values as they are.
     quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
-    list_recurring = models.DecimalField(**money)
-    list_one_time = models.DecimalField(**money)
-    agreement_recurring = models.DecimalField(**money)
-    agreement_one_time = models.DecimalField(**money)
     discount_percent = models.DecimalField(
         "discount %", max_digits=5, decimal_places=2, default=Decimal("0"), validators=percent
     )
-    net_recurring = models.DecimalField(**money)
-    net_one_time = models.DecimalField(**money)
-    surcharge = models.DecimalField("build surcharge", **money)
     feasibility = models.CharField(max_length=20, choices=FeasibilityStatus.choices)
     feasibility_reasons = models.JSONField(default=list, blank=True)
     needs_approval = models.BooleanField(default=False)
@@ -406,9 +373,6 @@ class QuoteLine(PricedSiteLine, models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return super().__str__()
-
     @property
     def feasibility_badge(self) -> str:
-        return BADGES.get(self.feasibility, "secondary")
+        return badge_colour(self._meta.get_field("feasibility"), self.feasibility)

@@ -83,7 +83,7 @@ def test_r13_contract_lines_mirror_the_quote_lines(users, signed, site_contacts)
     lines = {line.quote_line_id: line for line in contract.lines.all()}
     assert set(lines) == {line.pk for line in quote_lines}
     for quote_line in quote_lines:
-        for field in SalesContractLine.MIRRORED:
+        for field in SalesContractLine.MIRRORED_FIELDS:
             assert getattr(lines[quote_line.pk], field) == getattr(quote_line, field), field
     with pytest.raises(DomainError, match="already has its sales contract"):
         services.contract_create(actor=users["rep"], quote_id=signed.pk)

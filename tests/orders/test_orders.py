@@ -30,7 +30,7 @@ def test_r15_order_mirrors_the_contract_and_links_each_line(users, contract, bil
     for line in lines:
         source = contract_lines[line.contract_line_id]
         assert line.quote_line_id == source.quote_line_id
-        for field in OrderLine.MIRRORED:
+        for field in OrderLine.MIRRORED_FIELDS:
             assert getattr(line, field) == getattr(source, field), field
         assert line.site_contact.account_id == line.site_id  # a site contact is proposed
     with pytest.raises(DomainError, match="already ordered"):
