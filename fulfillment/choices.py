@@ -1,8 +1,8 @@
-"""Task kinds and the states of sub flows and tasks."""
+"""Task kinds and the states of fulfillment's records, each with its badge colour."""
 
 from django.db import models
 
-BADGES: dict[str, str] = {}
+from telcrm.choices import Badge, StateChoices
 
 
 class TaskKind(models.TextChoices):
@@ -12,34 +12,35 @@ class TaskKind(models.TextChoices):
     PROJECT = "project", "Project"
 
 
-class TaskState(models.TextChoices):
-    WAITING = "waiting", "Waiting"  # a dependency is not completed yet
-    READY = "ready", "Ready"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"  # in the fall-out queue (R22)
-    SKIPPED = "skipped", "Skipped"  # a fall-out was resolved by skipping it
-    CANCELLED = "cancelled", "Cancelled"  # its order line was cancelled
+class TaskState(StateChoices):
+    WAITING = "waiting", Badge("Waiting", "secondary")  # a dependency is not completed yet
+    READY = "ready", Badge("Ready", "info")
+    IN_PROGRESS = "in_progress", Badge("In progress", "primary")
+    COMPLETED = "completed", Badge("Completed", "success")
+    FAILED = "failed", Badge("Failed", "danger")  # in the fall-out queue (R22)
+    SKIPPED = "skipped", Badge("Skipped", "secondary")  # a fall-out was resolved by skipping it
+    CANCELLED = "cancelled", Badge("Cancelled", "secondary")  # its order line was cancelled
 
 
-class SubFlowState(models.TextChoices):
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+class SubFlowState(StateChoices):
+    IN_PROGRESS = "in_progress", Badge("In progress", "primary")
+    COMPLETED = "completed", Badge("Completed", "success")
+    CANCELLED = "cancelled", Badge("Cancelled", "secondary")
 
 
-class WorkOrderState(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"  # waiting for a technician and a confirmed window
-    DISPATCHED = "dispatched", "Dispatched"
-    ON_SITE = "on_site", "On site"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+class WorkOrderState(StateChoices):
+    # Waiting for a technician and a confirmed window.
+    SCHEDULED = "scheduled", Badge("Scheduled", "warning")
+    DISPATCHED = "dispatched", Badge("Dispatched", "info")
+    ON_SITE = "on_site", Badge("On site", "primary")
+    COMPLETED = "completed", Badge("Completed", "success")
+    CANCELLED = "cancelled", Badge("Cancelled", "secondary")
 
 
-class WaveState(models.TextChoices):
-    WAITING = "waiting", "Waiting"  # its sites' tasks are not made ready yet
-    RELEASED = "released", "Released"
-    DONE = "done", "Done"  # every task of its sites is done
+class WaveState(StateChoices):
+    WAITING = "waiting", Badge("Waiting", "secondary")  # its sites' tasks are not made ready yet
+    RELEASED = "released", Badge("Released", "primary")
+    DONE = "done", Badge("Done", "success")  # every task of its sites is done
 
 
 class StartMode(models.TextChoices):
@@ -48,15 +49,15 @@ class StartMode(models.TextChoices):
     DATES = "dates", "Each site on its own start date"
 
 
-class ProjectState(models.TextChoices):
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+class ProjectState(StateChoices):
+    IN_PROGRESS = "in_progress", Badge("In progress", "primary")
+    COMPLETED = "completed", Badge("Completed", "success")
+    CANCELLED = "cancelled", Badge("Cancelled", "secondary")
 
 
-class ProjectTaskState(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
+class ProjectTaskState(StateChoices):
+    OPEN = "open", Badge("Open", "secondary")
+    DONE = "done", Badge("Done", "success")
 
 
 class FalloutCategory(models.TextChoices):
@@ -67,9 +68,9 @@ class FalloutCategory(models.TextChoices):
     TIMEOUT = "timeout", "Timeout"
 
 
-class FalloutState(models.TextChoices):
-    OPEN = "open", "Open"
-    RESOLVED = "resolved", "Resolved"
+class FalloutState(StateChoices):
+    OPEN = "open", Badge("Open", "danger")
+    RESOLVED = "resolved", Badge("Resolved", "success")
 
 
 class Resolution(models.TextChoices):
@@ -81,23 +82,3 @@ class Resolution(models.TextChoices):
 
 # A task in one of these no longer holds up what waits for it, nor its sub flow's closure.
 DONE_STATES = (TaskState.COMPLETED, TaskState.SKIPPED, TaskState.CANCELLED)
-
-BADGES.update(
-    {
-        TaskState.WAITING: "secondary",
-        TaskState.READY: "info",
-        TaskState.IN_PROGRESS: "primary",
-        TaskState.COMPLETED: "success",
-        TaskState.FAILED: "danger",
-        TaskState.SKIPPED: "secondary",
-        TaskState.CANCELLED: "secondary",
-        WorkOrderState.SCHEDULED: "warning",
-        WorkOrderState.DISPATCHED: "info",
-        WorkOrderState.ON_SITE: "primary",
-        WaveState.RELEASED: "primary",
-        ProjectTaskState.OPEN: "secondary",
-        ProjectTaskState.DONE: "success",
-        FalloutState.OPEN: "danger",
-        FalloutState.RESOLVED: "success",
-    }
-)

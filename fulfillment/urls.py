@@ -12,10 +12,32 @@ urlpatterns = [
     path("tasks/<int:pk>/reject/", views.TaskRejectView.as_view(), name="task_reject"),
     path("fallouts/", views.FalloutQueueView.as_view(), name="fallout_queue"),
     path("fallouts/<int:pk>/", views.FalloutDetailView.as_view(), name="fallout_detail"),
+    *(
+        path(
+            f"fallouts/<int:pk>/{action.replace('_', '-')}/",
+            views.FalloutResolveView.as_view(action=action),
+            name=f"fallout_{action}",
+        )
+        for action in views.FalloutDetailView.ACTIONS
+    ),
     path("field/", views.WorkOrderListView.as_view(), name="work_orders"),
     path("field/<int:pk>/", views.WorkOrderDetailView.as_view(), name="work_order"),
+    *(
+        path(
+            f"field/<int:pk>/{action}/",
+            views.WorkOrderActionView.as_view(action=action),
+            name=f"work_order_{action}",
+        )
+        for action in views.WorkOrderDetailView.ACTIONS
+    ),
     path("projects/", views.ProjectListView.as_view(), name="projects"),
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project"),
+    path("projects/<int:pk>/take/", views.ProjectTakeView.as_view(), name="project_take"),
+    path(
+        "projects/<int:pk>/step-done/",
+        views.ProjectStepDoneView.as_view(),
+        name="project_step_done",
+    ),
     path("orders/<int:pk>/start/", views.OrderFulfillmentStartView.as_view(), name="order_start"),
     path(
         "orders/<int:pk>/waves/release/",

@@ -12,11 +12,10 @@ from django.views.generic import FormView, ListView, TemplateView
 from orders.models import Order
 from telcrm.audit import history_entries
 from telcrm.cleaning import clean_text, parse_id
-from telcrm.fsm import DomainError
+from telcrm.fsm import DomainError, user_may
 from telcrm.views import ActionView, FormPageMixin, RolePermissionMixin
 
 from . import services, staggering, trace
-from .choices import FalloutState, ProjectState, WorkOrderState
 from .filters import FalloutFilterSet, ProjectFilterSet, TaskFilterSet, WorkOrderFilterSet
 from .forms import (
     FalloutCompleteForm,
@@ -35,6 +34,8 @@ from .models import (
     SpecialProject,
     Task,
 )
+from .models.fallout import RESOLVER
+from .services._base import allowed, may_take
 
 
 class TaskQueueView(RolePermissionMixin, ListView):
@@ -75,6 +76,7 @@ class TaskFormView(RolePermissionMixin, FormPageMixin, FormView):
     """A form about one task of my groups' queue."""
 
     permission_required = "fulfillment.change_task"
+    template_name = "fulfillment/task_form.html"
 
     def load(self, request, *args, **kwargs):
         self.task = get_object_or_404(
@@ -102,7 +104,7 @@ class TaskFormView(RolePermissionMixin, FormPageMixin, FormView):
         history = history_entries(
             [Task.history.filter(id=self.task.pk), AdapterCall.history.filter(task_id=self.task.pk)]
         )
-        return super().get_context_data(history=history, **kwargs)
+        return super().get_context_data(task=self.task, history=history, **kwargs)
 
 
 class TaskCompleteView(TaskFormView):
@@ -172,7 +174,7 @@ class FalloutQueueView(RolePermissionMixin, ListView):
 
 class FalloutDetailView(RolePermissionMixin, TemplateView):
     """One fall-out with what failed, and its four resolutions (R22), each a small form
-    posted back here with its ``action``."""
+    posted to its own URL (``FalloutResolveView``)."""
 
     permission_required = "fulfillment.view_fallout"
     template_name = "fulfillment/fallout_detail.html"
@@ -192,13 +194,8 @@ class FalloutDetailView(RolePermissionMixin, TemplateView):
         )
 
     def allowed_actions(self) -> list[str]:
-        user = self.request.user
-        if self.fallout.state != FalloutState.OPEN or not user.has_perm(
-            "fulfillment.change_fallout"
-        ):
-            return []
-        names = ["retry", "complete", "skip"]
-        return names + ["cancel_line"] if user.has_perm("fulfillment.cancel_line") else names
+        """The resolutions the state machine lets this user take now."""
+        return [name for name in self.ACTIONS if may_take(self.fallout, name, self.request.user)]
 
     def make_form(self, action: str, data=None):
         kwargs = {"prefix": action, "data": data}
@@ -225,14 +222,17 @@ class FalloutDetailView(RolePermissionMixin, TemplateView):
             **kwargs,
         )
 
+
+class FalloutResolveView(FalloutDetailView):
+    """POST-only: one resolution of a fall-out (``action``). 403 when the user's role never
+    takes it; a stale page is told so; a form error shows the fall-out page again."""
+
+    http_method_names = ["post"]
+    action = ""
+
     def post(self, request, *args, **kwargs):
-        action = request.POST.get("action", "")
-        user = request.user
-        if (
-            action not in self.ACTIONS
-            or not user.has_perm("fulfillment.change_fallout")
-            or (action == "cancel_line" and not user.has_perm("fulfillment.cancel_line"))
-        ):
+        action, user = self.action, request.user
+        if not user.has_perm(RESOLVER) or not user_may(Fallout, action, user):
             raise PermissionDenied  # this role never may
         if action not in self.allowed_actions():
             messages.error(request, f"{self.fallout.number} was resolved a moment ago.")
@@ -246,7 +246,7 @@ class FalloutDetailView(RolePermissionMixin, TemplateView):
             note = data.pop("note", "")
             extra = {"outputs": data} if action == "complete" else {}
             try:
-                service(actor=request.user, fallout_id=self.fallout.pk, note=note, **extra)
+                service(actor=user, fallout_id=self.fallout.pk, note=note, **extra)
             except DomainError as exc:
                 for error in exc.errors or [exc.message]:
                     form.add_error(None, error)
@@ -279,10 +279,12 @@ class WorkOrderListView(RolePermissionMixin, ListView):
 
 class WorkOrderDetailView(RolePermissionMixin, TemplateView):
     """The technician's phone page: where, whom to call, when; on site, then complete with
-    the task's outputs. Dispatchers send a technician and confirm the window here."""
+    the task's outputs. Dispatchers send a technician and confirm the window here. Each
+    action posts to its own URL (``WorkOrderActionView``)."""
 
     permission_required = "fulfillment.view_fieldworkorder"
     template_name = "fulfillment/work_order.html"
+    ACTIONS = ("dispatch", "arrive", "complete")
 
     def load(self, request, *args, **kwargs):
         self.visit = get_object_or_404(
@@ -290,18 +292,8 @@ class WorkOrderDetailView(RolePermissionMixin, TemplateView):
         )
 
     def allowed_actions(self) -> list[str]:
-        user, visit = self.request.user, self.visit
-        actions = []
-        if visit.state in (WorkOrderState.SCHEDULED, WorkOrderState.DISPATCHED) and user.has_perm(
-            "fulfillment.change_fieldworkorder"
-        ):
-            actions.append("dispatch")
-        if visit.technician_id == user.pk:
-            if visit.state == WorkOrderState.DISPATCHED:
-                actions.append("arrive")
-            elif visit.state == WorkOrderState.ON_SITE:
-                actions.append("complete")
-        return actions
+        """What the state machine lets this user do with the visit now."""
+        return [name for name in self.ACTIONS if may_take(self.visit, name, self.request.user)]
 
     def make_form(self, action: str, data=None):
         if action == "dispatch":
@@ -340,14 +332,17 @@ class WorkOrderDetailView(RolePermissionMixin, TemplateView):
             **kwargs,
         )
 
+
+class WorkOrderActionView(WorkOrderDetailView):
+    """POST-only: dispatch, arrival or completion of a visit (``action``). 403 when it is
+    not this user's to do; a stale page is told so; a form error shows the page again."""
+
+    http_method_names = ["post"]
+    action = ""
+
     def post(self, request, *args, **kwargs):
-        action, user, visit = request.POST.get("action", ""), request.user, self.visit
-        if not (
-            action == "dispatch"
-            and user.has_perm("fulfillment.change_fieldworkorder")
-            or action in ("arrive", "complete")
-            and visit.technician_id == user.pk
-        ):
+        action, visit = self.action, self.visit
+        if not allowed(visit, action, request.user):
             raise PermissionDenied  # not this user's to do
         if action not in self.allowed_actions():
             messages.error(
@@ -360,28 +355,28 @@ class WorkOrderDetailView(RolePermissionMixin, TemplateView):
         if form is None or form.is_valid():
             data = dict(form.cleaned_data) if form else {}
             try:
-                message = self.act(action, data)
+                message = self.act(data)
             except DomainError as exc:
                 if form is None:
                     messages.error(request, exc.message)
-                    return HttpResponseRedirect(self.visit.get_absolute_url())
+                    return HttpResponseRedirect(visit.get_absolute_url())
                 for error in exc.errors:
                     form.add_error(None, error)
             else:
                 messages.success(request, message)
-                return HttpResponseRedirect(self.visit.get_absolute_url())
+                return HttpResponseRedirect(visit.get_absolute_url())
         return self.render_to_response(self.get_context_data(bound={action: form}))
 
-    def act(self, action: str, data: dict) -> str:
+    def act(self, data: dict) -> str:
         user, pk = self.request.user, self.visit.pk
-        if action == "dispatch":
+        if self.action == "dispatch":
             visit = services.work_order_dispatch(actor=user, work_order_id=pk, **data)
             name = visit.technician.get_full_name() or visit.technician.username
             return (
                 f"{visit.number} sent to {name} for "
                 f"{timezone.localtime(visit.window_start):%d %b %H:%M}."
             )
-        if action == "arrive":
+        if self.action == "arrive":
             services.work_order_arrive(actor=user, work_order_id=pk)
             return "You are on site: complete the visit when the work is done."
         services.work_order_complete(actor=user, work_order_id=pk, outputs=data)
@@ -420,15 +415,12 @@ class ProjectDetailView(RolePermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         project, user = self.project, self.request.user
         milestones = list(project.milestones.prefetch_related("tasks__done_by"))
-        may_run = project.state == ProjectState.IN_PROGRESS and user.has_perm(
-            "fulfillment.change_specialproject"
-        )
+        may_run = project.running and user.has_perm("fulfillment.change_specialproject")
         return super().get_context_data(
             project=project,
             milestones=milestones,
             may_take=may_run and not project.manager_id,
-            may_tick=may_run
-            and (project.manager_id == user.pk or user.has_perm("orders.approve_order")),
+            may_tick=may_run and project.run_by(user),
             percent=round(100 * project.done / project.steps) if project.steps else 0,
             history=history_entries(
                 [
@@ -441,28 +433,44 @@ class ProjectDetailView(RolePermissionMixin, TemplateView):
             **kwargs,
         )
 
-    def post(self, request, *args, **kwargs):
-        if not request.user.has_perm("fulfillment.change_specialproject"):
-            raise PermissionDenied
-        try:
-            if request.POST.get("action") == "take":
-                services.project_take(actor=request.user, project_id=self.project.pk)
-                messages.success(request, f"You run {self.project.number} now.")
-            else:
-                step = ProjectTask.objects.filter(
-                    pk=parse_id(request.POST.get("task")), project=self.project
-                ).first()
-                if step is None:
-                    raise DomainError("That step is not part of this project; reload the page.")
-                services.project_task_done(
-                    actor=request.user,
-                    task_id=step.pk,
-                    note=clean_text(request.POST.get("note", ""), label="note"),
-                )
-                messages.success(request, f"Done: {step}.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return HttpResponseRedirect(self.project.get_absolute_url())
+
+class ProjectActionView(ActionView):
+    """POST-only: an action on a special project; back to its page with the outcome."""
+
+    permission_required = "fulfillment.change_specialproject"
+
+    def load(self, request, *args, **kwargs):
+        self.project = get_object_or_404(
+            SpecialProject.objects.visible_to(request.user), pk=kwargs["pk"]
+        )
+
+    def fallback_url(self) -> str:
+        return self.project.get_absolute_url()
+
+
+class ProjectTakeView(ProjectActionView):
+    """A project manager takes charge of the project."""
+
+    def act(self, request):
+        services.project_take(actor=request.user, project_id=self.project.pk)
+        return f"You run {self.project.number} now.", self.fallback_url()
+
+
+class ProjectStepDoneView(ProjectActionView):
+    """R21: tick off one step (``task``, with an optional ``note``) of the project."""
+
+    def act(self, request):
+        step = ProjectTask.objects.filter(
+            pk=parse_id(request.POST.get("task")), project=self.project
+        ).first()
+        if step is None:
+            raise DomainError("That step is not part of this project; reload the page.")
+        services.project_task_done(
+            actor=request.user,
+            task_id=step.pk,
+            note=clean_text(request.POST.get("note", ""), label="note"),
+        )
+        return f"Done: {step}.", self.fallback_url()
 
 
 class OrderFulfillmentStartView(ActionView):

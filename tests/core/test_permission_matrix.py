@@ -75,6 +75,8 @@ SENDERS = SALES | {"contracts"}  # who sends documents for signature
 CONTRACT_MANAGERS = {"contracts", "admin"}
 ORDER_MANAGERS = {"orders", "admin"}
 WORKERS = {"agent", "technician", "pm", "admin"}  # fulfillment roles (and the task's group)
+RESOLVERS = {"agent", "pm", "orders", "admin"}  # who resolves fall-outs
+PROJECT_RUNNERS = {"pm", "orders", "admin"}  # dispatch visits, run special projects
 OPS = {"ops", "admin"}  # service operations: item status, changes, incidents
 # URLs that need no login or belong to Django itself.
 EXEMPT_PREFIXES = ("admin:",)
@@ -222,6 +224,18 @@ MATRIX: dict[str, Spec] = {
     "fulfillment:project": Spec({"agent", "pm", "orders", "admin"}, ("project",)),
     "fulfillment:work_order": Spec(WORKERS | {"orders"}, ("visit",)),
     "fulfillment:fallout_detail": Spec(WORKERS | {"orders"}, ("fallout",)),
+    # One POST URL per action: resolving a fall-out (the empty note or outputs a form asks
+    # for show the page again), dispatching a visit (the technician's own arrival and
+    # completion are nobody else's), running a project.
+    "fulfillment:fallout_retry": Spec(RESOLVERS, ("fallout",), "post"),
+    "fulfillment:fallout_complete": Spec(RESOLVERS, ("fallout",), "post"),
+    "fulfillment:fallout_skip": Spec(RESOLVERS, ("fallout",), "post", ok=200),
+    "fulfillment:fallout_cancel_line": Spec({"orders", "admin"}, ("fallout",), "post", ok=200),
+    "fulfillment:work_order_dispatch": Spec(PROJECT_RUNNERS, ("visit",), "post", ok=200),
+    "fulfillment:work_order_arrive": Spec(set(), ("visit",), "post"),
+    "fulfillment:work_order_complete": Spec(set(), ("visit",), "post"),
+    "fulfillment:project_take": Spec(PROJECT_RUNNERS, ("project",), "post"),
+    "fulfillment:project_step_done": Spec(PROJECT_RUNNERS, ("project",), "post"),
     "fulfillment:order_start": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
     "fulfillment:order_wave_release": Spec(ORDER_MANAGERS, ("order",), "post", scoped=True),
     "contracts:slacommitment_save": Spec(CONTRACT_MANAGERS, ("service",), "post", scoped=True),

@@ -65,6 +65,11 @@ def test_r22_fallout_queue_lists_open_fallouts_with_a_fixed_query_count(login, u
     assert first.number in resolved and "Skipped" in resolved
 
 
+def _resolve_url(fallout, action: str) -> str:
+    """Each resolution posts to its own URL."""
+    return reverse(f"fulfillment:fallout_{action}", args=[fallout.pk])
+
+
 def test_r22_resolutions_from_the_fallout_page(login, users, started):
     fallout = _fallout(users, started)
     client = login(users["orders"])
@@ -73,20 +78,24 @@ def test_r22_resolutions_from_the_fallout_page(login, users, started):
     for label in ("Retry", "Complete by hand", "Skip the task", "Cancel the order line"):
         assert label in page
     # Manual completion without the output: told on the form, nothing changes.
-    response = client.post(url, {"action": "complete", "complete-circuit_id": ""})
+    response = client.post(
+        _resolve_url(fallout, "complete"), {"action": "complete", "complete-circuit_id": ""}
+    )
     assert response.status_code == 200 and "This field is required." in response.content.decode()
     assert Fallout.objects.get(pk=fallout.pk).state == "open"
     # Skip needs a reason.
-    response = client.post(url, {"action": "skip", "skip-note": " "})
+    response = client.post(_resolve_url(fallout, "skip"), {"action": "skip", "skip-note": " "})
     assert "This field is required." in response.content.decode()
     response = client.post(
-        url, {"action": "complete", "complete-circuit_id": "DE-HH-7"}, follow=True
+        _resolve_url(fallout, "complete"),
+        {"action": "complete", "complete-circuit_id": "DE-HH-7"},
+        follow=True,
     )
     assert "Completed " + fallout.task.number + " by hand." in response.content.decode()
     assert Task.objects.get(pk=fallout.task_id).outputs == {"circuit_id": "DE-HH-7"}
     # Resolved: no more forms; a stale post is refused.
     assert "Complete by hand" not in client.get(url).content.decode()
-    response = client.post(url, {"action": "retry"}, follow=True)
+    response = client.post(_resolve_url(fallout, "retry"), {"action": "retry"}, follow=True)
     assert f"{fallout.number} was resolved a moment ago." in response.content.decode()
 
 
@@ -96,8 +105,15 @@ def test_r22_agents_resolve_but_do_not_cancel_lines(login, users, started):
     url = reverse("fulfillment:fallout_detail", args=[fallout.pk])
     page = client.get(url).content.decode()
     assert "Retry" in page and "Cancel the order line" not in page
-    assert client.post(url, {"action": "cancel_line", "cancel_line-note": "x"}).status_code == 403
-    response = client.post(url, {"action": "retry", "retry-note": ""}, follow=True)
+    assert (
+        client.post(
+            _resolve_url(fallout, "cancel_line"), {"action": "cancel_line", "cancel_line-note": "x"}
+        ).status_code
+        == 403
+    )
+    response = client.post(
+        _resolve_url(fallout, "retry"), {"action": "retry", "retry-note": ""}, follow=True
+    )
     assert "it is back in its queue" in response.content.decode()
     assert Task.objects.get(pk=fallout.task_id).state == "ready"
 

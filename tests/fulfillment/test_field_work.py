@@ -85,12 +85,17 @@ def test_r20_dispatch_needs_a_dispatcher_a_group_member_and_a_sane_window(users,
     assert visit.state == "scheduled" and visit.technician is None
 
 
+def _action_url(visit, action: str) -> str:
+    """Each action on a visit posts to its own URL."""
+    return reverse(f"fulfillment:work_order_{action}", args=[visit.pk])
+
+
 def test_r20_technician_works_the_visit_on_the_phone_page(login, users, started, visit):
     start, end = _window()
     dispatcher = login(users["pm"])
     url = visit.get_absolute_url()
     response = dispatcher.post(
-        url,
+        _action_url(visit, "dispatch"),
         {
             "action": "dispatch",
             "dispatch-technician": users["technician"].pk,
@@ -100,7 +105,7 @@ def test_r20_technician_works_the_visit_on_the_phone_page(login, users, started,
     )
     assert "“Until” must be after “From”." in response.content.decode()
     response = dispatcher.post(
-        url,
+        _action_url(visit, "dispatch"),
         {
             "action": "dispatch",
             "dispatch-technician": users["technician"].pk,
@@ -115,27 +120,36 @@ def test_r20_technician_works_the_visit_on_the_phone_page(login, users, started,
     assert visit.number in listing  # a technician starts with their own visits
     page = tech.get(url).content.decode()
     assert "I am on site" in page and "Complete visit" not in page
-    tech.post(url, {"action": "arrive"})
+    tech.post(_action_url(visit, "arrive"), {"action": "arrive"})
     assert task_of(started, "install-ntu").state == "in_progress"
-    response = tech.post(url, {"action": "complete", "complete-ntu_serial": ""})
+    response = tech.post(
+        _action_url(visit, "complete"), {"action": "complete", "complete-ntu_serial": ""}
+    )
     assert "This field is required." in response.content.decode()
     assert FieldWorkOrder.objects.get(pk=visit.pk).state == "on_site"
-    response = tech.post(url, {"action": "complete", "complete-ntu_serial": "NTU-77"}, follow=True)
+    response = tech.post(
+        _action_url(visit, "complete"),
+        {"action": "complete", "complete-ntu_serial": "NTU-77"},
+        follow=True,
+    )
     assert "completed; what waited for it can start" in response.content.decode()
     task = task_of(started, "install-ntu")
     assert task.state == "completed" and task.outputs == {"ntu_serial": "NTU-77"}
     assert task.assignee == users["technician"]
     assert task_of(started, "test-circuit").state == "ready"
     # A second tap on an old page: told, nothing changes.
-    response = tech.post(url, {"action": "arrive"}, follow=True)
+    response = tech.post(_action_url(visit, "arrive"), {"action": "arrive"}, follow=True)
     assert "is completed now: the page was out of date" in response.content.decode()
     # Not the technician's visit: refused.
-    assert login(users["pm"]).post(url, {"action": "arrive"}).status_code == 403
+    assert (
+        login(users["pm"]).post(_action_url(visit, "arrive"), {"action": "arrive"}).status_code
+        == 403
+    )
 
 
 def test_r20_cpe_and_edge_visits_capture_the_serial_installed_on_site(login, users, started):
     """Every demo field visit that installs equipment asks the technician for its serial."""
-    from fulfillment.demo_templates import FLOWS
+    from fulfillment.demo.templates import FLOWS
 
     installs = {
         code: outputs
@@ -159,12 +173,16 @@ def test_r20_cpe_and_edge_visits_capture_the_serial_installed_on_site(login, use
     )
     tech = login(users["technician"])
     url = visit.get_absolute_url()
-    tech.post(url, {"action": "arrive"})
+    tech.post(_action_url(visit, "arrive"), {"action": "arrive"})
     page = tech.get(url).content.decode()
     assert 'name="complete-cpe_serial"' in page
-    response = tech.post(url, {"action": "complete", "complete-cpe_serial": ""})
+    response = tech.post(
+        _action_url(visit, "complete"), {"action": "complete", "complete-cpe_serial": ""}
+    )
     assert "This field is required." in response.content.decode()
-    tech.post(url, {"action": "complete", "complete-cpe_serial": "FGL-SPARE-9"})
+    tech.post(
+        _action_url(visit, "complete"), {"action": "complete", "complete-cpe_serial": "FGL-SPARE-9"}
+    )
     task = task_of(started, "install-cpe")
     assert task.state == "completed" and task.outputs == {"cpe_serial": "FGL-SPARE-9"}
 

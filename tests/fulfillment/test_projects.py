@@ -110,18 +110,31 @@ def test_r21_project_page_take_and_tick(login, users, project_order):
     assert "My projects" in home and project.number in home and "no manager" in home
     page = client.get(project.get_absolute_url()).content.decode()
     assert "Take the project" in page and page.count('data-testid="milestone"') == 3
-    response = client.post(project.get_absolute_url(), {"action": "take"}, follow=True)
+    response = client.post(
+        reverse("fulfillment:project_take", args=[project.pk]), {"action": "take"}, follow=True
+    )
     assert f"You run {project.number} now." in response.content.decode()
     step = ProjectTask.objects.filter(project=project).first()
-    response = client.post(project.get_absolute_url(), {"task": step.pk, "note": "ok"}, follow=True)
+    response = client.post(
+        reverse("fulfillment:project_step_done", args=[project.pk]),
+        {"task": step.pk, "note": "ok"},
+        follow=True,
+    )
     assert f"Done: {step.name}." in response.content.decode()
     for bad in ("abc", "", "999999"):
-        response = client.post(project.get_absolute_url(), {"task": bad}, follow=True)
+        response = client.post(
+            reverse("fulfillment:project_step_done", args=[project.pk]), {"task": bad}, follow=True
+        )
         assert "That step is not part of this project" in response.content.decode()
     # The agent may look but not act.
     agent = login(users["agent"])
     assert "Take the project" not in agent.get(project.get_absolute_url()).content.decode()
-    assert agent.post(project.get_absolute_url(), {"action": "take"}).status_code == 403
+    assert (
+        agent.post(
+            reverse("fulfillment:project_take", args=[project.pk]), {"action": "take"}
+        ).status_code
+        == 403
+    )
     order_page = login(users["orders"]).get(project_order.get_absolute_url()).content.decode()
     assert 'data-testid="order-project"' in order_page and "the order closes with it" in (
         order_page

@@ -15,8 +15,8 @@ from orders import services as order_services
 from orders.models import Order
 from sales.models import Quote
 
-from . import services
-from .models import AssignmentGroup, Task
+from .. import services
+from ..models import AssignmentGroup, Task
 
 
 def _deliver(order: Order, people) -> None:

@@ -13,9 +13,8 @@ from orders import services as order_services
 from orders.models import Order
 from sales.models import ProductSpecification
 
-from . import automation, demo_live, services
-from .demo_templates import FLOWS, GROUPS
-from .models import (
+from .. import automation, services
+from ..models import (
     AssignmentGroup,
     FieldWorkOrder,
     FlowTemplate,
@@ -23,6 +22,8 @@ from .models import (
     Task,
     TaskTemplate,
 )
+from . import live as demo_live
+from .templates import FLOWS, GROUPS
 
 
 def load_templates() -> None:

@@ -1,0 +1,133 @@
+"""R20: start an approved, decomposed order's work: a sub flow per child line with its
+tasks and their dependencies, inside a flow and across domain orders."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from cmdb.services import (
+    product_inventory_start_activation,
+)
+from orders.choices import OrderState
+from orders.models import Order
+from telcrm.fsm import DomainError
+from telcrm.services import save
+
+from ..models import (
+    FlowTemplate,
+    SubFlow,
+    Task,
+    TaskDependency,
+)
+from .flow import _ready_what_can_start
+from .projects import _open_project
+
+
+def order_fulfillment_start(*, actor, order_id: int) -> list[SubFlow]:
+    """R20: every child line of the order's domain orders gets a sub flow from its
+    specification's flow template, with its tasks and their dependencies: inside the flow
+    from the template, across domain orders from the domain orders' dependencies (a waiting
+    domain order's first tasks wait for the last tasks of what it depends on). Tasks with
+    nothing to wait for are ready at once. Running it again creates nothing twice."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.state != OrderState.IN_PROGRESS or order.decomposed_at is None:
+            raise DomainError(
+                f"{order.number} is {order.get_state_display().lower()}: only an "
+                "approved, decomposed order is fulfilled."
+            )
+        domain_orders = list(
+            order.domain_orders.prefetch_related("child_lines__specification", "dependencies")
+        )
+        specs = {
+            c.specification_id: c.specification for d in domain_orders for c in d.child_lines.all()
+        }
+        templates = {
+            t.specification_id: t
+            for t in FlowTemplate.objects.filter(specification__in=specs).prefetch_related(
+                "tasks__depends_on", "tasks__group"
+            )
+        }
+        missing = sorted(spec.code for pk, spec in specs.items() if pk not in templates)
+        if missing:
+            raise DomainError(
+                "No flow template for " + ", ".join(missing) + ": an administrator "
+                "adds one in the admin first."
+            )
+        done = set(
+            SubFlow.objects.filter(domain_order__order=order).values_list(
+                "child_line_id", flat=True
+            )
+        )
+        made: list[SubFlow] = []
+        for domain_order in domain_orders:
+            for child in domain_order.child_lines.all():
+                if child.pk not in done:
+                    made.append(_sub_flow(domain_order, child, templates, actor))
+        _link_across_domain_orders(domain_orders, actor)
+        _open_project(order, actor)
+        products = order.lines.filter(product__isnull=False).values_list("product_id", flat=True)
+        for product_id in products:
+            product_inventory_start_activation(actor=actor, product_id=product_id)
+        _ready_what_can_start(Task.objects.filter(sub_flow__domain_order__order=order), actor)
+    return made
+
+
+def _sub_flow(domain_order, child, templates, actor) -> SubFlow:
+    template = templates[child.specification_id]
+    sub_flow = SubFlow(domain_order=domain_order, child_line=child, template=template)
+    save(sub_flow, actor=actor, reason=f"started {domain_order.number}")
+    by_template = {}
+    for task_template in template.tasks.all():
+        task = Task(
+            sub_flow=sub_flow,
+            template=task_template,
+            name=task_template.name,
+            kind=task_template.kind,
+            group=task_template.group,
+        )
+        save(task, actor=actor, reason=f"from {template}")
+        by_template[task_template.pk] = task
+    for task_template in template.tasks.all():
+        for before in task_template.depends_on.all():
+            save(
+                TaskDependency(
+                    task=by_template[task_template.pk], depends_on=by_template[before.pk]
+                ),
+                actor=actor,
+                reason="flow template",
+            )
+    return sub_flow
+
+
+def _link_across_domain_orders(domain_orders, actor) -> None:
+    """A domain order's entry tasks (nothing to wait for in their own flow) wait for the exit
+    tasks (nothing waits for them in their flow) of each domain order it depends on."""
+    tasks = list(
+        Task.objects.filter(sub_flow__domain_order__in=domain_orders).select_related("sub_flow")
+    )
+    links = set(
+        TaskDependency.objects.filter(task__in=tasks).values_list("task_id", "depends_on_id")
+    )
+    inside = {(a, b) for a, b in links}
+    same_flow = {t.pk: t.sub_flow_id for t in tasks}
+    waits_inside = {a for a, b in inside if same_flow.get(b) == same_flow.get(a)}
+    awaited_inside = {b for a, b in inside if same_flow.get(b) == same_flow.get(a)}
+    by_domain: dict[int, list[Task]] = {}
+    for task in tasks:
+        by_domain.setdefault(task.sub_flow.domain_order_id, []).append(task)
+    for domain_order in domain_orders:
+        entries = [t for t in by_domain.get(domain_order.pk, []) if t.pk not in waits_inside]
+        for dependency in domain_order.dependencies.all():
+            exits = [
+                t for t in by_domain.get(dependency.depends_on_id, []) if t.pk not in awaited_inside
+            ]
+            for entry in entries:
+                for exit_task in exits:
+                    if (entry.pk, exit_task.pk) not in links:
+                        save(
+                            TaskDependency(task=entry, depends_on=exit_task),
+                            actor=actor,
+                            reason=f"domain order dependency: {dependency.reason}",
+                        )
+                        links.add((entry.pk, exit_task.pk))
