@@ -17,6 +17,11 @@ urlpatterns = [
     path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account_detail"),
     path("accounts/<int:pk>/edit/", views.AccountUpdateView.as_view(), name="account_update"),
     path(
+        "accounts/<int:pk>/credit-limit/",
+        views.AccountCreditLimitView.as_view(),
+        name="account_credit_limit",
+    ),
+    path(
         "accounts/<int:account_pk>/children/new/",
         views.AccountChildCreateView.as_view(),
         name="account_child_create",

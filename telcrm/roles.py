@@ -13,6 +13,7 @@ FULFILLMENT_AGENT = "fulfillment_agent"
 FIELD_TECHNICIAN = "field_technician"
 PROJECT_MANAGER = "project_manager"
 SERVICE_OPERATIONS = "service_operations"
+FINANCE = "finance"
 
 ROLES: dict[str, str] = {
     SALES_REP: "Sales rep",
@@ -23,6 +24,7 @@ ROLES: dict[str, str] = {
     FIELD_TECHNICIAN: "Field technician",
     PROJECT_MANAGER: "Project manager",
     SERVICE_OPERATIONS: "Service operations",
+    FINANCE: "Finance",
 }
 
 # Roles that work on every customer's records rather than on their own book of business.
@@ -34,6 +36,7 @@ SEE_ALL_ROLES = frozenset(
         FIELD_TECHNICIAN,
         PROJECT_MANAGER,
         SERVICE_OPERATIONS,
+        FINANCE,
     }
 )
 
@@ -145,7 +148,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_perms("cmdb", "view", *LIVE_SERVICE),
     ],
     ORDER_MANAGER: [
-        # sales: read the customer and the deal, keep billing profiles
+        # sales: read the customer and the deal, keep billing profiles (finance activates)
         *_perms("sales", "view", *ACCOUNT_PARTS),
         *_perms("sales", "add change", "billingprofile"),
         *_perms("sales", "view", "opportunity", "opportunityline", *AGREEMENT, *QUOTE),
@@ -198,6 +201,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cmdb.change_configurationitem",
         *_perms("cmdb", "add change", "changerequest", "incident"),
         "cmdb.approve_changerequest",
+    ],
+    FINANCE: [
+        # sales: every customer's accounts; finance alone sets credit limits and turns
+        # billing profiles on and off (with the administrators)
+        *_perms("sales", "view", *ACCOUNT_PARTS),
+        "sales.set_credit_limit",
+        "sales.activate_billingprofile",
+        *_perms("sales", "view", *CATALOG, *CATALOG_RULES),
+        # orders: the orders whose approval waits for a credit limit or a billing profile
+        *_perms("orders", "view", *ORDER),
+        # cmdb: the customer's inventory and live service, read-only
+        *_perms("cmdb", "view", *LIVE_SERVICE),
     ],
 }
 

@@ -79,7 +79,10 @@ class Account(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["name"]
-        permissions = [("close_account", "Can suspend and close accounts")]
+        permissions = [
+            ("close_account", "Can suspend and close accounts"),
+            ("set_credit_limit", "Can set an account's credit limit"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(account_type=AccountType.LEGAL, parent__isnull=True))
@@ -315,6 +318,7 @@ class BillingProfile(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["billing_account_number"]
+        permissions = [("activate_billingprofile", "Can activate and deactivate billing profiles")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(bill_cycle_day__gte=1, bill_cycle_day__lte=28),
@@ -345,7 +349,7 @@ class BillingProfile(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=BillingProfileState.ACTIVE,
         target=BillingProfileState.INACTIVE,
-        permission="sales.change_billingprofile",
+        permission="sales.activate_billingprofile",
         custom={"label": "Deactivate", "style": "outline-secondary"},
     )
     def deactivate(self) -> None:
@@ -355,7 +359,7 @@ class BillingProfile(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=BillingProfileState.INACTIVE,
         target=BillingProfileState.ACTIVE,
-        permission="sales.change_billingprofile",
+        permission="sales.activate_billingprofile",
         custom={"label": "Activate", "style": "outline-success"},
     )
     def activate(self) -> None:
