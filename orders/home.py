@@ -1,7 +1,10 @@
-"""The orders app's home-page panels: approvals waiting for order managers (R18), and the
-rep's orders that need them (to validate and submit, held, or returned with reasons)."""
+"""The orders app's home-page panels: approvals waiting for order managers (R18), the orders
+whose approval waits for finance, and the rep's orders that need them (to validate and
+submit, held, or returned with reasons)."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
+
+from sales.choices import BillingProfileState
 
 from .choices import OrderState
 from .models import Order
@@ -43,3 +46,42 @@ def my_orders_panel(request):
         .order_by("-updated_at")[:8]
     )
     return {"orders": mine} if mine else None
+
+
+def waiting_for_finance_panel(request):
+    """Pending orders that the financial check refuses for want of finance's work: the
+    customer has no credit limit, a limit in another currency, or an inactive billing
+    profile (R18)."""
+    user = request.user
+    if not (user.has_perm("sales.set_credit_limit") and user.has_perm("orders.view_order")):
+        return None
+    waiting = (
+        Order.objects.visible_to(user)
+        .filter(state=OrderState.PENDING)
+        .filter(
+            Q(account__credit_limit__lte=0)
+            | ~Q(account__credit_currency=F("quote__currency"))
+            | ~Q(billing_profile__state=BillingProfileState.ACTIVE)
+        )
+    )
+    orders = list(
+        waiting.select_related("account", "billing_profile", "quote").order_by("updated_at")[:8]
+    )
+    for order in orders:
+        account, profile = order.account, order.billing_profile
+        order.finance_reasons = [
+            reason
+            for problem, reason in [
+                (account.credit_limit <= 0, "no credit limit"),
+                (
+                    account.credit_limit > 0 and account.credit_currency != order.quote.currency,
+                    f"credit limit in {account.credit_currency}, order in {order.quote.currency}",
+                ),
+                (
+                    profile.state != BillingProfileState.ACTIVE,
+                    f"billing profile {profile.billing_account_number} inactive",
+                ),
+            ]
+            if problem
+        ]
+    return {"orders": orders, "count": waiting.count()}

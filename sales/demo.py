@@ -228,9 +228,15 @@ def load(log) -> None:
                 industry=spec["industry"],
                 owner=owner,
                 team=teams[spec["team"]],
-                credit_limit=Decimal(spec["credit"]),
                 vat_number=spec["vat"],
             ),
+        )
+        # Finance sets the credit limit that order approval checks.
+        services.account_set_credit_limit(
+            actor=users["fred"],
+            account_id=root.pk,
+            credit_limit=Decimal(spec["credit"]),
+            credit_currency=root.credit_currency,
         )
         _location(owner, root, spec["address"], "Registered office")
         for first, last, email, job, signs in spec["contacts"]:

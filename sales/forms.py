@@ -103,6 +103,11 @@ class AccountForm(CrispyModelForm):
         self.fields["owner"].help_text = " ".join(
             filter(None, [self.fields["owner"].help_text, "A member or the manager of the team."])
         )
+        if not user.has_perm("sales.set_credit_limit"):
+            # Finance sets credit limits: shown, not editable (a posted value is ignored).
+            for name in ("credit_limit", "credit_currency"):
+                self.fields[name].disabled = True
+            self.fields["credit_limit"].help_text = "Set by finance."
         self.helper.layout = self.get_layout()
 
     def clean(self):
@@ -123,6 +128,17 @@ class AccountForm(CrispyModelForm):
             Row(Column("credit_limit"), Column("credit_currency")),
             Row(Column("vat_number"), Column("website")),
         )
+
+
+class CreditLimitForm(CrispyModelForm):
+    """Finance sets an account's credit limit and its currency."""
+
+    class Meta:
+        model = Account
+        fields = ["credit_limit", "credit_currency"]
+
+    def get_layout(self):
+        return Layout(Row(Column("credit_limit"), Column("credit_currency")))
 
 
 class LocationForm(CrispyModelForm):

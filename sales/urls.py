@@ -49,6 +49,11 @@ urlpatterns = [
     ),
     path("accounts/<int:pk>/edit/", views.AccountUpdateView.as_view(), name="account_update"),
     path(
+        "accounts/<int:pk>/credit-limit/",
+        views.AccountCreditLimitView.as_view(),
+        name="account_credit_limit",
+    ),
+    path(
         "accounts/<int:account_pk>/children/new/",
         views.AccountChildCreateView.as_view(),
         name="account_child_create",

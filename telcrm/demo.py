@@ -20,6 +20,7 @@ DEMO_USERS = [
     ("paula", "Paula", "Costa", "project_manager"),
     ("sven", "Sven", "Berg", "service_operations"),
     ("nadia", "Nadia", "Petrova", "service_operations"),
+    ("fred", "Fred", "Hansen", "finance"),
 ]
 
 

@@ -21,6 +21,7 @@ ROLE_USERS = {
     "pm": "project_manager",
     "ops": "service_operations",
     "ops2": "service_operations",
+    "finance": "finance",
 }
 
 
@@ -94,18 +95,20 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
-@pytest.fixture
-def roles(transactional_db):
-    """Transactional tests flush the database between tests, and with it the role groups
-    that data migrations made: run those data migrations again when they are gone."""
+def restore_migration_data() -> None:
+    """Transactional tests empty every table. The flush sends post_migrate, so the role
+    groups come back by themselves (telcrm.roles.sync_roles); the rows that data migrations
+    made (the default discount threshold, the schedules) do not: run those data migrations
+    again when they are gone."""
     from importlib import import_module
     from pathlib import Path
 
     from django.apps import apps
-    from django.contrib.auth.models import Group
     from django.db.migrations import RunPython
 
-    if Group.objects.exists():
+    from sales.models import DiscountThreshold
+
+    if DiscountThreshold.objects.filter(offering_kind="").exists():
         return
     for app in ("telcrm", *settings.TELCRM_APPS):
         folder = Path(apps.get_app_config(app).path) / "migrations"
@@ -114,6 +117,21 @@ def roles(transactional_db):
             for operation in migration.operations:
                 if isinstance(operation, RunPython):
                     operation.code(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A test database kept from the last run (--reuse-db) was emptied by that run's last
+    transactional test: give it back what the data migrations made."""
+    with django_db_blocker.unblock():
+        restore_migration_data()
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The role groups and the data migrations' rows, after an earlier transactional test
+    emptied the database."""
+    restore_migration_data()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cmdb', '0002_permissions'),
+        ('cmdb', '0001_initial'),
         ('sales', '0012_quote_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

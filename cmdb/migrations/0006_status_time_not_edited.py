@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cmdb', '0005_operations_role'),
+        ('cmdb', '0004_configuration_items'),
     ]
 
     operations = [

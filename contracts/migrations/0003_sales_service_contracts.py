@@ -11,9 +11,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0002_permissions'),
+        ('contracts', '0001_documents_signatures'),
         ('sales', '0012_quote_versions'),
-        ('telcrm', '0002_roles'),
+        ('telcrm', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0004_contract_permissions'),
+        ('contracts', '0003_sales_service_contracts'),
         ('sales', '0012_quote_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fulfillment', '0002_permissions'),
+        ('fulfillment', '0001_initial'),
         ('orders', '0006_order_revision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

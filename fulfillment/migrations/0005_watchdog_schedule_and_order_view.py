@@ -1,16 +1,9 @@
-"""The watchdog runs every five minutes (R22); fulfillment roles may open the order page of
-the work they do."""
+"""The watchdog runs every five minutes (R22). (This migration also let the fulfillment roles
+open the order page of their work; role permissions are now set by telcrm.roles.sync_roles.)"""
 
 from django.db import migrations
 
-GRANTS = {role: ["orders.view_order"]
-          for role in ("fulfillment_agent", "field_technician", "project_manager")}
-
-
 def schedule(apps, schema_editor):
-    from telcrm.roles import grant_permissions
-
-    grant_permissions(apps, GRANTS)
     Schedule = apps.get_model("django_q", "Schedule")
     Schedule.objects.update_or_create(
         name="Fulfillment watchdog",
@@ -25,7 +18,7 @@ def unschedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("fulfillment", "0004_fallout_permissions"),
+        ("fulfillment", "0003_fallout_and_adapter_ledger"),
         ("orders", "0001_orders"),
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]

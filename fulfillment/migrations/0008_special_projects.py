@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fulfillment', '0007_field_work_order_permissions'),
+        ('fulfillment', '0006_field_work_orders'),
         ('orders', '0006_order_revision'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

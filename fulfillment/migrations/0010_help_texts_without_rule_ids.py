@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fulfillment', '0009_project_permissions'),
+        ('fulfillment', '0008_special_projects'),
     ]
 
     operations = [

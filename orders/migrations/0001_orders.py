@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('contracts', '0005_agreement_documents'),
         ('sales', '0012_quote_versions'),
-        ('telcrm', '0002_roles'),
+        ('telcrm', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

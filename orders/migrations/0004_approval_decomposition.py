@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cmdb', '0002_permissions'),
+        ('cmdb', '0001_initial'),
         ('contracts', '0005_agreement_documents'),
         ('orders', '0003_validation'),
         ('sales', '0012_quote_versions'),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0005_approve_permission'),
+        ('orders', '0004_approval_decomposition'),
     ]
 
     operations = [

@@ -1,19 +1,8 @@
 """Sales people change the non-commercial details of their customers' orders (requested date,
 site contacts, notes) as the order manager does; commercial changes still go through a new
-quote version."""
+quote version: the permission for it. (Which roles hold it is set by telcrm.roles.)"""
 
 from django.db import migrations
-
-GRANTS = {
-    role: ["orders.change_order_details"]
-    for role in ("sales_rep", "sales_manager", "order_manager")
-}
-
-
-def grant(apps, schema_editor):
-    from telcrm.roles import grant_permissions
-
-    grant_permissions(apps, GRANTS)
 
 
 class Migration(migrations.Migration):
@@ -29,5 +18,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(grant, migrations.RunPython.noop),
     ]

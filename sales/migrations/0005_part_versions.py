@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("sales", "0004_catalog_permissions")]
+    dependencies = [("sales", "0003_catalog")]
 
     operations = [
         op

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('sales', '0005_part_versions'),
-        ('telcrm', '0002_roles'),
+        ('telcrm', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sales', '0007_lead_permissions'),
+        ('sales', '0006_leads_opportunities'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

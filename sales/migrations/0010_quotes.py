@@ -12,8 +12,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sales', '0009_agreement_permissions'),
-        ('telcrm', '0002_roles'),
+        ('sales', '0008_agreements'),
+        ('telcrm', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,28 +1,13 @@
-"""Sales builds quotes, sales managers approve discounts; a global discount threshold."""
+"""The global discount threshold that quotes start from. (This migration also granted the
+quote permissions to the roles; those are now set by telcrm.roles.sync_roles after every
+migrate. The name stays so that databases that applied it keep a consistent history.)"""
 
 from decimal import Decimal
 
 from django.db import migrations
 
-MODELS = ["quote", "quoteline"]
 
-
-def perms(actions, models=MODELS):
-    return [f"sales.{action}_{model}" for model in models for action in actions]
-
-
-GRANTS = {
-    "sales_rep": perms(["view", "add", "change", "delete"]),
-    "sales_manager": perms(["view", "add", "change", "delete"]) + ["sales.approve_quote"],
-    "contract_manager": perms(["view"]),
-    "order_manager": perms(["view"]),
-}
-
-
-def grant(apps, schema_editor):
-    from telcrm.roles import grant_permissions
-
-    grant_permissions(apps, GRANTS)
+def default_threshold(apps, schema_editor):
     DiscountThreshold = apps.get_model("sales", "DiscountThreshold")
     DiscountThreshold.objects.get_or_create(
         offering_kind="", defaults={"max_discount_percent": Decimal("10.00")}
@@ -31,4 +16,5 @@ def grant(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("sales", "0010_quotes")]
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+
+    operations = [migrations.RunPython(default_threshold, migrations.RunPython.noop)]

@@ -7,18 +7,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-ROLES = ["sales_rep", "sales_manager", "contract_manager", "order_manager",
-         "fulfillment_agent", "field_technician", "project_manager"]
-
-
-def grant(apps, schema_editor):
-    """Every role reads the catalog, its eligibility and compatibility rules too."""
-    from telcrm.roles import grant_permissions
-
-    models = ["offeringeligibility", "offeringcompatibility"]
-    grant_permissions(apps, {role: [f"sales.view_{m}" for m in models] for role in ROLES})
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -97,5 +85,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('segment', ''), models.Q(('country', ''), _negated=True)), models.Q(models.Q(('segment', ''), _negated=True), ('country', '')), _connector='OR'), name='sales_offeringeligibility_segment_or_country', violation_error_message='Give either a customer segment or a country.'), models.UniqueConstraint(fields=('offering', 'segment', 'country'), name='sales_offeringeligibility_once')],
             },
         ),
-        migrations.RunPython(grant, migrations.RunPython.noop),
     ]

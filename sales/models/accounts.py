@@ -79,7 +79,10 @@ class Account(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
 
     class Meta:
         ordering = ["name"]
-        permissions = [("close_account", "Can suspend and close accounts")]
+        permissions = [
+            ("close_account", "Can suspend and close accounts"),
+            ("set_credit_limit", "Can set an account's credit limit"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(account_type=AccountType.LEGAL, parent__isnull=True))
@@ -310,6 +313,7 @@ class BillingProfile(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
 
     class Meta:
         ordering = ["billing_account_number"]
+        permissions = [("activate_billingprofile", "Can activate and deactivate billing profiles")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(bill_cycle_day__gte=1, bill_cycle_day__lte=28),
@@ -331,7 +335,7 @@ class BillingProfile(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
         field=state,
         source=BillingProfileState.ACTIVE,
         target=BillingProfileState.INACTIVE,
-        permission="sales.change_billingprofile",
+        permission="sales.activate_billingprofile",
         custom={"label": "Deactivate", "style": "outline-secondary"},
     )
     def deactivate(self) -> None:
@@ -341,7 +345,7 @@ class BillingProfile(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
         field=state,
         source=BillingProfileState.INACTIVE,
         target=BillingProfileState.ACTIVE,
-        permission="sales.change_billingprofile",
+        permission="sales.activate_billingprofile",
         custom={"label": "Activate", "style": "outline-success"},
     )
     def activate(self) -> None:

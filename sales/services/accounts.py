@@ -66,6 +66,29 @@ def _check_account_people(record) -> None:
         raise DomainError(" ".join(problems.values()), errors=list(problems.values()))
 
 
+def may_set_credit_limit(actor) -> bool:
+    """Finance (and administrators) own credit limits: order approval trusts them."""
+    return actor is not None and actor.has_perm("sales.set_credit_limit")
+
+
+CREDIT_LIMIT_REFUSED = (
+    "The credit limit is set by finance: it was not changed. Ask finance to set it."
+)
+
+
+def _check_credit_limit(actor, account: Account, current: Account | None = None) -> None:
+    """Without the permission the credit limit and its currency stay as they are (a new
+    account keeps the defaults: no limit, in euros)."""
+    if may_set_credit_limit(actor):
+        return
+    if current is None:
+        before = (Decimal("0"), Account._meta.get_field("credit_currency").default)
+    else:
+        before = (current.credit_limit, current.credit_currency)
+    if (account.credit_limit, account.credit_currency) != before:
+        raise DomainError(CREDIT_LIMIT_REFUSED)
+
+
 # Accounts ----------------------------------------------------------------------------
 
 
@@ -88,6 +111,7 @@ def account_create(*, actor, account: Account) -> Account:
             account.account_type = AccountType.LEGAL
         if not account.owner_id:
             account.owner = actor
+        _check_credit_limit(actor, account)
         _check_assignment(actor, account, inherited)
         _check_owner_in_team(account, inherited)
         save(account, actor=actor)
@@ -102,6 +126,7 @@ def account_update(*, actor, account: Account, version: str = "") -> Account:
     with transaction.atomic():
         current = Account.objects.select_for_update().get(pk=account.pk)
         check_version(current, version)
+        _check_credit_limit(actor, account, current)
         _check_assignment(actor, account, current)
         _check_owner_in_team(account, current)
         if account.parent_id and account.parent_id != current.parent_id:
@@ -113,6 +138,24 @@ def account_update(*, actor, account: Account, version: str = "") -> Account:
         save(account, actor=actor)
         if current.tree_root_id != account.tree_root_id:
             _move_subtree(account, actor)
+    return account
+
+
+def account_set_credit_limit(
+    *, actor, account_id: int, credit_limit: Decimal, credit_currency: str, version: str = ""
+) -> Account:
+    """Finance sets the credit limit that order approval's financial check uses (R18);
+    refused when someone saved the account since ``version``."""
+    if not may_set_credit_limit(actor):
+        raise DomainError(CREDIT_LIMIT_REFUSED)
+    if credit_limit < 0:
+        raise DomainError("A credit limit cannot be negative.")
+    with transaction.atomic():
+        account = Account.objects.select_for_update().get(pk=account_id)
+        check_version(account, version)
+        account.credit_limit = credit_limit
+        account.credit_currency = credit_currency
+        save(account, actor=actor, reason="credit limit set")
     return account
 
 
@@ -271,7 +314,11 @@ def _parse_bool(value: str) -> bool | None:
     return None
 
 
-def _check_row(row: dict[str, str], refs: dict[str, int], users: dict, teams: dict) -> list[str]:
+def _check_row(
+    row: dict[str, str], refs: dict[str, int], users: dict, teams: dict, *, credit: bool
+) -> list[str]:
+    """What is wrong with one row; ``credit`` says whether the importer may set credit
+    limits."""
     errors = []
     if not row["ref"]:
         errors.append("ref is empty")
@@ -286,7 +333,9 @@ def _check_row(row: dict[str, str], refs: dict[str, int], users: dict, teams: di
         errors.append("an account cannot be its own parent")
     if row["industry"] and row["industry"] not in Industry.values:
         errors.append(f"industry {row['industry']!r} is not one of {', '.join(Industry.values)}")
-    if row["credit_limit"]:
+    if row["credit_limit"] and not credit:
+        errors.append("credit limit is set by finance: leave the column empty")
+    elif row["credit_limit"]:
         try:
             if Decimal(row["credit_limit"]) < 0:
                 errors.append("credit_limit is negative")
@@ -434,8 +483,9 @@ def accounts_import_check(
     teams = {t.name: t for t in Team.objects.filter(name__in={r["team"] for _, r in rows})}
     numbers = {r["parent_ref"] for _, r in rows if r["parent_ref"].startswith("ACC-")}
     existing = {a.number: a for a in Account.objects.visible_to(actor).filter(number__in=numbers)}
+    credit = may_set_credit_limit(actor)
     for checked, (line, row) in enumerate(rows, start=1):
-        errors = _check_row(row, refs, users, teams)
+        errors = _check_row(row, refs, users, teams, credit=credit)
         parent = row["parent_ref"]
         if parent.startswith("ACC-") and parent not in refs and parent not in existing:
             errors.append(f"account {parent} does not exist or is not yours")

@@ -11,7 +11,14 @@ from telcrm.views import FormPageMixin, RecordFormView, RecordListView, RolePerm
 
 from .. import services
 from ..filters import AccountFilterSet
-from ..forms import AccountForm, AccountImportForm, BillingProfileForm, ContactForm, LocationForm
+from ..forms import (
+    AccountForm,
+    AccountImportForm,
+    BillingProfileForm,
+    ContactForm,
+    CreditLimitForm,
+    LocationForm,
+)
 from ..models import Account, AccountImport, BillingProfile, Contact, Location
 
 
@@ -97,6 +104,7 @@ class AccountDetailView(RolePermissionMixin, DetailView):
             can_location=user.has_perm("sales.add_location"),
             can_contact=user.has_perm("sales.add_contact"),
             can_billing=user.has_perm("sales.add_billingprofile"),
+            can_credit_limit=user.has_perm("sales.set_credit_limit"),
             breadcrumbs=[("Accounts", reverse("sales:account_list")), (account.number, "")],
         )
         return context
@@ -178,6 +186,38 @@ class AccountChildCreateView(
 
     def save(self, form):
         return services.account_create(actor=self.request.user, account=form.instance)
+
+
+class AccountCreditLimitView(RolePermissionMixin, AccountFormPageMixin, FormView):
+    """Finance sets the credit limit that order approval checks orders against."""
+
+    permission_required = "sales.set_credit_limit"
+    form_class = CreditLimitForm
+    submit_label = "Set credit limit"
+
+    def load(self, request, *args, **kwargs):
+        self.account = get_object_or_404(Account.objects.visible_to(request.user), pk=kwargs["pk"])
+
+    def get_title(self):
+        return f"Credit limit of {self.account}"
+
+    def get_cancel_url(self):
+        return self.account.get_absolute_url()
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.account}
+
+    def save(self, form):
+        return services.account_set_credit_limit(
+            actor=self.request.user,
+            account_id=self.account.pk,
+            credit_limit=form.cleaned_data["credit_limit"],
+            credit_currency=form.cleaned_data["credit_currency"],
+            version=form.cleaned_data.get("version", ""),
+        )
+
+    def success_message(self, obj):
+        return f"Credit limit of {obj} set."
 
 
 class AccountUpdateView(RecordFormView):

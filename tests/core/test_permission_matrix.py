@@ -65,6 +65,7 @@ EVERYONE = {
     "admin",
     "outsider",
     "ops",
+    "finance",
 }
 ROLES = EVERYONE - {"outsider"}
 SALES = {"rep", "other_rep", "manager", "admin"}
@@ -78,6 +79,8 @@ WORKERS = {"agent", "technician", "pm", "admin"}  # fulfillment roles (and the t
 RESOLVERS = {"agent", "pm", "orders", "admin"}  # who resolves fall-outs
 PROJECT_RUNNERS = {"pm", "orders", "admin"}  # dispatch visits, run special projects
 OPS = {"ops", "admin"}  # service operations: item status, changes, incidents
+FINANCE = {"finance", "admin"}  # credit limits, billing profile activation
+ORDER_READERS = OPPORTUNITY_READERS | WORKERS | {"finance"}
 # URLs that need no login or belong to Django itself.
 EXEMPT_PREFIXES = ("admin:",)
 EXEMPT = {"login", "logout"}
@@ -116,8 +119,9 @@ MATRIX: dict[str, Spec] = {
     "sales:account_activate": Spec(SALES, ("account",), "post", scoped=True),
     "sales:account_suspend": Spec({"manager", "admin"}, ("account",), "post", scoped=True),
     "sales:account_close": Spec({"manager", "admin"}, ("account",), "post", scoped=True),
-    "sales:billingprofile_activate": Spec(SALES | {"orders"}, ("billing",), "post", scoped=True),
-    "sales:billingprofile_deactivate": Spec(SALES | {"orders"}, ("billing",), "post", scoped=True),
+    "sales:account_credit_limit": Spec(FINANCE, ("account",), scoped=True),
+    "sales:billingprofile_activate": Spec(FINANCE, ("billing",), "post", scoped=True),
+    "sales:billingprofile_deactivate": Spec(FINANCE, ("billing",), "post", scoped=True),
     "sales:offering_list": Spec(ROLES),
     "sales:coverage": Spec(ROLES),
     "sales:offering_detail": Spec(ROLES, ("offering",)),
@@ -200,8 +204,8 @@ MATRIX: dict[str, Spec] = {
     "contracts:servicecontract_detail": Spec(
         OPPORTUNITY_READERS | {"ops"}, ("service",), scoped=True
     ),  # the SLA of an incident
-    "orders:order_list": Spec(OPPORTUNITY_READERS | WORKERS),
-    "orders:order_detail": Spec(OPPORTUNITY_READERS | WORKERS, ("order",), scoped=True),
+    "orders:order_list": Spec(ORDER_READERS),
+    "orders:order_detail": Spec(ORDER_READERS, ("order",), scoped=True),
     "orders:order_create": Spec(SALES | {"orders"}, ("contract",), scoped=True),
     "orders:order_update": Spec(SALES | {"orders"}, ("order",), scoped=True),
     "orders:orderline_update": Spec(SALES | {"orders"}, ("order", "order_line"), scoped=True),
@@ -245,7 +249,7 @@ MATRIX: dict[str, Spec] = {
         for name in ("activate", "expire", "terminate")
     },
     "sales:quote_send_back": Spec({"manager", "admin"}, ("quote",), "post", scoped=True),
-    "fulfillment:trace": Spec(OPPORTUNITY_READERS | WORKERS, ("trace_kind", "order"), scoped=True),
+    "fulfillment:trace": Spec(ORDER_READERS, ("trace_kind", "order"), scoped=True),
     "cmdb:item_list": Spec(ROLES),
     "cmdb:product_list": Spec(ROLES),
     "cmdb:item_detail": Spec(ROLES, ("item",), scoped=True),

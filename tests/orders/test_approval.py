@@ -98,11 +98,35 @@ def test_r18_billing_profile_inactive_fails_the_financial_check(users, pending, 
     from sales import services as sales_services
 
     sales_services.billing_profile_transition(
-        actor=users["rep"], profile_id=billing.pk, name="deactivate"
+        actor=users["finance"], profile_id=billing.pk, name="deactivate"
     )
     with pytest.raises(DomainError):
         services.order_approve(actor=users["orders"], order_id=pending.pk)
     assert Order.objects.get(pk=pending.pk).state == "pending"
+
+
+def test_r18_finance_home_panel_lists_the_orders_waiting_for_finance(
+    login, users, pending, billing, rep_account
+):
+    """The order manager cannot approve these: the customer has no credit limit, or its
+    billing profile is inactive. Finance sees them on the home page, with the reason."""
+    client = login(users["finance"])
+    page = client.get(reverse("home")).content.decode()
+    assert 'data-testid="home-finance"' in page and pending.number not in page
+    Account = type(rep_account)
+    Account.objects.filter(pk=rep_account.pk).update(credit_limit=0)
+    from sales import services as sales_services
+
+    sales_services.billing_profile_transition(
+        actor=users["finance"], profile_id=billing.pk, name="deactivate"
+    )
+    page = client.get(reverse("home")).content.decode()
+    assert pending.number in page and "no credit limit" in page
+    assert f"billing profile {billing.billing_account_number} inactive" in page
+    assert (
+        'data-testid="home-finance"'
+        not in login(users["rep"]).get(reverse("home")).content.decode()
+    )
 
 
 def test_r18_operational_check_needs_the_delivery_lead_time(login, users, pending, settings):

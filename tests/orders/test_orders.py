@@ -58,7 +58,7 @@ def test_r15_billing_profile_is_mandatory_and_active(users, contract, billing, o
     from sales import services as sales_services
 
     sales_services.billing_profile_transition(
-        actor=users["rep"], profile_id=billing.pk, name="deactivate"
+        actor=users["finance"], profile_id=billing.pk, name="deactivate"
     )
     billing.refresh_from_db()
     with pytest.raises(DomainError, match="not active"):
@@ -255,7 +255,7 @@ def test_r17_validation_names_every_check_and_gates_submission(
     from sales.models import FeasibilityRule
 
     sales_services.billing_profile_transition(
-        actor=users["rep"], profile_id=billing.pk, name="deactivate"
+        actor=users["finance"], profile_id=billing.pk, name="deactivate"
     )
     line = order.lines.get(site=world["Metro"])
     OrderLine.objects.filter(pk=line.pk).update(site_contact=None, net_recurring=1)
@@ -351,7 +351,7 @@ def test_r15_order_form_offers_only_active_profiles_in_the_contracts_currency(
     dollars = BillingProfileFactory(account=rep_account, currency="USD")
     inactive = BillingProfileFactory(account=rep_account)
     sales_services.billing_profile_transition(
-        actor=users["rep"], profile_id=inactive.pk, name="deactivate"
+        actor=users["finance"], profile_id=inactive.pk, name="deactivate"
     )
     client = login(users["rep"])
     url = reverse("orders:order_create", args=[contract.pk])

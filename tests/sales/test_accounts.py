@@ -240,7 +240,7 @@ def test_billing_profile_gets_a_number_and_validates_cycle_day(login, users, rep
 
 def test_billing_profile_deactivate_and_activate(login, users, rep_account):
     profile = BillingProfileFactory(account=rep_account)
-    client = login(users["orders"])
+    client = login(users["finance"])
     client.post(reverse("sales:billingprofile_deactivate", args=[profile.pk]))
     profile.refresh_from_db()
     assert profile.state == "inactive"
@@ -299,8 +299,12 @@ def test_r31_concurrent_edit_is_refused_and_loses_nothing(login, users, rep_acco
     form = client.get(url).context["form"]
     version = form["version"].value()
     # Somebody else saves first.
-    rep_account.credit_limit = Decimal("5.00")
-    services.account_update(actor=users["manager"], account=rep_account)
+    services.account_set_credit_limit(
+        actor=users["finance"],
+        account_id=rep_account.pk,
+        credit_limit=Decimal("5.00"),
+        credit_currency="EUR",
+    )
     response = client.post(
         url,
         {
@@ -369,7 +373,8 @@ def test_edit_records_before_and_after_in_history(login, users, rep_account):
 
 def test_bad_account_form_shows_messages_and_changes_nothing(login, users):
     before = snapshot()
-    response = login(users["rep"]).post(
+    # An administrator may set a credit limit (a rep's form shows it read-only).
+    response = login(users["admin"]).post(
         reverse("sales:account_create"),
         {
             "name": "",
