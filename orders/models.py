@@ -2,8 +2,6 @@
 billing profile and requested date, lines mirroring the contract's lines, each linked to its
 quote line and contract line; non-commercial details (R16) kept on the order."""
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -27,8 +25,6 @@ from telcrm.models import BadgeMixin, NumberedModel, Team
 
 from .choices import TMF622_STATE, DomainOrderState, OrderLineState, OrderState
 from .querysets import OrderQuerySet
-
-money = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
 
 
 @condition("Cancelling an order needs a reason.", user_input=True)

@@ -28,8 +28,6 @@ from ..choices import ContractState
 from ..querysets import ContractQuerySet, ServiceContractQuerySet
 from .documents import Signature
 
-money = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
-
 
 @condition("A termination needs a reason.", user_input=True)
 def _has_reason(contract) -> bool:

@@ -32,7 +32,6 @@ from .catalog import OfferingCompatibility
 from .leads import Opportunity
 from .lines import QuotedSiteLine
 
-money = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
 percent = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
