@@ -4,7 +4,7 @@ and a quote waiting for the customer's signature."""
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from sales.demo_agreements import AGREEMENTS
+from sales.demo.agreements import AGREEMENTS
 from sales.models import ProductOffering, Quote, SalesAgreement
 from sales.services import agreement_transition
 from telcrm.services import save

@@ -139,7 +139,7 @@ def world(users, rep_account):
     """The demo catalog, and a customer with three sites: on-net Hamburg, Hamburg metro
     (fiber with a build surcharge) and Kiel (no fiber)."""
     from sales.catalog_io import catalog_import
-    from sales.demo_catalog import CATALOG
+    from sales.demo.catalog import CATALOG
     from sales.models import Location
 
     catalog_import(actor=users["admin"], data=copy.deepcopy(CATALOG))

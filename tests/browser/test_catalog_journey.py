@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sales.catalog_io import catalog_import
-from sales.demo_catalog import CATALOG
+from sales.demo.catalog import CATALOG
 from sales.models import Location
 from tests.factories import AccountFactory, TeamFactory, UserFactory
 

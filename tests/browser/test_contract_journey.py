@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from contracts.models import EntitlementRule
 from sales import services
 from sales.catalog_io import catalog_import
-from sales.demo_catalog import CATALOG
+from sales.demo.catalog import CATALOG
 from sales.models import Location, ProductOffering, QuoteLine
 from tests.browser.conftest import watch_csp
 from tests.factories import (

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sales.catalog_io import catalog_import
-from sales.demo_catalog import CATALOG
+from sales.demo.catalog import CATALOG
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from sales import services
 from sales.catalog_io import catalog_import
-from sales.demo_catalog import CATALOG
+from sales.demo.catalog import CATALOG
 from sales.models import AgreementLine, AgreementSla, Location, ProductOffering, SalesAgreement
 from tests.browser.conftest import watch_csp
 from tests.factories import (

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from sales import catalog, services
 from sales.catalog_io import catalog_export, catalog_import
-from sales.demo_catalog import CATALOG, FEASIBILITY_RULES
+from sales.demo.catalog import CATALOG, FEASIBILITY_RULES
 from sales.models import (
     FeasibilityRule,
     Location,

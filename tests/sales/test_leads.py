@@ -10,7 +10,7 @@ from django.urls import reverse
 from sales import services
 from sales.catalog_io import catalog_import
 from sales.choices import OPEN_STAGES
-from sales.demo_catalog import CATALOG
+from sales.demo.catalog import CATALOG
 from sales.models import Account, Lead, LeadLine, Location, Opportunity, OpportunityLine
 from sales.views.leads import CARDS_PER_COLUMN
 from telcrm.fsm import DomainError

@@ -232,6 +232,6 @@ def test_r30_catalog_import_command_names_bad_files(
 
 @pytest.fixture
 def demo_catalog(users):
-    from sales.demo_catalog import CATALOG
+    from sales.demo.catalog import CATALOG
 
     catalog_import(actor=users["admin"], data=copy.deepcopy(CATALOG))

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import services
-from .models import Account, Lead, LeadLine, Opportunity, OpportunityLine, ProductOffering
+from .. import services
+from ..models import Account, Lead, LeadLine, Opportunity, OpportunityLine, ProductOffering
 
 # company, contact, e-mail, source, owner, state, description, value, lines, extra
 # line: (offering code or None, description, quantity, characteristics, manual estimate)

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import services
-from .models import Account, AgreementLine, Opportunity, ProductOffering, Quote, QuoteLine
+from .. import services
+from ..models import Account, AgreementLine, Opportunity, ProductOffering, Quote, QuoteLine
 
 # account, opportunity (or None), owner, term, lines, steps after the lines
 # line: (site, offering code, characteristics, quantity, discount %)

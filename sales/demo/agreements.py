@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import services
-from .models import (
+from .. import services
+from ..models import (
     Account,
     AgreementLine,
     AgreementSla,

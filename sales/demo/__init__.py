@@ -7,10 +7,13 @@ from django.contrib.auth import get_user_model
 
 from telcrm.models import Team
 
-from . import demo_agreements, demo_pipeline, demo_quotes, services
-from .catalog_io import catalog_import
-from .demo_catalog import CATALOG
-from .models import Account, BillingProfile, Contact, Location, ProductOffering
+from .. import services
+from ..catalog_io import catalog_import
+from ..models import Account, BillingProfile, Contact, Location, ProductOffering
+from . import agreements as demo_agreements
+from . import pipeline as demo_pipeline
+from . import quotes as demo_quotes
+from .catalog import CATALOG
 
 # name, industry, owner, team, state, credit limit, legal address, sites, contacts, billing
 # site: (name, address or None) — None leaves the site without a location (incomplete tree)
