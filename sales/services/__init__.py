@@ -2,16 +2,11 @@
 A module per area; everything is importable from ``sales.services``."""
 
 from .accounts import (
-    CSV_COLUMNS,
     HierarchyCheck,
-    ImportResult,
     account_create,
     account_set_credit_limit,
     account_transition,
     account_update,
-    accounts_import_check,
-    accounts_import_csv,
-    accounts_import_write,
     billing_profile_save,
     billing_profile_transition,
     contact_save,
@@ -27,6 +22,13 @@ from .agreements import (
     agreements_expire_due,
 )
 from .catalog import offering_transition
+from .csv_import import (
+    CSV_COLUMNS,
+    ImportResult,
+    accounts_import_check,
+    accounts_import_csv,
+    accounts_import_write,
+)
 from .imports import account_import_run, account_import_upload
 from .leads import (
     lead_convert,

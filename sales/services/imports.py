@@ -12,7 +12,7 @@ from telcrm.services import run_transition, save
 
 from ..choices import ImportState
 from ..models import AccountImport
-from .accounts import accounts_import_check, accounts_import_write
+from .csv_import import accounts_import_check, accounts_import_write
 
 MAX_REPORTED_ERRORS = 1000  # a report longer than this is cut, saying how many more
 

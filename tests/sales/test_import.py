@@ -211,7 +211,7 @@ def test_running_the_job_twice_imports_once(users):
 
 def test_an_interrupted_import_continues_after_its_last_batch(users, monkeypatch):
     """A worker killed mid-write: the job runs again and writes only what is missing."""
-    from sales.services import accounts as account_services
+    from sales.services import csv_import as account_services
 
     record = AccountImport(created_by=users["rep"], filename="a.csv")
     record.file.save("x.csv", ContentFile(big_file(250)))
