@@ -108,6 +108,7 @@ URLS = {
     "sales:account_child_create": "sales/accounts/<int:account_pk>/children/new/",
     "sales:account_close": "sales/accounts/<int:pk>/close/ POST",
     "sales:account_create": "sales/accounts/new/",
+    "sales:account_credit_limit": "sales/accounts/<int:pk>/credit-limit/",
     "sales:account_detail": "sales/accounts/<int:pk>/",
     "sales:account_import": "sales/accounts/import/",
     "sales:account_import_detail": "sales/accounts/import/<int:pk>/",
