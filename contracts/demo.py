@@ -23,11 +23,11 @@ RULES = [
 ]
 
 
-def _render(document: Document) -> Document:
+def render(document: Document) -> Document:
     return services.document_render(document.pk)  # at once: the demo needs no worker
 
 
-def _sign(document: Document, actor, signatory, ip: str) -> Signature:
+def sign(document: Document, actor, signatory, ip: str) -> Signature:
     """Send the rendered document and sign it as the customer would through the link."""
     _, link = services.signing_request_send(
         actor=actor, document_id=document.pk, signatory=signatory, build_link=LINK.format
@@ -40,7 +40,7 @@ def _sign(document: Document, actor, signatory, ip: str) -> Signature:
         ip_address=ip,
         user_agent="Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edge/131.0",
     )
-    _render(signature.signed_copy)
+    render(signature.signed_copy)
     return signature
 
 
@@ -55,11 +55,11 @@ def _agreements(users, log) -> None:
         ended = agreement.valid_to
         if state == "expired":  # signed while it was in force; it has run out since
             SalesAgreement.objects.filter(pk=agreement.pk).update(valid_to=timezone.localdate())
-        document = _render(
+        document = render(
             services.agreement_document_prepare(actor=clara, agreement_id=agreement.pk)
         )
         signatory = agreement.account.contacts.filter(signing_authority=True).first()
-        _sign(document, clara, signatory, "198.51.100.40")
+        sign(document, clara, signatory, "198.51.100.40")
         if state == "expired":
             SalesAgreement.objects.filter(pk=agreement.pk).update(valid_to=ended)
             agreement_transition(actor=clara, agreement_id=agreement.pk, name="expire")
@@ -73,7 +73,7 @@ def _agreements(users, log) -> None:
         log(f"agreement {agreement} signed")
 
 
-def _activate(users, contract, log) -> None:
+def activate(users, contract, log) -> None:
     services.contract_transition(actor=users["clara"], contract_id=contract.pk, name="activate")
     for service in contract.service_contracts.all():
         services.contract_transition(
@@ -92,9 +92,9 @@ def load(log) -> None:
     wifi = Quote.objects.get(
         account__name="Nordwind Logistik GmbH", state="approved", lines__offering__code="WIFI"
     )
-    document = _render(services.quote_accept(actor=users["sara"], quote_id=wifi.pk))
+    document = render(services.quote_accept(actor=users["sara"], quote_id=wifi.pk))
     signatory = wifi.account.contacts.filter(signing_authority=True).first()
-    _sign(document, users["sara"], signatory, "198.51.100.23")
+    sign(document, users["sara"], signatory, "198.51.100.23")
     log(f"signed {wifi}")
     # Its sales contract (R13), in force, with a service contract for the warehouse (R14).
     for characteristic, value, code in RULES:
@@ -105,7 +105,7 @@ def load(log) -> None:
         )
     contract = services.contract_create(actor=users["clara"], quote_id=wifi.pk)
     services.service_contracts_create(actor=users["clara"], contract_id=contract.pk)
-    _activate(users, contract, log)
+    activate(users, contract, log)
     # Nordwind's Hannover depot and Hamburg voice quotes: signed, and in force too.
     for code in ("DIA", "SIP"):
         quote = (
@@ -115,22 +115,22 @@ def load(log) -> None:
             .distinct()
             .get()
         )
-        _sign(
-            _render(services.quote_accept(actor=users["sara"], quote_id=quote.pk)),
+        sign(
+            render(services.quote_accept(actor=users["sara"], quote_id=quote.pk)),
             users["sara"],
             signatory,
             "198.51.100.23",
         )
         contract = services.contract_create(actor=users["clara"], quote_id=quote.pk)
         services.service_contracts_create(actor=users["clara"], contract_id=contract.pk)
-        _activate(users, contract, log)
+        activate(users, contract, log)
     # Hansa's accepted quote: signed by the managing director; its contracts are still to be
     # made (the contract manager's home shows it).
     hansa = Quote.objects.get(account__name="Hansa Media Group", state="accepted")
     document = Document(kind=DocumentKind.QUOTE_SUMMARY, quote=hansa, requested_by=hansa.owner)
     save(document, actor=hansa.owner, reason="quote accepted")
-    _render(document)
-    _sign(
+    render(document)
+    sign(
         document,
         hansa.owner,
         hansa.account.contacts.filter(signing_authority=True).first(),
@@ -139,7 +139,7 @@ def load(log) -> None:
     log(f"signed {hansa}")
     # The Alpenbank agreement in negotiation: sent to the head of procurement, not signed yet.
     alpenbank = SalesAgreement.objects.get(account__name="Alpenbank AG", state="negotiation")
-    document = _render(
+    document = render(
         services.agreement_document_prepare(actor=users["clara"], agreement_id=alpenbank.pk)
     )
     services.signing_request_send(

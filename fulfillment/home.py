@@ -163,7 +163,7 @@ def _waves(order, tasks) -> list[dict]:
         if wave.state != WaveState.WAITING:
             entry["waits_for"] = ""
         elif wave.planned_date:
-            entry["waits_for"] = f"Starts on {wave.planned_date:%d %b %Y}"
+            entry["waits_for"] = f"Starts on {wave.planned_date.day} {wave.planned_date:%b %Y}"
         elif before:
             entry["waits_for"] = (
                 f"Starts when wave {before['wave'].position} has nothing left to work on"

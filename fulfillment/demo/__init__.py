@@ -23,6 +23,7 @@ from ..models import (
     TaskTemplate,
 )
 from . import live as demo_live
+from . import waves as demo_waves
 from .templates import FLOWS, GROUPS
 
 
@@ -80,6 +81,7 @@ def load(log) -> None:
             services.project_task_done(actor=people["paula"], task_id=step.pk, note=note)
         log(f"{project} run by Paula")
     demo_live.load(log)
+    demo_waves.load(log)
 
 
 def _work(order, people) -> None:
