@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev migrate demo lint benchmark clean
+.PHONY: run test install install-dev migrate demo lint benchmark scale clean
 
 $(PY):
 	@mkdir -p var
@@ -32,6 +32,12 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py demo_data
+
+SIZE ?= telco
+
+# Grow the database to a telco's size for benchmarks (SIZE=small|telco|large).
+scale: migrate
+	$(PY) manage.py seed_scale --size $(SIZE)
 
 run: demo
 	@bin/run
