@@ -57,3 +57,4 @@ clean:
 # Throughput and memory of the API-task worker path on the demo data (changes nothing).
 benchmark: demo
 	$(PY) manage.py bench_fulfillment --tasks 200
+	$(PY) manage.py bench_pages --runs 3

@@ -3,6 +3,7 @@ from the same sequences, one history row each, spread over teams so visibility c
 and nothing more when run again."""
 
 import io
+import json
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -29,7 +30,7 @@ def seed():
 
 
 @pytest.mark.django_db
-def test_seed_scale_grows_the_database_once_with_valid_records(monkeypatch):
+def test_seed_scale_grows_the_database_once_with_valid_records(monkeypatch, tmp_path):
     """One test, as seeding loads the demo first (the quote lines copy its priced lines)."""
     monkeypatch.setitem(scale.SIZES, "small", TINY)
     seed()
@@ -39,6 +40,22 @@ def test_seed_scale_grows_the_database_once_with_valid_records(monkeypatch):
     before = (Account.objects.count(), Lead.objects.count(), QuoteLine.objects.count())
     seed()
     assert (Account.objects.count(), Lead.objects.count(), QuoteLine.objects.count()) == before
+    benchmark_pages_answer_on_the_grown_database(tmp_path)
+
+
+def benchmark_pages_answer_on_the_grown_database(tmp_path):
+    """``bench_pages`` times every main page next to the bare list and writes its figures."""
+    out = io.StringIO()
+    call_command("bench_pages", "--runs", "1", "--json", str(tmp_path / "b.json"), stdout=out)
+    figures = json.loads((tmp_path / "b.json").read_text())
+    pages = figures["pages"]
+    assert pages[0]["page"] == "bare 50-row list" and pages[0]["ratio"] == 1.0
+    assert {p["status"] for p in pages} == {200}, [p for p in pages if p["status"] != 200]
+    named = {(p["page"], p["user"]) for p in pages}
+    assert {("pipeline", "scale-rep-001"), ("lead list, last page", "admin")} <= named
+    assert {"home", "audit log", "work queue", "quote page", "trace"} <= {p[0] for p in named}
+    assert all(p["queries"] > 0 for p in pages)
+    assert "lead list, last page" in out.getvalue()
 
 
 def reaches_the_size_with_valid_records():
