@@ -18,7 +18,7 @@ urlpatterns = [
             views.FalloutResolveView.as_view(action=action),
             name=f"fallout_{action}",
         )
-        for action in views.FalloutDetailView.ACTIONS
+        for action in views.FalloutDetailView.actions
     ),
     path("field/", views.WorkOrderListView.as_view(), name="work_orders"),
     path("field/<int:pk>/", views.WorkOrderDetailView.as_view(), name="work_order"),
@@ -28,7 +28,7 @@ urlpatterns = [
             views.WorkOrderActionView.as_view(action=action),
             name=f"work_order_{action}",
         )
-        for action in views.WorkOrderDetailView.ACTIONS
+        for action in views.WorkOrderDetailView.actions
     ),
     path("projects/", views.ProjectListView.as_view(), name="projects"),
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project"),

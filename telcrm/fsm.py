@@ -130,6 +130,24 @@ def user_may(model: type[models.Model], name: str, user, field: str = "state") -
     return bool(transitions) and any(t.has_perm(None, user) for t in transitions)
 
 
+def allowed(obj: models.Model, name: str, user, field: str = "state") -> bool:
+    """Whether the permission of transition ``name`` lets ``user`` take it on this record,
+    whatever its state now (a role, or a rule such as "the visit's technician")."""
+    transitions = type(obj)._meta.get_field(field).get_all_transitions(type(obj))
+    return any(t.has_perm(obj, user) for t in transitions if t.name == name)
+
+
+def may_take(obj: models.Model, name: str, user, field: str = "state") -> bool:
+    """For pages: transition ``name`` leaves the record's state, ``user`` may take it, and
+    its conditions hold (those met by what the user enters aside)."""
+    leaving = leaving_transition(obj, name, field)
+    return bool(
+        leaving
+        and leaving.has_perm(obj, user)
+        and not unmet_conditions(obj, leaving, include_input=False)
+    )
+
+
 def check_version(current: models.Model, version: str) -> None:
     """Refuse to save an edit made on a stale copy (R31): ``version`` is the ``updated_at``
     the form was rendered with; the row must be locked by the caller."""

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -79,6 +80,9 @@ class Fallout(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_category_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("fulfillment:fallout_detail", args=[self.pk])
 
     @property
     def badge(self) -> str:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orders.models import Order
-from telcrm.fsm import DomainError, leaving_transition, unmet_conditions
+from telcrm.fsm import DomainError, leaving_transition
 from telcrm.services import Actor, transition
 
 from ..choices import (
@@ -37,24 +37,6 @@ def take(obj, name: str, *, actor: Actor, reason: str) -> None:
     conditions are checked first (each unmet one named). Its role permission is the
     caller's to check, with a message of its own."""
     transition(obj, name, actor=actor, reason=reason, check_permission=False)
-
-
-def allowed(obj, name: str, user) -> bool:
-    """Whether the permission of transition ``name`` lets ``user`` take it on this record,
-    whatever its state now (a role, or a rule such as "the visit's technician")."""
-    transitions = type(obj)._meta.get_field("state").get_all_transitions(type(obj))
-    return any(t.has_perm(obj, user) for t in transitions if t.name == name)
-
-
-def may_take(obj, name: str, user) -> bool:
-    """For pages: transition ``name`` leaves the record's state, ``user`` may take it, and
-    its conditions hold (those met by what the user enters aside)."""
-    leaving = leaving_transition(obj, name)
-    return bool(
-        leaving
-        and leaving.has_perm(obj, user)
-        and not unmet_conditions(obj, leaving, include_input=False)
-    )
 
 
 def _next_working_morning(now):

@@ -10,7 +10,7 @@ from cmdb.services import (
     product_inventory_cancel,
 )
 from orders.models import OrderLine
-from telcrm.fsm import DomainError, leaving_transition, unmet_conditions, user_may
+from telcrm.fsm import DomainError, allowed, leaving_transition, unmet_conditions, user_may
 from telcrm.services import save
 
 from ..choices import (
@@ -30,7 +30,6 @@ from ._base import (
     _lock_order,
     _lock_task,
     _set_due,
-    allowed,
     in_words,
     refuse_unless,
     take,

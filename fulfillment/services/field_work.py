@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from telcrm.fsm import DomainError, leaving_transition, user_may
+from telcrm.fsm import DomainError, allowed, leaving_transition, user_may
 from telcrm.services import save
 
 from ..models import (
     FieldWorkOrder,
     Task,
 )
-from ._base import _lock_order_of_task, allowed, in_words, refuse_unless, take
+from ._base import _lock_order_of_task, in_words, refuse_unless, take
 from .tasks import _complete
 
 

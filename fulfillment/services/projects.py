@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from orders.choices import OrderLineState
 from orders.models import Order
-from telcrm.fsm import DomainError, leaving_transition, unmet_conditions
+from telcrm.fsm import DomainError, allowed, leaving_transition, unmet_conditions
 from telcrm.services import save
 
 from ..choices import (
@@ -22,7 +22,7 @@ from ..models import (
     ProjectTask,
     SpecialProject,
 )
-from ._base import _lock_order, allowed, in_words, refuse_unless, take
+from ._base import _lock_order, in_words, refuse_unless, take
 from .flow import _close_order
 
 

@@ -3,6 +3,8 @@
 
 from .generic import (
     SCOPED_FILTERS,
+    ActionFormPostView,
+    ActionFormsMixin,
     ActionView,
     FilterBar,
     FormPageMixin,
@@ -20,6 +22,8 @@ from .shell import AuditLogForm, AuditLogView, HomeView, audited_models, has_num
 
 __all__ = [
     "SCOPED_FILTERS",
+    "ActionFormPostView",
+    "ActionFormsMixin",
     "ActionView",
     "AuditLogForm",
     "AuditLogView",

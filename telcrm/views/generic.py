@@ -11,6 +11,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.forms import BoundField, Form
 from django.http import HttpResponseRedirect
@@ -22,7 +23,8 @@ from django.views.generic import DetailView, FormView, ListView
 
 from ..audit import history_entries
 from ..cleaning import clean_text, parse_id
-from ..fsm import DomainError, user_may
+from ..fsm import DomainError, allowed, may_take, user_may
+from ..querysets import FlatPaginator
 from ..ui import record_panels
 
 
@@ -107,14 +109,19 @@ class RecordListView(RecordMixin, ListView):
     filterset_class = None
     ordering: Sequence[Any] = ("-pk",)
     paginate_by = 25
+    paginator_class = FlatPaginator
     title = ""
     filter_layout: Sequence = ("q",)
     filter_buttons = "col-md-2"
     filter_testid = ""
 
+    def filter_data(self):
+        """What the list is filtered by: the query string, unless a page starts elsewhere."""
+        return self.request.GET
+
     def get_queryset(self):
         self.filterset = self.filterset_class(
-            self.request.GET, queryset=self.visible(), request=self.request
+            self.filter_data(), queryset=self.visible(), request=self.request
         )
         return self.filterset.qs.order_by(*self.ordering)
 
@@ -165,6 +172,71 @@ class RecordDetailView(RecordMixin, DetailView):
         if self.panels:
             context["panels"] = record_panels(self.request, obj)
         return super().get_context_data(**context, **kwargs)
+
+
+class ActionFormsMixin:
+    """A record page that offers a small form per transition the user may take now
+    (``actions``; ``make_form`` builds each, or returns ``None`` for a plain button), each
+    posted to its own URL by the page's ``ActionFormPostView``. The page's context gets
+    ``forms`` ({name: form}) and ``actions`` (the names)."""
+
+    actions: Sequence[str] = ()
+
+    def allowed_actions(self) -> list[str]:
+        """The transitions the state machine lets this user take on the record now."""
+        return [name for name in self.actions if may_take(self.object, name, self.request.user)]
+
+    def make_form(self, action: str, data=None) -> Form | None:
+        return None
+
+    def get_context_data(self, **kwargs):
+        actions = self.allowed_actions()
+        forms = {name: self.make_form(name) for name in actions}
+        forms.update(kwargs.pop("bound", {}))
+        return super().get_context_data(forms=forms, actions=actions, **kwargs)
+
+
+class ActionFormPostView(ActionFormsMixin):
+    """POST-only, on a page with ``ActionFormsMixin``: one transition (``action``) with its
+    form. 403 when the user may never take it on this record; a page that is out of date is
+    told so; a form error (or the service's refusal) shows the page again with the form."""
+
+    http_method_names = ["post"]
+    action = ""
+
+    def may_ever(self, action: str) -> bool:
+        return allowed(self.object, action, self.request.user)
+
+    def stale_message(self) -> str:
+        state = self.object.get_state_display().lower()
+        return f"{self.object.number} is {state} now: the page was out of date."
+
+    def act(self, data: dict) -> tuple[str, str]:
+        """Run the action's service; return the success message and where to go next."""
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        self.object = obj = self.get_object()
+        action = self.action
+        if not self.may_ever(action):
+            raise PermissionDenied  # this user never may
+        if action not in self.allowed_actions():
+            messages.error(request, self.stale_message())
+            return HttpResponseRedirect(obj.get_absolute_url())
+        form = self.make_form(action, request.POST)
+        if form is None or form.is_valid():
+            try:
+                message, url = self.act(dict(form.cleaned_data) if form else {})
+            except DomainError as exc:
+                if form is None:
+                    messages.error(request, exc.message)
+                    return HttpResponseRedirect(obj.get_absolute_url())
+                for error in exc.errors:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, message)
+                return HttpResponseRedirect(url)
+        return self.render_to_response(self.get_context_data(object=obj, bound={action: form}))
 
 
 # Form pages --------------------------------------------------------------------------------
