@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 
+from telcrm.models import Team
+from telcrm.querysets import count_of, sum_of
 from telcrm.roles import SALES_MANAGER, SALES_REP, SEE_ALL_ROLES, has_role, sees_everything
 
 
@@ -13,15 +15,17 @@ def account_visibility(user, prefix: str = "") -> Q | None:
 
     A sales rep sees the accounts they own or their team owns; a sales manager also those of
     the teams they manage; back-office roles and administrators see all; anybody else none.
+    The teams are a subquery, not a join, so no row repeats and the owner and team indexes
+    serve a big table.
     """
     if sees_everything(user):
         return None
     if not has_role(user, SALES_REP, SALES_MANAGER):
         return Q(pk__in=[])
-    q = Q(**{f"{prefix}owner": user}) | Q(**{f"{prefix}team__members": user})
+    teams = Team.objects.filter(members=user)
     if has_role(user, SALES_MANAGER):
-        q |= Q(**{f"{prefix}team__manager": user})
-    return q
+        teams = Team.objects.filter(Q(members=user) | Q(manager=user))
+    return Q(**{f"{prefix}owner": user}) | Q(**{f"{prefix}team__in": teams.values("pk")})
 
 
 class CustomerRecordQuerySet(models.QuerySet):
@@ -34,19 +38,13 @@ class CustomerRecordQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> CustomerRecordQuerySet:
         q = account_visibility(user, prefix=self.account_path)
-        if q is None:
-            return self
-        # Team membership joins can repeat a row: filter on ids to keep one row per record.
-        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+        return self if q is None else self.filter(q)
 
 
 class AccountQuerySet(models.QuerySet):
     def visible_to(self, user) -> AccountQuerySet:
         q = account_visibility(user)
-        if q is None:
-            return self
-        # Team membership joins can repeat a row: filter on ids to keep one row per account.
-        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+        return self if q is None else self.filter(q)
 
     def in_tree(self, root_id: int) -> AccountQuerySet:
         """The legal account ``root_id`` and everything below it."""
@@ -60,7 +58,7 @@ class AccountQuerySet(models.QuerySet):
         return self.select_related("parent", "owner", "team").annotate(
             city=Subquery(primary.values("city")[:1]),
             country=Subquery(primary.values("country")[:1]),
-            child_count=Count("children", distinct=True),
+            child_count=count_of(self.model.objects.all(), "parent"),
         )
 
     def with_location_flag(self) -> AccountQuerySet:
@@ -180,15 +178,14 @@ class _OwnerMixin:
         return self.filter(owner=user)
 
     def with_amount(self):
-        """``amount``: the sum of the line estimates, in SQL."""
-        from django.db.models import DecimalField, Sum, Value
-        from django.db.models.functions import Coalesce
-
+        """``amount``: the sum of the line estimates, in SQL (a subquery per row shown)."""
+        lines = self.model._meta.get_field("lines")
         return self.annotate(
-            amount=Coalesce(
-                Sum(line_estimate("lines__")),
-                Value(0),
-                output_field=DecimalField(max_digits=16, decimal_places=2),
+            amount=sum_of(
+                lines.related_model.objects.all(),
+                lines.field.name,
+                line_estimate(),
+                models.DecimalField(max_digits=16, decimal_places=2),
             )
         )
 
@@ -199,9 +196,7 @@ class OwnedQuerySet(_OwnerMixin, models.QuerySet):
 
     def visible_to(self, user) -> OwnedQuerySet:
         q = account_visibility(user)
-        if q is None:
-            return self
-        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+        return self if q is None else self.filter(q)
 
 
 class AccountOwnedQuerySet(_OwnerMixin, CustomerRecordQuerySet):

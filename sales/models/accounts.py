@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -98,7 +99,12 @@ class Account(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
                 condition=Q(credit_limit__gte=0), name="%(app_label)s_%(class)s_credit_limit_gte_0"
             ),
         ]
-        indexes = [models.Index(fields=["root", "name"])]
+        # The tree of one legal account, and the list's default sort.
+        indexes = [
+            models.Index(fields=["root", "name"]),
+            models.Index(fields=["name", "id"], name="account_name_idx"),
+            models.Index(Upper("name"), name="account_name_upper_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
@@ -268,6 +274,7 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        indexes = [models.Index(Upper("email"), name="contact_email_upper_idx")]
 
     def get_absolute_url(self) -> str:
         return reverse("sales:account_detail", args=[self.account_id]) + "#contacts"

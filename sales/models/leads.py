@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -72,6 +73,14 @@ class Lead(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        # The list's default sort, and the same with a status filter.
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="lead_created_idx"),
+            models.Index(fields=["state", "created_at", "id"], name="lead_state_created_idx"),
+            # Possible duplicates: the same company or e-mail, whatever the case.
+            models.Index(Upper("company_name"), name="lead_company_upper_idx"),
+            models.Index(Upper("contact_email"), name="lead_email_upper_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(state=LeadState.CONVERTED) | Q(opportunity__isnull=False),
@@ -268,6 +277,13 @@ class Opportunity(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     class Meta:
         ordering = ["expected_close_date", "pk"]
         verbose_name_plural = "opportunities"
+        # The list's default sort, and the pipeline's columns (stage, closing soonest).
+        indexes = [
+            models.Index(fields=["expected_close_date", "id"], name="opportunity_close_idx"),
+            models.Index(
+                fields=["stage", "expected_close_date", "id"], name="opportunity_stage_close_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(probability__lte=100), name="%(app_label)s_%(class)s_probability_le_100"

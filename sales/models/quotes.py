@@ -144,6 +144,7 @@ class Quote(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["created_at", "id"], name="quote_created_idx")]
         permissions = [("approve_quote", "Can approve or reject discounts on quotes")]
         constraints = [
             models.UniqueConstraint(

@@ -22,6 +22,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from telcrm.fsm import DomainError, transition_options
+from telcrm.querysets import count_of
 from telcrm.views import (
     FilterBar,
     FormPageMixin,
@@ -41,7 +42,7 @@ from ..forms import (
     OpportunityForm,
     OpportunityLineForm,
 )
-from ..models import Account, Lead, LeadLine, Opportunity, OpportunityLine
+from ..models import Account, Contact, Lead, LeadLine, Opportunity, OpportunityLine
 from ..querysets import line_estimate
 
 
@@ -56,8 +57,9 @@ def possible_duplicates(lead: Lead, user) -> list[tuple[object, str]]:
     leads = Lead.objects.visible_to(user).filter(match).exclude(pk=lead.pk)[:5]
     account_match = Q(name__iexact=name)
     if email:
-        account_match |= Q(contacts__email__iexact=email)
-    accounts = Account.objects.visible_to(user).filter(account_match).distinct()[:5]
+        with_email = Contact.objects.filter(email__iexact=email).values("account_id")
+        account_match |= Q(pk__in=with_email)
+    accounts = Account.objects.visible_to(user).filter(account_match)[:5]
     return [(lead, f"lead, {lead.get_state_display().lower()}") for lead in leads] + [
         (account, "account") for account in accounts
     ]
@@ -86,7 +88,7 @@ class LeadListView(RecordListView):
 
     def visible(self):
         qs = super().visible().select_related("owner", "team")
-        return qs.annotate(line_count=Count("lines"))
+        return qs.annotate(line_count=count_of(LeadLine.objects.all(), "lead"))
 
 
 class LeadFormView(RolePermissionMixin, FormPageMixin, FormView):
@@ -444,19 +446,21 @@ def pipeline_figures(opportunities):
 
 def pipeline_cards(opportunities):
     """The ``CARDS_PER_COLUMN`` opportunities closing soonest in each stage, with their
-    amounts and whether a signed quote lets them close won, in one query."""
-    ranked = (
-        opportunities.with_amount()
-        .with_signed_quote()
-        .annotate(
-            place=Window(
-                RowNumber(),
-                partition_by=F("stage"),
-                order_by=[F("expected_close_date").asc(), F("pk").asc()],
-            )
+    amounts and whether a signed quote lets them close won, in one query: the cards are
+    ranked first, and only they are summed up."""
+    ranked = opportunities.annotate(
+        place=Window(
+            RowNumber(),
+            partition_by=F("stage"),
+            order_by=[F("expected_close_date").asc(), F("pk").asc()],
         )
+    ).filter(place__lte=CARDS_PER_COLUMN)
+    return (
+        opportunities.filter(pk__in=ranked.values("pk"))
+        .with_amount()
+        .with_signed_quote()
+        .order_by("expected_close_date", "pk")
     )
-    return ranked.filter(place__lte=CARDS_PER_COLUMN).order_by("expected_close_date", "pk")
 
 
 def forecast(figures) -> list[dict]:
