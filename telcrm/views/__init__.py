@@ -16,7 +16,7 @@ from .generic import (
     model_permission,
     safe_next,
 )
-from .routes import Transitions, record_urls
+from .routes import Transitions, form_urls, record_urls
 from .shell import AuditLogForm, AuditLogView, HomeView, audited_models, has_number
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "TransitionView",
     "Transitions",
     "audited_models",
+    "form_urls",
     "has_number",
     "model_permission",
     "record_urls",
