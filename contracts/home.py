@@ -63,46 +63,58 @@ def contracts_to_do_panel(request):
     return {"signed": signed, "contracts": contracts}
 
 
+def _expired_kinds(user):
+    """Per kind of record: the permission to see it, the user's expired ones (lazy), what to
+    read with them, and a row's customer and end date."""
+    return [
+        (
+            "sales.view_quote",
+            Quote.objects.visible_to(user)
+            .owned_by(user)
+            .filter(is_current=True, state=QuoteState.EXPIRED),
+            "account",
+            lambda q: (q.account.name, q.valid_until),
+        ),
+        (
+            "sales.view_salesagreement",
+            SalesAgreement.objects.visible_to(user).filter(
+                account__owner=user, state=AgreementState.EXPIRED
+            ),
+            "account",
+            lambda a: (a.account.name, a.valid_to),
+        ),
+        (
+            "contracts.view_salescontract",
+            SalesContract.objects.visible_to(user).filter(owner=user, state=ContractState.EXPIRED),
+            "account",
+            lambda c: (c.account.name, c.end_date),
+        ),
+        (
+            "contracts.view_servicecontract",
+            ServiceContract.objects.visible_to(user).filter(
+                sales_contract__owner=user, state=ContractState.EXPIRED
+            ),
+            "site",
+            lambda s: (s.site.name, s.end_date),
+        ),
+    ]
+
+
 def expired_recently_panel(request):
     """My quotes, agreements (of accounts I own) and contracts that expired in the last
     14 days, so that I hear of it without opening each (one query per kind shown)."""
     user = request.user
     since = timezone.now() - timedelta(days=EXPIRED_RECENTLY_DAYS)
-    recent = {"updated_at__gte": since}  # the expiry is their last change: they are read-only
     rows = []
-    if user.has_perm("sales.view_quote"):
-        quotes = (
-            Quote.objects.visible_to(user)
-            .owned_by(user)
-            .filter(is_current=True, state=QuoteState.EXPIRED, **recent)
-            .select_related("account")
-            .order_by("-updated_at")[:8]
-        )
-        rows += [(q, q.account.name, q.valid_until, q.updated_at) for q in quotes]
-    if user.has_perm("sales.view_salesagreement"):
-        agreements = (
-            SalesAgreement.objects.visible_to(user)
-            .filter(account__owner=user, state=AgreementState.EXPIRED, **recent)
-            .select_related("account")
-            .order_by("-updated_at")[:8]
-        )
-        rows += [(a, a.account.name, a.valid_to, a.updated_at) for a in agreements]
-    if user.has_perm("contracts.view_salescontract"):
-        contracts = (
-            SalesContract.objects.visible_to(user)
-            .filter(owner=user, state=ContractState.EXPIRED, **recent)
-            .select_related("account")
-            .order_by("-updated_at")[:8]
-        )
-        rows += [(c, c.account.name, c.end_date, c.updated_at) for c in contracts]
-    if user.has_perm("contracts.view_servicecontract"):
-        services = (
-            ServiceContract.objects.visible_to(user)
-            .filter(sales_contract__owner=user, state=ContractState.EXPIRED, **recent)
-            .select_related("site")
-            .order_by("-updated_at")[:8]
-        )
-        rows += [(s, s.site.name, s.end_date, s.updated_at) for s in services]
+    for permission, expired, related, customer_and_end in _expired_kinds(user):
+        if user.has_perm(permission):
+            # The expiry is their last change: they are read-only since.
+            records = (
+                expired.filter(updated_at__gte=since)
+                .select_related(related)
+                .order_by("-updated_at")[:8]
+            )
+            rows += [(r, *customer_and_end(r), r.updated_at) for r in records]
     if not rows:
         return None
     rows.sort(key=lambda row: row[3], reverse=True)

@@ -27,6 +27,7 @@ from cmdb.models import ConfigurationItem, ProductInventory, ServiceInventory
 from contracts.models import SalesContract, ServiceContract
 from orders.models import DomainOrder, Order
 from sales.models import Lead, Opportunity, Quote, SalesAgreement
+from telcrm.views import model_permission
 
 from .models import Task
 
@@ -63,21 +64,40 @@ def _quote_summary(quote: Quote) -> str:
 
 @dataclass(frozen=True)
 class Kind:
-    """How one kind of record takes part in the trace."""
+    """How one kind of record takes part in the trace. Its rows in a chain are found through
+    the quote numbers (``up``) or, before the quote, through the opportunity (``opportunity``).
+    """
 
     key: str  # as in the URL
     label: str
     model: type[models.Model]
-    permission: str
-    visible: Callable[[object], models.QuerySet]
-    # The rows of this level in the chain of these quote numbers and opportunities.
-    below: Callable[[list[str], set[int]], Q]
     up: tuple[str, ...] = ()  # from a record of this kind to its quote number (first set)
+    opportunity: str = ""  # from a record of this kind to its opportunity's pk
     related: tuple[str, ...] = ()
     state: str = "state"
     summary: Callable[[models.Model], str] = str
     url: Callable[[models.Model], str] = _url
     empty: str = "None yet."
+    permission: str = ""  # the model's view permission unless named
+    records_for: Callable[[object], models.QuerySet] | None = None  # else its visible_to
+
+    def __post_init__(self) -> None:
+        if not self.permission:
+            object.__setattr__(self, "permission", model_permission(self.model, "view"))
+
+    def visible(self, user) -> models.QuerySet:
+        if self.records_for is not None:
+            return self.records_for(user)
+        return self.model.objects.visible_to(user)
+
+    def below(self, numbers: list[str], opportunities: set[int]) -> Q:
+        """The rows of this level in the chain of these quote numbers and opportunities."""
+        if self.opportunity:
+            return Q(**{f"{self.opportunity}__in": opportunities})
+        where = Q(**{f"{self.up[0]}__in": numbers})
+        for path in self.up[1:]:
+            where |= Q(**{f"{path}__in": numbers})
+        return where
 
 
 KINDS: dict[str, Kind] = {
@@ -87,9 +107,7 @@ KINDS: dict[str, Kind] = {
             "lead",
             "Lead",
             Lead,
-            "sales.view_lead",
-            lambda u: Lead.objects.visible_to(u),
-            lambda n, o: Q(opportunity__in=o),
+            opportunity="opportunity",
             summary=lambda o: o.company_name,
             empty="No lead: the deal did not start from one.",
         ),
@@ -97,9 +115,7 @@ KINDS: dict[str, Kind] = {
             "opportunity",
             "Opportunity",
             Opportunity,
-            "sales.view_opportunity",
-            lambda u: Opportunity.objects.visible_to(u),
-            lambda n, o: Q(pk__in=o),
+            opportunity="pk",
             related=("account",),
             state="stage",
             summary=lambda o: f"{o.name} · {o.account.name}",
@@ -109,9 +125,6 @@ KINDS: dict[str, Kind] = {
             "agreement",
             "Sales agreement",
             SalesAgreement,
-            "sales.view_salesagreement",
-            lambda u: SalesAgreement.objects.visible_to(u),
-            lambda n, o: Q(quotes__number__in=n),
             up=("quotes__number",),
             summary=lambda o: o.name,
             empty="No sales agreement prices this deal.",
@@ -120,9 +133,6 @@ KINDS: dict[str, Kind] = {
             "quote",
             "Quote",
             Quote,
-            "sales.view_quote",
-            lambda u: Quote.objects.visible_to(u),
-            lambda n, o: Q(number__in=n),
             up=("number",),
             related=("account",),
             summary=_quote_summary,
@@ -132,9 +142,6 @@ KINDS: dict[str, Kind] = {
             "salescontract",
             "Sales contract",
             SalesContract,
-            "contracts.view_salescontract",
-            lambda u: SalesContract.objects.visible_to(u),
-            lambda n, o: Q(quote__number__in=n),
             up=("quote__number",),
             related=("account", "quote"),
             summary=lambda o: f"{o.account.name} · from {o.quote}",
@@ -144,9 +151,6 @@ KINDS: dict[str, Kind] = {
             "servicecontract",
             "Service contract",
             ServiceContract,
-            "contracts.view_servicecontract",
-            lambda u: ServiceContract.objects.visible_to(u),
-            lambda n, o: Q(sales_contract__quote__number__in=n),
             up=("sales_contract__quote__number",),
             related=("site", "sales_contract"),
             summary=lambda o: f"{o.site.name} · under {o.sales_contract.number}",
@@ -156,9 +160,6 @@ KINDS: dict[str, Kind] = {
             "order",
             "Order",
             Order,
-            "orders.view_order",
-            lambda u: Order.objects.visible_to(u),
-            lambda n, o: Q(quote__number__in=n),
             up=("quote__number",),
             related=("account", "quote"),
             summary=lambda o: f"{o.account.name} · from {o.quote}",
@@ -168,22 +169,18 @@ KINDS: dict[str, Kind] = {
             "domainorder",
             "Domain order",
             DomainOrder,
-            "orders.view_order",
-            _visible_domain_orders,
-            lambda n, o: Q(order__quote__number__in=n),
             up=("order__quote__number",),
             related=("site", "order"),
             summary=lambda o: f"{o.get_domain_display()} at {o.site.name} · {o.order.number}",
             url=lambda o: _order_url(o.order_id, "#decomposition"),
             empty="No domain orders yet: the order is decomposed on approval.",
+            permission="orders.view_order",
+            records_for=_visible_domain_orders,
         ),
         Kind(
             "task",
             "Task",
             Task,
-            "fulfillment.view_task",
-            lambda u: Task.objects.visible_to(u),
-            lambda n, o: Q(sub_flow__domain_order__order__quote__number__in=n),
             up=("sub_flow__domain_order__order__quote__number",),
             related=("sub_flow__domain_order",),
             summary=lambda o: f"{o.name} · {o.sub_flow.domain_order.number}",
@@ -194,9 +191,6 @@ KINDS: dict[str, Kind] = {
             "product",
             "Product",
             ProductInventory,
-            "cmdb.view_productinventory",
-            lambda u: ProductInventory.objects.visible_to(u),
-            lambda n, o: Q(sales_contract__quote__number__in=n),
             up=("sales_contract__quote__number",),
             related=("offering", "site"),
             state="status",
@@ -207,25 +201,18 @@ KINDS: dict[str, Kind] = {
             "service",
             "Service",
             ServiceInventory,
-            "cmdb.view_productinventory",
-            _visible_services,
-            lambda n, o: Q(product__sales_contract__quote__number__in=n),
             up=("product__sales_contract__quote__number",),
             related=("specification", "product"),
             summary=lambda o: f"{o.specification.name} · {o.product.number}",
             url=_service_url,
             empty="No services yet: they are activated when the order closes.",
+            permission="cmdb.view_productinventory",
+            records_for=_visible_services,
         ),
         Kind(
             "item",
             "Configuration item",
             ConfigurationItem,
-            "cmdb.view_configurationitem",
-            lambda u: ConfigurationItem.objects.visible_to(u),
-            lambda n, o: (
-                Q(product__sales_contract__quote__number__in=n)
-                | Q(service__product__sales_contract__quote__number__in=n)
-            ),
             up=(
                 "product__sales_contract__quote__number",
                 "service__product__sales_contract__quote__number",

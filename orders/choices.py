@@ -26,15 +26,9 @@ class OrderLineState(StateChoices):
     CANCELLED = "cancelled", Badge("Cancelled", "secondary")
 
 
-class DomainOrderState(StateChoices):
-    """TMF641 ServiceOrderStateType: a domain order is the service order of one domain."""
-
-    ACKNOWLEDGED = "acknowledged", Badge("Acknowledged", "info")
-    IN_PROGRESS = "in_progress", Badge("In progress", "primary")
-    HELD = "held", Badge("Held", "warning")
-    COMPLETED = "completed", Badge("Completed", "success")
-    FAILED = "failed", Badge("Failed", "danger")
-    CANCELLED = "cancelled", Badge("Cancelled", "secondary")
+# TMF641 ServiceOrderStateType: a domain order is the service order of one domain, and goes
+# through the same states as an order line.
+DomainOrderState = OrderLineState
 
 
 TMF622_STATE = {OrderState.IN_PROGRESS: "inProgress"}

@@ -13,8 +13,8 @@ from django.views.generic import FormView
 from contracts.models import SalesContract
 from telcrm.views import (
     SCOPED_FILTERS,
-    ActionView,
     FormPageMixin,
+    RecordActionView,
     RecordDetailView,
     RecordListView,
     RolePermissionMixin,
@@ -42,9 +42,7 @@ class OrderListView(RecordListView):
     ordering = ("-created_at", "-pk")
     title = "Orders"
     filter_layout = SCOPED_FILTERS
-
-    def visible(self):
-        return orders_for(self.request.user)
+    records_for = staticmethod(orders_for)
 
 
 class OrderDetailView(RecordDetailView):
@@ -52,9 +50,7 @@ class OrderDetailView(RecordDetailView):
     template_name = "orders/order_detail.html"
     list_title, list_url = "Orders", "orders:order_list"
     panels = True
-
-    def visible(self):
-        return orders_for(self.request.user)
+    records_for = staticmethod(orders_for)
 
     def history_querysets(self, order):
         return [Order.history.filter(id=order.pk), OrderLine.history.filter(order_id=order.pk)]
@@ -283,14 +279,11 @@ def may_reopen_quote(user, order: Order) -> bool:
     return order.state == OrderState.ACKNOWLEDGED and user.has_perm("sales.change_quote")
 
 
-class OrderActionView(ActionView):
+class OrderActionView(RecordActionView):
     """A POST action on one order the user may see; refusals go back to the order page."""
 
-    def load(self, request, *args, **kwargs):
-        self.order = get_object_or_404(orders_for(request.user), pk=kwargs["pk"])
-
-    def fallback_url(self) -> str:
-        return self.order.get_absolute_url()
+    records_for = staticmethod(orders_for)
+    record_name = "order"
 
 
 class OrderReopenQuoteView(OrderActionView):
@@ -325,9 +318,7 @@ class OrderValidateView(OrderActionView):
     """R17: run the named checks now and show each result."""
 
     permission_required = "orders.add_order"
-
-    def fallback_url(self) -> str:
-        return self.order.get_absolute_url() + "#validation"
+    fallback_anchor = "#validation"
 
     def act(self, request):
         checks = services.order_validate(actor=request.user, order_id=self.order.pk)

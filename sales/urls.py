@@ -1,6 +1,6 @@
 from django.urls import path
 
-from telcrm.views import Transitions, record_urls
+from telcrm.views import Transitions, form_urls, record_urls
 
 from . import services
 from .models import (
@@ -58,35 +58,12 @@ urlpatterns = [
         views.AccountChildCreateView.as_view(),
         name="account_child_create",
     ),
-    path(
-        "accounts/<int:account_pk>/locations/new/",
-        views.LocationFormView.as_view(),
-        name="location_create",
-    ),
-    path(
-        "accounts/<int:account_pk>/locations/<int:pk>/edit/",
-        views.LocationFormView.as_view(),
-        name="location_update",
-    ),
-    path(
-        "accounts/<int:account_pk>/contacts/new/",
-        views.ContactFormView.as_view(),
-        name="contact_create",
-    ),
-    path(
-        "accounts/<int:account_pk>/contacts/<int:pk>/edit/",
-        views.ContactFormView.as_view(),
-        name="contact_update",
-    ),
-    path(
-        "accounts/<int:account_pk>/billing-profiles/new/",
-        views.BillingProfileFormView.as_view(),
-        name="billingprofile_create",
-    ),
-    path(
-        "accounts/<int:account_pk>/billing-profiles/<int:pk>/edit/",
-        views.BillingProfileFormView.as_view(),
-        name="billingprofile_update",
+    *form_urls("accounts/<int:account_pk>/locations/", "location", views.LocationFormView),
+    *form_urls("accounts/<int:account_pk>/contacts/", "contact", views.ContactFormView),
+    *form_urls(
+        "accounts/<int:account_pk>/billing-profiles/",
+        "billingprofile",
+        views.BillingProfileFormView,
     ),
 ]
 
@@ -124,8 +101,7 @@ urlpatterns += [
             reason_arg="reason",
         ),
     ),
-    path("leads/new/", leads.LeadFormView.as_view(), name="lead_create"),
-    path("leads/<int:pk>/edit/", leads.LeadFormView.as_view(), name="lead_update"),
+    *form_urls("leads/", "lead", leads.LeadFormView),
     path("leads/<int:pk>/convert/", leads.LeadConvertView.as_view(), name="lead_convert"),
     *record_urls(
         "opportunities/",
@@ -141,26 +117,12 @@ urlpatterns += [
             reason_arg="reason",
         ),
     ),
-    path("opportunities/new/", leads.OpportunityFormView.as_view(), name="opportunity_create"),
-    path(
-        "opportunities/<int:pk>/edit/",
-        leads.OpportunityFormView.as_view(),
-        name="opportunity_update",
-    ),
-    path(
-        "opportunities/<int:opportunity_pk>/lines/new/",
-        leads.OpportunityLineFormView.as_view(),
-        name="opportunityline_create",
-    ),
-    path(
-        "opportunities/<int:opportunity_pk>/lines/<int:pk>/edit/",
-        leads.OpportunityLineFormView.as_view(),
-        name="opportunityline_update",
-    ),
-    path(
-        "opportunities/<int:opportunity_pk>/lines/<int:pk>/delete/",
-        leads.OpportunityLineDeleteView.as_view(),
-        name="opportunityline_delete",
+    *form_urls("opportunities/", "opportunity", leads.OpportunityFormView),
+    *form_urls(
+        "opportunities/<int:opportunity_pk>/lines/",
+        "opportunityline",
+        leads.OpportunityLineFormView,
+        delete_view=leads.OpportunityLineDeleteView,
     ),
     path("pipeline/", leads.PipelineView.as_view(), name="pipeline"),
 ]
@@ -180,24 +142,12 @@ urlpatterns += [
         # A new quote for the agreement's customer, priced by it (R8).
         actions={"new_quote": quotes.QuoteFromAgreementView},
     ),
-    path("agreements/new/", agreements.AgreementFormView.as_view(), name="agreement_create"),
-    path(
-        "agreements/<int:pk>/edit/", agreements.AgreementFormView.as_view(), name="agreement_update"
-    ),
-    path(
-        "agreements/<int:agreement_pk>/<str:kind>/new/",
-        agreements.AgreementPartFormView.as_view(),
-        name="agreementpart_create",
-    ),
-    path(
-        "agreements/<int:agreement_pk>/<str:kind>/<int:pk>/edit/",
-        agreements.AgreementPartFormView.as_view(),
-        name="agreementpart_update",
-    ),
-    path(
-        "agreements/<int:agreement_pk>/<str:kind>/<int:pk>/delete/",
-        agreements.AgreementPartDeleteView.as_view(),
-        name="agreementpart_delete",
+    *form_urls("agreements/", "agreement", agreements.AgreementFormView),
+    *form_urls(
+        "agreements/<int:agreement_pk>/<str:kind>/",
+        "agreementpart",
+        agreements.AgreementPartFormView,
+        delete_view=agreements.AgreementPartDeleteView,
     ),
 ]
 urlpatterns += [

@@ -21,6 +21,16 @@ from sales.models import (
 from telcrm.models import Team
 
 
+def add_related(field: str) -> factory.PostGeneration:
+    """``Factory(<field>=[...])`` adds those records to the many-to-many ``field``."""
+
+    def add(obj, create, extracted, **kwargs):
+        if extracted:
+            getattr(obj, field).add(*extracted)
+
+    return factory.PostGeneration(add)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -46,10 +56,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Team {n}")
 
-    @factory.post_generation
-    def members(self, create, extracted, **kwargs):
-        if extracted:
-            self.members.add(*extracted)
+    members = add_related("members")
 
 
 class AccountFactory(factory.django.DjangoModelFactory):
@@ -124,10 +131,7 @@ class SpecificationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Specification {n}")
     domain = "access"
 
-    @factory.post_generation
-    def characteristics(self, create, extracted, **kwargs):
-        if extracted:
-            self.characteristics.add(*extracted)
+    characteristics = add_related("characteristics")
 
 
 class OfferingFactory(factory.django.DjangoModelFactory):
@@ -142,10 +146,7 @@ class OfferingFactory(factory.django.DjangoModelFactory):
     recurring_price = Decimal("100.00")
     one_time_price = Decimal("250.00")
 
-    @factory.post_generation
-    def specifications(self, create, extracted, **kwargs):
-        if extracted:
-            self.specifications.add(*extracted)
+    specifications = add_related("specifications")
 
 
 class LeadFactory(factory.django.DjangoModelFactory):

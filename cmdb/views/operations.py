@@ -40,9 +40,7 @@ class ChangeListView(RecordListView):
     title = "Changes"
     filter_layout = ("state", "risk", ("q", "col-12 col-md-5"))
     filter_buttons = "col-md-3"
-
-    def visible(self):
-        return changes_for(self.request.user)
+    records_for = staticmethod(changes_for)
 
 
 class ChangeDetailView(RecordDetailView):
@@ -50,9 +48,7 @@ class ChangeDetailView(RecordDetailView):
     template_name = "cmdb/change_detail.html"
     context_object_name = "change"
     list_title, list_url = "Changes", "cmdb:change_list"
-
-    def visible(self):
-        return changes_for(self.request.user)
+    records_for = staticmethod(changes_for)
 
     def get_context_data(self, **kwargs):
         editable = self.object.state in EDITABLE_CHANGE_STATES and self.request.user.has_perm(
@@ -154,18 +150,14 @@ class IncidentListView(RecordListView):
     title = "Incidents"
     filter_layout = ("state", "priority", "breached", ("q", "col-6 col-md-3"))
     filter_buttons = "col-md-3"
-
-    def visible(self):
-        return incidents_for(self.request.user)
+    records_for = staticmethod(incidents_for)
 
 
 class IncidentDetailView(RecordDetailView):
     model = Incident
     template_name = "cmdb/incident_detail.html"
     list_title, list_url = "Incidents", "cmdb:incident_list"
-
-    def visible(self):
-        return incidents_for(self.request.user)
+    records_for = staticmethod(incidents_for)
 
 
 class IncidentCreateView(RolePermissionMixin, FormPageMixin, FormView):

@@ -4,12 +4,11 @@ actions that make them; a new quote from an active contract (R8)."""
 from collections import OrderedDict
 from decimal import Decimal
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from sales.models import Quote
 from telcrm.fsm import DomainError
-from telcrm.views import SCOPED_FILTERS, ActionView, RecordDetailView, RecordListView
+from telcrm.views import SCOPED_FILTERS, RecordActionView, RecordDetailView, RecordListView
 
 from .. import services
 from ..filters import ContractFilterSet
@@ -36,9 +35,7 @@ class ContractListView(RecordListView):
     ordering = ("-created_at", "-pk")
     title = "Contracts"
     filter_layout = SCOPED_FILTERS
-
-    def visible(self):
-        return contracts_for(self.request.user)
+    records_for = staticmethod(contracts_for)
 
 
 class ContractDetailView(RecordDetailView):
@@ -46,11 +43,10 @@ class ContractDetailView(RecordDetailView):
     template_name = "contracts/contract_detail.html"
     context_object_name = "contract"
     list_title, list_url = "Contracts", "contracts:contract_list"
+    records_for = staticmethod(contracts_for)
 
     def visible(self):
-        return contracts_for(self.request.user).select_related(
-            "signature__signatory", "signature__signed_copy"
-        )
+        return super().visible().select_related("signature__signatory", "signature__signed_copy")
 
     def history_querysets(self, contract):
         return [
@@ -99,13 +95,11 @@ class ContractDetailView(RecordDetailView):
         return context
 
 
-class ContractCreateView(ActionView):
+class ContractCreateView(RecordActionView):
     """R13: the sales contract of a signed quote (from the quote's document page)."""
 
     permission_required = "contracts.add_salescontract"
-
-    def load(self, request, *args, **kwargs):
-        self.quote = get_object_or_404(Quote.objects.visible_to(request.user), pk=kwargs["pk"])
+    model, record_name = Quote, "quote"
 
     def fallback_url(self) -> str:
         return reverse("contracts:quote_document", args=[self.quote.pk])
@@ -119,12 +113,9 @@ class ContractCreateView(ActionView):
         )
 
 
-class ContractActionView(ActionView):
-    def load(self, request, *args, **kwargs):
-        self.contract = get_object_or_404(contracts_for(request.user), pk=kwargs["pk"])
-
-    def fallback_url(self) -> str:
-        return self.contract.get_absolute_url()
+class ContractActionView(RecordActionView):
+    records_for = staticmethod(contracts_for)
+    record_name = "contract"
 
 
 class ServiceContractsCreateView(ContractActionView):
@@ -199,18 +190,12 @@ class ServiceContractDetailView(RecordDetailView):
         return context
 
 
-class SlaCommitmentSaveView(ActionView):
+class SlaCommitmentSaveView(RecordActionView):
     """Add or strengthen a site's SLA commitment (never weaker than the global SLA, R14)."""
 
     permission_required = "contracts.change_servicecontract"
-
-    def load(self, request, *args, **kwargs):
-        self.service = get_object_or_404(
-            ServiceContract.objects.visible_to(request.user), pk=kwargs["pk"]
-        )
-
-    def fallback_url(self) -> str:
-        return self.service.get_absolute_url() + "#slas"
+    model, record_name = ServiceContract, "service"
+    fallback_anchor = "#slas"
 
     def act(self, request):
         form = SlaCommitmentForm(request.POST, prefix="sla")

@@ -110,9 +110,7 @@ class DocumentDetailView(RecordDetailView):
 
     model = Document
     template_name = "contracts/document_detail.html"
-
-    def visible(self):
-        return documents_for(self.request.user)
+    records_for = staticmethod(documents_for)
 
     def history_querysets(self, document):
         return [

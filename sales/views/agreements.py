@@ -52,9 +52,7 @@ class AgreementListView(RecordListView):
     title = "Agreements"
     filter_layout = (("q", "col-md-5"), ("state", "col-md-3"))
     filter_buttons = "col-md-4"
-
-    def visible(self):
-        return agreements_for(self.request.user)
+    records_for = staticmethod(agreements_for)
 
 
 class AgreementDetailView(RecordDetailView):
@@ -62,9 +60,10 @@ class AgreementDetailView(RecordDetailView):
     template_name = "sales/agreement_detail.html"
     context_object_name = "agreement"
     list_title, list_url = "Agreements", "sales:agreement_list"
+    records_for = staticmethod(agreements_for)
 
     def visible(self):
-        return agreements_for(self.request.user).select_related("signatory")
+        return super().visible().select_related("signatory")
 
     def history_querysets(self, agreement):
         return [
@@ -107,9 +106,7 @@ class AgreementFormView(RecordFormView):
     record_arg = "agreement"
     list_title, list_url = "Agreements", "sales:agreement_list"
     initial_ids = ("account",)
-
-    def visible(self):
-        return agreements_for(self.request.user)
+    records_for = staticmethod(agreements_for)
 
 
 class AgreementPartFormView(RolePermissionMixin, FormPageMixin, FormView):

@@ -18,6 +18,7 @@ from telcrm.views import (
     SCOPED_FILTERS,
     ActionView,
     FormPageMixin,
+    RecordActionView,
     RecordDetailView,
     RecordListView,
     RolePermissionMixin,
@@ -43,9 +44,7 @@ class QuoteListView(RecordListView):
     ordering = ("-created_at", "-pk")
     title = "Quotes"
     filter_layout = SCOPED_FILTERS
-
-    def visible(self):
-        return quotes_for(self.request.user)
+    records_for = staticmethod(quotes_for)
 
 
 class QuoteCreateView(RolePermissionMixin, FormPageMixin, FormView):
@@ -96,9 +95,10 @@ class QuoteDetailView(RecordDetailView):
     model = Quote
     template_name = "sales/quote_detail.html"
     list_title, list_url = "Quotes", "sales:quote_list"
+    records_for = staticmethod(quotes_for)
 
     def visible(self):
-        return quotes_for(self.request.user).select_related("opportunity", "approved_by")
+        return super().visible().select_related("opportunity", "approved_by")
 
     def crumb(self, quote):
         return str(quote)
@@ -315,14 +315,11 @@ class QuoteLinePromoteView(QuoteLineActionView):
         )
 
 
-class QuoteActionView(ActionView):
+class QuoteActionView(RecordActionView):
     """A POST action on a quote the user can see."""
 
-    def load(self, request, *args, **kwargs):
-        self.quote = get_object_or_404(quotes_for(request.user), pk=kwargs["pk"])
-
-    def fallback_url(self) -> str:
-        return self.quote.get_absolute_url()
+    records_for = staticmethod(quotes_for)
+    record_name = "quote"
 
 
 class QuoteReviseView(QuoteActionView):
@@ -346,18 +343,11 @@ class QuoteNoticeDismissView(QuoteActionView):
         return "Noted.", self.fallback_url()
 
 
-class QuoteFromAgreementView(ActionView):
+class QuoteFromAgreementView(RecordActionView):
     """R8: a new quote for the agreement's customer, priced by it, in one step."""
 
     permission_required = "sales.add_quote"
-
-    def load(self, request, *args, **kwargs):
-        self.agreement = get_object_or_404(
-            SalesAgreement.objects.visible_to(request.user), pk=kwargs["pk"]
-        )
-
-    def fallback_url(self) -> str:
-        return self.agreement.get_absolute_url()
+    model, record_name = SalesAgreement, "agreement"
 
     def act(self, request):
         quote = services.quote_from_agreement(actor=request.user, agreement_id=self.agreement.pk)

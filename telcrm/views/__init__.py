@@ -8,6 +8,7 @@ from .generic import (
     ActionView,
     FilterBar,
     FormPageMixin,
+    RecordActionView,
     RecordDetailView,
     RecordFormView,
     RecordListView,
@@ -17,7 +18,7 @@ from .generic import (
     model_permission,
     safe_next,
 )
-from .routes import Transitions, record_urls
+from .routes import Transitions, form_urls, record_urls
 from .shell import AuditLogForm, AuditLogView, HomeView, audited_models, has_number
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "FilterBar",
     "FormPageMixin",
     "HomeView",
+    "RecordActionView",
     "RecordDetailView",
     "RecordFormView",
     "RecordListView",
@@ -38,6 +40,7 @@ __all__ = [
     "TransitionView",
     "Transitions",
     "audited_models",
+    "form_urls",
     "has_number",
     "model_permission",
     "record_urls",

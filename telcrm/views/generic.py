@@ -53,20 +53,29 @@ class RolePermissionMixin(PermissionRequiredMixin):
         """Fetch the records the view works on through ``visible_to`` (404 if hidden)."""
 
 
-class RecordMixin(RolePermissionMixin):
-    """A page about the records of ``model`` that the user may see; viewing them needs the
-    model's view permission unless ``permission_required`` names another."""
+class VisibleRecordsMixin:
+    """The records of ``model`` that the user may see: ``records_for(user)`` when the app
+    has a function that reads them with what its pages need (``orders_for``), else the
+    model's ``visible_to``."""
 
     model: type[Model] | None = None
+    records_for: Callable[..., QuerySet] | None = None
+
+    def visible(self) -> QuerySet:
+        """The records the user may see, as this page reads them."""
+        if self.records_for is not None:
+            return self.records_for(self.request.user)
+        return self.model.objects.visible_to(self.request.user)
+
+
+class RecordMixin(VisibleRecordsMixin, RolePermissionMixin):
+    """A page about the records of ``model`` that the user may see; viewing them needs the
+    model's view permission unless ``permission_required`` names another."""
 
     def get_permission_required(self):
         if self.permission_required is None:
             return (model_permission(self.model, "view"),)
         return super().get_permission_required()
-
-    def visible(self) -> QuerySet:
-        """The records the user may see, as this page reads them."""
-        return self.model.objects.visible_to(self.request.user)
 
 
 def safe_next(request, default: str) -> str:
@@ -434,3 +443,17 @@ class ActionView(RolePermissionMixin, View):
             return HttpResponseRedirect(self.fallback_url())
         messages.success(request, message)
         return HttpResponseRedirect(url)
+
+
+class RecordActionView(VisibleRecordsMixin, ActionView):
+    """An action on one record the user may see (a 404 otherwise), kept as
+    ``self.<record_name>``; a refusal goes back to its page, at ``fallback_anchor``."""
+
+    record_name = ""
+    fallback_anchor = ""
+
+    def load(self, request, *args, **kwargs):
+        setattr(self, self.record_name, get_object_or_404(self.visible(), pk=kwargs["pk"]))
+
+    def fallback_url(self) -> str:
+        return getattr(self, self.record_name).get_absolute_url() + self.fallback_anchor

@@ -1,6 +1,6 @@
 """The URLs of a record type, declared once: ``record_urls`` emits its list and page, and
 one POST-only URL per transition and per action (healthchecks-style, no shared URL with an
-``action`` field)."""
+``action`` field); ``form_urls`` the new and edit pages of a form view."""
 
 from collections.abc import Iterable, Mapping
 
@@ -73,4 +73,20 @@ def record_urls(
         if view.http_method_names != ["post"]:
             raise ValueError(f"The action {basename}_{name} must answer POST only.")
         urls.append(path(f"{prefix}{RECORD}{where}/", view.as_view(), name=f"{basename}_{name}"))
+    return urls
+
+
+def form_urls(prefix: str, basename: str, view, *, delete_view=None) -> list[URLPattern]:
+    """The pages of one form view that both creates and edits (``pk`` absent or given):
+    ``<prefix>new/`` named ``<basename>_create`` and ``<prefix><pk>/edit/`` named
+    ``<basename>_update``; with ``delete_view``, ``<prefix><pk>/delete/`` named
+    ``<basename>_delete``."""
+    urls = [
+        path(f"{prefix}new/", view.as_view(), name=f"{basename}_create"),
+        path(f"{prefix}{RECORD}edit/", view.as_view(), name=f"{basename}_update"),
+    ]
+    if delete_view is not None:
+        urls.append(
+            path(f"{prefix}{RECORD}delete/", delete_view.as_view(), name=f"{basename}_delete")
+        )
     return urls

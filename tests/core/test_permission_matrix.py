@@ -133,10 +133,10 @@ MATRIX: dict[str, Spec] = {
     "sales:lead_detail": Spec(SALES, ("lead",), scoped=True),
     "sales:lead_update": Spec(SALES, ("lead",), scoped=True),
     "sales:lead_convert": Spec(SALES, ("lead",), scoped=True),
-    "sales:lead_start_work": Spec(SALES, ("lead",), "post", scoped=True),
-    "sales:lead_qualify": Spec(SALES, ("lead",), "post", scoped=True),
-    "sales:lead_disqualify": Spec(SALES, ("lead",), "post", scoped=True),
-    "sales:lead_reopen": Spec(SALES, ("lead",), "post", scoped=True),
+    **{
+        f"sales:lead_{name}": Spec(SALES, ("lead",), "post", scoped=True)
+        for name in ("start_work", "qualify", "disqualify", "reopen")
+    },
     "sales:opportunity_list": Spec(OPPORTUNITY_READERS),
     "sales:opportunity_create": Spec(SALES),
     "sales:opportunity_detail": Spec(OPPORTUNITY_READERS, ("opportunity",), scoped=True),
@@ -146,11 +146,10 @@ MATRIX: dict[str, Spec] = {
     "sales:opportunityline_delete": Spec(
         SALES, ("opportunity", "opportunity_line"), "post", scoped=True
     ),
-    "sales:opportunity_to_proposal": Spec(SALES, ("opportunity",), "post", scoped=True),
-    "sales:opportunity_to_negotiation": Spec(SALES, ("opportunity",), "post", scoped=True),
-    "sales:opportunity_back_to_proposal": Spec(SALES, ("opportunity",), "post", scoped=True),
-    "sales:opportunity_close_won": Spec(SALES, ("opportunity",), "post", scoped=True),
-    "sales:opportunity_close_lost": Spec(SALES, ("opportunity",), "post", scoped=True),
+    **{
+        f"sales:opportunity_{name}": Spec(SALES, ("opportunity",), "post", scoped=True)
+        for name in ("to_proposal", "to_negotiation", "back_to_proposal", "close_won", "close_lost")
+    },
     "sales:pipeline": Spec(OPPORTUNITY_READERS),
     "sales:agreement_list": Spec(OPPORTUNITY_READERS),
     "sales:agreement_create": Spec(AGREEMENT_EDITORS),
