@@ -1,26 +1,20 @@
 """Starting an approved order's work (R20), all sites at once or in waves, and releasing
 its next wave."""
 
-from django.shortcuts import get_object_or_404
-
 from orders.models import Order
 from telcrm.fsm import DomainError
-from telcrm.views import ActionView
+from telcrm.views import RecordActionView
 
 from .. import staggering
 from ..forms import StartFulfillmentForm
 
 
-class OrderFulfillmentStartView(ActionView):
+class OrderFulfillmentStartView(RecordActionView):
     """R20: make the sub flows and tasks of an approved, decomposed order."""
 
+    model = Order
+    record_name = "order"
     permission_required = "fulfillment.add_subflow"
-
-    def load(self, request, *args, **kwargs):
-        self.order = get_object_or_404(Order.objects.visible_to(request.user), pk=kwargs["pk"])
-
-    def fallback_url(self) -> str:
-        return self.order.get_absolute_url()
 
     def act(self, request):
         form = StartFulfillmentForm(request.POST, sites=staggering.order_sites(self.order.pk))
@@ -44,16 +38,13 @@ class OrderFulfillmentStartView(ActionView):
         )
 
 
-class OrderWaveReleaseView(ActionView):
+class OrderWaveReleaseView(RecordActionView):
     """Staggered fulfillment: the order manager releases the next wave now."""
 
+    model = Order
+    record_name = "order"
+    fallback_anchor = "#fulfillment"
     permission_required = "fulfillment.add_subflow"
-
-    def load(self, request, *args, **kwargs):
-        self.order = get_object_or_404(Order.objects.visible_to(request.user), pk=kwargs["pk"])
-
-    def fallback_url(self) -> str:
-        return self.order.get_absolute_url() + "#fulfillment"
 
     def act(self, request):
         wave = staggering.wave_release_next(actor=request.user, order_id=self.order.pk)

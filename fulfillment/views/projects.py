@@ -1,11 +1,9 @@
 """Special projects (R21): the list with progress and next milestone, a project's page with
 its milestones and steps, and its manager's actions (take it, tick a step off)."""
 
-from django.shortcuts import get_object_or_404
-
 from telcrm.cleaning import clean_text, parse_id
 from telcrm.fsm import DomainError
-from telcrm.views import ActionView, RecordDetailView, RecordListView
+from telcrm.views import RecordActionView, RecordDetailView, RecordListView
 
 from .. import services
 from ..filters import ProjectFilterSet
@@ -57,18 +55,12 @@ class ProjectDetailView(RecordDetailView):
         )
 
 
-class ProjectActionView(ActionView):
+class ProjectActionView(RecordActionView):
     """POST-only: an action on a special project; back to its page with the outcome."""
 
+    model = SpecialProject
+    record_name = "project"
     permission_required = "fulfillment.change_specialproject"
-
-    def load(self, request, *args, **kwargs):
-        self.project = get_object_or_404(
-            SpecialProject.objects.visible_to(request.user), pk=kwargs["pk"]
-        )
-
-    def fallback_url(self) -> str:
-        return self.project.get_absolute_url()
 
 
 class ProjectTakeView(ProjectActionView):
