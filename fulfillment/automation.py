@@ -133,7 +133,7 @@ def _attempt(task_id: int) -> str:
             if task.state == TaskState.READY:
                 task.start()
             task.attempts += 1
-            save(task, actor=None, reason=f"adapter call, attempt {task.attempts}")
+            save(task, actor=None, reason=f"adapter call, attempt {task.attempts}", clean=False)
     task = Task.objects.select_related("template", "sub_flow__domain_order__location").get(
         pk=task_id
     )

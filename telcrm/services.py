@@ -35,15 +35,18 @@ def _audit(obj: models.Model, actor: Actor, reason: str | None) -> None:
         )
 
 
-def save(obj: models.Model, *, actor: Actor, reason: str | None = None) -> None:
+def save(obj: models.Model, *, actor: Actor, reason: str | None = None, clean: bool = True) -> None:
     """Validate ``obj`` (its state fields aside, which only transitions change) and save it
-    with ``actor`` and ``reason`` in its history.
+    with ``actor`` and ``reason`` in its history. ``clean=False`` skips the validation for a
+    system write of fields no user entered (a worker counting an attempt): it would only
+    re-read the row's foreign keys and unique values.
 
     Raises :class:`DomainError` with the validation messages, or naming the clash when another
     user changed its state or took a unique value first."""
     _audit(obj, actor, reason)
     try:
-        obj.full_clean(exclude=fsm_field_names(obj))
+        if clean:
+            obj.full_clean(exclude=fsm_field_names(obj))
     except ValidationError as exc:
         raise DomainError("; ".join(exc.messages), errors=exc.messages) from exc
     try:

@@ -107,6 +107,9 @@ def _close_upwards(sub_flow_ids: set[int], actor) -> None:
     every line is: completed, partial (some lines cancelled) or cancelled (all)."""
     if not sub_flow_ids:
         return
+    before = list(
+        SubFlow.objects.filter(pk__in=sub_flow_ids).values_list("state", "domain_order_id")
+    )
     flows = (
         SubFlow.objects.select_for_update()
         .filter(pk__in=sub_flow_ids, state=SubFlowState.IN_PROGRESS)
@@ -116,9 +119,10 @@ def _close_upwards(sub_flow_ids: set[int], actor) -> None:
     for sub_flow in flows:
         take(sub_flow, "close", actor=actor, reason="every task done")
         closed.append(sub_flow)
-    domain_ids = set(
-        SubFlow.objects.filter(pk__in=sub_flow_ids).values_list("domain_order_id", flat=True)
-    )
+    if not closed and all(state == SubFlowState.IN_PROGRESS for state, _ in before):
+        # Every sub flow still has work: nothing above them can close now (most tasks).
+        return
+    domain_ids = {domain_order_id for _, domain_order_id in before}
     open_domains = (
         DomainOrder.objects.select_for_update()
         .filter(

@@ -254,11 +254,11 @@ def test_r32_attempt_failed_on_a_busy_database_is_retried_soon_and_completes(
     monkeypatch.setattr(automation.time, "sleep", pauses.append)
     real_save, busy = automation.save, []
 
-    def locked_once(obj, *, actor, reason=None):
+    def locked_once(obj, *, actor, reason=None, **options):
         if reason and reason.startswith("adapter call") and not busy:
             busy.append(reason)
             raise OperationalError("database is locked")
-        real_save(obj, actor=actor, reason=reason)
+        real_save(obj, actor=actor, reason=reason, **options)
 
     monkeypatch.setattr(automation, "save", locked_once)
     with django_capture_on_commit_callbacks(execute=True):
