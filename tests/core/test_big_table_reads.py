@@ -2,8 +2,10 @@
 backwards holds the same rows as one read forwards, and the per-row figures computed as
 subqueries match what the rows hold."""
 
+import factory
 import pytest
 from django.core.paginator import Paginator
+from django.urls import reverse
 
 from sales.models import Account
 from telcrm.querysets import FlatPaginator, count_of
@@ -46,3 +48,18 @@ def test_count_of_gives_each_account_its_number_of_child_accounts():
         .values_list("pk", "children_n")
     )
     assert counts == {parent.pk: 3, lone.pk: 0}
+
+
+def test_a_long_list_links_its_first_and_last_page_and_the_last_holds_the_last_rows(login, users):
+    AccountFactory.create_batch(
+        60, owner=users["rep"], name=factory.Sequence(lambda n: f"Account Z{n % 60:02d}")
+    )
+    client = login(users["admin"])
+    url = reverse("sales:account_list")
+    first = client.get(url).content.decode()
+    assert "1–25 of 60" in first and "Page 1 of 3" in first
+    assert "?page=last" in first and ">First<" not in first
+    last = client.get(url + "?page=last").content.decode()
+    assert "51–60 of 60" in last and "Page 3 of 3" in last
+    assert "Account Z59" in last and "Account Z00" not in last
+    assert ">First<" in last and "?page=last" not in last
