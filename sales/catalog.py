@@ -116,9 +116,11 @@ def validate_configuration(
 
 
 def characteristic_specs() -> dict[str, CharacteristicSpecification]:
-    """Every characteristic of the catalog by code, in one query (catalogs hold tens)."""
+    """Every characteristic of the catalog by code, in the catalog's order (by name), in one
+    query (catalogs hold tens)."""
     fields = ("code", "name", "value_type", "unit")
-    return {char.code: char for char in CharacteristicSpecification.objects.only(*fields)}
+    chars = CharacteristicSpecification.objects.only(*fields).order_by("name", "pk")
+    return {char.code: char for char in chars}
 
 
 def labelled_characteristics(
@@ -127,10 +129,12 @@ def labelled_characteristics(
     """(name, value label) for each value given: what users read instead of
     ``code=value`` ("Access type", "fixed wireless"). A code the catalog does not know (a
     value captured in fulfillment, say) is put in words."""
+    place = {code: i for i, code in enumerate(specs)}
     pairs = []
-    for code, value in (values or {}).items():
-        if value in ("", None):
-            continue
+    # In the catalog's order (codes it does not know last), whatever order the values were
+    # stored in: PostgreSQL's JSON keeps its own order, SQLite the order they were written.
+    given = [(code, value) for code, value in (values or {}).items() if value not in ("", None)]
+    for code, value in sorted(given, key=lambda item: place.get(item[0], len(place))):
         char = specs.get(code)
         if char is None:
             pairs.append((humanize_code(code), as_text(value)))
