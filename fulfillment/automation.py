@@ -226,10 +226,8 @@ def _fail_or_retry(task: Task, adapter: DomainAdapter, error: AdapterError) -> b
         _enqueue(task.pk)
         return False
     category = error.category if error.category in FalloutCategory.values else "provisioning"
-    detail = (
-        f"{adapter.name} failed {in_a_row} times in a row (attempt {task.attempts} of "
-        f"{limit}): {error.message}"
-    )
+    failed = "failed once" if in_a_row == 1 else f"failed {in_a_row} times in a row"
+    detail = f"{adapter.name} {failed} (attempt {task.attempts} of {limit}): {error.message}"
     services.task_fail(actor=None, task_id=task.pk, category=category, detail=detail)
     return True
 

@@ -69,6 +69,7 @@ class Fallout(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
 
     class Meta:
         ordering = ["due_at", "pk"]
+        verbose_name = "fall-out"
         permissions = [("cancel_line", "Can cancel an order line to resolve a fall-out")]
         constraints = [
             models.UniqueConstraint(

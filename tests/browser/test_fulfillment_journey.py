@@ -70,7 +70,7 @@ def test_work_falls_out_is_retried_and_the_order_closes(
     expect(page.get_by_test_id("fallout")).to_have_count(1)
     expect(page.get_by_test_id("fallout")).to_contain_text("Order the access circuit")
     page.get_by_test_id("fallout").get_by_role("link", name="Resolve").click()
-    expect(page.get_by_test_id("fallout-detail")).to_contain_text("failed 1 times")
+    expect(page.get_by_test_id("fallout-detail")).to_contain_text("failed once")
 
     # The carrier's interface is back: retry sends it to the adapter again.
     adapters.FULFILLMENT_ADAPTERS = {
