@@ -48,15 +48,22 @@ class FlatPaginator(Paginator):
     reversed (it must end in a unique column, as every list's does), the offset counted from
     the end, and the rows turned back. A deep page then costs no more than an early one."""
 
+    # The last column of an ordering that no two rows share: reversing it gives the same
+    # pages backwards. A list sorted on anything else is paged forwards only.
+    UNIQUE_LAST = ("pk", "id", "number")
+
     def page(self, number) -> Page:
         number = self.validate_number(number)
-        if number <= (self.num_pages + 1) // 2 or not isinstance(self.object_list, models.QuerySet):
+        rows = self.object_list
+        ordering = rows.query.order_by if isinstance(rows, models.QuerySet) else ()
+        total = bool(ordering) and str(ordering[-1]).lstrip("-") in self.UNIQUE_LAST
+        if number <= (self.num_pages + 1) // 2 or not total:
             return super().page(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         if top + self.orphans >= self.count:
             top = self.count
         from_end = self.count - top
-        rows = list(self.object_list.reverse()[from_end : self.count - bottom])
-        rows.reverse()
-        return self._get_page(rows, number, self)
+        backwards = list(rows.reverse()[from_end : self.count - bottom])
+        backwards.reverse()
+        return self._get_page(backwards, number, self)

@@ -38,6 +38,17 @@ def test_the_last_page_asks_the_database_for_its_rows_only(django_assert_num_que
     assert "OFFSET 20" not in captured.captured_queries[0]["sql"]
 
 
+def test_a_list_sorted_without_a_unique_last_column_is_paged_forwards(
+    django_assert_num_queries,
+):
+    AccountFactory.create_batch(30, owner=UserFactory(), name="Same name")
+    paginator = FlatPaginator(Account.objects.order_by("name"), 10)
+    assert paginator.count == 30
+    with django_assert_num_queries(1) as captured:
+        list(paginator.page(3))
+    assert "OFFSET 20" in captured.captured_queries[0]["sql"]
+
+
 def test_count_of_gives_each_account_its_number_of_child_accounts():
     parent = AccountFactory()
     ChildAccountFactory.create_batch(3, parent=parent)
