@@ -1,6 +1,6 @@
 """The sales app's contributions to the UI shell: navigation and home-page panels."""
 
-from django.db.models import F, Q
+from django.db.models import F
 
 from telcrm.audit import history_entries
 
@@ -16,13 +16,16 @@ def my_accounts_panel(request):
     mine = Account.objects.visible_to(user).owned_by(user)
     accounts = list(mine.order_by("-updated_at")[:8])
     mine_ids = mine.values("pk")
-    by_me = Q(history_user=user)
     history = history_entries(
         [
-            Account.history.filter(Q(id__in=mine_ids) | by_me),
-            Location.history.filter(Q(account_id__in=mine_ids) | by_me),
-            Contact.history.filter(Q(account_id__in=mine_ids) | by_me),
-            BillingProfile.history.filter(Q(account_id__in=mine_ids) | by_me),
+            Account.history.filter(id__in=mine_ids),
+            Location.history.filter(account_id__in=mine_ids),
+            Contact.history.filter(account_id__in=mine_ids),
+            BillingProfile.history.filter(account_id__in=mine_ids),
+        ]
+        + [
+            model.history.filter(history_user=user)
+            for model in (Account, Location, Contact, BillingProfile)
         ],
         limit=10,
     )

@@ -157,13 +157,20 @@ def _tracked(history_model: type[models.Model]) -> list[models.Field]:
 
 
 def history_entries(querysets: list[QuerySet], limit: int = 50) -> list[HistoryEntry]:
-    """The newest ``limit`` entries across the given history querysets, newest first."""
+    """The newest ``limit`` entries across the given history querysets, newest first.
+
+    A row that two querysets both find shows once. So "changes to my records or made by me"
+    is asked as two querysets, each served by an index (the record's id, the history user),
+    rather than one ``OR`` that PostgreSQL can only answer by reading the table backwards."""
     pairs = []  # (row, previous row or None, tracked fields)
+    seen = set()
     for qs in querysets:
         rows, previous = _with_previous(qs, limit)
         tracked = _tracked(qs.model)
         for row in rows:
-            pairs.append((row, previous.get(row.previous_id), tracked))
+            if (qs.model, row.history_id) not in seen:
+                seen.add((qs.model, row.history_id))
+                pairs.append((row, previous.get(row.previous_id), tracked))
     pairs.sort(key=lambda p: (p[0].history_date, p[0].history_id), reverse=True)
     return _entries(pairs[:limit])
 

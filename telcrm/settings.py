@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from telcrm.database import tune_sqlite
+from telcrm.database import tune_postgresql, tune_sqlite
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -111,6 +111,8 @@ DATABASES = {
 }
 # Background workers and the web server share the SQLite file: wait instead of failing.
 tune_sqlite(DATABASES["default"])
+# Pages run short queries: no JIT compilation that costs more than the query.
+tune_postgresql(DATABASES["default"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

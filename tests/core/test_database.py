@@ -68,3 +68,25 @@ def test_sqlite_two_writers_at_once_wait_instead_of_database_is_locked(sqlite_fi
     with sqlite_file.cursor() as cursor:
         cursor.execute("SELECT n FROM counter WHERE id = 1")
         assert cursor.fetchone()[0] == 2  # neither write was lost
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_run_without_jit_compilation():
+    """A list's count over 300,000 rows crossed PostgreSQL's JIT threshold and spent 30-40 ms
+    compiling before it ran, on every page view."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_postgresql_options_from_the_url_are_kept():
+    from telcrm.database import tune_postgresql
+
+    database = tune_postgresql(
+        {"ENGINE": "django.db.backends.postgresql", "OPTIONS": {"options": "-c work_mem=8MB"}}
+    )
+    assert database["OPTIONS"]["options"] == "-c jit=off -c work_mem=8MB"
+    assert "OPTIONS" not in tune_postgresql({"ENGINE": "django.db.backends.sqlite3"})
