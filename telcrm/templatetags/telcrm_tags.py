@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.forms import Select
 from django.urls import NoReverseMatch, reverse
 
 from telcrm.fsm import transition_options
@@ -61,3 +62,19 @@ def money(value, currency: str = "EUR"):
     quantum = Decimal(1).scaleb(-places)
     amount = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
     return f"{currency} {amount:,.{places}f}"
+
+
+@register.filter
+def filter_input(field):
+    """A filter bar field's input with Bootstrap's classes, marked invalid with its errors:
+    what crispy-forms renders there, without its dozen templates per field (a list page
+    spent a third of its time on them)."""
+    widget = field.field.widget
+    css = ["form-select" if isinstance(widget, Select) else "form-control"]
+    if widget.attrs.get("class"):
+        css.insert(0, widget.attrs["class"])
+    attrs = {}
+    if field.errors:
+        css.append("is-invalid")
+        attrs = {"aria-invalid": "true", "aria-describedby": f"{field.auto_id}_error"}
+    return field.as_widget(attrs={"class": " ".join(css), **attrs})
