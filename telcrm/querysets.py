@@ -74,7 +74,9 @@ class FlatPaginator(Paginator):
         """The number of rows; for an open list, ``count_cap`` + 1."""
         rows = self.object_list
         if self.count_cap and isinstance(rows, models.QuerySet):
-            return rows.order_by().values("pk")[: self.count_cap + 1].count()
+            if not rows.query.combinator:  # a UNION's columns are its own
+                rows = rows.values("pk")
+            return rows.order_by()[: self.count_cap + 1].count()
         return super().count
 
     @property
@@ -109,6 +111,20 @@ class FlatPaginator(Paginator):
         rows = self.object_list
         ordering = rows.query.order_by if isinstance(rows, models.QuerySet) else ()
         return bool(ordering) and str(ordering[-1]).lstrip("-") in self.UNIQUE_LAST
+
+    def get_page(self, number) -> Page:
+        """A page for a number from a URL, whatever it holds: ``"last"`` is the last page, a
+        number that is not one the first, one past the end the last (as Django's does)."""
+        if number == "last":
+            number = self.num_pages
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            if self.is_open and not self.reversible:
+                return self.page(1)
+            return self.page(self.num_pages)
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
