@@ -298,9 +298,10 @@ def test_r11_home_query_count_with_expired_records(
     # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 roles, 6-7 contracts to
     # make, 8 my open quotes, 9 my orders that need me, 10 my documents waiting for
     # signature, 11-14 expired recently: my quotes, agreements, sales contracts, service
-    # contracts, 15 my open leads, 16 my open opportunities, 17 my accounts, 18-25 their
-    # history (rows of 4 models, predecessors, the records the rows name) and their count
-    with django_assert_num_queries(25):
+    # contracts, 15 my open leads, 16 my open opportunities, 17 my accounts, 18-29 their
+    # history (rows of 4 models changed on my accounts and of 4 changed by me, predecessors,
+    # the records the rows name) and their count
+    with django_assert_num_queries(29):
         response = client.get(reverse("home"))
     html = response.content.decode()
     for quote in Quote.objects.filter(state="expired"):

@@ -4,12 +4,12 @@ badges and the base FilterSet."""
 import pytest
 from django.db import models
 
-from sales.filters import AccountFilterSet
-from sales.models import Account, Lead
+from sales.filters import AccountFilterSet, OpportunityFilterSet
+from sales.models import Account, Lead, Opportunity
 from telcrm.choices import Badge, StateChoices, badge_colour
 from telcrm.fsm import DomainError
 from telcrm.services import run_system_transition, save, transition
-from tests.factories import AccountFactory, LeadFactory
+from tests.factories import AccountFactory, LeadFactory, OpportunityFactory
 
 
 class Light(StateChoices):
@@ -88,3 +88,24 @@ def test_search_fields_match_anywhere_or_exactly(rf, users):
     assert found("nordwind") == ["Nordwind Logistik"]
     assert found("DE987654321") == ["Südlicht AG"]
     assert found("DE98765") == []  # a VAT number is matched whole
+
+
+def test_search_across_a_relation_finds_records_by_the_related_name(rf, users):
+    nordwind = AccountFactory(name="Nordwind Logistik")
+    other = AccountFactory(name="Südlicht AG")
+    OpportunityFactory(account=nordwind, name="Campus fibre")
+    OpportunityFactory(account=other, name="Nordwind referral WAN")
+    OpportunityFactory(account=other, name="Branch SD-WAN")
+    request = rf.get("/")
+    request.user = users["admin"]
+
+    def found(text):
+        filterset = OpportunityFilterSet(
+            {"q": text}, queryset=Opportunity.objects.all(), request=request
+        )
+        return sorted(filterset.qs.values_list("name", flat=True))
+
+    # by the account's name, or by the opportunity's own
+    assert found("NORDWIND") == ["Campus fibre", "Nordwind referral WAN"]
+    assert found("südlicht") == ["Branch SD-WAN", "Nordwind referral WAN"]
+    assert found("no such name") == []

@@ -71,9 +71,9 @@ def test_home_query_count(client, users, rep_account, django_assert_num_queries,
     # make (signed quotes, unfinished contracts), 8 my open quotes, 9 my documents waiting
     # for signature, 10-13 what of mine expired recently (quotes, agreements, sales and
     # service contracts), 14 my open leads, 15 my open opportunities with amounts, 16 my
-    # accounts, 17-21 history rows of 4 models + predecessors of account changes, 22-24 the
-    # records those rows name: accounts, users, teams, 25 count of my accounts, 26 my orders
-    # that need me
-    with django_assert_num_queries(26):
+    # accounts, 17-25 history rows of 4 models changed on my accounts and of 4 changed by
+    # me + predecessors of account changes, 26-28 the records those rows name: accounts,
+    # users, teams, 29 count of my accounts, 30 my orders that need me
+    with django_assert_num_queries(30):
         response = client.get(reverse("home"))
     assert response.status_code == 200
