@@ -115,7 +115,7 @@ def restore_migration_data() -> None:
         for path in sorted(folder.glob("[0-9]*.py")):
             migration = import_module(f"{app}.migrations.{path.stem}").Migration
             for operation in migration.operations:
-                if isinstance(operation, RunPython):
+                if isinstance(operation, RunPython) and not operation.hints.get("schema_only"):
                     operation.code(apps, None)
 
 
