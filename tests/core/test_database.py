@@ -80,6 +80,9 @@ def test_postgresql_sessions_run_without_jit_compilation():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+        # Nor with parallel workers: starting them cost home 8-15 ms a query.
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
 
 
 def test_postgresql_options_from_the_url_are_kept():
@@ -88,5 +91,7 @@ def test_postgresql_options_from_the_url_are_kept():
     database = tune_postgresql(
         {"ENGINE": "django.db.backends.postgresql", "OPTIONS": {"options": "-c work_mem=8MB"}}
     )
-    assert database["OPTIONS"]["options"] == "-c jit=off -c work_mem=8MB"
+    assert database["OPTIONS"]["options"] == (
+        "-c jit=off -c max_parallel_workers_per_gather=0 -c work_mem=8MB"
+    )
     assert "OPTIONS" not in tune_postgresql({"ENGINE": "django.db.backends.sqlite3"})
