@@ -58,3 +58,4 @@ clean:
 benchmark: demo
 	$(PY) manage.py bench_fulfillment --tasks 200
 	$(PY) manage.py bench_pages --runs 3
+	$(PY) manage.py bench_documents --lines 50

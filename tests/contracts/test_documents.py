@@ -415,3 +415,16 @@ def test_r12_the_summary_shows_list_agreement_price_and_extra_discount(users, re
     # list 478.00, the agreement's price 428.00, 7.5 % on top: 395.90 a month
     row = next(line for line in text.splitlines() if "EUR 478.00" in line)
     assert "EUR 428.00" in row and "7.50 %" in row and "EUR 395.90" in row, row
+
+
+def test_document_benchmark_renders_a_large_quote_next_to_bare_weasyprint(accepted):
+    """``bench_documents`` prints both timings and their ratio, and leaves nothing behind."""
+    from django.core.management import call_command
+
+    quotes = Quote.objects.count()
+    out = io.StringIO()
+    call_command("bench_documents", "--lines", "6", "--runs", "1", stdout=out)
+    report = out.getvalue()
+    assert "Quote summary PDF of 6 lines" in report
+    assert "bare WeasyPrint, same HTML" in report and "x bare" in report
+    assert Quote.objects.count() == quotes

@@ -56,6 +56,7 @@ def benchmark_pages_answer_on_the_grown_database(tmp_path):
     assert {"home", "audit log", "work queue", "quote page", "trace"} <= {p[0] for p in named}
     assert all(p["queries"] > 0 for p in pages)
     assert "lead list, last page" in out.getvalue()
+    assert 0 < figures["peak_memory_mib"] < 1024
 
 
 def reaches_the_size_with_valid_records():

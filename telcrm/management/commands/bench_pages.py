@@ -4,6 +4,7 @@ query count and its ratio to the bare page; ``--json FILE`` writes the figures t
 runs can be compared. Read-only: it only GETs pages through Django's test client."""
 
 import json
+import resource
 import statistics
 import time
 from dataclasses import asdict, dataclass
@@ -175,6 +176,9 @@ class Command(BaseCommand):
         for figure in figures:
             figure.ratio = round(figure.median_ms / bare.median_ms, 1)
         self.report(figures)
+        # What a web worker holds after serving every page: the same code in one process.
+        peak_mib = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        self.stdout.write(f"Peak memory (RSS) after serving every page: {peak_mib} MiB.")
         if json_path:
             with open(json_path, "w") as out:
                 out.write(
@@ -186,6 +190,7 @@ class Command(BaseCommand):
                             }
                             | {"sales.Lead": model("sales", "Lead").objects.count()},
                             "pages": [asdict(f) for f in figures],
+                            "peak_memory_mib": peak_mib,
                         }
                     )
                 )
