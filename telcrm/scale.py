@@ -6,6 +6,7 @@ numbers taken from the same sequences as the app's own (``next_numbers``), so th
 the audit log and new records made afterwards behave as on a database grown by use.
 """
 
+import copy
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db.models import Model
+from django.db.models.base import ModelState
 from simple_history.utils import bulk_create_with_history
 
 from .models import NumberedModel, Team, next_numbers
@@ -35,6 +37,7 @@ class Size:
     opportunities: int
     quotes: int
     lines_per_quote: int
+    orders: int = 0  # in deals copied from the demo's, with their work and installed base
 
     @property
     def accounts(self) -> int:
@@ -42,11 +45,12 @@ class Size:
 
 
 # telco: the volumes measured at a real telco (100k accounts, 300k leads, 50k
-# opportunities, 20k quotes with 100k lines); small for a quick look; large ten times telco.
+# opportunities, 20k quotes with 100k lines, 10k orders); small for a quick look; large ten
+# times telco.
 SIZES = {
-    "small": Size(4, 12, 250, 3, 3_000, 500, 200, 5),
-    "telco": Size(8, 40, 25_000, 3, 300_000, 50_000, 20_000, 5),
-    "large": Size(20, 200, 250_000, 3, 3_000_000, 500_000, 200_000, 5),
+    "small": Size(4, 12, 250, 3, 3_000, 500, 200, 5, 100),
+    "telco": Size(8, 40, 25_000, 3, 300_000, 50_000, 20_000, 5, 10_000),
+    "large": Size(20, 200, 250_000, 3, 3_000_000, 500_000, 200_000, 5, 100_000),
 }
 
 
@@ -123,3 +127,58 @@ def crowd(size: Size, log: Callable[[str], None]) -> Crowd:
     if new:
         log(f"{len(new)} reps in {len(teams)} teams")
     return Crowd(reps, teams)
+
+
+class Copies:
+    """Many copies of a set of template records (a whole deal: quote, contract, order,
+    work, installed base), written model by model in bulk. Each copy's foreign keys point
+    into its own earlier copies; ``outside[i]`` maps what copy ``i`` swaps for rows outside
+    the set (the template customer's accounts, locations and contacts for the new
+    customer's); a key to anything else (the catalog, templates, groups, users) is kept,
+    and ``cleared`` names the keys a copy leaves empty (the template's agreement, say)."""
+
+    def __init__(self, outside: list[dict[tuple[str, int], int]]):
+        self.outside = outside
+        self.made = [{} for _ in outside]  # per copy: (model label, template pk) -> copy's pk
+        self.copied: set[str] = set()
+        self.swapped = {label for mapping in outside for label, _ in mapping}
+
+    def copy(
+        self,
+        model: type[Model],
+        rows_for: Callable[[int], Sequence[Model]],
+        *,
+        cleared: Sequence[str] = (),
+        adjust: Callable[[Model, int], None] | None = None,
+    ) -> list[Model]:
+        label = model._meta.label
+        keys = [f for f in model._meta.concrete_fields if f.is_relation and f.name not in cleared]
+        objs, origin = [], []
+        for i, made in enumerate(self.made):
+            for row in rows_for(i):
+                obj = copy.copy(row)
+                obj.pk = None
+                obj._state = ModelState()
+                for name in cleared:
+                    setattr(obj, model._meta.get_field(name).attname, None)
+                for field in keys:
+                    old = getattr(row, field.attname)
+                    if old is None:
+                        continue
+                    target = field.related_model._meta.label
+                    new = made.get((target, old), self.outside[i].get((target, old)))
+                    if new is None and (target in self.copied or target in self.swapped):
+                        raise ValueError(f"{label}.{field.name} -> {target} {old} has no copy")
+                    if new is not None:
+                        setattr(obj, field.attname, new)
+                if isinstance(obj, NumberedModel):
+                    setattr(obj, obj.number_field, "")
+                if adjust:
+                    adjust(obj, i)
+                objs.append(obj)
+                origin.append((i, row.pk))
+        made_objs = bulk(model, objs)
+        for obj, (i, old) in zip(made_objs, origin, strict=True):
+            self.made[i][(label, old)] = obj.pk
+        self.copied.add(label)
+        return made_objs
