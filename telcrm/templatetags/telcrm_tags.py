@@ -4,7 +4,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.forms import Select
+from django.forms.utils import flatatt
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from telcrm.fsm import transition_options
 
@@ -77,4 +80,32 @@ def filter_input(field):
     if field.errors:
         css.append("is-invalid")
         attrs = {"aria-invalid": "true", "aria-describedby": f"{field.auto_id}_error"}
-    return field.as_widget(attrs={"class": " ".join(css), **attrs})
+    attrs = {"class": " ".join(css), **attrs}
+    if isinstance(widget, Select):
+        return _select(field, widget, attrs)
+    return field.as_widget(attrs=attrs)
+
+
+def _select(field, widget: Select, attrs: dict) -> str:
+    """A select's HTML as Django's widget templates write it, without a template per
+    option: a filter bar's owner or team list has dozens of them on every list page."""
+    attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (
+                "" if option["value"] is None else option["value"],
+                mark_safe(" selected") if option["selected"] else "",
+                option["label"],
+            )
+            for _group, group_options, _index in context["optgroups"]
+            for option in group_options
+        ),
+    )
+    return format_html(
+        '<select name="{}"{}>{}</select>', context["name"], flatatt(context["attrs"]), options
+    )
