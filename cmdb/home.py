@@ -4,6 +4,8 @@ approval, and open incidents (mine first, then breached ones, then by due time).
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from telcrm.querysets import first_rows
+
 from .choices import ChangeState
 from .models import ChangeRequest, Incident
 
@@ -18,10 +20,11 @@ def changes_to_approve_panel(request):
         .filter(state=ChangeState.ASSESSMENT)
         .exclude(requested_by=user)
     )
-    rows = list(
+    rows = first_rows(
         changes.select_related("item__account", "requested_by").order_by(
             F("planned_start").asc(nulls_last=True), "created_at", "pk"
-        )[:8]
+        ),
+        8,
     )
     return {"changes": rows, "total": changes.count()} if rows else None
 
@@ -32,7 +35,7 @@ def open_incidents_panel(request):
         return None
     now = timezone.now()
     incidents = Incident.objects.visible_to(user).open()
-    rows = list(
+    rows = first_rows(
         incidents.select_related("item__account")
         .annotate(
             mine=Case(
@@ -42,7 +45,8 @@ def open_incidents_panel(request):
                 When(due_at__lt=now, then=Value(0)), default=Value(1), output_field=IntegerField()
             ),
         )
-        .order_by("mine", "late", F("due_at").asc(nulls_last=True), "priority", "pk")[:8]
+        .order_by("mine", "late", F("due_at").asc(nulls_last=True), "priority", "pk"),
+        8,
     )
     if not rows:
         return None

@@ -3,14 +3,21 @@ what of mine expired lately."""
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from sales.choices import AgreementState, QuoteState
 from sales.models import Quote, SalesAgreement
+from telcrm.querysets import first_rows
 
 from .choices import ContractState
-from .models import SalesContract, ServiceContract, SigningRequest
+from .models import (
+    SalesContract,
+    SalesContractLine,
+    ServiceContract,
+    Signature,
+    SigningRequest,
+)
 
 EXPIRED_RECENTLY_DAYS = 14
 
@@ -20,12 +27,13 @@ def my_signatures_panel(request):
     user = request.user
     if not user.has_perm("contracts.view_document"):
         return None
-    waiting = list(
+    waiting = first_rows(
         SigningRequest.objects.visible_to(user)
         .open()
         .filter(Q(document__quote__owner=user) | Q(sent_by=user))
         .select_related("document__quote__account", "document__agreement__account", "signatory")
-        .order_by("expires_at")[:8]
+        .order_by("expires_at", "pk"),
+        8,
     )
     return {"waiting": waiting} if waiting else None
 
@@ -36,29 +44,30 @@ def contracts_to_do_panel(request):
     user = request.user
     if not user.has_perm("contracts.add_salescontract"):
         return None
-    from django.db.models import Count, F
-
-    from .models import SalesContract, Signature
-
-    signed = list(
+    signed = first_rows(
         Signature.objects.filter(
-            quote__isnull=False,
-            quote__sales_contract__isnull=True,
-            quote__in=Quote.objects.visible_to(user).values("pk"),
+            quote__isnull=False, quote__in=Quote.objects.visible_to(user).values("pk")
         )
+        .exclude(Exists(SalesContract.objects.filter(quote_id=OuterRef("quote_id"))))
         .select_related("quote__account")
-        .order_by("signed_at")[:8]
+        .order_by("signed_at", "pk"),
+        8,
     )
-    contracts = list(
-        SalesContract.objects.visible_to(user)
-        .filter(state__in=["draft", "active"])
-        .annotate(
-            sites=Count("lines__site", distinct=True),
-            services=Count("service_contracts", distinct=True),
+    # A site of the contract without its service contract (R14): one anti-join over the
+    # lines, not a count of sites and services per contract.
+    uncovered = SalesContractLine.objects.filter(
+        ~Exists(
+            ServiceContract.objects.filter(
+                sales_contract=OuterRef("contract"), site=OuterRef("site")
+            )
         )
-        .filter(Q(state="draft") | Q(services__lt=F("sites")))
+    ).values("contract")
+    contracts = first_rows(
+        SalesContract.objects.visible_to(user)
+        .filter(Q(state="draft") | Q(state="active", pk__in=uncovered))
         .select_related("account")
-        .order_by("created_at")[:8]
+        .order_by("created_at", "pk"),
+        8,
     )
     return {"signed": signed, "contracts": contracts}
 

@@ -5,6 +5,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, Whe
 
 from orders.choices import OrderState
 from orders.models import Order
+from telcrm.querysets import first_rows
 
 from . import staggering
 from .choices import DONE_STATES, WaveState
@@ -17,7 +18,7 @@ def my_tasks_panel(request):
     if not user.has_perm("fulfillment.view_task") or not user.has_perm("fulfillment.change_task"):
         return None
     tasks = Task.objects.visible_to(user).open().mine_or_unclaimed(user)
-    rows = list(tasks.for_queue().order_by("due_at", "pk")[:8])
+    rows = first_rows(tasks.for_queue().order_by("due_at", "pk"), 8)
     return {"tasks": rows, "late": tasks.late().count()} if rows else None
 
 
@@ -26,13 +27,14 @@ def orders_to_start_panel(request):
     if not user.has_perm("fulfillment.add_subflow"):
         return None
     started = SubFlow.objects.filter(domain_order__order=OuterRef("pk"))
-    orders = list(
+    orders = first_rows(
         Order.objects.visible_to(user)
         .filter(state="in_progress", decomposed_at__isnull=False)
         .annotate(started=Exists(started))
         .filter(started=False)
         .select_related("account")
-        .order_by("updated_at")[:8]
+        .order_by("updated_at"),
+        8,
     )
     return {"orders": orders} if orders else None
 
@@ -43,7 +45,7 @@ def fallouts_panel(request):
     if not user.has_perm("fulfillment.change_fallout"):
         return None
     fallouts = Fallout.objects.visible_to(user).open()
-    rows = list(
+    rows = first_rows(
         fallouts.for_queue()
         .annotate(
             mine=Case(
@@ -52,7 +54,8 @@ def fallouts_panel(request):
                 output_field=IntegerField(),
             )
         )
-        .order_by("mine", "due_at", "pk")[:8]
+        .order_by("mine", "due_at", "pk"),
+        8,
     )
     if not rows:
         return None

@@ -18,16 +18,32 @@ def stuck_before(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(seconds=settings.FULFILLMENT_API_STUCK_SECONDS)
 
 
+def task_rule(user, path: str = "") -> Q | bool:
+    """Which tasks ``user`` sees (R22, R29), for a queryset of tasks or, through ``path``
+    (``"task__"``), of records that hang on one: True for all, False for none, or a Q.
+
+    Members work their groups' tasks; a group's manager oversees them (and dispatches). The
+    groups are one small subquery, so the database reads the tasks by their group column
+    instead of joining every task to its group to test an OR."""
+    from .models import AssignmentGroup
+
+    if not user.is_authenticated or not user.has_perm("fulfillment.view_task"):
+        return False
+    if user.is_superuser or has_role(user, ORDER_MANAGER):
+        return True
+    groups = AssignmentGroup.objects.filter(Q(members=user) | Q(manager=user)).values("pk")
+    return Q(**{f"{path}group_id__in": groups})
+
+
+def _by_rule(queryset: models.QuerySet, rule: Q | bool) -> models.QuerySet:
+    if rule is True:
+        return queryset
+    return queryset.filter(rule) if rule else queryset.none()
+
+
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, user) -> TaskQuerySet:
-        if not user.is_authenticated or not user.has_perm("fulfillment.view_task"):
-            return self.none()
-        if user.is_superuser or has_role(user, ORDER_MANAGER):
-            return self
-        # Members work their groups' tasks; a group's manager oversees them (and dispatches).
-        return self.filter(
-            Q(group__in=user.assignment_groups.values("pk")) | Q(group__manager=user)
-        )
+        return _by_rule(self, task_rule(user))
 
     def open(self) -> TaskQuerySet:
         return self.filter(state__in=["ready", "in_progress"])
@@ -75,9 +91,7 @@ class FalloutQuerySet(models.QuerySet):
     """A fall-out is seen by whoever sees its task (R22)."""
 
     def visible_to(self, user) -> FalloutQuerySet:
-        from .models import Task
-
-        return self.filter(task__in=Task.objects.visible_to(user))
+        return _by_rule(self, task_rule(user, "task__"))
 
     def open(self) -> FalloutQuerySet:
         return self.filter(state="open")
@@ -99,11 +113,9 @@ class WorkOrderQuerySet(models.QuerySet):
     """A field work order is seen by whoever sees its task; technicians by their group."""
 
     def visible_to(self, user) -> WorkOrderQuerySet:
-        from .models import Task
-
         if not user.has_perm("fulfillment.view_fieldworkorder"):
             return self.none()
-        return self.filter(task__in=Task.objects.visible_to(user))
+        return _by_rule(self, task_rule(user, "task__"))
 
     def open(self) -> WorkOrderQuerySet:
         return self.filter(state__in=["scheduled", "dispatched", "on_site"])

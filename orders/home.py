@@ -2,12 +2,13 @@
 whose approval waits for finance, and the rep's orders that need them (to validate and
 submit, held, or returned with reasons)."""
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from sales.choices import BillingProfileState
+from telcrm.querysets import count_of, first_rows
 
 from .choices import OrderState
-from .models import Order
+from .models import Order, OrderLine
 
 
 def orders_to_approve_panel(request):
@@ -17,10 +18,11 @@ def orders_to_approve_panel(request):
         return None
     pending = Order.objects.visible_to(user).filter(state=OrderState.PENDING)
     held = Order.objects.visible_to(user).filter(state=OrderState.HELD)
-    approvals = list(
+    approvals = first_rows(
         pending.select_related("account", "owner")
-        .annotate(line_count=Count("lines"))
-        .order_by("updated_at")[:8]
+        .annotate(line_count=count_of(OrderLine.objects.all(), "order"))
+        .order_by("updated_at", "pk"),
+        8,
     )
     return {"approvals": approvals, "pending": pending.count(), "held": held.count()}
 
@@ -34,7 +36,7 @@ def my_orders_panel(request):
     reordered = Order.objects.filter(
         sales_contract_id=OuterRef("sales_contract_id"), created_at__gt=OuterRef("created_at")
     ).exclude(state__in=[OrderState.CANCELLED, OrderState.REJECTED])
-    mine = list(
+    mine = first_rows(
         Order.objects.visible_to(user)
         .filter(owner=user)
         .annotate(reordered=Exists(reordered))
@@ -43,7 +45,8 @@ def my_orders_panel(request):
             | Q(state=OrderState.REJECTED, reordered=False)
         )
         .select_related("account")
-        .order_by("-updated_at")[:8]
+        .order_by("-updated_at", "-pk"),
+        8,
     )
     return {"orders": mine} if mine else None
 
@@ -64,8 +67,9 @@ def waiting_for_finance_panel(request):
             | ~Q(billing_profile__state=BillingProfileState.ACTIVE)
         )
     )
-    orders = list(
-        waiting.select_related("account", "billing_profile", "quote").order_by("updated_at")[:8]
+    orders = first_rows(
+        waiting.select_related("account", "billing_profile", "quote").order_by("updated_at", "pk"),
+        8,
     )
     for order in orders:
         account, profile = order.account, order.billing_profile
