@@ -291,6 +291,41 @@ def test_r32_stuck_api_task_is_flagged_on_the_order_page_and_the_work_queue(
     assert list(Task.objects.stuck()) == [circuit]
 
 
+def test_r32_api_task_whose_job_was_lost_goes_again_and_has_one_effect(
+    users, started, adapters, settings, django_capture_on_commit_callbacks
+):
+    """The Redis broker hands a job over once: a worker killed with it leaves its task in
+    progress. The next dispatch of the domain (or the watchdog) sends it again once it has
+    made no progress for FULFILLMENT_API_STUCK_SECONDS; a task started a moment ago waits."""
+    from fulfillment import tasks as jobs
+
+    circuit, numbers = task_of(started, "order-circuit"), task_of(started, "reserve-numbers")
+    for task in (circuit, numbers):  # sent to a worker that died with the job
+        task.start()
+        task.save()
+    long_ago = circuit.updated_at - timedelta(seconds=settings.FULFILLMENT_API_STUCK_SECONDS + 1)
+    Task.objects.filter(pk=circuit.pk).update(updated_at=long_ago)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert automation.dispatch([circuit.pk, numbers.pk]) == [circuit.pk]
+    circuit.refresh_from_db()
+    assert circuit.state == "completed" and circuit.attempts == 1
+    assert circuit.outputs == circuit.adapter_calls.get(succeeded=True).response
+    reasons = list(circuit.history.values_list("history_change_reason", flat=True))
+    assert f"sent again: no progress for {settings.FULFILLMENT_API_STUCK_SECONDS} s" in reasons
+    assert Task.objects.get(pk=numbers.pk).state == "in_progress"  # started a moment ago
+
+    # Nobody finishes a task in the voice domain: the watchdog's run sends it.
+    Task.objects.filter(pk=numbers.pk).update(updated_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "sent 1 API task(s)" in jobs.watchdog()
+    numbers.refresh_from_db()
+    assert numbers.state == "completed"
+    assert numbers.adapter_calls.filter(succeeded=True).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "sent 0 API task(s)" in jobs.watchdog()  # safe to run twice
+
+
 def test_r20_simulated_circuit_id_names_the_sites_city():
     from fulfillment.adapters import city_code
 
