@@ -71,12 +71,17 @@ class Host:
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()  # honcho stops its processes, SIGKILL after 5 s
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                kill_group(self.process.pid)
-        for pgid in self.pids().values():  # whatever honcho left behind
+
+    def reap(self) -> None:
+        """A few seconds to stop, then SIGKILL: a qcluster may take long to stop gracefully,
+        and honcho waits for it."""
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            kill_group(self.process.pid)
+        for pgid in self.pids().values():
             kill_group(pgid)
+        self.process.wait(timeout=10)
 
 
 def get(port: int, path: str, session: str = "") -> tuple[int, str]:
@@ -149,6 +154,8 @@ def layout(redis_queue, tmp_path):
     finally:
         for host in hosts:
             host.stop()
+        for host in hosts:
+            host.reap()
 
 
 def test_r32_multihost_500_api_tasks_one_qcluster_killed_each_one_effect(
@@ -168,8 +175,13 @@ def test_r32_multihost_500_api_tasks_one_qcluster_killed_each_one_effect(
     app, workers1, workers2 = layout["hosts"]
     ports = layout["ports"]
     answers: dict[int, list[int]] = {port: [] for port in ports}
+    asked = [0.0]
 
-    def ask_both() -> None:  # the proxy's job, done by hand: each gunicorn in turn
+    def ask_both() -> None:
+        """The proxy's job, done by hand: each gunicorn in turn, every 2 s."""
+        if time.monotonic() - asked[0] < 2:
+            return
+        asked[0] = time.monotonic()
         for port in ports:
             answers[port].append(work_queue(port, session))
 
