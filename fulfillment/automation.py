@@ -87,22 +87,29 @@ def _fill_places(domain: str) -> list[int]:
         )
         chosen = [pk for _, _, pk in ready[: max(0, limit - running)]]
         stuck = stuck_before()
-        lost = [
-            pk
-            for pk, state, _, updated_at in open_tasks
-            if state == TaskState.IN_PROGRESS and updated_at < stuck
-        ]
-        for task in Task.objects.filter(pk__in=lost).order_by("pk"):
-            # R32: its job went down with a worker; it keeps its place and goes again.
-            seconds = settings.FULFILLMENT_API_STUCK_SECONDS
-            save(task, actor=None, reason=f"sent again: no progress for {seconds} s", clean=False)
-            _enqueue(task.pk)
+        lost = _send_again(
+            [
+                pk
+                for pk, state, _, updated_at in open_tasks
+                if state == TaskState.IN_PROGRESS and updated_at < stuck
+            ]
+        )
         for task in Task.objects.filter(pk__in=chosen).order_by("ready_at", "pk"):
             # Started here, not in the worker: a task waiting in the broker holds its place.
             task.start()
             save(task, actor=None, reason=f"sent to the {domain} adapter")
             _enqueue(task.pk)
     return lost + chosen
+
+
+def _send_again(lost: list[int]) -> list[int]:
+    """Started tasks whose job went down with a worker: each keeps its place and goes to a
+    worker again (call it with the domain's open tasks locked)."""
+    seconds = settings.FULFILLMENT_API_STUCK_SECONDS
+    for task in Task.objects.filter(pk__in=lost).order_by("pk"):
+        save(task, actor=None, reason=f"sent again: no progress for {seconds} s", clean=False)
+        _enqueue(task.pk)
+    return lost
 
 
 def reconcile() -> list[int]:
