@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev migrate demo lint benchmark scale clean
+.PHONY: run test install install-dev migrate demo lint benchmark scale clean multihost
 
 $(PY):
 	@mkdir -p var
@@ -41,6 +41,14 @@ scale: migrate
 
 run: demo
 	@bin/run
+
+# The multi-host layout on one machine (README, "Running on several hosts"): the Procfile's
+# web twice (ports 8001 and 8002) and worker twice, on PostgreSQL and Redis.
+multihost: install
+	@export DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/telcrm}" \
+	  REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" PATH="$(CURDIR)/$(VENV)/bin:$$PATH" \
+	  && python manage.py migrate --noinput -v0 \
+	  && exec honcho start --port "$${PORT:-8001}" --concurrency web=2,worker=2
 
 test: install-dev
 	@test -x /usr/bin/chromium || { echo "Browser tests need Debian's chromium: apt-get install -y chromium"; exit 1; }

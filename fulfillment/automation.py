@@ -6,7 +6,12 @@ or after ``FULFILLMENT_API_MAX_ATTEMPTS`` failed calls in a row opens a fall-out
 One effect per task, whatever happens to the worker: the effect is recorded as the task's
 one successful ledger row, committed on its own before the task is completed. A worker
 killed after the effect is redelivered and finds the recorded result; two workers racing
-on one task are kept to one effect by the ledger's unique constraint."""
+on one task are kept to one effect by the ledger's unique constraint.
+
+A job lost with its worker (the Redis broker hands a job over once and never again) leaves
+its task in progress: the next dispatch of its domain, or the watchdog, sends a task with no
+progress for ``FULFILLMENT_API_STUCK_SECONDS`` again; the ledger keeps it to one effect
+should the first job still be alive after all."""
 
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ from . import services
 from .adapters import AdapterError, DomainAdapter, adapter_config, adapter_for
 from .choices import FalloutCategory, TaskKind, TaskState
 from .models import AdapterCall, Task
+from .querysets import stuck_before
 
 logger = logging.getLogger(__name__)
 
@@ -69,23 +75,60 @@ def _fill_places(domain: str) -> list[int]:
                 sub_flow__domain_order__domain=domain,
             )
             .order_by("pk")
-            .values_list("pk", "state", "ready_at")
+            .values_list("pk", "state", "ready_at", "updated_at")
         )
-        running = sum(state == TaskState.IN_PROGRESS for _, state, _ in open_tasks)
+        running = sum(state == TaskState.IN_PROGRESS for _, state, _, _ in open_tasks)
         ready = sorted(
             (
                 (ready_at is None, ready_at, pk)
-                for pk, state, ready_at in open_tasks
+                for pk, state, ready_at, _ in open_tasks
                 if state == TaskState.READY
             )
         )
         chosen = [pk for _, _, pk in ready[: max(0, limit - running)]]
+        stuck = stuck_before()
+        lost = _send_again(
+            [
+                pk
+                for pk, state, _, updated_at in open_tasks
+                if state == TaskState.IN_PROGRESS and updated_at < stuck
+            ]
+        )
         for task in Task.objects.filter(pk__in=chosen).order_by("ready_at", "pk"):
             # Started here, not in the worker: a task waiting in the broker holds its place.
             task.start()
             save(task, actor=None, reason=f"sent to the {domain} adapter")
             _enqueue(task.pk)
-    return chosen
+    return lost + chosen
+
+
+def _send_again(lost: list[int]) -> list[int]:
+    """Started tasks whose job went down with a worker: each keeps its place and goes to a
+    worker again (call it with the domain's open tasks locked)."""
+    seconds = settings.FULFILLMENT_API_STUCK_SECONDS
+    for task in Task.objects.filter(pk__in=lost).order_by("pk"):
+        save(task, actor=None, reason=f"sent again: no progress for {seconds} s", clean=False)
+        _enqueue(task.pk)
+    return lost
+
+
+def reconcile() -> list[int]:
+    """R32: dispatch every domain with open API tasks, so that tasks whose job was lost go
+    again, and ready ones take free places, even when no worker is finishing a task (the
+    watchdog's run). Returns the ids sent."""
+    domains = (
+        Task.objects.filter(
+            kind=TaskKind.API,
+            assignee__isnull=True,
+            state__in=[TaskState.READY, TaskState.IN_PROGRESS],
+        )
+        .values_list("sub_flow__domain_order__domain", flat=True)
+        .distinct()
+    )
+    sent: list[int] = []
+    for domain in sorted(set(domains)):
+        sent += _fill_places(domain)
+    return sent
 
 
 def _enqueue(task_id: int, busy_retries: int = 0) -> None:

@@ -5,6 +5,8 @@ SECRET_KEY     required when DEBUG is off
 DEBUG          "1"/"true" to enable (default on, for `make run`)
 ALLOWED_HOSTS  comma separated
 REDIS_URL      switches the django-q2 broker from the ORM to Redis
+Q_NAME         the django-q2 cluster's name: its Redis keys; one per site on a shared Redis
+Q_WORKERS      worker processes per `qcluster`
 """
 
 import os
@@ -238,7 +240,7 @@ SECURE_CSP = {
 # Background work (DESIGN.md section 2): ORM broker by default, Redis when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 Q_CLUSTER = {
-    "name": "telcrm",
+    "name": os.environ.get("Q_NAME", "telcrm"),
     "workers": int(os.environ.get("Q_WORKERS", "2")),
     "timeout": 120,
     "retry": 300,
@@ -249,6 +251,9 @@ Q_CLUSTER = {
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
+    # Redis hands a job over once: the jobs a killed cluster holds are lost (until R32's
+    # re-send), so each cluster takes no more than its workers can start next.
+    Q_CLUSTER["queue_limit"] = Q_CLUSTER["workers"]
 else:
     Q_CLUSTER["orm"] = "default"
 # A test that kills a real cluster mid-task (R32) needs its work redelivered in seconds.

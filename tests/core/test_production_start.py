@@ -3,7 +3,6 @@ manifest storage, gunicorn behind a TLS-terminating proxy. Run as real processes
 the test settings use plain static storage and would hide a missing manifest entry."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,12 +33,6 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         PYTHONPATH=str(ROOT),
     )
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(url: str) -> tuple[int, bytes]:

@@ -55,6 +55,19 @@ def task_of(order, code, spec=None):
     return tasks.get()
 
 
+def copies(task, count):
+    """More ready API tasks like ``task`` (same sub flow), each readied a minute later."""
+    made = []
+    for n in range(1, count + 1):
+        copy = Task.objects.get(pk=task.pk)
+        copy.pk = copy.id = None
+        copy.number = ""
+        copy.ready_at = task.ready_at + timedelta(minutes=n)
+        copy.save()
+        made.append(copy)
+    return made
+
+
 def finish(task, actor, outputs=None):
     """Complete a task the way its kind is completed: a field-service task on its visit
     (dispatched by the order manager to ``actor``), any other directly."""

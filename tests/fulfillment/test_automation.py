@@ -6,14 +6,12 @@ capturing the on-commit callbacks runs the workers' jobs too."""
 import ipaddress
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import quote
 
 import pytest
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -28,7 +26,8 @@ from fulfillment.adapters import (
     adapter_for,
 )
 from fulfillment.models import AdapterCall, AssignmentGroup, Fallout, Task
-from tests.fulfillment.conftest import task_of, work_through
+from tests.fulfillment.conftest import copies, task_of, work_through
+from tests.processes import database_url, kill, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,19 +69,6 @@ class WorkerKilled(BaseException):
 def _start(users, order, capture):
     with capture(execute=True):
         services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)
-
-
-def _copies(task, count):
-    """More ready API tasks like ``task`` (same sub flow), each readied a minute later."""
-    made = []
-    for n in range(1, count + 1):
-        copy = Task.objects.get(pk=task.pk)
-        copy.pk = copy.id = None
-        copy.number = ""
-        copy.ready_at = task.ready_at + timedelta(minutes=n)
-        copy.save()
-        made.append(copy)
-    return made
 
 
 def test_r20_api_task_runs_through_its_adapter_and_readies_dependants(
@@ -145,7 +131,7 @@ def test_r20_adapter_ledger_repeated_call_has_no_second_effect(
 
     # A worker killed after the effect, before completing the task: redelivered, the job
     # completes the task with the recorded result and calls nobody.
-    other = _copies(task, 1)[0]
+    other = copies(task, 1)[0]
     adapter = CountingAdapter()
     monkeypatch.setattr(automation, "adapter_for", lambda domain: adapter)
     real_complete = services.task_complete
@@ -173,7 +159,7 @@ def test_r20_concurrency_limit_staggers_api_tasks(
     # On-commit callbacks are not run here: starting dispatches nothing.
     services.order_fulfillment_start(actor=users["orders"], order_id=approved.pk)
     first = task_of(approved, "order-circuit")
-    tasks = [first, *_copies(first, 2)]
+    tasks = [first, *copies(first, 2)]
     numbers = task_of(approved, "reserve-numbers")
     adapters(access={"concurrency": 2})
     sent = []  # the broker: jobs wait here until the test runs them
@@ -291,6 +277,41 @@ def test_r32_stuck_api_task_is_flagged_on_the_order_page_and_the_work_queue(
     assert list(Task.objects.stuck()) == [circuit]
 
 
+def test_r32_api_task_whose_job_was_lost_goes_again_and_has_one_effect(
+    users, started, adapters, settings, django_capture_on_commit_callbacks
+):
+    """The Redis broker hands a job over once: a worker killed with it leaves its task in
+    progress. The next dispatch of the domain (or the watchdog) sends it again once it has
+    made no progress for FULFILLMENT_API_STUCK_SECONDS; a task started a moment ago waits."""
+    from fulfillment import tasks as jobs
+
+    circuit, numbers = task_of(started, "order-circuit"), task_of(started, "reserve-numbers")
+    for task in (circuit, numbers):  # sent to a worker that died with the job
+        task.start()
+        task.save()
+    long_ago = circuit.updated_at - timedelta(seconds=settings.FULFILLMENT_API_STUCK_SECONDS + 1)
+    Task.objects.filter(pk=circuit.pk).update(updated_at=long_ago)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert automation.dispatch([circuit.pk, numbers.pk]) == [circuit.pk]
+    circuit.refresh_from_db()
+    assert circuit.state == "completed" and circuit.attempts == 1
+    assert circuit.outputs == circuit.adapter_calls.get(succeeded=True).response
+    reasons = list(circuit.history.values_list("history_change_reason", flat=True))
+    assert f"sent again: no progress for {settings.FULFILLMENT_API_STUCK_SECONDS} s" in reasons
+    assert Task.objects.get(pk=numbers.pk).state == "in_progress"  # started a moment ago
+
+    # Nobody finishes a task in the voice domain: the watchdog's run sends it.
+    Task.objects.filter(pk=numbers.pk).update(updated_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "sent 1 API task(s)" in jobs.watchdog()
+    numbers.refresh_from_db()
+    assert numbers.state == "completed"
+    assert numbers.adapter_calls.filter(succeeded=True).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "sent 0 API task(s)" in jobs.watchdog()  # safe to run twice
+
+
 def test_r20_simulated_circuit_id_names_the_sites_city():
     from fulfillment.adapters import city_code
 
@@ -362,21 +383,13 @@ def test_r20_simulated_adapter_is_deterministic_by_seed(settings):
 # A real cluster, killed mid-task (R32) ------------------------------------------------
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    user = quote(db["USER"] or "")
-    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    host = db["HOST"] or "localhost"
-    return f"postgres://{user}{password}@{host}:{db['PORT'] or 5432}/{quote(db['NAME'])}"
-
-
 def _cluster(log: Path) -> subprocess.Popen:
     """``manage.py qcluster`` on the test database: ORM broker, jobs not run inline, every
     adapter call 2 s long, a killed job redelivered 5 s after it was taken."""
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
     env.update(
         {
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "TELCRM_TESTING": "0",
             "Q_WORKERS": "3",
             "Q_TIMEOUT": "4",
@@ -399,22 +412,6 @@ def _cluster(log: Path) -> subprocess.Popen:
         )
 
 
-def _kill(cluster: subprocess.Popen) -> None:
-    try:
-        os.killpg(cluster.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    cluster.wait(timeout=10)
-
-
-def _wait_for(condition, seconds: float, log: Path) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"Timed out. Cluster log:\n{log.read_text()[-4000:]}")
-        time.sleep(0.1)
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a real cluster needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_r32_worker_killed_mid_task_still_one_effect(
@@ -427,7 +424,7 @@ def test_r32_worker_killed_mid_task_still_one_effect(
     order = approve(users, contract, billing, rep_account)
     services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)  # adapters off
     circuit, numbers = task_of(order, "order-circuit"), task_of(order, "reserve-numbers")
-    ids = [t.pk for t in (circuit, *_copies(circuit, 3), numbers, *_copies(numbers, 1))]
+    ids = [t.pk for t in (circuit, *copies(circuit, 3), numbers, *copies(numbers, 1))]
 
     # Jobs go to the database broker, for the cluster to take.
     monkeypatch.setattr(Conf, "SYNC", False)
@@ -441,18 +438,18 @@ def test_r32_worker_killed_mid_task_still_one_effect(
     try:
         # Kill the cluster while three adapter calls are under way (2 s each).
         calling = Task.objects.filter(pk__in=ids, attempts__gte=1)
-        _wait_for(lambda: calling.count() >= 3, 30, log)
+        wait_for(lambda: calling.count() >= 3, 30, log)
         time.sleep(0.5)
-        _kill(clusters[0])
+        kill(clusters[0])
         mid_call = set(calling.exclude(adapter_calls__succeeded=True).values_list("pk", flat=True))
         assert mid_call, "the cluster was killed after the calls, not during them"
 
         clusters.append(_cluster(log))
         done = Task.objects.filter(pk__in=ids, state="completed")
-        _wait_for(lambda: done.count() == len(ids), 45, log)
+        wait_for(lambda: done.count() == len(ids), 45, log)
     finally:
         for cluster in clusters:
-            _kill(cluster)
+            kill(cluster)
 
     for task in Task.objects.filter(pk__in=ids):
         assert task.state == "completed"
