@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from cmdb.services import (
-    product_inventory_start_activation,
-)
+from cmdb.services import product_inventories_start_activation
 from orders.choices import OrderState
 from orders.models import Order
 from telcrm.fsm import DomainError
@@ -67,8 +65,7 @@ def order_fulfillment_start(*, actor, order_id: int) -> list[SubFlow]:
         _link_across_domain_orders(domain_orders, actor)
         _open_project(order, actor)
         products = order.lines.filter(product__isnull=False).values_list("product_id", flat=True)
-        for product_id in products:
-            product_inventory_start_activation(actor=actor, product_id=product_id)
+        product_inventories_start_activation(actor=actor, product_ids=list(products))
         _ready_what_can_start(Task.objects.filter(sub_flow__domain_order__order=order), actor)
     return made
 
