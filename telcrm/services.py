@@ -65,14 +65,19 @@ def save(obj: models.Model, *, actor: Actor, reason: str | None = None, clean: b
 
 
 def save_new(
-    model: type[models.Model], objs: list[models.Model], *, actor: Actor, reason: str
+    model: type[models.Model],
+    objs: list[models.Model],
+    *,
+    actor: Actor,
+    reason: str | Callable[[Any], str],
 ) -> list[models.Model]:
     """Insert many new records of one kind in a few queries, audited like :func:`save`: a
     ``NumberedModel``'s numbers come from its sequence in one step, and each record gets its
     history row naming ``actor`` and ``reason``. No ``full_clean``: this is for records the
     system derives from rows it has just read (a decomposition, a flow from its template),
     whose references are known to exist; the database's constraints still hold. Returns
-    the records with their primary keys."""
+    the records with their primary keys. ``reason`` may be a function of the record, for
+    reasons that name something of each."""
     objs = list(objs)
     if not objs:
         return objs
@@ -81,7 +86,7 @@ def save_new(
         for obj, number in zip(objs, numbers, strict=True):
             setattr(obj, model.number_field, number)
     for obj in objs:
-        _audit(obj, actor, reason)
+        _audit(obj, actor, reason(obj) if callable(reason) else reason)
     with transaction.atomic():
         made = bulk_create_with_history(objs, model, default_user=actor)
     for obj in made:

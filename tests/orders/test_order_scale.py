@@ -9,7 +9,9 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from cmdb.models import ProductInventory
+from fulfillment import services as fulfillment_services
 from fulfillment.demo import load_templates
+from fulfillment.models import SubFlow, Task, TaskDependency, TaskTemplate
 from orders import services
 from orders.models import ChildLine, DomainOrder, DomainOrderDependency, OrderLine
 from tests.orders.test_approval import pending  # noqa: F401
@@ -147,3 +149,115 @@ def test_approval_of_60_lines_stores_every_record_with_its_history(users, large)
     # Decomposing again creates nothing twice.
     services.order_decompose(actor=users["orders"], order_id=order.pk)
     assert (children.count(), order.domain_orders.count()) == (108, 9)
+
+
+def _approved(users, large, lines: int):
+    order = large(lines)
+    services.order_approve(actor=users["orders"], order_id=order.pk)
+    return order
+
+
+# Starting the work of any order with these nine domain orders: lock the order (1), its
+# domain orders with their child lines, specifications and dependencies (4), the flow
+# templates with their tasks, task dependencies and groups (4), the sub flows already made
+# (1); sub flows (insert 2), tasks (sequence 4, insert 2), their dependencies from the
+# templates (insert 2); across domain orders: the tasks and links (2), the new links
+# (insert 2); the special project's check (1); the inventory started (lines 1, lock 1,
+# update 2); the tasks that may start (1, update 2) and their domain orders (1, update 2);
+# savepoints around each write (19).
+START_QUERIES = 56
+
+
+@pytest.mark.parametrize("lines", [5, 60])
+def test_fulfillment_start_queries_do_not_grow_with_the_lines(users, large, lines):
+    order = _approved(users, large, lines)
+    queries = _count(
+        lambda: fulfillment_services.order_fulfillment_start(
+            actor=users["orders"], order_id=order.pk
+        )
+    )
+    assert queries == START_QUERIES
+
+
+def _template_shape(code: str) -> tuple[int, int, int, int]:
+    """Tasks, links inside the flow, entry tasks and exit tasks of a specification's flow."""
+    templates = list(TaskTemplate.objects.filter(flow__specification__code=code))
+    links = [(t.pk, b.pk) for t in templates for b in t.depends_on.all()]
+    entries = [t for t in templates if not any(a == t.pk for a, _ in links)]
+    exits = [t for t in templates if not any(b == t.pk for _, b in links)]
+    return len(templates), len(links), len(entries), len(exits)
+
+
+def test_fulfillment_start_of_60_lines_makes_every_record_with_its_history(users, large):
+    order = _approved(users, large, 60)
+    made = fulfillment_services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)
+    shape = {code: _template_shape(code) for code in ("ACCESS-LINE", "IP-INTERNET", "CPE-ROUTER")}
+    shape["SIP-TRUNK"] = _template_shape("SIP-TRUNK")
+    flows_per_spec = {"ACCESS-LINE": 24, "IP-INTERNET": 24, "CPE-ROUTER": 24, "SIP-TRUNK": 36}
+    tasks = Task.objects.filter(sub_flow__domain_order__order=order)
+    flows = SubFlow.objects.filter(domain_order__order=order)
+    assert len(made) == flows.count() == 108
+    assert sorted(flows.values_list("child_line_id", flat=True)) == sorted(
+        ChildLine.objects.filter(order_line__order=order).values_list("pk", flat=True)
+    )
+    assert tasks.count() == sum(n * shape[code][0] for code, n in flows_per_spec.items())
+    assert len(set(tasks.values_list("number", flat=True))) == tasks.count()
+    inside = sum(n * shape[code][1] for code, n in flows_per_spec.items())
+    # Across domain orders, at HQ and at Metro (12 Internet access lines each): every entry
+    # task of the IP flows waits for every exit task of the access and the CPE flows.
+    across = (
+        2 * (12 * shape["IP-INTERNET"][2]) * 12 * (shape["ACCESS-LINE"][3] + shape["CPE-ROUTER"][3])
+    )
+    links = TaskDependency.objects.filter(task__sub_flow__domain_order__order=order)
+    assert links.count() == inside + across
+    assert (
+        links.exclude(task__sub_flow=F("depends_on__sub_flow"))
+        .exclude(task__sub_flow__domain_order__domain="ip_core")
+        .count()
+        == 0
+    )
+    # Never across sites.
+    assert not links.exclude(
+        task__sub_flow__domain_order__site=F("depends_on__sub_flow__domain_order__site")
+    ).exists()
+    # Every record has its history row, naming the order manager.
+    who = {"history_user": users["orders"]}
+    assert (
+        SubFlow.history.filter(history_change_reason__startswith="started DOM-", **who).count()
+        == 108
+    )
+    assert Task.history.filter(history_type="+", **who).count() == tasks.count()
+    assert (
+        TaskDependency.history.filter(history_change_reason="flow template", **who).count()
+        == inside
+    )
+    assert (
+        TaskDependency.history.filter(
+            history_change_reason__startswith="domain order dependency: IP-INTERNET requires", **who
+        ).count()
+        == across
+    )
+    # What waits for nothing is ready (the first tasks of every flow but the IP ones, which
+    # wait for access and CPE), each with its history row and due time.
+    ready = tasks.filter(state="ready")
+    assert ready.count() == sum(
+        n * shape[code][2] for code, n in flows_per_spec.items() if code != "IP-INTERNET"
+    )
+    assert not ready.filter(due_at__isnull=True).exists()
+    assert Task.history.filter(history_change_reason="ready", state="ready").count() == (
+        ready.count()
+    )
+    assert sorted(
+        order.domain_orders.filter(state="in_progress").values_list("domain", flat=True)
+    ) == ["access", "access", "cpe", "cpe", "voice", "voice", "voice"]
+    assert ProductInventory.objects.filter(status="pending_active").count() == 60
+    assert (
+        ProductInventory.history.filter(
+            history_change_reason="fulfillment started", status="pending_active"
+        ).count()
+        == 60
+    )
+    # Starting again creates nothing twice.
+    counts = (flows.count(), tasks.count(), links.count())
+    fulfillment_services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)
+    assert (flows.count(), tasks.count(), links.count()) == counts
