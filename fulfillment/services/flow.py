@@ -39,8 +39,9 @@ def _ready_what_can_start(tasks, actor) -> list[Task]:
     )
     waiting = waiting.exclude(_staggering().held_by_a_wave())  # its site's wave is not released
     ready = list(waiting.select_for_update(of=("self",)).select_related("template"))
+    now = timezone.now()
     for task in ready:
-        _set_due(task)
+        _set_due(task, now)
     transition_all(ready, "make_ready", actor=actor, reason="ready", fields=("ready_at", "due_at"))
     if ready:
         started = DomainOrder.objects.filter(

@@ -79,10 +79,11 @@ def _count(action) -> int:
 # and billing profile of the checks (3), the exposure of other open orders (1), the
 # approver's permissions (2), the approved order and its history (2), the contract (1);
 # then each kind of record written at once, with its history: inventory (sequence 4,
-# insert 2), lines started (2), domain orders (read 1, sequence 4, insert 2), dependencies
-# (read 1, insert 2), child lines (read 1, insert 2); the order marked decomposed (its
-# references checked 7, saved 2); savepoints around each write (18).
-APPROVE_QUERIES = 65
+# insert 2), lines started (the new state 1, each its inventory 1, history 1), domain
+# orders (read 1, sequence 4, insert 2), dependencies (read 1, insert 2), child lines
+# (read 1, insert 2); the order marked decomposed (its references checked 7, saved 2);
+# savepoints around each write (18).
+APPROVE_QUERIES = 66
 
 
 @pytest.mark.parametrize("lines", [5, 60])
@@ -163,9 +164,9 @@ def _approved(users, large, lines: int):
 # (1); sub flows (insert 2), tasks (sequence 4, insert 2), their dependencies from the
 # templates (insert 2); across domain orders: the tasks and links (2), the new links
 # (insert 2); the special project's check (1); the inventory started (lines 1, lock 1,
-# update 2); the tasks that may start (1, update 2) and their domain orders (1, update 2);
-# savepoints around each write (19).
-START_QUERIES = 56
+# update 2); the tasks that may start (1; the new state 1, each its due time 1, history 1)
+# and their domain orders (1, update 2); savepoints around each write (19).
+START_QUERIES = 57
 
 
 @pytest.mark.parametrize("lines", [5, 60])
