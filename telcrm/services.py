@@ -88,7 +88,9 @@ def save_new(
     for obj in objs:
         _audit(obj, actor, reason(obj) if callable(reason) else reason)
     with transaction.atomic():
-        made = bulk_create_with_history(objs, model, default_user=actor)
+        made = bulk_create_with_history(
+            objs, model, default_user=actor, default_date=timezone.now()
+        )
     for obj in made:
         if hasattr(obj, "_update_initial_state"):  # its state as saved, for a later transition
             obj._update_initial_state()
