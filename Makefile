@@ -62,8 +62,10 @@ lint: install-dev
 clean:
 	rm -rf $(VENV) var
 
-# Throughput and memory of the API-task worker path on the demo data (changes nothing).
+# Throughput and memory of the API-task worker path, and approval and fulfillment start of
+# a 100-line order, on the demo data (changes nothing).
 benchmark: demo
 	$(PY) manage.py bench_fulfillment --tasks 200
+	$(PY) manage.py bench_fulfillment --order-lines 100 --runs 5
 	$(PY) manage.py bench_pages --runs 3
 	$(PY) manage.py bench_documents --lines 50

@@ -221,6 +221,37 @@ def waves_release_due(*, today: datetime.date | None = None) -> int:
     return released
 
 
+def first_free_mornings(
+    groups: list[AssignmentGroup], now: datetime.datetime
+) -> list[datetime.datetime]:
+    """:func:`first_free_morning` for several new visits at once, one per group in
+    ``groups`` (a group may come again): each visit counts against the capacity of the ones
+    after it, as if they were booked one by one. One query."""
+    day = services._next_working_morning(now)
+    limited = {group.pk for group in groups if group.daily_visit_capacity}
+    booked = (
+        Counter(
+            (group_id, timezone.localtime(start).date())
+            for group_id, start in FieldWorkOrder.objects.filter(
+                task__group__in=limited, window_start__gte=day
+            )
+            .exclude(state=WorkOrderState.CANCELLED)
+            .values_list("task__group_id", "window_start")
+        )
+        if limited
+        else Counter()
+    )
+    starts = []
+    for group in groups:
+        start = day
+        if group.pk in limited:
+            while booked[group.pk, start.date()] >= group.daily_visit_capacity:
+                start = services._next_working_morning(start)
+            booked[group.pk, start.date()] += 1
+        starts.append(start)
+    return starts
+
+
 def first_free_morning(group: AssignmentGroup, now: datetime.datetime) -> datetime.datetime:
     """The first proposed window of a new visit of ``group``'s task: the next working
     morning on which the group has fewer visits than its daily capacity (any morning when

@@ -7,7 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from cmdb.services import product_inventory_create_pending
+from cmdb.services import PendingProduct, product_inventories_create_pending
 from contracts.choices import ContractState
 from contracts.models import SalesContract
 from sales.catalog import characteristic_specs, characteristics_text
@@ -15,7 +15,7 @@ from sales.choices import BillingProfileState, QuoteState
 from sales.models import BillingProfile, Contact, Quote
 from sales.services.quotes import quote_revise
 from telcrm.fsm import DomainError, check_version
-from telcrm.services import run_transition, save
+from telcrm.services import run_transition, save, save_new, transition_all
 
 from .approval import approval_checks
 from .choices import OrderState
@@ -245,84 +245,93 @@ def order_approve(*, actor, order_id: int) -> Order:
         order = run_transition(
             Order, pk=order_id, name="approve", actor=actor, prepare=prepare, allowed={"approve"}
         )
-        for line in lines:
-            _create_inventory(order, line, actor)
-            line.start()
-            save(line, actor=actor, reason="approve")
+        _create_inventory(order, lines, actor)
+        transition_all(lines, "start", actor=actor, reason="approve", fields=("product",))
         _decompose(order, plan, actor)
     return order
 
 
-def _create_inventory(order: Order, line: OrderLine, actor) -> None:
-    if line.product_id:
-        return
-    line.product = product_inventory_create_pending(
+def _create_inventory(order: Order, lines: list[OrderLine], actor) -> None:
+    """Each line without its inventory record gets one (R18), all in one write."""
+    new = [line for line in lines if not line.product_id]
+    products = product_inventories_create_pending(
         actor=actor,
-        account=order.account,
-        site=line.site,
-        location=line.location,
-        offering=line.offering,
-        sales_contract=order.sales_contract,
-        characteristics=line.characteristics,
-        quantity=line.quantity,
-        net_recurring=line.net_recurring,
-        currency=order.quote.currency,
-        order_date=timezone.localdate(),
+        products=[
+            PendingProduct(
+                account=order.account,
+                site=line.site,
+                location=line.location,
+                offering=line.offering,
+                sales_contract=order.sales_contract,
+                characteristics=line.characteristics,
+                quantity=line.quantity,
+                net_recurring=line.net_recurring,
+                currency=order.quote.currency,
+                order_date=timezone.localdate(),
+            )
+            for line in new
+        ],
         reason=f"approved {order.number}",
     )
+    for line, product in zip(new, products, strict=True):
+        line.product = product
 
 
 def _decompose(order: Order, plan, actor) -> None:
     """Store the plan: domain orders per site and domain, their dependencies and the child
-    lines. What exists already is kept, so decomposing twice creates nothing twice."""
+    lines, each kind written at once. What exists already is kept, so decomposing twice
+    creates nothing twice."""
     existing = {(d.site_id, d.domain): d for d in order.domain_orders.all()}
-    for key, planned in plan.domain_orders.items():
-        if key not in existing:
-            domain_order = DomainOrder(
-                order=order,
-                site=planned.site,
-                location=planned.location,
-                domain=planned.domain,
-                stage=planned.stage,
-            )
-            save(domain_order, actor=actor, reason=f"decomposed {order.number}")
-            existing[key] = domain_order
+    new = {
+        key: DomainOrder(
+            order=order,
+            site=planned.site,
+            location=planned.location,
+            domain=planned.domain,
+            stage=planned.stage,
+        )
+        for key, planned in plan.domain_orders.items()
+        if key not in existing
+    }
+    save_new(DomainOrder, list(new.values()), actor=actor, reason=f"decomposed {order.number}")
+    existing |= new
     links = set(
         DomainOrderDependency.objects.filter(domain_order__order=order).values_list(
             "domain_order_id", "depends_on_id"
         )
     )
+    dependencies = []
     for key, planned in plan.domain_orders.items():
         for target, why in planned.waits_for.items():
             pair = (existing[key].pk, existing[target].pk)
             if pair not in links:
-                save(
+                dependencies.append(
                     DomainOrderDependency(
                         domain_order_id=pair[0], depends_on_id=pair[1], reason=why
-                    ),
-                    actor=actor,
-                    reason="decomposed",
+                    )
                 )
                 links.add(pair)
+    save_new(DomainOrderDependency, dependencies, actor=actor, reason="decomposed")
     made = set(
         ChildLine.objects.filter(order_line__order=order).values_list(
             "order_line_id", "specification_id"
         )
     )
-    for line_id, children in plan.children.items():
-        for child in children:
+    children = []
+    for line_id, planned_children in plan.children.items():
+        for child in planned_children:
             spec = child.item.specification
             if (line_id, spec.pk) not in made:
-                save(
+                children.append(
                     ChildLine(
                         order_line_id=line_id,
                         specification=spec,
                         domain_order=existing[child.key],
                         via=child.item.via[:100],
-                    ),
-                    actor=actor,
-                    reason="decomposed",
+                    )
                 )
+                made.add((line_id, spec.pk))
+    save_new(ChildLine, children, actor=actor, reason="decomposed")
     if order.decomposed_at is None:
         order.decomposed_at = timezone.now()
         save(order, actor=actor, reason="decomposed")

@@ -14,10 +14,13 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django_fsm import ConcurrentTransition
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from .fsm import DomainError, fsm_field_names, transition_label, unmet_conditions
 from .fsm import leaving_transition as _leaving
+from .models import NumberedModel, next_numbers
 
 # Who takes an action: a signed-in user, or ``None`` for the system (a scheduled job, a
 # worker, monitoring). A customer's signatory is named on the record as ``_history_actor``.
@@ -59,6 +62,98 @@ def save(obj: models.Model, *, actor: Actor, reason: str | None = None, clean: b
     except IntegrityError as exc:
         # A constraint the checks above could not see yet (a concurrent insert).
         raise DomainError(f"{obj} could not be saved: it clashes with another record.") from exc
+
+
+def save_new(
+    model: type[models.Model],
+    objs: list[models.Model],
+    *,
+    actor: Actor,
+    reason: str | Callable[[Any], str],
+) -> list[models.Model]:
+    """Insert many new records of one kind in a few queries, audited like :func:`save`: a
+    ``NumberedModel``'s numbers come from its sequence in one step, and each record gets its
+    history row naming ``actor`` and ``reason``. No ``full_clean``: this is for records the
+    system derives from rows it has just read (a decomposition, a flow from its template),
+    whose references are known to exist; the database's constraints still hold. Returns
+    the records with their primary keys. ``reason`` may be a function of the record, for
+    reasons that name something of each."""
+    objs = list(objs)
+    if not objs:
+        return objs
+    if issubclass(model, NumberedModel):
+        numbers = next_numbers(model.number_prefix, len(objs), width=model.number_width)
+        for obj, number in zip(objs, numbers, strict=True):
+            setattr(obj, model.number_field, number)
+    for obj in objs:
+        _audit(obj, actor, reason(obj) if callable(reason) else reason)
+    with transaction.atomic():
+        made = bulk_create_with_history(
+            objs, model, default_user=actor, default_date=timezone.now()
+        )
+    for obj in made:
+        if hasattr(obj, "_update_initial_state"):  # its state as saved, for a later transition
+            obj._update_initial_state()
+    return made
+
+
+def transition_all(
+    objs: list[models.Model],
+    name: str,
+    *,
+    actor: Actor,
+    reason: str | None = None,
+    field: str = "state",
+    fields: tuple[str, ...] = (),
+) -> list[models.Model]:
+    """Take transition ``name`` on each of ``objs`` (rows of one kind the caller has locked)
+    and write them in one update, with a history row each: :func:`transition` for many rows
+    taking the same step at once (an order's lines starting, its first tasks becoming
+    ready). Each row is checked as :func:`transition` checks it (the step must leave its
+    state, its conditions hold); the system's step, so no role permission is asked.
+    ``fields`` are the other fields the caller changed with the step."""
+    objs = list(objs)
+    if not objs:
+        return objs
+    for obj in objs:
+        leaving = _leaving(obj, name, field)
+        if leaving is None:
+            state = getattr(obj, f"get_{field}_display")()
+            raise DomainError(
+                f"{transition_label(obj, name, field)} is not possible while {obj} is {state}."
+            )
+        unmet = unmet_conditions(obj, leaving)
+        if unmet:
+            raise DomainError(f"{transition_label(obj, name, field)}: " + " ".join(unmet))
+        getattr(obj, name)()
+        _audit(obj, actor, reason or name)
+    model = type(objs[0])
+    changed = [field, *fields]
+    now = timezone.now()
+    for auto in model._meta.concrete_fields:  # what save() would stamp
+        if getattr(auto, "auto_now", False):
+            for obj in objs:
+                setattr(obj, auto.attname, now)
+            changed.append(auto.name)
+    # A field every row now holds the same value of (the new state, the time stamp) is set
+    # by one plain UPDATE of the rows; bulk_update's CASE per row is only for the others.
+    attnames = {name: model._meta.get_field(name).attname for name in changed}
+    same = {
+        name: getattr(objs[0], attname)
+        for name, attname in attnames.items()
+        if all(getattr(obj, attname) == getattr(objs[0], attname) for obj in objs)
+    }
+    with transaction.atomic():
+        model._default_manager.filter(pk__in=[obj.pk for obj in objs]).update(**same)
+        if rest := [name for name in changed if name not in same]:
+            model._default_manager.bulk_update(objs, rest)
+        get_history_manager_for_model(model).bulk_history_create(
+            objs, update=True, default_user=actor
+        )
+    for obj in objs:
+        if hasattr(obj, "_update_initial_state"):
+            obj._update_initial_state()
+    return objs
 
 
 def transition(

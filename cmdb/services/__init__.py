@@ -4,10 +4,11 @@ is importable from ``cmdb.services``."""
 
 from .inventory import (
     DeliveredService,
+    PendingProduct,
+    product_inventories_create_pending,
+    product_inventories_start_activation,
     product_inventory_activate,
     product_inventory_cancel,
-    product_inventory_create_pending,
-    product_inventory_start_activation,
 )
 from .items import integration_for_token, item_set_status, items_build
 from .operations import (
@@ -21,6 +22,7 @@ from .resources import resources_allocate, resources_release
 
 __all__ = [
     "DeliveredService",
+    "PendingProduct",
     "change_request_create",
     "change_request_transition",
     "change_request_update",
@@ -31,8 +33,8 @@ __all__ = [
     "items_build",
     "product_inventory_activate",
     "product_inventory_cancel",
-    "product_inventory_create_pending",
-    "product_inventory_start_activation",
+    "product_inventories_create_pending",
+    "product_inventories_start_activation",
     "resources_allocate",
     "resources_release",
 ]

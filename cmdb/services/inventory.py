@@ -12,7 +12,7 @@ from django.db import transaction
 from contracts.models import SalesContract
 from sales.models import Account, Location, ProductOffering, ProductSpecification
 from telcrm.fsm import DomainError
-from telcrm.services import run_transition, save
+from telcrm.services import run_transition, save, save_new, transition_all
 
 from ..choices import PENDING_STATUSES, ProductStatus
 from ..models import ProductInventory, ServiceInventory
@@ -20,38 +20,45 @@ from .items import items_build
 from .resources import resources_release
 
 
-def product_inventory_create_pending(
-    *,
-    actor,
-    account: Account,
-    site: Account,
-    location: Location,
-    offering: ProductOffering,
-    sales_contract: SalesContract,
-    characteristics: dict,
-    quantity: int,
-    net_recurring: Decimal,
-    currency: str,
-    order_date: date,
-    reason: str,
-) -> ProductInventory:
-    """R18: inventory for an approved order line, in TMF637 status ``created``: it exists,
-    but counts as active for nobody until its order closes. The caller runs this inside its
-    own transaction and keeps the link (so a repeat creates nothing twice)."""
-    product = ProductInventory(
-        account=account,
-        site=site,
-        location=location,
-        offering=offering,
-        sales_contract=sales_contract,
-        characteristics=dict(characteristics or {}),
-        quantity=quantity,
-        net_recurring=net_recurring,
-        currency=currency,
-        order_date=order_date,
-    )
-    save(product, actor=actor, reason=reason)
-    return product
+@dataclass(frozen=True)
+class PendingProduct:
+    """What an approved order line hands over for its inventory record (R18)."""
+
+    account: Account
+    site: Account
+    location: Location
+    offering: ProductOffering
+    sales_contract: SalesContract
+    characteristics: dict
+    quantity: int
+    net_recurring: Decimal
+    currency: str
+    order_date: date
+
+
+def product_inventories_create_pending(
+    *, actor, products: list[PendingProduct], reason: str
+) -> list[ProductInventory]:
+    """R18: inventory for an approved order's lines, in TMF637 status ``created``: each
+    exists, but counts as active for nobody until its order closes. Written at once (a few
+    queries, whatever their number), each with its history row. The caller runs this inside
+    its own transaction and keeps the links (so a repeat creates nothing twice)."""
+    made = [
+        ProductInventory(
+            account=p.account,
+            site=p.site,
+            location=p.location,
+            offering=p.offering,
+            sales_contract=p.sales_contract,
+            characteristics=dict(p.characteristics or {}),
+            quantity=p.quantity,
+            net_recurring=p.net_recurring,
+            currency=p.currency,
+            order_date=p.order_date,
+        )
+        for p in products
+    ]
+    return save_new(ProductInventory, made, actor=actor, reason=reason)
 
 
 def product_inventory_cancel(*, actor, product_id: int) -> ProductInventory:
@@ -64,14 +71,18 @@ def product_inventory_cancel(*, actor, product_id: int) -> ProductInventory:
     return product
 
 
-def product_inventory_start_activation(*, actor, product_id: int) -> ProductInventory:
-    """Fulfillment has begun: TMF637 ``pendingActive`` (still available to nobody)."""
+def product_inventories_start_activation(*, actor, product_ids: list[int]) -> None:
+    """Fulfillment has begun: TMF637 ``pendingActive`` (still available to nobody), for
+    each of the products still ``created``, in one update."""
     with transaction.atomic():
-        product = ProductInventory.objects.select_for_update().get(pk=product_id)
-        if product.status == ProductStatus.CREATED:
-            product.start_activation()
-            save(product, actor=actor, reason="fulfillment started")
-    return product
+        products = list(
+            ProductInventory.objects.select_for_update()
+            .filter(pk__in=product_ids, status=ProductStatus.CREATED)
+            .order_by("pk")
+        )
+        transition_all(
+            products, "start_activation", actor=actor, field="status", reason="fulfillment started"
+        )
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,8 @@ def _next_working_morning(now):
     return day.replace(hour=8, minute=0, second=0, microsecond=0)
 
 
-def _set_due(task: Task) -> None:
-    task.ready_at = timezone.now()
+def _set_due(task: Task, now=None) -> None:
+    task.ready_at = now or timezone.now()
     task.due_at = task.ready_at + timedelta(hours=float(task.template.sla_hours))
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from orders.choices import DomainOrderState, OrderLineState, OrderState
 from orders.models import DomainOrder, Order, OrderLine
-from telcrm.services import save
+from telcrm.services import save, save_new, transition_all
 
 from ..choices import (
     DONE_STATES,
@@ -31,18 +31,18 @@ from .activation import _activate
 
 def _ready_what_can_start(tasks, actor) -> list[Task]:
     """Waiting tasks whose dependencies are all completed become ready, with their SLA due
-    time from now."""
-    ready = []
+    time from now: all of them in one update (an order's start readies many at once)."""
     waiting = tasks.filter(state=TaskState.WAITING).exclude(
         dependency_links__depends_on__state__in=[
             s for s in TaskState.values if s not in DONE_STATES
         ]
     )
     waiting = waiting.exclude(_staggering().held_by_a_wave())  # its site's wave is not released
-    for task in waiting.select_for_update(of=("self",)).select_related("template"):
-        _set_due(task)
-        take(task, "make_ready", actor=actor, reason="ready")
-        ready.append(task)
+    ready = list(waiting.select_for_update(of=("self",)).select_related("template"))
+    now = timezone.now()
+    for task in ready:
+        _set_due(task, now)
+    transition_all(ready, "make_ready", actor=actor, reason="ready", fields=("ready_at", "due_at"))
     if ready:
         started = DomainOrder.objects.filter(
             pk__in=SubFlow.objects.filter(tasks__in=[t.pk for t in ready]).values(
@@ -50,9 +50,12 @@ def _ready_what_can_start(tasks, actor) -> list[Task]:
             ),
             state=DomainOrderState.ACKNOWLEDGED,
         )
-        for domain_order in started.select_for_update(of=("self",)):
-            domain_order.start()
-            save(domain_order, actor=actor, reason="first task ready")
+        transition_all(
+            list(started.select_for_update(of=("self",))),
+            "start",
+            actor=actor,
+            reason="first task ready",
+        )
         _schedule_visits([t for t in ready if t.kind == TaskKind.FIELD_SERVICE], actor)
         _dispatch(ready)
     return ready
@@ -62,7 +65,7 @@ def _schedule_visits(tasks: list[Task], actor) -> None:
     """R20: a ready field-service task gets its field work order: the site, its address,
     the line's site contact and access notes, and a first window (the next working morning
     on which the task's group has room for another visit) that the dispatcher confirms with
-    a technician."""
+    a technician. All of them written at once."""
     if not tasks:
         return
     have = set(FieldWorkOrder.objects.filter(task__in=tasks).values_list("task_id", flat=True))
@@ -72,25 +75,24 @@ def _schedule_visits(tasks: list[Task], actor) -> None:
             "sub_flow__child_line__order_line", "sub_flow__domain_order", "group"
         )
     }
-    now = timezone.localtime()
-    for task in tasks:
-        if task.pk in have:
-            continue
+    tasks = [task for task in tasks if task.pk not in have]
+    starts = _staggering().first_free_mornings(
+        [lines[task.pk].group for task in tasks], timezone.localtime()
+    )
+    visits = []
+    for task, start in zip(tasks, starts, strict=True):
         line = lines[task.pk].sub_flow.child_line.order_line
-        start = _staggering().first_free_morning(lines[task.pk].group, now)
-        save(
-            FieldWorkOrder(
-                task=task,
-                site_id=line.site_id,
-                location_id=line.location_id,
-                contact_id=line.site_contact_id,
-                access_notes=line.access_notes,
-                window_start=start,
-                window_end=start + timedelta(hours=4),
-            ),
-            actor=actor,
-            reason=f"visit for {task.number}",
+        visit = FieldWorkOrder(
+            task=task,
+            site_id=line.site_id,
+            location_id=line.location_id,
+            contact_id=line.site_contact_id,
+            access_notes=line.access_notes,
+            window_start=start,
+            window_end=start + timedelta(hours=4),
         )
+        visits.append(visit)
+    save_new(FieldWorkOrder, visits, actor=actor, reason=lambda v: f"visit for {v.task.number}")
 
 
 def _after_done(tasks: list[Task], actor) -> None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from cmdb.services import (
-    product_inventory_start_activation,
-)
+from cmdb.services import product_inventories_start_activation
 from orders.choices import OrderState
 from orders.models import Order
 from telcrm.fsm import DomainError
-from telcrm.services import save
+from telcrm.services import save_new
 
 from ..models import (
     FlowTemplate,
@@ -59,75 +57,88 @@ def order_fulfillment_start(*, actor, order_id: int) -> list[SubFlow]:
                 "child_line_id", flat=True
             )
         )
-        made: list[SubFlow] = []
-        for domain_order in domain_orders:
-            for child in domain_order.child_lines.all():
-                if child.pk not in done:
-                    made.append(_sub_flow(domain_order, child, templates, actor))
+        made = _sub_flows(domain_orders, done, templates, actor)
         _link_across_domain_orders(domain_orders, actor)
         _open_project(order, actor)
         products = order.lines.filter(product__isnull=False).values_list("product_id", flat=True)
-        for product_id in products:
-            product_inventory_start_activation(actor=actor, product_id=product_id)
+        product_inventories_start_activation(actor=actor, product_ids=list(products))
         _ready_what_can_start(Task.objects.filter(sub_flow__domain_order__order=order), actor)
     return made
 
 
-def _sub_flow(domain_order, child, templates, actor) -> SubFlow:
-    template = templates[child.specification_id]
-    sub_flow = SubFlow(domain_order=domain_order, child_line=child, template=template)
-    save(sub_flow, actor=actor, reason=f"started {domain_order.number}")
-    by_template = {}
-    for task_template in template.tasks.all():
-        task = Task(
-            sub_flow=sub_flow,
-            template=task_template,
-            name=task_template.name,
-            kind=task_template.kind,
-            group=task_template.group,
+def _sub_flows(domain_orders, done: set[int], templates, actor) -> list[SubFlow]:
+    """A sub flow per child line not yet started, its tasks and their dependencies from the
+    flow template: each kind written at once, with its history rows."""
+    flows = [
+        SubFlow(
+            domain_order=domain_order,
+            child_line=child,
+            template=templates[child.specification_id],
         )
-        save(task, actor=actor, reason=f"from {template}")
-        by_template[task_template.pk] = task
-    for task_template in template.tasks.all():
-        for before in task_template.depends_on.all():
-            save(
-                TaskDependency(
-                    task=by_template[task_template.pk], depends_on=by_template[before.pk]
-                ),
-                actor=actor,
-                reason="flow template",
+        for domain_order in domain_orders
+        for child in domain_order.child_lines.all()
+        if child.pk not in done
+    ]
+    save_new(SubFlow, flows, actor=actor, reason=lambda f: f"started {f.domain_order.number}")
+    tasks, by_template = [], {}
+    for sub_flow in flows:
+        for task_template in sub_flow.template.tasks.all():
+            task = Task(
+                sub_flow=sub_flow,
+                template=task_template,
+                name=task_template.name,
+                kind=task_template.kind,
+                group=task_template.group,
             )
-    return sub_flow
+            tasks.append(task)
+            by_template[sub_flow.pk, task_template.pk] = task
+    save_new(Task, tasks, actor=actor, reason=lambda t: f"from {t.sub_flow.template}")
+    links = [
+        TaskDependency(
+            task=by_template[sub_flow.pk, task_template.pk],
+            depends_on=by_template[sub_flow.pk, before.pk],
+        )
+        for sub_flow in flows
+        for task_template in sub_flow.template.tasks.all()
+        for before in task_template.depends_on.all()
+    ]
+    save_new(TaskDependency, links, actor=actor, reason="flow template")
+    return flows
 
 
 def _link_across_domain_orders(domain_orders, actor) -> None:
     """A domain order's entry tasks (nothing to wait for in their own flow) wait for the exit
-    tasks (nothing waits for them in their flow) of each domain order it depends on."""
+    tasks (nothing waits for them in their flow) of each domain order it depends on. Worked
+    out from two reads; the missing links are written at once."""
     tasks = list(
-        Task.objects.filter(sub_flow__domain_order__in=domain_orders).select_related("sub_flow")
+        Task.objects.filter(sub_flow__domain_order__in=domain_orders).values_list(
+            "pk", "sub_flow_id", "sub_flow__domain_order_id"
+        )
     )
     links = set(
-        TaskDependency.objects.filter(task__in=tasks).values_list("task_id", "depends_on_id")
+        TaskDependency.objects.filter(task__sub_flow__domain_order__in=domain_orders).values_list(
+            "task_id", "depends_on_id"
+        )
     )
-    inside = {(a, b) for a, b in links}
-    same_flow = {t.pk: t.sub_flow_id for t in tasks}
-    waits_inside = {a for a, b in inside if same_flow.get(b) == same_flow.get(a)}
-    awaited_inside = {b for a, b in inside if same_flow.get(b) == same_flow.get(a)}
-    by_domain: dict[int, list[Task]] = {}
-    for task in tasks:
-        by_domain.setdefault(task.sub_flow.domain_order_id, []).append(task)
+    same_flow = {pk: sub_flow_id for pk, sub_flow_id, _ in tasks}
+    inside = {(a, b) for a, b in links if same_flow.get(b) == same_flow.get(a)}
+    waits_inside = {a for a, _ in inside}
+    awaited_inside = {b for _, b in inside}
+    by_domain: dict[int, list[int]] = {}
+    for pk, _, domain_order_id in tasks:
+        by_domain.setdefault(domain_order_id, []).append(pk)
+    new = []
     for domain_order in domain_orders:
-        entries = [t for t in by_domain.get(domain_order.pk, []) if t.pk not in waits_inside]
+        entries = [t for t in by_domain.get(domain_order.pk, []) if t not in waits_inside]
         for dependency in domain_order.dependencies.all():
             exits = [
-                t for t in by_domain.get(dependency.depends_on_id, []) if t.pk not in awaited_inside
+                t for t in by_domain.get(dependency.depends_on_id, []) if t not in awaited_inside
             ]
             for entry in entries:
                 for exit_task in exits:
-                    if (entry.pk, exit_task.pk) not in links:
-                        save(
-                            TaskDependency(task=entry, depends_on=exit_task),
-                            actor=actor,
-                            reason=f"domain order dependency: {dependency.reason}",
-                        )
-                        links.add((entry.pk, exit_task.pk))
+                    if (entry, exit_task) not in links:
+                        link = TaskDependency(task_id=entry, depends_on_id=exit_task)
+                        link._change_reason = f"domain order dependency: {dependency.reason}"
+                        new.append(link)
+                        links.add((entry, exit_task))
+    save_new(TaskDependency, new, actor=actor, reason=lambda link: link._change_reason)
