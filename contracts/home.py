@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from sales.choices import AgreementState, QuoteState
 from sales.models import Quote, SalesAgreement
-from telcrm.querysets import first_rows
+from telcrm.querysets import count_of, first_rows
 
 from .choices import ContractState
 from .models import (
@@ -65,6 +65,10 @@ def contracts_to_do_panel(request):
     contracts = first_rows(
         SalesContract.objects.visible_to(user)
         .filter(Q(state="draft") | Q(state="active", pk__in=uncovered))
+        .annotate(
+            sites=count_of(SalesContractLine.objects.all(), "contract", distinct="site"),
+            services=count_of(ServiceContract.objects.all(), "sales_contract"),
+        )
         .select_related("account")
         .order_by("created_at", "pk"),
         8,

@@ -30,15 +30,17 @@ from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
 
-def count_of(related: models.QuerySet, link: str) -> Subquery:
-    """The number of rows of ``related`` whose ``link`` is the outer row, as an integer.
+def count_of(related: models.QuerySet, link: str, distinct: str = "") -> Subquery:
+    """The number of rows of ``related`` whose ``link`` is the outer row, as an integer
+    (or of their different values of ``distinct``).
 
     ``count_of(Account.objects.all(), "parent")`` -> the outer account's child accounts."""
+    counted = Count(distinct, distinct=True) if distinct else Count("pk")
     rows = (
         related.order_by()
         .filter(**{link: OuterRef("pk")})
         .values(link)
-        .annotate(n=Count("pk"))
+        .annotate(n=counted)
         .values("n")
     )
     return Coalesce(Subquery(rows), Value(0), output_field=models.IntegerField())
