@@ -20,8 +20,8 @@ import time
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, OperationalError, transaction
-from django.db.models import Max
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, transaction
+from django.db.models import F, Max
 from django_q.conf import Conf
 from django_q.tasks import async_task
 
@@ -41,6 +41,8 @@ RUN_API_TASK = "fulfillment.automation.run_api_task"
 # back to the queue after these pauses (seconds), not after django-q2's retry (300 s), which
 # stays the last resort once they are used up.
 BUSY_BACKOFF = (0.5, 1, 2, 4, 8)
+# The first key of the advisory lock that one domain's dispatch holds (PostgreSQL).
+DISPATCH_LOCK = 20
 
 
 def dispatch(task_ids: Iterable[int]) -> list[int]:
@@ -64,52 +66,59 @@ def _fill_places(domain: str) -> list[int]:
     if limit <= 0:
         return []
     with transaction.atomic():
-        # Every open API task of the domain is locked (in one order): two workers finishing
-        # at once count the places one after the other and never pass the limit together.
-        open_tasks = list(
-            Task.objects.select_for_update(of=("self",))
-            .filter(
-                kind=TaskKind.API,
-                assignee__isnull=True,
-                state__in=[TaskState.READY, TaskState.IN_PROGRESS],
-                sub_flow__domain_order__domain=domain,
-            )
-            .order_by("pk")
-            .values_list("pk", "state", "ready_at", "updated_at")
+        # Two workers finishing at once count the domain's places one after the other and
+        # never pass the limit together: the domain is locked, not each of its open tasks
+        # (a backlog of thousands of ready tasks was locked on every completion).
+        _lock_domain(domain)
+        tasks = Task.objects.filter(
+            kind=TaskKind.API, assignee__isnull=True, sub_flow__domain_order__domain=domain
         )
-        running = sum(state == TaskState.IN_PROGRESS for _, state, _, _ in open_tasks)
-        ready = sorted(
-            (
-                (ready_at is None, ready_at, pk)
-                for pk, state, ready_at, _ in open_tasks
-                if state == TaskState.READY
-            )
+        running = list(tasks.filter(state=TaskState.IN_PROGRESS).values_list("pk", "updated_at"))
+        free = max(0, limit - len(running))
+        oldest_ready = tasks.filter(state=TaskState.READY).order_by(
+            F("ready_at").asc(nulls_last=True), "pk"
         )
-        chosen = [pk for _, _, pk in ready[: max(0, limit - running)]]
+        chosen = list(oldest_ready.values_list("pk", flat=True)[:free]) if free else []
         stuck = stuck_before()
-        lost = _send_again(
-            [
-                pk
-                for pk, state, _, updated_at in open_tasks
-                if state == TaskState.IN_PROGRESS and updated_at < stuck
-            ]
-        )
-        for task in Task.objects.filter(pk__in=chosen).order_by("ready_at", "pk"):
+        lost = _send_again([pk for pk, updated_at in running if updated_at < stuck], stuck)
+        started = []
+        for task in (
+            Task.objects.select_for_update()
+            .filter(pk__in=chosen, state=TaskState.READY, assignee__isnull=True)
+            .order_by("ready_at", "pk")
+        ):
             # Started here, not in the worker: a task waiting in the broker holds its place.
             task.start()
             save(task, actor=None, reason=f"sent to the {domain} adapter")
             _enqueue(task.pk)
-    return lost + chosen
+            started.append(task.pk)
+    return lost + started
 
 
-def _send_again(lost: list[int]) -> list[int]:
+def _lock_domain(domain: str) -> None:
+    """Hold the domain's dispatch lock until the transaction ends. On PostgreSQL an
+    advisory lock on the domain's name; SQLite writes one transaction at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [DISPATCH_LOCK, domain]
+            )
+
+
+def _send_again(lost: list[int], stuck) -> list[int]:
     """Started tasks whose job went down with a worker: each keeps its place and goes to a
-    worker again (call it with the domain's open tasks locked)."""
+    worker again (call it with the domain locked). Returns the ids sent."""
     seconds = settings.FULFILLMENT_API_STUCK_SECONDS
-    for task in Task.objects.filter(pk__in=lost).order_by("pk"):
+    sent = []
+    for task in (
+        Task.objects.select_for_update()
+        .filter(pk__in=lost, state=TaskState.IN_PROGRESS, updated_at__lt=stuck)
+        .order_by("pk")
+    ):
         save(task, actor=None, reason=f"sent again: no progress for {seconds} s", clean=False)
         _enqueue(task.pk)
-    return lost
+        sent.append(task.pk)
+    return sent
 
 
 def reconcile() -> list[int]:
