@@ -7,7 +7,6 @@ from django.forms import Select
 from django.forms.utils import flatatt
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
 from telcrm.fsm import transition_options
 
@@ -99,7 +98,7 @@ def _select(field, widget: Select, attrs: dict) -> str:
         (
             (
                 "" if option["value"] is None else option["value"],
-                mark_safe(" selected") if option["selected"] else "",
+                " selected" if option["selected"] else "",  # plain text: escaping keeps it
                 option["label"],
             )
             for _group, group_options, _index in context["optgroups"]
