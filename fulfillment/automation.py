@@ -175,7 +175,13 @@ def run_api_task(task_id: int, busy_retries: int = 0) -> str:
 
 def _attempt(task_id: int) -> str:
     with transaction.atomic():
-        task = Task.objects.select_for_update().get(pk=task_id)
+        # The template and the domain order do not change while a task runs: read with the
+        # locked row, they serve the whole attempt.
+        task = (
+            Task.objects.select_for_update(of=("self",))
+            .select_related("template", "sub_flow__domain_order__location")
+            .get(pk=task_id)
+        )
         if not _runnable(task):
             # Done, failed or taken over by a person: its place may be free for the next.
             transaction.on_commit(lambda: dispatch([task_id]))
@@ -186,19 +192,20 @@ def _attempt(task_id: int) -> str:
                 task.start()
             task.attempts += 1
             save(task, actor=None, reason=f"adapter call, attempt {task.attempts}", clean=False)
-    task = Task.objects.select_related("template", "sub_flow__domain_order__location").get(
-        pk=task_id
-    )
-    adapter = adapter_for(task.sub_flow.domain_order.domain)
+    domain = task.sub_flow.domain_order.domain
+    adapter = adapter_for(domain)
     try:
-        outputs = recorded.response if recorded else ledger_call(task, task.attempts, adapter)
+        # Looked up under the lock just now: the ledger's constraint keeps a racing run's
+        # effect to one should another worker record first.
+        outputs = recorded.response if recorded else _call(task, task.attempts, adapter)
     except AdapterError as error:
         if not _fail_or_retry(task, adapter, error):
             return TaskState.IN_PROGRESS
+        state = None
     else:
-        _complete(task, outputs)
-    dispatch([task_id])
-    return Task.objects.values_list("state", flat=True).get(pk=task_id)
+        state = _complete(task, outputs)
+    _fill_places(domain)
+    return state or Task.objects.values_list("state", flat=True).get(pk=task_id)
 
 
 def _runnable(task: Task) -> bool:
@@ -221,6 +228,11 @@ def ledger_call(task: Task, attempt: int, adapter: DomainAdapter) -> dict:
     recorded = _effect_of(task)
     if recorded is not None:
         return recorded.response
+    return _call(task, attempt, adapter)
+
+
+def _call(task: Task, attempt: int, adapter: DomainAdapter) -> dict:
+    """:func:`ledger_call` once the ledger has been looked up and has no effect."""
     call = AdapterCall(
         task=task,
         attempt=attempt,
@@ -255,8 +267,10 @@ def _record(call: AdapterCall, reason: str) -> bool:
     try:
         # A short transaction of its own (its checks, the row and its history), taken after
         # the adapter has answered: no lock is held while the adapter works.
+        # The system's row, no form: the ledger's constraints (one row per attempt, one
+        # effect per task) are the database's, which refuses a clash without a read first.
         with transaction.atomic():
-            save(call, actor=None, reason=reason)
+            save(call, actor=None, reason=reason, clean=False)
     except DomainError:
         logger.info("%s already recorded by another run", call)
         return False
@@ -284,9 +298,10 @@ def _fail_or_retry(task: Task, adapter: DomainAdapter, error: AdapterError) -> b
     return True
 
 
-def _complete(task: Task, outputs: dict) -> None:
+def _complete(task: Task, outputs: dict) -> str | None:
+    """Complete the task with the adapter's outputs; its new state, or None where it fell out."""
     try:
-        services.task_complete(actor=None, task_id=task.pk, outputs=outputs)
+        return services.task_complete(actor=None, task_id=task.pk, outputs=outputs).state
     except DomainError as exc:
         # The adapter's answer lacks an output, or a person claimed the task meanwhile: the
         # fall-out says why (its retry finds the recorded effect). A task another run has

@@ -5,6 +5,7 @@ captured for, and nobody else can hold it while it is in use. The database decid
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from telcrm.fsm import DomainError
 
@@ -40,15 +41,18 @@ def resources_allocate(*, actor, product_id: int, outputs: dict, holder: str) ->
     errors, allocated = [], []
     for kind, value in wanted:
         scope = product.site.number if kind in SITE_SCOPED_RESOURCES else ""
-        in_use = ResourceAllocation.objects.filter(
-            kind=kind, scope=scope, state=AllocationState.IN_USE
+        # Who holds the value, and what this holder held before: one read.
+        found = list(
+            ResourceAllocation.objects.filter(kind=kind, scope=scope, state=AllocationState.IN_USE)
+            .filter(Q(value=value) | Q(product_id=product_id, holder=holder))
+            .select_related("product")
         )
-        current = in_use.filter(value=value).select_related("product").first()
+        current = next((a for a in found if a.value == value), None)
         if current is not None:
             if current.product_id != product_id:
                 errors.append(_in_use_message(kind, value, current))
             continue
-        for earlier in in_use.filter(product_id=product_id, holder=holder):
+        for earlier in found:
             earlier.release()
             earlier._history_user = actor
             earlier._change_reason = f"replaced by {value} ({holder})"

@@ -73,9 +73,10 @@ def _staggering():
 
 
 def _lock_task(task_id: int) -> Task:
-    # No select_related: after waiting for another claim, PostgreSQL re-reads the locked row
-    # but not the rows it was joined to, so a joined assignee would still look empty.
-    return Task.objects.select_for_update().get(pk=task_id)
+    # Only the template joined (it names the outputs, and never changes under a task): after
+    # waiting for another claim, PostgreSQL re-reads the locked row but not the rows it was
+    # joined to, so a joined assignee would still look empty.
+    return Task.objects.select_for_update(of=("self",)).select_related("template").get(pk=task_id)
 
 
 def _lock_order(order_id: int) -> None:
@@ -88,10 +89,14 @@ def _lock_order(order_id: int) -> None:
 
 
 def _lock_order_of_task(task_id: int) -> Task:
-    order_id = Task.objects.values_list("sub_flow__domain_order__order_id", flat=True).get(
-        pk=task_id
+    """Lock the task's order (found and locked in one statement), then the task."""
+    found = (
+        Order.objects.select_for_update(of=("self",))
+        .filter(domain_orders__sub_flows__tasks=task_id)
+        .values_list("pk", flat=True)
     )
-    _lock_order(order_id)
+    if not list(found):
+        raise Task.DoesNotExist(f"No task {task_id}.")
     return _lock_task(task_id)
 
 

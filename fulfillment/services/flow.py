@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from orders.choices import DomainOrderState, OrderLineState, OrderState
@@ -109,22 +110,25 @@ def _close_upwards(sub_flow_ids: set[int], actor) -> None:
     every line is: completed, partial (some lines cancelled) or cancelled (all)."""
     if not sub_flow_ids:
         return
+    open_tasks = Task.objects.filter(sub_flow=OuterRef("pk")).exclude(state__in=DONE_STATES)
     before = list(
-        SubFlow.objects.filter(pk__in=sub_flow_ids).values_list("state", "domain_order_id")
+        SubFlow.objects.filter(pk__in=sub_flow_ids)
+        .annotate(busy=Exists(open_tasks))
+        .values_list("pk", "state", "domain_order_id", "busy")
     )
+    if all(state == SubFlowState.IN_PROGRESS and busy for _, state, _, busy in before):
+        # Every sub flow still has work: nothing above them can close now (most tasks, in
+        # one read; the order's lock keeps it so until the caller commits).
+        return
+    closable = [pk for pk, state, _, busy in before if state == SubFlowState.IN_PROGRESS]
     flows = (
         SubFlow.objects.select_for_update()
-        .filter(pk__in=sub_flow_ids, state=SubFlowState.IN_PROGRESS)
+        .filter(pk__in=closable, state=SubFlowState.IN_PROGRESS)
         .exclude(tasks__state__in=[s for s in TaskState.values if s not in DONE_STATES])
     )
-    closed = []
     for sub_flow in flows:
         take(sub_flow, "close", actor=actor, reason="every task done")
-        closed.append(sub_flow)
-    if not closed and all(state == SubFlowState.IN_PROGRESS for state, _ in before):
-        # Every sub flow still has work: nothing above them can close now (most tasks).
-        return
-    domain_ids = {domain_order_id for _, domain_order_id in before}
+    domain_ids = {domain_order_id for _, _, domain_order_id, _ in before}
     open_domains = (
         DomainOrder.objects.select_for_update()
         .filter(
