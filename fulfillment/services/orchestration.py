@@ -108,19 +108,17 @@ def _sub_flows(domain_orders, done: set[int], templates, actor) -> list[SubFlow]
 
 def _link_across_domain_orders(domain_orders, actor) -> None:
     """A domain order's entry tasks (nothing to wait for in their own flow) wait for the exit
-    tasks (nothing waits for them in their flow) of each domain order it depends on, as
-    close as they are found: those of the same order line (a DIA line's IP service waits for
-    that line's access and router), else those at the same site (a SIP trunk waits for the
-    site's access line), else all of them (a central service). One site's work does not
-    wait for another site's, and the links grow with the lines, not with their square.
-    Worked out from two reads; the missing links are written at once."""
+    tasks (nothing waits for them in their flow) of each domain order it depends on (at the
+    same site): those of the same order line where it has some (an Internet line's IP
+    service waits for that line's access and router, not for every other line's at the
+    site), else all of them. The links grow with the lines, not with their square. Worked
+    out from two reads; the missing links are written at once."""
     tasks = list(
         Task.objects.filter(sub_flow__domain_order__in=domain_orders).values_list(
             "pk",
             "sub_flow_id",
             "sub_flow__domain_order_id",
             "sub_flow__child_line__order_line_id",
-            "sub_flow__child_line__order_line__site_id",
         )
     )
     links = set(
@@ -132,24 +130,21 @@ def _link_across_domain_orders(domain_orders, actor) -> None:
     inside = {(a, b) for a, b in links if same_flow.get(b) == same_flow.get(a)}
     waits_inside = {a for a, _ in inside}
     awaited_inside = {b for _, b in inside}
-    entries: dict[int, list[tuple[int, int, int]]] = {}  # domain order -> (task, line, site)
-    exits: dict[int, dict[object, list[int]]] = {}  # domain order -> line / site / all -> tasks
-    for pk, _, domain_order_id, line_id, site_id in tasks:
+    entries: dict[int, list[tuple[int, int]]] = {}  # domain order -> (task, its line)
+    exits: dict[int, dict[int | None, list[int]]] = {}  # domain order -> line (None: all)
+    for pk, _, domain_order_id, line_id in tasks:
         if pk not in waits_inside:
-            entries.setdefault(domain_order_id, []).append((pk, line_id, site_id))
+            entries.setdefault(domain_order_id, []).append((pk, line_id))
         if pk not in awaited_inside:
-            near = exits.setdefault(domain_order_id, {})
-            for key in (("line", line_id), ("site", site_id), "all"):
-                near.setdefault(key, []).append(pk)
+            by_line = exits.setdefault(domain_order_id, {})
+            by_line.setdefault(line_id, []).append(pk)
+            by_line.setdefault(None, []).append(pk)
     new = []
     for domain_order in domain_orders:
         for dependency in domain_order.dependencies.all():
-            near = exits.get(dependency.depends_on_id, {})
-            for entry, line_id, site_id in entries.get(domain_order.pk, []):
-                awaited = (
-                    near.get(("line", line_id)) or near.get(("site", site_id)) or near.get("all")
-                )
-                for exit_task in awaited or []:
+            by_line = exits.get(dependency.depends_on_id, {})
+            for entry, line_id in entries.get(domain_order.pk, []):
+                for exit_task in by_line.get(line_id) or by_line.get(None, []):
                     if (entry, exit_task) not in links:
                         link = TaskDependency(task_id=entry, depends_on_id=exit_task)
                         link._change_reason = f"domain order dependency: {dependency.reason}"

@@ -205,10 +205,9 @@ def test_fulfillment_start_of_60_lines_makes_every_record_with_its_history(users
     assert len(set(tasks.values_list("number", flat=True))) == tasks.count()
     inside = sum(n * shape[code][1] for code, n in flows_per_spec.items())
     # Across domain orders, at HQ and at Metro (12 Internet access lines each): every entry
-    # task of the IP flows waits for every exit task of the access and the CPE flows.
-    across = (
-        2 * (12 * shape["IP-INTERNET"][2]) * 12 * (shape["ACCESS-LINE"][3] + shape["CPE-ROUTER"][3])
-    )
+    # task of a line's IP flow waits for every exit task of that line's access and CPE
+    # flows, not for the other lines' (the links grow with the lines, not their square).
+    across = 2 * 12 * shape["IP-INTERNET"][2] * (shape["ACCESS-LINE"][3] + shape["CPE-ROUTER"][3])
     links = TaskDependency.objects.filter(task__sub_flow__domain_order__order=order)
     assert links.count() == inside + across
     assert (
@@ -217,9 +216,12 @@ def test_fulfillment_start_of_60_lines_makes_every_record_with_its_history(users
         .count()
         == 0
     )
-    # Never across sites.
+    # Never across sites, nor across lines where the line has its own access and CPE.
     assert not links.exclude(
         task__sub_flow__domain_order__site=F("depends_on__sub_flow__domain_order__site")
+    ).exists()
+    assert not links.exclude(
+        task__sub_flow__child_line__order_line=F("depends_on__sub_flow__child_line__order_line")
     ).exists()
     # Every record has its history row, naming the order manager.
     who = {"history_user": users["orders"]}
@@ -262,3 +264,35 @@ def test_fulfillment_start_of_60_lines_makes_every_record_with_its_history(users
     counts = (flows.count(), tasks.count(), links.count())
     fulfillment_services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)
     assert (flows.count(), tasks.count(), links.count()) == counts
+
+
+def test_r20_a_line_without_its_own_awaited_work_waits_for_all_of_it_at_the_site(users, large):
+    """An IP service whose line has no access of its own (here its access child line was
+    moved to a voice line at HQ) waits for every access line at the site, and still only
+    for its own line's router."""
+    order = _approved(users, large, 10)
+    hq_dia = order.lines.filter(site__name="HQ", offering__code="DIA").order_by("pk").first()
+    hq_sip = order.lines.filter(site__name="HQ", offering__code="SIP").order_by("pk").first()
+    moved = ChildLine.objects.get(order_line=hq_dia, specification__code="ACCESS-LINE")
+    moved.order_line = hq_sip
+    moved.save()
+    fulfillment_services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)
+    ip_entry = Task.objects.get(
+        sub_flow__child_line__order_line=hq_dia,
+        sub_flow__child_line__specification__code="IP-INTERNET",
+        template__depends_on__isnull=True,
+    )
+    awaited = TaskDependency.objects.filter(task=ip_entry).values_list(
+        "depends_on__sub_flow__child_line__specification__code",
+        "depends_on__sub_flow__child_line__order_line",
+    )
+    access_lines = set(
+        OrderLine.objects.filter(
+            order=order,
+            site__name="HQ",
+            child_lines__specification__code="ACCESS-LINE",
+        ).values_list("pk", flat=True)
+    )
+    assert hq_sip.pk in access_lines and len(access_lines) >= 2
+    assert {line for code, line in awaited if code == "ACCESS-LINE"} == access_lines
+    assert {line for code, line in awaited if code == "CPE-ROUTER"} == {hq_dia.pk}
