@@ -112,6 +112,17 @@ class ProductInventoryFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(pk__in=held) | Q(pk__in=built))
 
 
+# What the search box of a record about a configuration item (a change, an incident) looks in.
+ITEM_RECORD_SEARCH = (
+    "number",
+    "title",
+    "item__number",
+    "item__name",
+    "item__identifier",
+    "item__account__name",
+)
+
+
 class ChangeRequestFilterSet(OpenUnlessAskedFilterSet):
     """Change requests: open ones (draft to implemented) unless a status is chosen."""
 
@@ -120,14 +131,7 @@ class ChangeRequestFilterSet(OpenUnlessAskedFilterSet):
     )
     risk = django_filters.ChoiceFilter(choices=ChangeRisk.choices, empty_label="Any risk")
     q = django_filters.CharFilter(method="search", label="Item or account")
-    search_fields = (
-        "number",
-        "title",
-        "item__number",
-        "item__name",
-        "item__identifier",
-        "item__account__name",
-    )
+    search_fields = ITEM_RECORD_SEARCH
 
     class Meta:
         model = ChangeRequest
@@ -150,14 +154,7 @@ class IncidentFilterSet(OpenUnlessAskedFilterSet):
         empty_label="Any",
     )
     q = django_filters.CharFilter(method="search", label="Item or account")
-    search_fields = (
-        "number",
-        "title",
-        "item__number",
-        "item__name",
-        "item__identifier",
-        "item__account__name",
-    )
+    search_fields = ITEM_RECORD_SEARCH
 
     class Meta:
         model = Incident

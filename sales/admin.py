@@ -6,6 +6,7 @@ from telcrm.cleaning import CleanModelForm
 from telcrm.fsm import DomainError
 
 from . import services
+from .catalog_io import RULE_FIELDS
 from .choices import AccountState
 from .models import (
     Account,
@@ -137,16 +138,7 @@ class SpecificationAdmin(AuditedAdmin):
 class PriceRuleInline(admin.TabularInline):
     model = PriceRule
     extra = 0
-    fields = [
-        "characteristic",
-        "value",
-        "min_value",
-        "max_value",
-        "per_unit",
-        "recurring_adder",
-        "one_time_adder",
-        "description",
-    ]
+    fields = RULE_FIELDS  # as in the catalog file
 
 
 class EligibilityInline(admin.TabularInline):

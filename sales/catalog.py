@@ -200,6 +200,24 @@ def require_currency(lines, currency: str, record: str) -> None:
         raise DomainError(currency_problem(line.offering, currency, record))
 
 
+def priced_configuration(
+    offering: ProductOffering, characteristics: dict | None
+) -> tuple[dict, dict[str, str], PriceBreakdown]:
+    """A line's characteristics checked against its offering (blank ones left out) and
+    priced: the parsed values, the same as stored text, and the price. Raises DomainError
+    naming each bad characteristic."""
+    from telcrm.fsm import DomainError
+
+    values = {k: v for k, v in (characteristics or {}).items() if v not in ("", None)}
+    config, errors = validate_configuration(offering, values)
+    if errors:
+        raise DomainError(
+            f"{offering.name}: " + "; ".join(e.message for e in errors),
+            errors=[f"{offering.name}: {e.message}" for e in errors],
+        )
+    return config, {k: as_text(v) for k, v in config.items()}, price_configuration(offering, config)
+
+
 def price_configuration(offering: ProductOffering, config: dict) -> PriceBreakdown:
     """Price a validated configuration from the offering's list price and price rules.
 

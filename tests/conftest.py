@@ -6,7 +6,7 @@ import os
 import pytest
 from django.conf import settings
 
-from tests.factories import AccountFactory, ChildAccountFactory, TeamFactory, UserFactory
+from tests.factories import AccountFactory, TeamFactory, UserFactory, located, sites_at
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -140,25 +140,14 @@ def world(users, rep_account):
     (fiber with a build surcharge) and Kiel (no fiber)."""
     from sales.catalog_io import catalog_import
     from sales.demo.catalog import CATALOG
-    from sales.models import Location
 
     catalog_import(actor=users["admin"], data=copy.deepcopy(CATALOG))
-    Location.objects.create(
-        account=rep_account,
-        address_line1="Am Sandtorkai 50",
-        postcode="20457",
-        city="Hamburg",
-        country="DE",
+    located(rep_account)
+    return sites_at(
+        rep_account,
+        [
+            ("HQ", "Am Sandtorkai 50", "20457", "Hamburg"),
+            ("Metro", "Mönckebergstr. 7", "20095", "Hamburg"),
+            ("Kiel", "Schulstr. 3", "24103", "Kiel"),
+        ],
     )
-    sites = {}
-    for name, street, postcode, city in [
-        ("HQ", "Am Sandtorkai 50", "20457", "Hamburg"),
-        ("Metro", "Mönckebergstr. 7", "20095", "Hamburg"),
-        ("Kiel", "Schulstr. 3", "24103", "Kiel"),
-    ]:
-        site = ChildAccountFactory(parent=rep_account, name=name)
-        Location.objects.create(
-            account=site, address_line1=street, postcode=postcode, city=city, country="DE"
-        )
-        sites[name] = site
-    return sites

@@ -206,3 +206,20 @@ def signature_for(agreement, signatory):
         signed_at=timezone.now(),
         document_sha256=digest,
     )
+
+
+def located(account, street="Am Sandtorkai 50", postcode="20457", city="Hamburg"):
+    """A location of ``account`` in Germany; by default at the Hamburg office."""
+    return Location.objects.create(
+        account=account, address_line1=street, postcode=postcode, city=city, country="DE"
+    )
+
+
+def sites_at(root, sites) -> dict:
+    """Child accounts of ``root``, each located at its address: ``sites`` are (name, street,
+    postcode, city); by name."""
+    made = {}
+    for name, street, postcode, city in sites:
+        made[name] = ChildAccountFactory(parent=root, name=name)
+        located(made[name], street, postcode, city)
+    return made

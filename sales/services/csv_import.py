@@ -118,30 +118,44 @@ def _check_row(
     return errors
 
 
+def _row_location(row: dict[str, str], **fields) -> Location | None:
+    """The location a row's address columns give (none without an address line)."""
+    if not row["address_line1"]:
+        return None
+    return Location(
+        address_line1=row["address_line1"],
+        address_line2=row["address_line2"],
+        city=row["city"],
+        postcode=row["postcode"],
+        country=row["country"].upper(),
+        site_code=row["site_code"],
+        **fields,
+    )
+
+
+def _row_contact(row: dict[str, str], **fields) -> Contact | None:
+    """The contact a row's contact columns give (none without an e-mail address)."""
+    if not row["contact_email"]:
+        return None
+    return Contact(
+        first_name=row["contact_first_name"],
+        last_name=row["contact_last_name"],
+        email=row["contact_email"],
+        phone=row["contact_phone"],
+        job_role=row["contact_job_role"],
+        **fields,
+    )
+
+
 def _model_errors(row: dict[str, str]) -> list[str]:
     """What the models would refuse in this row (lengths, e-mail, country code ...), named
     by CSV column, so that one pass reports every bad row."""
     checks = [
         (Account(name=row["name"], industry=row["industry"]), {"name": "name"}, None),
     ]
-    if row["address_line1"]:
-        location = Location(
-            address_line1=row["address_line1"],
-            address_line2=row["address_line2"],
-            city=row["city"],
-            postcode=row["postcode"],
-            country=row["country"].upper(),
-            site_code=row["site_code"],
-        )
+    if location := _row_location(row):
         checks.append((location, {}, "location"))
-    if row["contact_email"]:
-        contact = Contact(
-            first_name=row["contact_first_name"],
-            last_name=row["contact_last_name"],
-            email=row["contact_email"],
-            phone=row["contact_phone"],
-            job_role=row["contact_job_role"],
-        )
+    if contact := _row_contact(row):
         checks.append((contact, {}, "contact"))
     errors = []
     for obj, columns, prefix in checks:
@@ -375,31 +389,11 @@ def _write_batch(actor, batch, created, plan: ImportPlan, assignable) -> dict[st
     locations, contacts = [], []
     for _, row in batch:
         account = fresh[row["ref"]]
-        if row["address_line1"]:
-            locations.append(
-                Location(
-                    account=account,
-                    address_line1=row["address_line1"],
-                    address_line2=row["address_line2"],
-                    city=row["city"],
-                    postcode=row["postcode"],
-                    country=row["country"].upper(),
-                    site_code=row["site_code"],
-                    is_primary=True,
-                )
-            )
-        if row["contact_email"]:
-            contacts.append(
-                Contact(
-                    account=account,
-                    first_name=row["contact_first_name"],
-                    last_name=row["contact_last_name"],
-                    email=row["contact_email"],
-                    phone=row["contact_phone"],
-                    job_role=row["contact_job_role"],
-                    signing_authority=bool(_parse_bool(row["contact_signing_authority"])),
-                )
-            )
+        if location := _row_location(row, account=account, is_primary=True):
+            locations.append(location)
+        signs = bool(_parse_bool(row["contact_signing_authority"]))
+        if contact := _row_contact(row, account=account, signing_authority=signs):
+            contacts.append(contact)
     bulk_create_with_history(locations, Location, default_user=actor)
     bulk_create_with_history(contacts, Contact, default_user=actor)
     return fresh

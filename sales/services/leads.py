@@ -19,7 +19,6 @@ from ..models import (
     Opportunity,
     OpportunityLine,
 )
-from ..models.catalog import as_text
 from .accounts import (
     _check_account_people,
     _check_assignment,
@@ -43,15 +42,7 @@ def price_line(line: LeadLine | OpportunityLine, *, new_offering: bool) -> None:
         raise DomainError(problem)
     if new_offering and not offering.is_sellable():
         raise DomainError(f"{offering.name} is not sellable ({offering.get_state_display()}).")
-    values = {k: v for k, v in (line.characteristics or {}).items() if v not in ("", None)}
-    config, errors = catalog.validate_configuration(offering, values)
-    if errors:
-        raise DomainError(
-            f"{offering.name}: " + "; ".join(e.message for e in errors),
-            errors=[f"{offering.name}: {e.message}" for e in errors],
-        )
-    price = catalog.price_configuration(offering, config)
-    line.characteristics = {k: as_text(v) for k, v in config.items()}
+    _, line.characteristics, price = catalog.priced_configuration(offering, line.characteristics)
     line.unit_recurring = price.recurring
     line.unit_one_time = price.one_time
     line.manual_estimate = None

@@ -25,7 +25,6 @@ from ..models import (
     QuoteLine,
     SalesAgreement,
 )
-from ..models.catalog import as_text
 from .accounts import _check_account_people, hierarchy_check
 from .leads import opportunity_transition
 
@@ -114,15 +113,9 @@ def price_quote_line(line: QuoteLine, agreement_line: AgreementLine | None, thre
     offering = line.offering
     if problem := catalog.currency_problem(offering, line.quote.currency, "quote"):
         raise DomainError(problem)
-    values = {k: v for k, v in (line.characteristics or {}).items() if v not in ("", None)}
-    config, errors = catalog.validate_configuration(offering, values)
-    if errors:
-        raise DomainError(
-            f"{offering.name}: " + "; ".join(e.message for e in errors),
-            errors=[f"{offering.name}: {e.message}" for e in errors],
-        )
-    price = catalog.price_configuration(offering, config)
-    line.characteristics = {k: as_text(v) for k, v in config.items()}
+    config, line.characteristics, price = catalog.priced_configuration(
+        offering, line.characteristics
+    )
     line.list_recurring, line.list_one_time = price.recurring, price.one_time
     recurring, one_time = price.recurring, price.one_time
     if agreement_line is not None:

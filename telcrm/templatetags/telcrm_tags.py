@@ -55,6 +55,19 @@ def state_badge(obj, field: str = "state", tmf: str = ""):
     }
 
 
+@register.inclusion_tag("partials/table_head.html")
+def table_head(*labels: str):
+    """A list table's header row, a cell a label; a label ending in ``|end`` is a figure's
+    column, aligned right."""
+    return {"columns": [(label.removesuffix("|end"), label.endswith("|end")) for label in labels]}
+
+
+@register.inclusion_tag("partials/empty_row.html")
+def empty_row(colspan: int, message: str):
+    """The row a list table shows when nothing matches its filters."""
+    return {"colspan": colspan, "message": message}
+
+
 @register.filter
 def money(value, currency: str = "EUR"):
     """1234.5|money:"EUR" -> "EUR 1,234.50" (half-up to the currency's minor unit)."""

@@ -1,15 +1,12 @@
 """Browser journey: a sales rep tries a configuration in the catalog (htmx panel)."""
 
-import copy
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from sales.catalog_io import catalog_import
-from sales.demo.catalog import CATALOG
-from sales.models import Location
-from tests.factories import AccountFactory, TeamFactory, UserFactory
+from tests.browser.conftest import demo_catalog, sign_in
+from tests.factories import AccountFactory, TeamFactory, UserFactory, located
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,27 +18,15 @@ pytestmark = [
 def setup(roles):
     rep = UserFactory(username="sara", first_name="Sara", role="sales_rep")
     team = TeamFactory(name="Enterprise North", members=[rep])
-    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
-    catalog_import(actor=admin, data=copy.deepcopy(CATALOG))
+    demo_catalog()
     account = AccountFactory(name="Nordwind Logistik GmbH", owner=rep, team=team)
-    Location.objects.create(
-        account=account,
-        address_line1="Mönckebergstr. 7",
-        postcode="20095",
-        city="Hamburg",
-        country="DE",
-    )
-    Location.objects.create(
-        account=account, address_line1="Schulstr. 3", postcode="24103", city="Kiel", country="DE"
-    )
+    located(account, "Mönckebergstr. 7", "20095", "Hamburg")
+    located(account, "Schulstr. 3", "24103", "Kiel")
     return rep
 
 
 def test_try_a_configuration(page: Page, live_server, setup):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("sara")
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "sara")
     page.get_by_role("link", name="Catalog").click()
     page.get_by_label("Domain").select_option("access")
     page.get_by_role("button", name="Filter").click()

@@ -2,7 +2,6 @@
 prepared and sent for signature, the signatory signs through the link without logging in,
 and the contract manager makes the sales contract and the service contracts."""
 
-import copy
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,13 +11,9 @@ from playwright.sync_api import Page, expect
 
 from contracts.models import EntitlementRule
 from sales import services
-from sales.catalog_io import catalog_import
-from sales.demo.catalog import CATALOG
-from sales.models import Location, ProductOffering, QuoteLine
-from tests.browser.conftest import watch_csp
+from sales.models import ProductOffering, QuoteLine
+from tests.browser.conftest import NORDWIND_SITES, demo_catalog, nordwind, sign_in, watch_csp
 from tests.factories import (
-    AccountFactory,
-    ChildAccountFactory,
     ContactFactory,
     TeamFactory,
     UserFactory,
@@ -32,22 +27,14 @@ def approved_quote(roles):
     rep = UserFactory(username="sara", first_name="Sara", last_name="Lindqvist", role="sales_rep")
     UserFactory(username="clara", first_name="Clara", last_name="Weiss", role="contract_manager")
     team = TeamFactory(name="Enterprise North", members=[rep])
-    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
-    catalog_import(actor=admin, data=copy.deepcopy(CATALOG))
+    demo_catalog()
     EntitlementRule.objects.create(offering=ProductOffering.objects.get(code="SLA-BRONZE"))
     EntitlementRule.objects.create(
         characteristic="pop_redundancy",
         value="dual",
         offering=ProductOffering.objects.get(code="SLA-GOLD"),
     )
-    root = AccountFactory(name="Nordwind Logistik GmbH", owner=rep, team=team)
-    Location.objects.create(
-        account=root,
-        address_line1="Am Sandtorkai 50",
-        postcode="20457",
-        city="Hamburg",
-        country="DE",
-    )
+    root, sites = nordwind(rep, team, NORDWIND_SITES[:2])
     ContactFactory(
         account=root,
         first_name="Henrik",
@@ -56,17 +43,8 @@ def approved_quote(roles):
         email="h.jansen@nordwind.example",
         signing_authority=True,
     )
-    sites = []
-    for name, street, postcode, city in [
-        ("Nordwind HQ Hamburg", "Am Sandtorkai 50", "20457", "Hamburg"),
-        ("Nordwind Hub Frankfurt", "Hanauer Landstr. 302", "60314", "Frankfurt am Main"),
-    ]:
-        site = ChildAccountFactory(parent=root, name=name)
-        Location.objects.create(
-            account=site, address_line1=street, postcode=postcode, city=city, country="DE"
-        )
+    for site in sites:
         ContactFactory(account=site)
-        sites.append(site)
     quote = services.quote_create(
         actor=rep, account=root, valid_until=date.today() + timedelta(days=30)
     )
@@ -89,13 +67,6 @@ def approved_quote(roles):
     )
     services.quote_transition(actor=rep, quote_id=quote.pk, name="finalise")
     return quote
-
-
-def sign_in(page: Page, url: str, username: str) -> None:
-    page.goto(f"{url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_accept_sign_and_contract(page: Page, live_server, approved_quote, csp_violations):

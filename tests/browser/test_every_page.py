@@ -9,6 +9,9 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page
 
+from telcrm.demo import DEMO_PASSWORD
+from tests.browser.conftest import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 RECORDS_PER_LIST = 2
@@ -17,13 +20,6 @@ RECORDS_PER_LIST = 2
 @pytest.fixture
 def demo(roles):
     call_command("demo_data", verbosity=0)
-
-
-def sign_in(page: Page, url: str, username: str) -> None:
-    page.goto(f"{url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("telcrm-demo")
-    page.get_by_role("button", name="Sign in").click()
 
 
 def local_paths(page: Page, selector: str) -> list[str]:
@@ -57,7 +53,7 @@ def walk(page: Page, url: str) -> list[str]:
 def test_every_page_as_administrator(page: Page, live_server, demo):
     from sales.models import Account
 
-    sign_in(page, live_server.url, "admin")
+    sign_in(page, live_server.url, "admin", DEMO_PASSWORD)
     seen = walk(page, live_server.url)
     assert len(seen) > 20
     # The admin's change history of a record (simple-history's page).
@@ -67,5 +63,5 @@ def test_every_page_as_administrator(page: Page, live_server, demo):
 
 
 def test_every_page_as_sales_rep(page: Page, live_server, demo):
-    sign_in(page, live_server.url, "sara")
+    sign_in(page, live_server.url, "sara", DEMO_PASSWORD)
     assert len(walk(page, live_server.url)) > 10

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from fulfillment.models import AssignmentGroup, Task
 from orders.models import Order
-from tests.browser.test_contract_journey import sign_in
+from tests.browser.conftest import sign_in
 from tests.contracts.conftest import accepted, signatory  # noqa: F401
 from tests.fulfillment.conftest import approved, task_of, work_through  # noqa: F401
 from tests.orders.conftest import billing, contract  # noqa: F401

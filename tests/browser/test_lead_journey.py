@@ -1,14 +1,12 @@
 """Browser journey: capture a lead, qualify it, convert it onto a new account, and find
 the opportunity on the pipeline board."""
 
-import copy
 from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from sales.catalog_io import catalog_import
-from sales.demo.catalog import CATALOG
+from tests.browser.conftest import demo_catalog, sign_in
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,16 +16,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def rep(roles):
     user = UserFactory(username="sara", first_name="Sara", last_name="Lindqvist", role="sales_rep")
     TeamFactory(name="Enterprise North", members=[user])
-    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
-    catalog_import(actor=admin, data=copy.deepcopy(CATALOG))
+    demo_catalog()
     return user
 
 
 def test_lead_to_pipeline(page: Page, live_server, rep):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("sara")
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "sara")
 
     page.get_by_role("link", name="Leads").first.click()
     page.get_by_role("link", name="New lead").click()

@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from contracts import services as contract_services
 from sales.models import Quote
-from tests.browser.test_contract_journey import approved_quote, sign_in  # noqa: F401
+from tests.browser.conftest import sign_in
+from tests.browser.test_contract_journey import approved_quote  # noqa: F401
 from tests.factories import BillingProfileFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -2,7 +2,6 @@
 offerings at three sites with one discount above the threshold, a sales manager approves it,
 and the rep revises it to version 2 and compares the versions."""
 
-import copy
 from datetime import date
 from decimal import Decimal
 
@@ -10,13 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sales import services
-from sales.catalog_io import catalog_import
-from sales.demo.catalog import CATALOG
-from sales.models import AgreementLine, AgreementSla, Location, ProductOffering, SalesAgreement
-from tests.browser.conftest import watch_csp
+from sales.models import AgreementLine, AgreementSla, ProductOffering, SalesAgreement
+from tests.browser.conftest import NORDWIND_SITES, demo_catalog, nordwind, sign_in, watch_csp
 from tests.factories import (
-    AccountFactory,
-    ChildAccountFactory,
     ContactFactory,
     TeamFactory,
     UserFactory,
@@ -33,25 +28,8 @@ def deal(roles):
         username="mia", first_name="Mia", last_name="Schneider", role="sales_manager"
     )
     team = TeamFactory(name="Enterprise North", members=[rep], manager=manager)
-    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
-    catalog_import(actor=admin, data=copy.deepcopy(CATALOG))
-    root = AccountFactory(name="Nordwind Logistik GmbH", owner=rep, team=team)
-    Location.objects.create(
-        account=root,
-        address_line1="Am Sandtorkai 50",
-        postcode="20457",
-        city="Hamburg",
-        country="DE",
-    )
-    for name, street, postcode, city in [
-        ("Nordwind HQ Hamburg", "Am Sandtorkai 50", "20457", "Hamburg"),
-        ("Nordwind Hub Frankfurt", "Hanauer Landstr. 302", "60314", "Frankfurt am Main"),
-        ("Nordwind Office München", "Maximilianstr. 8", "80539", "München"),
-    ]:
-        site = ChildAccountFactory(parent=root, name=name)
-        Location.objects.create(
-            account=site, address_line1=street, postcode=postcode, city=city, country="DE"
-        )
+    demo_catalog()
+    root, _ = nordwind(rep, team, NORDWIND_SITES)
     agreement = SalesAgreement.objects.create(
         name="Nordwind framework", account=root, valid_from=date.today()
     )
@@ -68,13 +46,6 @@ def deal(roles):
         actor=manager, agreement_id=agreement.pk, signed_on=date.today(), signatory=signer
     )
     return agreement
-
-
-def sign_in(page: Page, url: str, username: str) -> None:
-    page.goto(f"{url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("pw")
-    page.get_by_role("button", name="Sign in").click()
 
 
 def place(page: Page, sites: list[str], offering: str, characteristics: dict, discount: str):

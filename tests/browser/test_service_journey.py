@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from fulfillment.models import AssignmentGroup
 from orders.models import Order
-from tests.browser.test_contract_journey import sign_in
+from tests.browser.conftest import sign_in
 from tests.cmdb.conftest import service_contracts  # noqa: F401
 from tests.contracts.conftest import accepted, signatory  # noqa: F401
 from tests.factories import LeadFactory

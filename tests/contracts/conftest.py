@@ -34,10 +34,10 @@ def accepted(users, rep_account, world, django_capture_on_commit_callbacks):
     return document
 
 
-def send(users, document, signatory, django_capture_on_commit_callbacks, **kwargs):
+def send(users, document, signatory, django_capture_on_commit_callbacks, who="rep", **kwargs):
     with django_capture_on_commit_callbacks(execute=True):
         return services.signing_request_send(
-            actor=users["rep"],
+            actor=users[who],
             document_id=document.pk,
             signatory=signatory,
             build_link=lambda token: f"http://testserver/contracts/sign/{token}/",

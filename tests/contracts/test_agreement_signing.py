@@ -56,13 +56,7 @@ def test_r6_agreement_is_activated_by_the_customers_signature(
     text = pdf_text(document)
     assert negotiating.number in text and "Dedicated Internet Access" in text
     assert "EUR 219.00" in text and "99.95" in text
-    with django_capture_on_commit_callbacks(execute=True):
-        _, link = services.signing_request_send(
-            actor=users["manager"],
-            document_id=document.pk,
-            signatory=signatory,
-            build_link=lambda token: f"http://testserver/contracts/sign/{token}/",
-        )
+    _, link = send(users, document, signatory, django_capture_on_commit_callbacks, who="manager")
     page = client.get(link).content.decode()
     assert f"Please sign {negotiating.number}" in page
     sign(client, link, django_capture_on_commit_callbacks)
@@ -84,13 +78,7 @@ def test_r12_an_agreement_changed_after_its_document_cannot_be_signed(
     client, users, negotiating, signatory, django_capture_on_commit_callbacks
 ):
     document = prepare(users, negotiating, django_capture_on_commit_callbacks)
-    with django_capture_on_commit_callbacks(execute=True):
-        _, link = services.signing_request_send(
-            actor=users["manager"],
-            document_id=document.pk,
-            signatory=signatory,
-            build_link=lambda token: f"http://testserver/contracts/sign/{token}/",
-        )
+    _, link = send(users, document, signatory, django_capture_on_commit_callbacks, who="manager")
     terms = negotiating.lines.get()
     terms.recurring_price = Decimal("199")
     sales_services.agreement_part_save(actor=users["manager"], part=terms)
@@ -101,13 +89,7 @@ def test_r12_an_agreement_changed_after_its_document_cannot_be_signed(
     # Preparing it again withdraws the old link and gives a document that can be signed.
     fresh = prepare(users, negotiating, django_capture_on_commit_callbacks)
     assert client.get(link).status_code == 410
-    with django_capture_on_commit_callbacks(execute=True):
-        _, new_link = services.signing_request_send(
-            actor=users["manager"],
-            document_id=fresh.pk,
-            signatory=signatory,
-            build_link=lambda token: f"http://testserver/contracts/sign/{token}/",
-        )
+    _, new_link = send(users, fresh, signatory, django_capture_on_commit_callbacks, who="manager")
     sign(client, new_link, django_capture_on_commit_callbacks)
     negotiating.refresh_from_db()
     assert negotiating.state == "active"
@@ -131,13 +113,7 @@ def test_r12_a_signed_agreements_documents_verify(
     login, client, users, negotiating, signatory, django_capture_on_commit_callbacks
 ):
     document = prepare(users, negotiating, django_capture_on_commit_callbacks)
-    with django_capture_on_commit_callbacks(execute=True):
-        _, link = services.signing_request_send(
-            actor=users["manager"],
-            document_id=document.pk,
-            signatory=signatory,
-            build_link=lambda token: f"http://testserver/contracts/sign/{token}/",
-        )
+    _, link = send(users, document, signatory, django_capture_on_commit_callbacks, who="manager")
     sign(client, link, django_capture_on_commit_callbacks)
     signature = Signature.objects.get(agreement=negotiating)
     manager = login(users["manager"])

@@ -185,13 +185,7 @@ def test_r6_agreement_signing_after_its_validity_is_refused_with_the_date(
     django_capture_on_commit_callbacks,  # noqa: F811
 ):
     document = prepare(users, negotiating, django_capture_on_commit_callbacks)
-    with django_capture_on_commit_callbacks(execute=True):
-        _, link = services.signing_request_send(
-            actor=users["manager"],
-            document_id=document.pk,
-            signatory=signatory,
-            build_link=lambda token: f"http://testserver/contracts/sign/{token}/",
-        )
+    _, link = send(users, document, signatory, django_capture_on_commit_callbacks, who="manager")
     lapsed = lapse(negotiating)
     page = client.get(link)
     assert page.status_code == 410

@@ -296,6 +296,29 @@ def test_every_url_is_in_the_matrix():
     assert set(MATRIX) - names == set(), "MATRIX names URLs that do not exist"
 
 
+def _signed(document, signatory, token: str, **subject):
+    """A signing request for ``document``, sent by the one who asked for the document, and
+    the signature it got for its ``subject`` (``quote=`` or ``agreement=``)."""
+    request = SigningRequest.objects.create(
+        document=document,
+        signatory=signatory,
+        token_hash=token * 64,
+        expires_at=timezone.now() + timedelta(days=3),
+        sent_by=document.requested_by,
+    )
+    signature = Signature.objects.create(
+        request=request,
+        document=document,
+        signatory=signatory,
+        signer_name="Signer",
+        method="typed",
+        signed_at=timezone.now(),
+        document_sha256=document.sha256,
+        **subject,
+    )
+    return request, signature
+
+
 @pytest.fixture
 def objects(rep_account, users):
     opportunity = OpportunityFactory(account=rep_account)
@@ -327,22 +350,8 @@ def objects(rep_account, users):
         sha256=hashlib.sha256(content).hexdigest(),
     )
     document.file.save("test.pdf", ContentFile(content), save=True)
-    signing_request = SigningRequest.objects.create(
-        document=document,
-        signatory=ContactFactory(account=rep_account),
-        token_hash="0" * 64,
-        expires_at=timezone.now() + timedelta(days=3),
-        sent_by=rep_account.owner,
-    )
-    signature = Signature.objects.create(
-        quote=quote,
-        request=signing_request,
-        document=document,
-        signatory=signing_request.signatory,
-        signer_name="Signer",
-        method="typed",
-        signed_at=timezone.now(),
-        document_sha256=document.sha256,
+    signing_request, signature = _signed(
+        document, ContactFactory(account=rep_account), "0", quote=quote
     )
     contract = SalesContract.objects.create(
         quote=quote,
@@ -446,23 +455,7 @@ def objects(rep_account, users):
         sha256=document.sha256,
     )
     agreement_document.file.save("agreement.pdf", ContentFile(content), save=True)
-    agreement_request = SigningRequest.objects.create(
-        document=agreement_document,
-        signatory=signing_request.signatory,
-        token_hash="1" * 64,
-        expires_at=timezone.now() + timedelta(days=3),
-        sent_by=rep_account.owner,
-    )
-    Signature.objects.create(
-        agreement=signed_agreement,
-        request=agreement_request,
-        document=agreement_document,
-        signatory=agreement_request.signatory,
-        signer_name="Signer",
-        method="typed",
-        signed_at=timezone.now(),
-        document_sha256=agreement_document.sha256,
-    )
+    _signed(agreement_document, signing_request.signatory, "1", agreement=signed_agreement)
     return {
         "agreement_document": agreement_document,
         "trace_kind": "order",

@@ -42,10 +42,20 @@ def approved(users, contract, billing, rep_account):  # noqa: F811
 @pytest.fixture
 def started(users, approved):
     """The approved order's work started; the agent is in every assignment group."""
+    return start_with_the_agent(users, approved)
+
+
+def agent_in_every_group(users):
+    """The agent joins every assignment group, so that one user can do all of the work."""
     for group in AssignmentGroup.objects.all():
         group.members.add(users["agent"])
-    services.order_fulfillment_start(actor=users["orders"], order_id=approved.pk)
-    return approved
+
+
+def start_with_the_agent(users, order):
+    """The order's work started by the order manager, with the agent in every group."""
+    agent_in_every_group(users)
+    services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)
+    return order
 
 
 def task_of(order, code, spec=None):
@@ -66,6 +76,20 @@ def copies(task, count):
         copy.save()
         made.append(copy)
     return made
+
+
+def extra_manual_tasks(task, count, **fields):
+    """``count`` manual tasks beside ``task`` (same sub flow, template and group), to show
+    that a page's query count does not grow with its tasks."""
+    for n in range(count):
+        Task.objects.create(
+            sub_flow=task.sub_flow,
+            template=task.template,
+            name=f"Extra {n}",
+            kind="manual",
+            group=task.group,
+            **fields,
+        )
 
 
 def finish(task, actor, outputs=None):

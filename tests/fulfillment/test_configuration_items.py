@@ -8,12 +8,11 @@ from django.db import connection, transaction
 from cmdb.models import ConfigurationItem, ProductInventory, Relationship, ResourceAllocation
 from cmdb.services import resources_allocate
 from fulfillment import services
-from fulfillment.models import AssignmentGroup
 from orders.models import Order
 from telcrm.fsm import DomainError
 from tests.concurrency import at_once
 
-from .conftest import approve, finish, task_of, work_through
+from .conftest import agent_in_every_group, approve, finish, task_of, work_through
 
 
 def _deliver(order, agent):
@@ -152,8 +151,7 @@ def test_r25_two_orders_allocating_one_resource_at_once_get_one_winner(
     roles, users, contract, billing, rep_account
 ):
     order = approve(users, contract, billing, rep_account)
-    for group in AssignmentGroup.objects.all():
-        group.members.add(users["agent"])
+    agent_in_every_group(users)
     products = list(ProductInventory.objects.filter(order_line__order=order))
     assert len(products) == 2
 

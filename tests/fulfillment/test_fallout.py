@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from cmdb.models import ProductInventory
 from fulfillment import services
-from fulfillment.models import AssignmentGroup, Fallout, SubFlow, Task
+from fulfillment.models import Fallout, SubFlow, Task
 from orders.models import DomainOrder, Order, OrderLine
 from telcrm.fsm import DomainError
 from tests.concurrency import at_once
 
-from .conftest import approve, task_of, work_through
+from .conftest import approve, start_with_the_agent, task_of, work_through
 
 
 def _reject(users, order, code="order-circuit", reason="Carrier says the address is unknown"):
@@ -181,10 +181,7 @@ def test_r22_resolving_needs_a_resolver_of_the_tasks_group(users, started):
 def test_r24_two_tasks_finishing_at_once_ready_what_waits_for_both(
     roles, users, contract, billing, rep_account
 ):
-    order = approve(users, contract, billing, rep_account)
-    for group in AssignmentGroup.objects.all():
-        group.members.add(users["agent"])
-    services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)
+    order = start_with_the_agent(users, approve(users, contract, billing, rep_account))
     agent = users["agent"]
     # Everything before the circuit test and the CPE installation, which the IP block's
     # allocation waits for (two domain orders).
@@ -224,10 +221,7 @@ def test_r24_two_tasks_finishing_at_once_ready_what_waits_for_both(
 def test_r31_two_resolving_one_fallout_at_once_one_wins(
     roles, users, contract, billing, rep_account
 ):
-    order = approve(users, contract, billing, rep_account)
-    for group in AssignmentGroup.objects.all():
-        group.members.add(users["agent"])
-    services.order_fulfillment_start(actor=users["orders"], order_id=order.pk)
+    order = start_with_the_agent(users, approve(users, contract, billing, rep_account))
     fallout = _reject(users, order)
     outcomes = at_once(
         lambda act: act(),

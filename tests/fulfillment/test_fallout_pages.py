@@ -13,7 +13,7 @@ from django.utils import timezone
 from fulfillment import services
 from fulfillment.models import AssignmentGroup, Fallout, Task
 
-from .conftest import task_of
+from .conftest import extra_manual_tasks, task_of
 
 
 def _claimed(users, order, code="order-circuit"):
@@ -207,15 +207,7 @@ def test_order_page_query_count_does_not_grow_with_tasks(
     with django_assert_num_queries(32):
         client.get(started.get_absolute_url())
     task = task_of(started, "install-ntu")
-    for n in range(20):
-        Task.objects.create(
-            sub_flow=task.sub_flow,
-            template=task.template,
-            name=f"Extra {n}",
-            kind="manual",
-            group=task.group,
-            assignee=users["agent"],
-        )
+    extra_manual_tasks(task, 20, assignee=users["agent"])
     with django_assert_num_queries(32):
         page = client.get(started.get_absolute_url()).content.decode()
     assert page.count('data-testid="order-task"') == 29

@@ -57,30 +57,19 @@ def test_r20_field_task_is_completed_on_its_visit_not_in_the_queue(login, users,
 
 def test_r20_dispatch_needs_a_dispatcher_a_group_member_and_a_sane_window(users, visit):
     start, end = _window()
-    with pytest.raises(DomainError, match="Only a dispatcher"):
-        services.work_order_dispatch(
-            actor=users["technician"],
-            work_order_id=visit.pk,
-            technician=users["technician"],
-            window_start=start,
-            window_end=end,
-        )
-    with pytest.raises(DomainError, match="is not in Field services"):
-        services.work_order_dispatch(
-            actor=users["pm"],
-            work_order_id=visit.pk,
-            technician=users["rep"],
-            window_start=start,
-            window_end=end,
-        )
-    with pytest.raises(DomainError, match="must end after"):
-        services.work_order_dispatch(
-            actor=users["pm"],
-            work_order_id=visit.pk,
-            technician=users["technician"],
-            window_start=end,
-            window_end=start,
-        )
+    for actor, technician, window, refusal in [
+        ("technician", "technician", (start, end), "Only a dispatcher"),
+        ("pm", "rep", (start, end), "is not in Field services"),
+        ("pm", "technician", (end, start), "must end after"),
+    ]:
+        with pytest.raises(DomainError, match=refusal):
+            services.work_order_dispatch(
+                actor=users[actor],
+                work_order_id=visit.pk,
+                technician=users[technician],
+                window_start=window[0],
+                window_end=window[1],
+            )
     visit.refresh_from_db()
     assert visit.state == "scheduled" and visit.technician is None
 

@@ -7,12 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fulfillment import services
-from fulfillment.models import AssignmentGroup, ProjectTask, SpecialProject
+from fulfillment.models import ProjectTask, SpecialProject
 from orders.models import Order
 from telcrm.fsm import DomainError
 from tests.factories import UserFactory
 
-from .conftest import work_through
+from .conftest import start_with_the_agent, work_through
 
 
 @pytest.fixture
@@ -21,10 +21,7 @@ def project_order(users, approved):
     line = approved.lines.filter(offering__code="DIA").first() or approved.lines.first()
     line.offering.requires_project = True
     line.offering.save()
-    for group in AssignmentGroup.objects.all():
-        group.members.add(users["agent"])
-    services.order_fulfillment_start(actor=users["orders"], order_id=approved.pk)
-    return approved
+    return start_with_the_agent(users, approved)
 
 
 def _tick_all(project, actor):

@@ -13,12 +13,7 @@ from fulfillment import tasks as jobs
 from fulfillment.models import AssignmentGroup, FieldWorkOrder, Task, Wave
 from sales.models import Account
 
-from .conftest import finish, task_of
-
-
-def _join_every_group(users):
-    for group in AssignmentGroup.objects.all():
-        group.members.add(users["agent"])
+from .conftest import agent_in_every_group, extra_manual_tasks, finish, task_of
 
 
 def _tasks(order, site):
@@ -41,7 +36,7 @@ def _work_site(order, site, actor):
 @pytest.fixture
 def in_waves(users, approved):
     """The approved order (HQ: seven tasks; Metro: two) started one site at a time."""
-    _join_every_group(users)
+    agent_in_every_group(users)
     staggering.order_fulfillment_start_staggered(
         actor=users["orders"], order_id=approved.pk, mode="waves", per_wave=1
     )
@@ -88,7 +83,7 @@ def test_r20_a_wave_left_only_with_fallouts_lets_the_next_wave_go(users, in_wave
 def test_r20_by_date_waves_wait_for_their_date_and_the_scheduled_job_releases_them(
     users, approved, monkeypatch
 ):
-    _join_every_group(users)
+    agent_in_every_group(users)
     today = timezone.localdate()
     sites = {s.name: s.pk for s in Account.objects.filter(name__in=["HQ", "Metro"])}
     staggering.order_fulfillment_start_staggered(
@@ -213,14 +208,7 @@ def test_r20_order_page_with_waves_query_count_is_flat(
     with django_assert_num_queries(33):
         client.get(in_waves.get_absolute_url())
     task = task_of(in_waves, "install-ntu")
-    for n in range(200):
-        Task.objects.create(
-            sub_flow=task.sub_flow,
-            template=task.template,
-            name=f"Extra {n}",
-            kind="manual",
-            group=task.group,
-        )
+    extra_manual_tasks(task, 200)
     with django_assert_num_queries(33):
         page = client.get(in_waves.get_absolute_url()).content.decode()
     assert "0 of 207" in page

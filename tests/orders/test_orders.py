@@ -13,6 +13,18 @@ from tests.factories import BillingProfileFactory, ContactFactory
 LATER = date.today() + timedelta(days=30)
 
 
+def order_refused(users, contract, billing_profile, reason: str) -> None:
+    """The rep's order of ``contract`` billed to ``billing_profile`` is refused, naming
+    ``reason``."""
+    with pytest.raises(DomainError, match=reason):
+        services.order_create(
+            actor=users["rep"],
+            contract_id=contract.pk,
+            billing_profile=billing_profile,
+            requested_date=LATER,
+        )
+
+
 def test_r15_order_mirrors_the_contract_and_links_each_line(users, contract, billing):
     order = services.order_create(
         actor=users["rep"], contract_id=contract.pk, billing_profile=billing, requested_date=LATER
@@ -33,13 +45,7 @@ def test_r15_order_mirrors_the_contract_and_links_each_line(users, contract, bil
         for field in OrderLine.MIRRORED_FIELDS:
             assert getattr(line, field) == getattr(source, field), field
         assert line.site_contact.account_id == line.site_id  # a site contact is proposed
-    with pytest.raises(DomainError, match="already ordered"):
-        services.order_create(
-            actor=users["rep"],
-            contract_id=contract.pk,
-            billing_profile=billing,
-            requested_date=LATER,
-        )
+    order_refused(users, contract, billing, "already ordered")
 
 
 def test_r15_billing_profile_is_mandatory_and_active(users, contract, billing, other_account):
@@ -47,13 +53,7 @@ def test_r15_billing_profile_is_mandatory_and_active(users, contract, billing, o
         (None, "billing profile: it is mandatory"),
         (BillingProfileFactory(account=other_account), "belongs to another customer"),
     ]:
-        with pytest.raises(DomainError, match=message):
-            services.order_create(
-                actor=users["rep"],
-                contract_id=contract.pk,
-                billing_profile=profile,
-                requested_date=LATER,
-            )
+        order_refused(users, contract, profile, message)
 
     from sales import services as sales_services
 
@@ -61,13 +61,7 @@ def test_r15_billing_profile_is_mandatory_and_active(users, contract, billing, o
         actor=users["finance"], profile_id=billing.pk, name="deactivate"
     )
     billing.refresh_from_db()
-    with pytest.raises(DomainError, match="not active"):
-        services.order_create(
-            actor=users["rep"],
-            contract_id=contract.pk,
-            billing_profile=billing,
-            requested_date=LATER,
-        )
+    order_refused(users, contract, billing, "not active")
     assert not Order.objects.exists()
 
 
@@ -80,13 +74,7 @@ def test_r15_only_an_active_contract_is_ordered(users, contract, billing):
         name="terminate",
         reason="Lost to a competitor",
     )
-    with pytest.raises(DomainError, match="orders are made from an active sales contract"):
-        services.order_create(
-            actor=users["rep"],
-            contract_id=contract.pk,
-            billing_profile=billing,
-            requested_date=LATER,
-        )
+    order_refused(users, contract, billing, "orders are made from an active sales contract")
 
 
 def test_create_order_page_names_bad_input_and_changes_nothing(login, users, contract, billing):

@@ -21,6 +21,7 @@ from sales.models import (
     ProductOffering,
 )
 from telcrm.fsm import DomainError
+from tests.factories import located
 
 
 @pytest.fixture
@@ -459,13 +460,7 @@ def test_catalog_list_filters(login, users, demo_catalog):
 
 
 def test_try_panel_prices_and_checks_a_demo_site(login, users, rep_account, demo_catalog):
-    location = Location.objects.create(
-        account=rep_account,
-        address_line1="Am Sandtorkai 50",
-        postcode="20457",
-        city="Hamburg",
-        country="DE",
-    )
+    location = located(rep_account)
     client = login(users["rep"])
     url = reverse("sales:offering_detail", args=[demo_catalog["DIA"].pk])
     response = client.get(

@@ -3,22 +3,17 @@
 every configuration."""
 
 import re
-from datetime import date, timedelta
 
 from django.template import Context, Template
 from django.urls import reverse
 
 from sales import services
 from sales.catalog import characteristic_specs, labelled_characteristics
-from sales.models import OpportunityLine, ProductOffering, Quote, QuoteLine
+from sales.models import OpportunityLine, Quote
 from tests.factories import OpportunityFactory
+from tests.sales.test_quotes import new_quote, offering, place
 
-SOON = date.today() + timedelta(days=30)
 RAW = re.compile(r"\b[a-z]+_[a-z_]+=|\b(bandwidth|access_type|sip_channels)=")
-
-
-def offering(code):
-    return ProductOffering.objects.get(code=code)
 
 
 def test_names_and_value_labels(world):
@@ -46,18 +41,8 @@ def test_names_and_value_labels(world):
 
 
 def test_quote_builder_lead_and_opportunity_pages_show_labels(login, users, rep_account, world):
-    quote = services.quote_create(actor=users["rep"], account=rep_account, valid_until=SOON)
-    services.quote_lines_save(
-        actor=users["rep"],
-        quote=quote,
-        lines=[
-            QuoteLine(
-                site=world["HQ"],
-                offering=offering("DIA"),
-                characteristics={"bandwidth": "200", "access_type": "fiber"},
-            )
-        ],
-    )
+    quote = new_quote(users, rep_account)
+    place(users, quote, world["HQ"], "DIA", bandwidth="200", access_type="fiber")
     opportunity = OpportunityFactory(account=rep_account, owner=users["rep"], team=users["team_a"])
     services.opportunity_line_save(
         actor=users["rep"],
@@ -74,16 +59,8 @@ def test_quote_builder_lead_and_opportunity_pages_show_labels(login, users, rep_
 
 
 def test_changed_configuration_is_compared_in_words(login, users, rep_account, world):
-    quote = services.quote_create(actor=users["rep"], account=rep_account, valid_until=SOON)
-    services.quote_lines_save(
-        actor=users["rep"],
-        quote=quote,
-        lines=[
-            QuoteLine(
-                site=world["HQ"], offering=offering("DIA"), characteristics={"bandwidth": "100"}
-            )
-        ],
-    )
+    quote = new_quote(users, rep_account)
+    place(users, quote, world["HQ"], "DIA", bandwidth="100")
     services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="finalise")
     v2 = services.quote_revise(actor=users["rep"], quote_id=quote.pk)
     line = v2.lines.get()
@@ -96,12 +73,8 @@ def test_changed_configuration_is_compared_in_words(login, users, rep_account, w
 
 
 def test_state_label_shows_once_in_lists(login, users, rep_account, world):
-    quote = services.quote_create(actor=users["rep"], account=rep_account, valid_until=SOON)
-    services.quote_lines_save(
-        actor=users["rep"],
-        quote=quote,
-        lines=[QuoteLine(site=world["HQ"], offering=offering("SIP"))],
-    )
+    quote = new_quote(users, rep_account)
+    place(users, quote, world["HQ"], "SIP")
     services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="finalise")
     services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="cancel")
     assert Quote.objects.get(pk=quote.pk).tmf_state == "cancelled"

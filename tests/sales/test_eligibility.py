@@ -4,7 +4,6 @@ countries, needing or excluding another offering at the same site."""
 
 import copy
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -23,34 +22,12 @@ from sales.models import (
 )
 from telcrm.fsm import DomainError
 from tests.factories import ChildAccountFactory
+from tests.sales.test_quotes import new_quote, offering, place
 
 SOON = date.today() + timedelta(days=30)
 SEGMENTS = (
     "Banking & finance, Energy & utilities, Healthcare, Public sector or Transport & logistics"
 )
-
-
-def offering(code):
-    return ProductOffering.objects.get(code=code)
-
-
-def new_quote(users, account, **kwargs):
-    return services.quote_create(actor=users["rep"], account=account, valid_until=SOON, **kwargs)
-
-
-def place(users, quote, site, code, **characteristics):
-    return services.quote_lines_save(
-        actor=users["rep"],
-        quote=quote,
-        lines=[
-            QuoteLine(
-                site=site,
-                offering=offering(code),
-                characteristics=characteristics,
-                discount_percent=Decimal("0"),
-            )
-        ],
-    )[0]
 
 
 def refused(users, quote, site, code) -> str:

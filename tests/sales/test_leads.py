@@ -85,20 +85,23 @@ def test_r1_lead_line_is_free_text_or_catalog_reference(users, catalog):
         services.lead_save(actor=users["rep"], lead=lead, lines=[LeadLine(quantity=1)])
 
 
+def new_lead_form(**line):
+    """The new-lead form of Hafen Kiel GmbH with one line (its fields without the prefix)."""
+    return {
+        "company_name": "Hafen Kiel GmbH",
+        "source": "web",
+        "currency": "EUR",
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "0",
+        **{f"lines-0-{name}": value for name, value in line.items()},
+    }
+
+
 def test_r1_bad_catalog_characteristic_is_named_and_changes_nothing(login, users, catalog):
     before = snapshot()
     response = login(users["rep"]).post(
         reverse("sales:lead_create"),
-        {
-            "company_name": "Hafen Kiel GmbH",
-            "source": "web",
-            "currency": "EUR",
-            "lines-TOTAL_FORMS": "1",
-            "lines-INITIAL_FORMS": "0",
-            "lines-0-offering": offering("DIA").pk,
-            "lines-0-quantity": "1",
-            "lines-0-c_bandwidth": "7",
-        },
+        new_lead_form(offering=offering("DIA").pk, quantity="1", c_bandwidth="7"),
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -109,17 +112,7 @@ def test_r1_bad_catalog_characteristic_is_named_and_changes_nothing(login, users
 
 def test_line_form_needs_an_offering_or_a_description(login, users):
     before = snapshot()
-    response = login(users["rep"]).post(
-        reverse("sales:lead_create"),
-        {
-            "company_name": "Hafen Kiel GmbH",
-            "source": "web",
-            "currency": "EUR",
-            "lines-TOTAL_FORMS": "1",
-            "lines-INITIAL_FORMS": "0",
-            "lines-0-quantity": "3",
-        },
-    )
+    response = login(users["rep"]).post(reverse("sales:lead_create"), new_lead_form(quantity="3"))
     page = response.content.decode()
     assert "Pick a catalog offering or describe the line." in page
     assert snapshot() == before

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from sales import services
-from sales.models import AgreementLine, Quote, QuoteLine
+from sales.models import AgreementLine, Quote
 from sales.quote_diff import line_diffs
 from telcrm.fsm import DomainError
-from tests.sales.test_quotes import agreement, new_quote, offering, place
+from tests.sales.test_quotes import agreement, new_quote, offering, place, sip_lines_quote
 
 
 def finalise(users, quote):
@@ -121,16 +121,7 @@ def test_r11_comparison_shows_what_changed_line_by_line(login, users, rep_accoun
 def test_compare_page_query_count(
     login, users, rep_account, world, django_assert_num_queries, count
 ):
-    quote = new_quote(users, rep_account)
-    sites = list(world.values())
-    services.quote_lines_save(
-        actor=users["rep"],
-        quote=quote,
-        lines=[
-            QuoteLine(site=sites[i % 3], offering=offering("SIP"), characteristics={})
-            for i in range(count)
-        ],
-    )
+    quote = sip_lines_quote(users, rep_account, world, count)
     finalise(users, quote)
     v2 = services.quote_revise(actor=users["rep"], quote_id=quote.pk)
     client = login(users["rep"])

@@ -46,6 +46,22 @@ def place(users, quote, site, code="DIA", discount="0", **characteristics):
     )[0]
 
 
+def sip_lines_quote(users, account, sites, count):
+    """A quote with ``count`` SIP trunk lines spread over the ``sites`` (a name -> site map),
+    for the query counts that must not grow with the lines."""
+    quote = new_quote(users, account)
+    sites = list(sites.values())
+    services.quote_lines_save(
+        actor=users["rep"],
+        quote=quote,
+        lines=[
+            QuoteLine(site=sites[i % len(sites)], offering=offering("SIP"), characteristics={})
+            for i in range(count)
+        ],
+    )
+    return quote
+
+
 def agreement(users, account, state="active", **terms):
     agr = SalesAgreement.objects.create(name="Framework", account=account, valid_from=date.today())
     AgreementLine.objects.create(agreement=agr, offering=offering("DIA"), **terms)
@@ -315,16 +331,7 @@ def test_quotes_are_visible_to_their_team_only(login, users, rep_account, world)
 def test_quote_builder_query_count(
     login, users, rep_account, world, django_assert_num_queries, count
 ):
-    quote = new_quote(users, rep_account)
-    sites = list(world.values())
-    services.quote_lines_save(
-        actor=users["rep"],
-        quote=quote,
-        lines=[
-            QuoteLine(site=sites[i % 3], offering=offering("SIP"), characteristics={})
-            for i in range(count)
-        ],
-    )
+    quote = sip_lines_quote(users, rep_account, world, count)
     # The newest history holds quote changes whatever the number of lines.
     services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="finalise")
     services.quote_transition(actor=users["rep"], quote_id=quote.pk, name="reopen")

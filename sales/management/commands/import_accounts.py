@@ -2,31 +2,21 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from sales.services import CSV_COLUMNS, accounts_import_csv
-from telcrm.management import actor_from_username
+from telcrm.management import FileImportCommand, actor_from_username
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = (
         f"Import accounts from CSV (columns: {', '.join(CSV_COLUMNS)}). "
         "Every row is checked first; nothing is imported if any row is bad."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("path", type=Path)
-        parser.add_argument(
-            "--as-user", required=True, help="username recorded as the importer in the audit trail"
-        )
-
     def handle(self, *args, path: Path, as_user: str, **options):
         actor = actor_from_username(as_user)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
-        result = accounts_import_csv(actor=actor, data=data)
+        result = accounts_import_csv(actor=actor, data=self.read(path))
         if not result.ok:
             for line, reason in result.errors:
                 self.stderr.write(f"row {line}: {reason}" if line else reason)

@@ -2,29 +2,22 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from sales.catalog_io import catalog_import
 from telcrm.cleaning import BadInput, load_json
 from telcrm.fsm import DomainError
-from telcrm.management import actor_from_username
+from telcrm.management import FileImportCommand, actor_from_username
 
 
-class Command(BaseCommand):
+class Command(FileImportCommand):
     help = "Import the product catalog from JSON, all or nothing."
-
-    def add_arguments(self, parser):
-        parser.add_argument("path", type=Path)
-        parser.add_argument(
-            "--as-user", required=True, help="username recorded as the importer in the audit trail"
-        )
 
     def handle(self, *args, path: Path, as_user: str, **options):
         actor = actor_from_username(as_user)
+        raw = self.read(path)
         try:
-            data = load_json(path.read_bytes())
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+            data = load_json(raw)
         except BadInput as exc:
             raise CommandError(
                 f"{path} was not imported: {exc.message} Nothing was changed."
