@@ -7,10 +7,14 @@ ALLOWED_HOSTS  comma separated
 REDIS_URL      switches the django-q2 broker from the ORM to Redis
 Q_NAME         the django-q2 cluster's name: its Redis keys; one per site on a shared Redis
 Q_WORKERS      worker processes per `qcluster`
+LOGIN_FAILURE_LIMIT     failed sign-ins (per username, and per address) before signing in
+                        is blocked (default 5)
+LOGIN_COOLOFF_MINUTES   how long that block lasts (default 15)
 """
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +68,7 @@ INSTALLED_APPS = [
     "django_q",
     "rest_framework",
     "drf_spectacular",
+    "axes",
     "telcrm",
     *TELCRM_APPS,
 ]
@@ -82,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a blocked sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "telcrm.urls"
@@ -126,6 +133,20 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Sign-in throttling (R40): after LOGIN_FAILURE_LIMIT failures for one username, or from one
+# address, signing in is blocked for LOGIN_COOLOFF_MINUTES, on the staff and the admin sign-in
+# alike (the lock is checked by the first backend, before any password is). Administrators
+# lift a block early by deleting its access attempt in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "telcrm.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "telcrm.security.lockout_response"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
