@@ -12,6 +12,11 @@ class TelcrmConfig(AppConfig):
         # Connected after django.contrib.auth's receiver (auth comes first in
         # INSTALLED_APPS), so each app's permissions exist when this runs for it.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="telcrm.sync_roles")
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import start_session_clock
+
+        user_logged_in.connect(start_session_clock, dispatch_uid="telcrm.session_clock")
 
 
 def sync_roles_after_migrate(sender, using="default", verbosity=1, **kwargs) -> None:

@@ -1,10 +1,15 @@
-"""Request guards that must act before Django reads a request's body."""
+"""Request guards: the upload size cap that acts before Django reads a request's body, and
+the session's time limits (R40)."""
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 
 # Room for a form's other fields and the multipart headers around the largest file.
@@ -50,3 +55,58 @@ class RequestSizeLimitMiddleware:
             f'<p><a href="{back}">Back</a></p></body></html>'
         )
         return HttpResponse(html, status=413)
+
+
+# Session keys: when the user signed in, and when the session was last used (epoch seconds).
+SIGNED_IN_AT = "telcrm_signed_in_at"
+LAST_SEEN_AT = "telcrm_last_seen_at"
+# The last-used time is written at most this often, so that not every page saves the session.
+SEEN_RESOLUTION = 60
+
+
+def start_session_clock(sender, request: HttpRequest, user, **kwargs) -> None:
+    """``user_logged_in`` receiver: a new sign-in starts the idle and the absolute clock."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SIGNED_IN_AT] = now
+        request.session[LAST_SEEN_AT] = now
+
+
+class SessionLimitsMiddleware:
+    """Ends a signed-in session that was idle for ``SESSION_IDLE_SECONDS`` or is older than
+    ``SESSION_MAX_SECONDS`` (the user is signed out and sent to the sign-in page with a
+    message), and marks every response to a signed-in user as not to be stored by a browser
+    or a proxy (pages and documents alike). Placed after the authentication and message
+    middleware; the sign-in redirect itself is LoginRequiredMiddleware's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            self.check_limits(request)
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if signed_in or request.user.is_authenticated:
+            add_never_cache_headers(response)
+        # Django sets none; a development server's own name is not sent either.
+        del response["Server"]
+        return response
+
+    def check_limits(self, request: HttpRequest) -> None:
+        session = request.session
+        now = int(time.time())
+        signed_in_at = session.setdefault(SIGNED_IN_AT, now)
+        last_seen_at = session.setdefault(LAST_SEEN_AT, now)
+        if now - last_seen_at > settings.SESSION_IDLE_SECONDS:
+            minutes = settings.SESSION_IDLE_SECONDS // 60
+            reason = f"You were signed out after {minutes} minutes without activity."
+        elif now - signed_in_at > settings.SESSION_MAX_SECONDS:
+            hours = round(settings.SESSION_MAX_SECONDS / 3600, 1)
+            reason = f"You were signed out: a session lasts at most {hours:g} hours."
+        else:
+            if now - last_seen_at >= SEEN_RESOLUTION:
+                session[LAST_SEEN_AT] = now
+            return
+        logout(request)  # flushes the session and rotates its key
+        messages.info(request, f"{reason} Please sign in again.")

@@ -10,6 +10,8 @@ Q_WORKERS      worker processes per `qcluster`
 LOGIN_FAILURE_LIMIT     failed sign-ins (per username, and per address) before signing in
                         is blocked (default 5)
 LOGIN_COOLOFF_MINUTES   how long that block lasts (default 15)
+SESSION_IDLE_SECONDS    a session unused this long ends (default 1800)
+SESSION_MAX_SECONDS     a session ends this long after signing in, used or not (default 43200)
 """
 
 import os
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "telcrm.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -147,6 +150,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "telcrm.http.client_ip"
 AXES_LOCKOUT_CALLABLE = "telcrm.security.lockout_response"
+
+# Sessions (R40): a new key at every sign-in (Django's login), gone at sign-out, on the next
+# request of a deactivated user or after a password change (the session keeps a hash of the
+# password), and ended by telcrm.middleware.SessionLimitsMiddleware when idle or too old.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
+SESSION_MAX_SECONDS = int(os.environ.get("SESSION_MAX_SECONDS", "43200"))
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
