@@ -1,7 +1,9 @@
-"""Request guards: the upload size cap that acts before Django reads a request's body, and
-the session's time limits (R40)."""
+"""Request guards: the request id, the upload size cap that acts before Django reads a
+request's body, and the session's time limits (R40)."""
 
+import re
 import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -11,6 +13,30 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
+
+from .security import security_event
+
+# An X-Request-ID sent by a proxy in front is kept when it looks like an id (a UUID, a hex or
+# base64url string): never free text, which would end up in the logs as it was sent.
+REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,127}")
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (``request.request_id``): the well-formed ``X-Request-ID``
+    it came with, or a new one. The response carries it back in ``X-Request-ID``, and the
+    security log names it, so a record can be matched with the proxy's and the user's view
+    of the same request. First in the chain: every refusal after it has an id."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        sent = request.headers.get("X-Request-ID", "")
+        request.request_id = sent if REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response
+
 
 # Room for a form's other fields and the multipart headers around the largest file.
 FORM_OVERHEAD = 256 * 1024
@@ -35,6 +61,7 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
     def refuse(self, request: HttpRequest, length: int, limit: int) -> HttpResponse:
+        security_event("upload_refused", request, size=length, limit=limit)
         message = (
             f"The upload is too large ({filesizeformat(length)}): at most "
             f"{filesizeformat(limit)} per file. Split the file and upload the parts one by one."

@@ -1,17 +1,29 @@
-"""Sign-in throttling (R40): what a user is told when signing in is blocked.
+"""Security (R40): what a user is told when signing in is blocked, and the security log.
 
 django-axes counts failed sign-ins per username and per address and refuses a blocked one
 before any password is checked (``AUTHENTICATION_BACKENDS``); the sign-in forms here turn
 that refusal into a message on the form itself, so the staff and the admin sign-in pages
-both say why, in plain words, instead of "wrong password"."""
+both say why, in plain words, instead of "wrong password".
+
+Every security event (a failed or blocked sign-in, denied access, a CSRF failure, a bad
+token, a refused upload) is one record of the ``telcrm.security`` logger, written as one JSON
+line with the event, the user, the client's address, the request id, the time (UTC) and the
+path (``security_event``; written by ``telcrm.logs.JsonLineFormatter``)."""
 
 from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+
+from .http import client_ip
+
+logger = logging.getLogger("telcrm.security")
 
 INVALID_LOGIN = "Your username and password didn't match. Please try again."
 
@@ -54,3 +66,40 @@ def lockout_response(
         return HttpResponse(lockout_message(), status=429, content_type="text/plain")
     original_response.status_code = 429
     return original_response
+
+
+def security_event(
+    event: str, request: HttpRequest | None, *, user: str | None = None, **details: object
+) -> None:
+    """Log one security event. ``user`` is the username the event is about; by default the
+    request's signed-in user (``None`` when nobody is). Extra ``details`` are added as they
+    are; never pass a password or a token."""
+    # A DRF request authenticates when its ``user`` is read: use the Django request under it,
+    # whose user is the session's, so that logging a failed API sign-in cannot recurse.
+    http_request = getattr(request, "_request", request)
+    if user is None and http_request is not None:
+        request_user = getattr(http_request, "user", None)
+        if request_user is not None and request_user.is_authenticated:
+            user = request_user.get_username()
+    fields = {
+        "event": event,
+        "user": user,
+        "address": client_ip(http_request) if http_request is not None else None,
+        "request_id": getattr(http_request, "request_id", None),
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "path": http_request.path if http_request is not None else None,
+        **details,
+    }
+    logger.warning(event, extra={"security": fields})
+
+
+def log_login_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs):
+    """``user_login_failed``: every failed sign-in (Django has already removed the password
+    from ``credentials``)."""
+    security_event("login_failed", request, user=credentials.get("username"))
+
+
+def log_login_locked_out(sender, request: HttpRequest, username: str | None, **kwargs):
+    """django-axes' ``user_locked_out``: the sign-in that reached the limit and each one
+    refused while the block lasts."""
+    security_event("login_locked_out", request, user=username)

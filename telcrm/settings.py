@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "telcrm.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "telcrm.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -157,6 +158,9 @@ AXES_LOCKOUT_CALLABLE = "telcrm.security.lockout_response"
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 SESSION_MAX_SECONDS = int(os.environ.get("SESSION_MAX_SECONDS", "43200"))
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+
+# A form posted without a valid CSRF token is a security event (R40): logged, then Django's page.
+CSRF_FAILURE_VIEW = "telcrm.views.errors.csrf_failure"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -315,9 +319,15 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json_lines": {"()": "telcrm.logs.JsonLineFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Standard error, one JSON object per line (R40), for the log collector to parse.
+        "security": {"class": "logging.StreamHandler", "formatter": "json_lines"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "telcrm.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint reports every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},

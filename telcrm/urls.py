@@ -5,6 +5,8 @@ from django.urls import include, path
 from . import views
 from .security import SignInForm
 
+handler403 = "telcrm.views.errors.permission_denied"
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
