@@ -99,6 +99,17 @@ def start_session_clock(sender, request: HttpRequest, user, **kwargs) -> None:
         request.session[LAST_SEEN_AT] = now
 
 
+def duration(seconds: int) -> str:
+    """A time limit in words: "12 hours", "30 minutes", "45 seconds"."""
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    if seconds >= 60:
+        return f"{round(seconds / 60)} minutes"
+    return f"{seconds} seconds"
+
+
 class SessionLimitsMiddleware:
     """Ends a signed-in session that was idle for ``SESSION_IDLE_SECONDS`` or is older than
     ``SESSION_MAX_SECONDS`` (the user is signed out and sent to the sign-in page with a
@@ -126,11 +137,11 @@ class SessionLimitsMiddleware:
         signed_in_at = session.setdefault(SIGNED_IN_AT, now)
         last_seen_at = session.setdefault(LAST_SEEN_AT, now)
         if now - last_seen_at > settings.SESSION_IDLE_SECONDS:
-            minutes = settings.SESSION_IDLE_SECONDS // 60
-            reason = f"You were signed out after {minutes} minutes without activity."
+            idle = duration(settings.SESSION_IDLE_SECONDS)
+            reason = f"You were signed out after {idle} without activity."
         elif now - signed_in_at > settings.SESSION_MAX_SECONDS:
-            hours = round(settings.SESSION_MAX_SECONDS / 3600, 1)
-            reason = f"You were signed out: a session lasts at most {hours:g} hours."
+            longest = duration(settings.SESSION_MAX_SECONDS)
+            reason = f"You were signed out: a session lasts at most {longest}."
         else:
             if now - last_seen_at >= SEEN_RESOLUTION:
                 session[LAST_SEEN_AT] = now

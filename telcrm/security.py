@@ -21,6 +21,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
+from .cleaning import CleanTextFormMixin
 from .http import client_ip
 
 logger = logging.getLogger("telcrm.security")
@@ -49,11 +50,11 @@ class LockoutAwareMixin:
         return super().get_invalid_login_error()
 
 
-class SignInForm(LockoutAwareMixin, AuthenticationForm):
+class SignInForm(CleanTextFormMixin, LockoutAwareMixin, AuthenticationForm):
     error_messages = {**AuthenticationForm.error_messages, "invalid_login": INVALID_LOGIN}
 
 
-class AdminSignInForm(LockoutAwareMixin, AdminAuthenticationForm):
+class AdminSignInForm(CleanTextFormMixin, LockoutAwareMixin, AdminAuthenticationForm):
     pass
 
 

@@ -328,6 +328,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "telcrm.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # django-axes notes every sign-in at INFO; its warnings (failures, blocks) stay.
+        "axes": {"level": "WARNING"},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint reports every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
