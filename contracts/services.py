@@ -273,6 +273,10 @@ def signing_request_withdraw(*, actor, request_id: int) -> SigningRequest:
     )
 
 
+class UnknownSigningLink(DomainError):
+    """No signing request has this token: a mistyped or cut link, or a guessed one."""
+
+
 def signing_request_for_token(token: str) -> SigningRequest:
     """The request a signing link belongs to, or a :class:`DomainError` that says plainly why
     the link does not work (unknown, withdrawn, expired, already used)."""
@@ -284,7 +288,7 @@ def signing_request_for_token(token: str) -> SigningRequest:
         .first()
     )
     if request is None:
-        raise DomainError(
+        raise UnknownSigningLink(
             "This signing link is not valid. Check that you opened the whole link from the e-mail."
         )
     if request.state == SigningState.SIGNED:

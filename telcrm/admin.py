@@ -3,6 +3,10 @@ from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import NumberSequence, Team
+from .security import AdminSignInForm
+
+# The admin sign-in says so when signing in is blocked after too many failures (R40).
+admin.site.login_form = AdminSignInForm
 
 
 class AuditedAdmin(SimpleHistoryAdmin):

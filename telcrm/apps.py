@@ -12,6 +12,16 @@ class TelcrmConfig(AppConfig):
         # Connected after django.contrib.auth's receiver (auth comes first in
         # INSTALLED_APPS), so each app's permissions exist when this runs for it.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="telcrm.sync_roles")
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from .middleware import start_session_clock
+        from .security import log_login_failed, log_login_locked_out
+
+        user_logged_in.connect(start_session_clock, dispatch_uid="telcrm.session_clock")
+        # The security log (R40).
+        user_login_failed.connect(log_login_failed, dispatch_uid="telcrm.log_login_failed")
+        user_locked_out.connect(log_login_locked_out, dispatch_uid="telcrm.log_locked_out")
 
 
 def sync_roles_after_migrate(sender, using="default", verbosity=1, **kwargs) -> None:

@@ -7,10 +7,16 @@ ALLOWED_HOSTS  comma separated
 REDIS_URL      switches the django-q2 broker from the ORM to Redis
 Q_NAME         the django-q2 cluster's name: its Redis keys; one per site on a shared Redis
 Q_WORKERS      worker processes per `qcluster`
+LOGIN_FAILURE_LIMIT     failed sign-ins (per username, and per address) before signing in
+                        is blocked (default 5)
+LOGIN_COOLOFF_MINUTES   how long that block lasts (default 15)
+SESSION_IDLE_SECONDS    a session unused this long ends (default 1800)
+SESSION_MAX_SECONDS     a session ends this long after signing in, used or not (default 43200)
 """
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,11 +70,13 @@ INSTALLED_APPS = [
     "django_q",
     "rest_framework",
     "drf_spectacular",
+    "axes",
     "telcrm",
     *TELCRM_APPS,
 ]
 
 MIDDLEWARE = [
+    "telcrm.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "telcrm.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -78,10 +86,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "telcrm.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a blocked sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "telcrm.urls"
@@ -126,6 +137,30 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Sign-in throttling (R40): after LOGIN_FAILURE_LIMIT failures for one username, or from one
+# address, signing in is blocked for LOGIN_COOLOFF_MINUTES, on the staff and the admin sign-in
+# alike (the lock is checked by the first backend, before any password is). Administrators
+# lift a block early by deleting its access attempt in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "telcrm.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "telcrm.security.lockout_response"
+
+# Sessions (R40): a new key at every sign-in (Django's login), gone at sign-out, on the next
+# request of a deactivated user or after a password change (the session keeps a hash of the
+# password), and ended by telcrm.middleware.SessionLimitsMiddleware when idle or too old.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
+SESSION_MAX_SECONDS = int(os.environ.get("SESSION_MAX_SECONDS", "43200"))
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+
+# A form posted without a valid CSRF token is a security event (R40): logged, then Django's page.
+CSRF_FAILURE_VIEW = "telcrm.views.errors.csrf_failure"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -284,9 +319,17 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json_lines": {"()": "telcrm.logs.JsonLineFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Standard error, one JSON object per line (R40), for the log collector to parse.
+        "security": {"class": "logging.StreamHandler", "formatter": "json_lines"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "telcrm.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # django-axes notes every sign-in at INFO; its warnings (failures, blocks) stay.
+        "axes": {"level": "WARNING"},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint reports every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from telcrm.cleaning import BadInput, load_json
 from telcrm.fsm import DomainError
+from telcrm.security import security_event
 from telcrm.views import RecordDetailView, RolePermissionMixin
 
 from .. import services
@@ -141,6 +142,7 @@ class MonitoringStatusView(View):
         token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
         integration = services.integration_for_token(token)
         if integration is None:
+            security_event("bad_token", request, token_kind="monitoring integration")
             return _error(
                 401,
                 "Unauthorized",

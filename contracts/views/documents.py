@@ -17,6 +17,7 @@ from sales.models import Quote, SalesAgreement
 from sales.quote_diff import quote_summary
 from telcrm.fsm import DomainError
 from telcrm.http import client_ip
+from telcrm.security import security_event
 from telcrm.views import ActionView, RecordDetailView, RolePermissionMixin
 
 from .. import services
@@ -281,6 +282,13 @@ class SigningRequestSendView(ActionView):
 # The signatory's pages: no login, the unguessable link is the key -----------------------------
 
 
+def log_bad_link(request, exc: DomainError) -> None:
+    """A signing link that matches no request is a security event (a guessed token); an
+    expired, withdrawn or used one is not."""
+    if isinstance(exc, services.UnknownSigningLink):
+        security_event("bad_token", request, token_kind="signing link")
+
+
 @method_decorator(login_not_required, name="dispatch")
 class SignView(View):
     template_name = "contracts/sign.html"
@@ -316,6 +324,7 @@ class SignView(View):
         try:
             signing = services.signing_request_for_token(token)
         except DomainError as exc:
+            log_bad_link(request, exc)
             return render(
                 request, "contracts/sign_refused.html", {"reason": exc.message}, status=410
             )
@@ -339,5 +348,6 @@ class SignDocumentView(View):
         try:
             signing = services.signing_request_for_token(token)
         except DomainError as exc:
+            log_bad_link(request, exc)
             raise Http404(exc.message) from exc
         return _pdf_response(signing.document, download="download" in request.GET)

@@ -1,6 +1,7 @@
 """The UI shell's pages (``shell``), the generic record pages every app builds on
 (``generic``) and the helper that declares a record type's URLs (``routes``)."""
 
+from .account import PasswordChangeView
 from .generic import (
     SCOPED_FILTERS,
     ActionFormPostView,
@@ -31,6 +32,7 @@ __all__ = [
     "FilterBar",
     "FormPageMixin",
     "HomeView",
+    "PasswordChangeView",
     "RecordActionView",
     "RecordDetailView",
     "RecordFormView",

@@ -102,6 +102,7 @@ class Spec:
 
 MATRIX: dict[str, Spec] = {
     "home": Spec(EVERYONE),
+    "password_change": Spec(EVERYONE),
     "audit_log": Spec({"admin"}),
     "sales:account_list": Spec(ROLES),
     "sales:account_create": Spec(SALES),

@@ -104,6 +104,7 @@ URLS = {
     "orders:order_update": "orders/<int:pk>/edit/",
     "orders:order_validate": "orders/<int:pk>/validate/ POST",
     "orders:orderline_update": "orders/<int:pk>/lines/<int:line_pk>/edit/",
+    "password_change": "password/",
     "sales:account_activate": "sales/accounts/<int:pk>/activate/ POST",
     "sales:account_child_create": "sales/accounts/<int:account_pk>/children/new/",
     "sales:account_close": "sales/accounts/<int:pk>/close/ POST",
