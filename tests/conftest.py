@@ -25,6 +25,24 @@ ROLE_USERS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def audit_chain_holds(request):
+    """After every test that wrote to the database, every history chain still verifies
+    (R27): each journey of the suite is a test of the chaining of what it wrote. Tests that
+    tamper with the history on purpose are marked ``audit_tampered``."""
+    yield
+    wrote = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+    if request.node.get_closest_marker("audit_tampered") or not wrote & set(request.fixturenames):
+        return
+    from telcrm.audit_chain import chained_models, verify_model
+
+    for history_model in chained_models():
+        broken = verify_model(history_model).broken
+        assert broken is None, (
+            f"{history_model.__name__} history row {broken.history_id}: {broken.reason}"
+        )
+
+
 @pytest.fixture
 def users(db):
     """Named users: rep and manager in team A, other_rep in team B, back-office roles,
