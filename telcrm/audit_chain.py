@@ -20,6 +20,7 @@ are counted as such, not verified.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -73,6 +74,7 @@ def _canonical(field: models.Field, value) -> object:
     return str(value)
 
 
+@functools.cache
 def content_fields(history_model: type[models.Model]) -> list[models.Field]:
     """The fields a row's hash covers: the record's tracked fields (its id among them), who
     acted (user or outside actor), when, the kind of change and its reason."""
@@ -107,15 +109,19 @@ def _lock_records(history_model: type[models.Model], using: str, ids: list) -> N
 
 
 def _last_hashes(history_model: type[models.Model], using: str, ids: list) -> dict:
+    """The newest hash of each record: read from the index on the record's id (the rows of
+    those records only, never a scan of the history table)."""
     key = record_field(history_model)
     manager = history_model._base_manager.using(using)
-    newest = (
-        manager.filter(**{f"{key}__in": ids})
-        .values(key)
-        .annotate(newest=Max("history_id"))
-        .values("newest")
-    )
-    return dict(manager.filter(history_id__in=newest).values_list(key, "row_hash"))
+    if len(ids) == 1:
+        newest = manager.filter(**{key: ids[0]}).order_by("-history_id")
+        return dict(newest.values_list(key, "row_hash")[:1])
+    rows = manager.filter(**{f"{key}__in": ids})
+    if connections[using].vendor == "postgresql":
+        newest = rows.order_by(key, "-history_id").distinct(key)
+        return dict(newest.values_list(key, "row_hash"))
+    last = rows.values(key).annotate(newest=Max("history_id")).values("newest")
+    return dict(manager.filter(history_id__in=last).values_list(key, "row_hash"))
 
 
 def chain(rows: list[models.Model], using: str | None = None) -> None:

@@ -45,7 +45,10 @@ class Command(BaseCommand):
 
     def _run(self, rows: int, rounds: int) -> None:
         owner = get_user_model().objects.create(username="bench-audit-chain")
-        accounts = [Account(name=f"Bench {n} GmbH", owner=owner) for n in range(rows)]
+        accounts = [
+            Account(number=f"BENCH-{n:06d}", name=f"Bench {n} GmbH", owner=owner)
+            for n in range(rows)
+        ]
         with chain_off():
             Account.objects.bulk_create(accounts)
         history = Account.history.model
