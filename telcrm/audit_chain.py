@@ -26,7 +26,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from uuid import UUID
 
 from django.db import connections, models, router, transaction
@@ -37,9 +37,10 @@ from django.utils import timezone
 NOT_CONTENT = {"history_id", "row_hash"}
 
 
-def _canonical(field: models.Field, value) -> object:
+def _canonical(field: models.Field, value, rounding: str = ROUND_HALF_UP) -> object:
     """``value`` of ``field`` as the same JSON value whether it comes from the writer (a
-    Decimal as typed, a naive time) or back from the database."""
+    Decimal as computed, a naive time) or back from the database. ``rounding``: how the
+    database rounds a decimal with more places than its column (PostgreSQL: half up)."""
     if value is None:
         return None
     if isinstance(field, models.ForeignKey):
@@ -55,7 +56,7 @@ def _canonical(field: models.Field, value) -> object:
         return value
     if isinstance(value, Decimal):
         if isinstance(field, models.DecimalField) and field.decimal_places is not None:
-            value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+            value = value.quantize(Decimal(1).scaleb(-field.decimal_places), rounding=rounding)
         return format(value, "f")
     if isinstance(value, float):
         return repr(value)
@@ -89,8 +90,10 @@ def record_field(history_model: type[models.Model]) -> str:
     return history_model.instance_type._meta.pk.attname
 
 
-def row_hash(previous: str, fields: list[models.Field], values: Iterable) -> str:
-    content = {f.attname: _canonical(f, v) for f, v in zip(fields, values, strict=True)}
+def row_hash(
+    previous: str, fields: list[models.Field], values: Iterable, rounding: str = ROUND_HALF_UP
+) -> str:
+    content = {f.attname: _canonical(f, v, rounding) for f, v in zip(fields, values, strict=True)}
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(f"{previous}\n{text}".encode()).hexdigest()
 
@@ -138,10 +141,11 @@ def chain(rows: list[models.Model], using: str | None = None) -> None:
     changed = [pk for pk, row in zip(ids, rows, strict=True) if row.history_type != "+"]
     _lock_records(history_model, using, changed)
     last = _last_hashes(history_model, using, ids)
+    # SQLite's decimals are rounded half even when Django reads them back.
+    rounding = ROUND_HALF_UP if connections[using].vendor == "postgresql" else ROUND_HALF_EVEN
     for pk, row in zip(ids, rows, strict=True):
-        row.row_hash = row_hash(
-            last.get(pk) or "", fields, (getattr(row, f.attname) for f in fields)
-        )
+        values = (getattr(row, f.attname) for f in fields)
+        row.row_hash = row_hash(last.get(pk) or "", fields, values, rounding)
         last[pk] = row.row_hash
 
 
