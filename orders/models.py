@@ -6,7 +6,6 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from cmdb.models import ProductInventory
 from contracts.models import SalesContract, SalesContractLine
@@ -21,7 +20,7 @@ from sales.models import (
 )
 from sales.models.lines import PricedSiteLine
 from telcrm.fsm import condition
-from telcrm.models import BadgeMixin, NumberedModel, Team
+from telcrm.models import BadgeMixin, History, NumberedModel, Team
 
 from .choices import TMF622_STATE, DomainOrderState, OrderLineState, OrderState
 from .querysets import OrderQuerySet
@@ -91,7 +90,7 @@ class Order(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = History()
     objects = OrderQuerySet.as_manager()
 
     class Meta:
@@ -247,7 +246,7 @@ class OrderLine(BadgeMixin, ConcurrentTransitionMixin, PricedSiteLine):
         related_name="order_line",
         help_text="Created inactive when the order is approved.",
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["site__name", "pk"]
@@ -297,7 +296,7 @@ class DomainOrder(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
         default=DomainOrderState.ACKNOWLEDGED, choices=DomainOrderState.choices, protected=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["order", "stage", "site__name", "domain"]
@@ -348,7 +347,7 @@ class DomainOrderDependency(models.Model):
     )
     depends_on = models.ForeignKey(DomainOrder, on_delete=models.CASCADE, related_name="dependants")
     reason = models.CharField(max_length=200)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         constraints = [
@@ -376,7 +375,7 @@ class ChildLine(models.Model):
         blank=True,
         help_text="How the catalog brought it in, e.g. “requires IP-INTERNET”.",
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["order_line", "pk"]

@@ -12,10 +12,48 @@ from simple_history import register
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from .audit_chain import ChainedHistory
 from .choices import badge_colour
 
 
-class AuditedM2MHistory(HistoricalRecords):
+class History(HistoricalRecords):
+    """simple-history's ``HistoricalRecords`` whose rows are chained (see
+    :mod:`telcrm.audit_chain`): every business model declares ``history = History()``."""
+
+    def __init__(self, *args, bases=(models.Model,), **kwargs):
+        bases = tuple(b for b in bases if b is not models.Model)
+        super().__init__(*args, bases=(*bases, ChainedHistory), **kwargs)
+
+
+class AuditChainCheck(models.Model):
+    """The outcome of the last verification of one record type's history chains
+    (``manage.py audit_verify`` and its schedule): the audit log shows it instead of
+    verifying 100,000s of rows on each view."""
+
+    kind = models.CharField("record type", max_length=100, primary_key=True)
+    checked_at = models.DateTimeField()
+    rows = models.PositiveIntegerField(default=0)
+    unhashed = models.PositiveIntegerField("rows from before the chain", default=0)
+    verified_up_to = models.DateTimeField(null=True, blank=True)
+    last_history_id = models.BigIntegerField(default=0)
+    # XOR of the hashes of every row up to last_history_id: the next verification finds the
+    # same, or a row it had verified is gone (the newest rows of a record have no successor
+    # whose link would break).
+    hashes_xor = models.CharField(max_length=64, blank=True, default="")
+    broken_history_id = models.BigIntegerField(null=True, blank=True)
+    broken_record = models.CharField(max_length=100, blank=True, default="")
+    broken_at = models.DateTimeField(null=True, blank=True)
+    broken_reason = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = "audit chain check"
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.kind
+
+
+class AuditedM2MHistory(History):
     """History that also follows many-to-many changes made from the other side
     (``user.sales_teams.add(team)``, ``group.user_set.add(user)``): each record whose set
     changed gets its history row, instead of failing on a model without history."""

@@ -25,6 +25,32 @@ ROLE_USERS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def audit_chain_holds(request):
+    """After every test that wrote to the database, every history chain still verifies
+    (R27): each journey of the suite is a test of the chaining of what it wrote. Tests that
+    tamper with the history on purpose are marked ``audit_tampered``."""
+    names = [
+        name for name in ("transactional_db", "db", "live_server") if name in request.fixturenames
+    ]
+    marked = request.node.get_closest_marker("django_db") is not None
+    if request.node.get_closest_marker("audit_tampered") or not (names or marked):
+        yield
+        return
+    # Set up first, so that the check below runs before the database is cleaned up.
+    for name in names:
+        request.getfixturevalue(name)
+    if marked:
+        request.getfixturevalue("_django_db_helper")
+    yield
+    from telcrm.audit_chain import chained_models, verify_model
+
+    for history_model in chained_models():
+        broken = verify_model(history_model).broken
+        where = f"{history_model.__name__} row {broken and broken.history_id}"
+        assert broken is None, f"{where}: {broken.reason}"
+
+
 @pytest.fixture
 def users(db):
     """Named users: rep and manager in team A, other_rep in team B, back-office roles,

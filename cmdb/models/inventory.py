@@ -9,12 +9,11 @@ from decimal import Decimal
 from django.db import models
 from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from contracts.models import SalesContract
 from sales.choices import Domain
 from sales.models import Account, Location, ProductOffering, ProductSpecification
-from telcrm.models import BadgeMixin, NumberedModel
+from telcrm.models import BadgeMixin, History, NumberedModel
 
 from ..choices import (
     IN_SERVICE_STATUSES,
@@ -51,7 +50,7 @@ class ProductInventory(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     termination_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = History()
     objects = ProductInventoryQuerySet.as_manager()
 
     class Meta:
@@ -119,7 +118,7 @@ class ServiceInventory(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     state = FSMField(default=ServiceState.INACTIVE, choices=ServiceState.choices, protected=True)
     start_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = "service inventory record"

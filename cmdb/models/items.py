@@ -12,10 +12,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from sales.models import Account, Location
-from telcrm.models import BadgeMixin, NumberedModel
+from telcrm.models import BadgeMixin, History, NumberedModel
 
 from ..choices import (
     AllocationState,
@@ -63,7 +62,7 @@ class ConfigurationItem(BadgeMixin, NumberedModel):
     badge_field = "operational_status"
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = History()
     objects = ConfigurationItemQuerySet.as_manager()
 
     class Meta:
@@ -107,7 +106,7 @@ class Relationship(models.Model):
     kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
     target = models.ForeignKey(ConfigurationItem, on_delete=models.PROTECT, related_name="incoming")
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["source", "kind", "target"]
@@ -151,7 +150,7 @@ class ResourceAllocation(BadgeMixin, ConcurrentTransitionMixin, models.Model):
     )
     allocated_at = models.DateTimeField(auto_now_add=True)
     released_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["kind", "value", "pk"]
@@ -187,7 +186,7 @@ class MonitoringIntegration(models.Model):
     active = models.BooleanField(default=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(excluded_fields=["last_used_at"])
+    history = History(excluded_fields=["last_used_at"])
 
     class Meta:
         ordering = ["name"]

@@ -9,10 +9,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from telcrm.fsm import condition
-from telcrm.models import BadgeMixin, NumberedModel
+from telcrm.models import BadgeMixin, History, NumberedModel
 
 from ..choices import (
     OPEN_CHANGE_STATES,
@@ -74,7 +73,7 @@ class ChangeRequest(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     state = FSMField(default=ChangeState.DRAFT, choices=ChangeState.choices, protected=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = History()
     objects = ChangeRequestQuerySet.as_manager()
 
     class Meta:
@@ -204,7 +203,7 @@ class Incident(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     state = FSMField(default=IncidentState.NEW, choices=IncidentState.choices, protected=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = History()
     objects = IncidentQuerySet.as_manager()
 
     class Meta:

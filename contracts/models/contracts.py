@@ -8,7 +8,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from sales.catalog import characteristics_text
 from sales.choices import SLA_HIGHER_IS_STRONGER, OfferingKind, SlaMetric
@@ -22,7 +21,7 @@ from sales.models import (
 )
 from sales.models.lines import QuotedSiteLine
 from telcrm.fsm import condition
-from telcrm.models import BadgeMixin, NumberedModel, Team
+from telcrm.models import BadgeMixin, History, NumberedModel, Team
 
 from ..choices import ContractState
 from ..querysets import ContractQuerySet, ServiceContractQuerySet
@@ -118,7 +117,7 @@ class SalesContract(ContractLifecycle, NumberedModel):
     )
     currency = models.CharField(max_length=3)
     term_months = models.PositiveSmallIntegerField("contract term (months)")
-    history = HistoricalRecords()
+    history = History()
     objects = ContractQuerySet.as_manager()
 
     class Meta:
@@ -138,7 +137,7 @@ class SalesContractLine(QuotedSiteLine):
     quote_line = models.OneToOneField(
         QuoteLine, on_delete=models.PROTECT, related_name="contract_line"
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["site__name", "pk"]
@@ -157,7 +156,7 @@ class ServiceContract(ContractLifecycle, NumberedModel):
     routing_type = models.CharField(max_length=30, blank=True)
     access_type = models.CharField(max_length=30, blank=True)
     pop_redundancy = models.CharField("POP redundancy", max_length=30, blank=True)
-    history = HistoricalRecords()
+    history = History()
     objects = ServiceContractQuerySet.as_manager()
 
     class Meta:
@@ -203,7 +202,7 @@ class EntitlementRule(models.Model):
         related_name="+",
         limit_choices_to={"kind": OfferingKind.ENTITLEMENT},
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["characteristic", "value"]
@@ -237,7 +236,7 @@ class Entitlement(models.Model):
     )
     offering = models.ForeignKey(ProductOffering, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=200)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["offering__name"]
@@ -267,7 +266,7 @@ class SlaCommitment(models.Model):
     global_sla = models.ForeignKey(
         AgreementSla, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["metric"]

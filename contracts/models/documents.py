@@ -9,11 +9,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from sales.models import Contact, Quote, SalesAgreement
 from telcrm.choices import DEFAULT_BADGE
-from telcrm.models import BadgeMixin, ExternalActorHistory
+from telcrm.models import BadgeMixin, ExternalActorHistory, History
 
 from ..choices import DocumentKind, DocumentState, SignatureMethod, SigningState
 from ..querysets import DocumentQuerySet, SigningRequestQuerySet
@@ -54,7 +53,7 @@ class Document(BadgeMixin, ConcurrentTransitionMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     rendered_at = models.DateTimeField(null=True, blank=True, editable=False)
-    history = HistoricalRecords(bases=[ExternalActorHistory])
+    history = History(bases=[ExternalActorHistory])
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
@@ -153,7 +152,7 @@ class SigningRequest(BadgeMixin, ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords(bases=[ExternalActorHistory])
+    history = History(bases=[ExternalActorHistory])
     objects = SigningRequestQuerySet.as_manager()
 
     class Meta:
@@ -227,7 +226,7 @@ class Signature(models.Model):
     signed_copy = models.OneToOneField(
         Document, on_delete=models.PROTECT, null=True, blank=True, related_name="signed_as"
     )
-    history = HistoricalRecords(bases=[ExternalActorHistory])
+    history = History(bases=[ExternalActorHistory])
 
     class Meta:
         ordering = ["-signed_at"]

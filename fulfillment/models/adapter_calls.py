@@ -2,7 +2,8 @@
 
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
+
+from telcrm.models import History
 
 from .tasks import Task
 
@@ -22,7 +23,7 @@ class AdapterCall(models.Model):
     error = models.CharField(max_length=500, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["task", "attempt"]

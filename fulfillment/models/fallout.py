@@ -6,11 +6,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from orders.models import Order
 from telcrm.fsm import condition
-from telcrm.models import BadgeMixin, NumberedModel
+from telcrm.models import BadgeMixin, History, NumberedModel
 
 from ..choices import (
     FalloutCategory,
@@ -64,7 +63,7 @@ class Fallout(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
         blank=True,
         related_name="escalations",
     )
-    history = HistoricalRecords()
+    history = History()
     objects = FalloutQuerySet.as_manager()
 
     class Meta:

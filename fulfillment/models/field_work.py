@@ -5,11 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from sales.models import Account, Contact, Location
 from telcrm.fsm import condition
-from telcrm.models import BadgeMixin, NumberedModel
+from telcrm.models import BadgeMixin, History, NumberedModel
 
 from ..choices import (
     WorkOrderState,
@@ -66,7 +65,7 @@ class FieldWorkOrder(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     )
     arrived_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
     objects = WorkOrderQuerySet.as_manager()
 
     class Meta:

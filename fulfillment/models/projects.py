@@ -4,11 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from orders.models import Order
 from telcrm.fsm import condition
-from telcrm.models import BadgeMixin, NumberedModel
+from telcrm.models import BadgeMixin, History, NumberedModel
 
 from ..choices import (
     ProjectState,
@@ -56,7 +55,7 @@ class SpecialProject(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     state = FSMField(default=ProjectState.IN_PROGRESS, choices=ProjectState.choices, protected=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
@@ -107,7 +106,7 @@ class Milestone(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     due_date = models.DateField()
     reached_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["project", "position", "pk"]
@@ -130,7 +129,7 @@ class ProjectTask(BadgeMixin, ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     done_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["milestone__position", "pk"]

@@ -6,11 +6,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from orders.models import ChildLine, DomainOrder
 from telcrm.fsm import condition
-from telcrm.models import BadgeMixin, NumberedModel
+from telcrm.models import BadgeMixin, History, NumberedModel
 
 from ..choices import (
     SubFlowState,
@@ -37,7 +36,7 @@ class SubFlow(models.Model):
     template = models.ForeignKey(FlowTemplate, on_delete=models.PROTECT, related_name="+")
     state = FSMField(default=SubFlowState.IN_PROGRESS, choices=SubFlowState.choices, protected=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["domain_order", "pk"]
@@ -103,7 +102,7 @@ class Task(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     # Each change (started, an adapter attempt, done) is progress: a started API task whose
     # last change is older than FULFILLMENT_API_STUCK_SECONDS is stuck.
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = History()
     objects = TaskQuerySet.as_manager()
 
     class Meta:
@@ -229,7 +228,7 @@ class TaskDependency(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="dependency_links")
     depends_on = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         constraints = [

@@ -3,9 +3,9 @@ assignment groups that work them."""
 
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from sales.models import ProductSpecification
+from telcrm.models import History
 
 from ..choices import (
     TaskKind,
@@ -33,7 +33,7 @@ class AssignmentGroup(models.Model):
         help_text="How many site visits its technicians make a working day; a new visit is "
         "first proposed on the next working day with room. Empty: no limit.",
     )
-    history = HistoricalRecords(m2m_fields=[members])
+    history = History(m2m_fields=[members])
 
     class Meta:
         ordering = ["name"]
@@ -49,7 +49,7 @@ class FlowTemplate(models.Model):
         ProductSpecification, on_delete=models.PROTECT, related_name="flow_template"
     )
     name = models.CharField(max_length=150)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -80,7 +80,7 @@ class TaskTemplate(models.Model):
         "self", symmetrical=False, blank=True, related_name="dependants"
     )
     position = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords(m2m_fields=[depends_on])
+    history = History(m2m_fields=[depends_on])
 
     class Meta:
         ordering = ["flow", "position", "pk"]

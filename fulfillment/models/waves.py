@@ -3,11 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from orders.models import Order
 from sales.models import Account
-from telcrm.models import BadgeMixin
+from telcrm.models import BadgeMixin, History
 
 from ..choices import (
     WaveState,
@@ -30,7 +29,7 @@ class Wave(BadgeMixin, ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     done_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords(m2m_fields=[sites])
+    history = History(m2m_fields=[sites])
 
     class Meta:
         ordering = ["order", "position"]

@@ -10,9 +10,8 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
-from telcrm.models import BadgeMixin, NumberedModel, Team
+from telcrm.models import BadgeMixin, History, NumberedModel, Team
 
 from ..choices import (
     AccountState,
@@ -75,7 +74,7 @@ class Account(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = History()
     objects = AccountQuerySet.as_manager()
 
     class Meta:
@@ -217,7 +216,7 @@ class Location(models.Model):
 
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = History()
     objects = AccountChildQuerySet.as_manager()
 
     class Meta:
@@ -269,7 +268,7 @@ class Contact(models.Model):
 
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = History()
     objects = AccountChildQuerySet.as_manager()
 
     class Meta:
@@ -315,7 +314,7 @@ class BillingProfile(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
 
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = History()
     objects = AccountChildQuerySet.as_manager()
 
     class Meta:

@@ -11,10 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from telcrm.fsm import condition
-from telcrm.models import BadgeMixin, ExternalActorHistory, NumberedModel
+from telcrm.models import BadgeMixin, ExternalActorHistory, History, NumberedModel
 
 from ..choices import AgreementState, Currency, SlaMetric
 from ..querysets import CustomerRecordQuerySet
@@ -106,7 +105,7 @@ class SalesAgreement(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(bases=[ExternalActorHistory])  # signed by the customer
+    history = History(bases=[ExternalActorHistory])  # signed by the customer
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
@@ -231,7 +230,7 @@ class AgreementLine(models.Model):
         validators=percent,
         help_text="Off the whole list price, adders included.",
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["offering__name"]
@@ -292,7 +291,7 @@ class AgreementSla(models.Model):
         validators=percent,
         help_text="Of the monthly charge, per breach.",
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["metric"]
@@ -328,7 +327,7 @@ class PartnerTerm(models.Model):
         ProductOffering, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     terms = models.TextField()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["partner"]

@@ -11,9 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
-from telcrm.models import BadgeMixin
+from telcrm.models import BadgeMixin, History
 
 from ..choices import (
     CompatibilityKind,
@@ -97,7 +96,7 @@ class CharacteristicSpecification(models.Model):
     default = models.CharField(max_length=100, blank=True)
     price_affecting = models.BooleanField(default=False)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["name"]
@@ -167,7 +166,7 @@ class ProductSpecification(models.Model):
     characteristics = models.ManyToManyField(
         CharacteristicSpecification, related_name="specifications", blank=True
     )
-    history = HistoricalRecords(m2m_fields=[characteristics])
+    history = History(m2m_fields=[characteristics])
 
     class Meta:
         ordering = ["name"]
@@ -196,7 +195,7 @@ class SpecificationRelationship(models.Model):
     )
     condition_value = models.CharField(max_length=100, blank=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["source", "kind", "target"]
@@ -290,7 +289,7 @@ class ProductOffering(BadgeMixin, ConcurrentTransitionMixin, models.Model):
         "response time (h)", max_digits=6, decimal_places=2, null=True, blank=True
     )
 
-    history = HistoricalRecords(m2m_fields=[specifications])
+    history = History(m2m_fields=[specifications])
     objects = OfferingQuerySet.as_manager()
 
     class Meta:
@@ -370,7 +369,7 @@ class PriceRule(models.Model):
     one_time_adder = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
     description = models.CharField(max_length=150, blank=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["offering", "characteristic", "min_value", "value"]
@@ -430,7 +429,7 @@ class FeasibilityRule(models.Model):
     )
     condition_note = models.CharField(max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["country", "postcode_prefix", "name"]
@@ -458,7 +457,7 @@ class OfferingEligibility(models.Model):
         max_length=2, blank=True, validators=[country_code], help_text="ISO code, e.g. DE"
     )
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["offering", "segment", "country"]
@@ -495,7 +494,7 @@ class OfferingCompatibility(models.Model):
     )
     kind = models.CharField(max_length=10, choices=CompatibilityKind.choices)
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["offering", "kind", "other"]

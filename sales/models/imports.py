@@ -8,9 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
-from telcrm.models import BadgeMixin
+from telcrm.models import BadgeMixin, History
 
 from ..choices import ImportState
 from ..querysets import AccountImportQuerySet
@@ -44,7 +43,7 @@ class AccountImport(BadgeMixin, ConcurrentTransitionMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["written_refs"])
+    history = History(excluded_fields=["written_refs"])
     objects = AccountImportQuerySet.as_manager()
 
     class Meta:

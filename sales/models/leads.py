@@ -9,10 +9,9 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from telcrm.fsm import condition
-from telcrm.models import BadgeMixin, NumberedModel, Team
+from telcrm.models import BadgeMixin, History, NumberedModel, Team
 
 from ..choices import (
     OPEN_STAGES,
@@ -68,7 +67,7 @@ class Lead(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = History()
     objects = OwnedQuerySet.as_manager()
 
     class Meta:
@@ -227,7 +226,7 @@ class LeadLine(LineMixin):
     """A line of a lead (R1)."""
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="lines")
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["pk"]
@@ -271,7 +270,7 @@ class Opportunity(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = History()
     objects = OpportunityQuerySet.as_manager()
 
     class Meta:
@@ -384,7 +383,7 @@ class OpportunityLine(LineMixin):
         related_name="+",
         editable=False,
     )
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["pk"]

@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from telcrm.choices import badge_colour
 from telcrm.fsm import condition
-from telcrm.models import BadgeMixin, NumberedModel, Team
+from telcrm.models import BadgeMixin, History, NumberedModel, Team
 
 from ..choices import (
     TMF648_STATE,
@@ -43,7 +42,7 @@ class DiscountThreshold(models.Model):
         max_length=20, choices=OfferingKind.choices, blank=True, unique=True
     )
     max_discount_percent = models.DecimalField(max_digits=5, decimal_places=2, validators=percent)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["offering_kind"]
@@ -139,7 +138,7 @@ class Quote(BadgeMixin, ConcurrentTransitionMixin, NumberedModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = History()
     objects = AccountOwnedQuerySet.as_manager()
 
     class Meta:
@@ -360,7 +359,7 @@ class QuoteLine(QuotedSiteLine):
     feasibility = models.CharField(max_length=20, choices=FeasibilityStatus.choices)
     feasibility_reasons = models.JSONField(default=list, blank=True)
     needs_approval = models.BooleanField(default=False)
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         ordering = ["site__name", "pk"]

@@ -11,6 +11,7 @@ from simple_history.models import registered_models
 
 from ..audit import entries_for_keys, history_keys
 from ..cleaning import CleanForm
+from ..models import AuditChainCheck
 from ..querysets import FlatPaginator
 from ..ui import HOME_PANELS
 from ..widgets import DateInput
@@ -126,6 +127,35 @@ class AuditLogView(UserPassesTestMixin, TemplateView):
                 page_obj = paginator.get_page(self.request.GET.get("page"))
                 entries = entries_for_keys(page_obj.object_list)
         context.update(
-            form=form, entries=entries, page_obj=page_obj, breadcrumbs=[("Audit log", "")]
+            form=form,
+            entries=entries,
+            page_obj=page_obj,
+            chain=chain_status(),
+            breadcrumbs=[("Audit log", "")],
         )
         return context
+
+
+def chain_status() -> dict:
+    """What the last verification of the history chains found (one query): the time it ran,
+    the newest change it verified, and the first broken link if any. Never verifies here:
+    that reads every history row."""
+    checks = list(AuditChainCheck.objects.all())
+    if not checks:
+        return {}
+    broken = [c for c in checks if c.broken_history_id is not None]
+    first = min(broken, key=lambda c: (c.broken_at is None, c.broken_at)) if broken else None
+    verified = [c.verified_up_to for c in checks if c.verified_up_to]
+    kinds = audited_models()
+    return {
+        "checked_at": max(c.checked_at for c in checks),
+        "verified_up_to": max(verified) if verified else None,
+        "unhashed": sum(c.unhashed for c in checks),
+        "broken": first,
+        "broken_kind": (
+            str(kinds[first.kind]._meta.verbose_name).capitalize()
+            if first and first.kind in kinds
+            else (first.kind if first else "")
+        ),
+        "broken_count": len(broken),
+    }

@@ -67,8 +67,9 @@ def test_r27_audit_log_by_record_query_count(login, users, rep_account, django_a
     assert numbered >= 18  # leads ... items: every model with a number
     # 1 session, 2 user, 3 the count and 4 the page of the union of every history model
     # with a number (only they can match), 5 the record's rows and 6 their predecessors (its
-    # changes), 7-8 the users and the teams its rows name, 9 the roles the page header names.
-    queries = 9
+    # changes), 7-8 the users and the teams its rows name, 9 the roles the page header names,
+    # 10 the last verification of the history chains.
+    queries = 10
     with django_assert_num_queries(queries):
         client.get(url, query)
     # More changes of the record: the same queries.
