@@ -8,8 +8,9 @@ a lock per record type would be taken in whatever order a service writes its rec
 (a task closing its order vs. an order approved into tasks) and deadlock two such
 transactions. A record's chain lock follows the record's own row lock, which the writer
 already holds (R31), so it adds no new waiting. On PostgreSQL it is an advisory lock on
-the record; SQLite runs one writing transaction at a time. A creation needs no lock: nobody
-else can see the record before the transaction commits.
+the record; SQLite runs one writing transaction at a time. A creation begins its record's
+chain: there is no row before it to read, and no lock is needed (nobody else can see the
+record before the transaction commits).
 
 An edited row no longer matches its hash; a deleted row breaks the link of the record's
 next row. Deleting a record's newest rows leaves no link to break: that is caught by
@@ -140,12 +141,14 @@ def chain(rows: list[models.Model], using: str | None = None) -> None:
     ids = [getattr(row, key) for row in rows]
     changed = [pk for pk, row in zip(ids, rows, strict=True) if row.history_type != "+"]
     _lock_records(history_model, using, changed)
-    last = _last_hashes(history_model, using, ids)
+    # A creation begins its record's chain: only changes and deletions have a row before.
+    last = _last_hashes(history_model, using, changed) if changed else {}
     # SQLite's decimals are rounded half even when Django reads them back.
     rounding = ROUND_HALF_UP if connections[using].vendor == "postgresql" else ROUND_HALF_EVEN
     for pk, row in zip(ids, rows, strict=True):
         values = (getattr(row, f.attname) for f in fields)
-        row.row_hash = row_hash(last.get(pk) or "", fields, values, rounding)
+        previous = "" if row.history_type == "+" else last.get(pk) or ""
+        row.row_hash = row_hash(previous, fields, values, rounding)
         last[pk] = row.row_hash
 
 
@@ -211,7 +214,14 @@ def verify_model(
     key = record_field(history_model)
     fields = content_fields(history_model)
     result = ChainResult(label=history_model.instance_type._meta.label_lower)
-    names = [key, "history_id", "history_date", "row_hash", *(f.attname for f in fields)]
+    names = [
+        key,
+        "history_id",
+        "history_date",
+        "row_hash",
+        "history_type",
+        *(f.attname for f in fields),
+    ]
     rows = (
         history_model._base_manager.order_by(key, "history_id")
         .values_list(*names)
@@ -219,8 +229,8 @@ def verify_model(
     )
     current, previous = object(), ""
     breaks = []
-    for pk, history_id, when, stored, *values in rows:
-        if pk != current:
+    for pk, history_id, when, stored, kind, *values in rows:
+        if pk != current or kind == "+":  # a creation begins the record's chain
             current, previous = pk, ""
         result.rows += 1
         result.last_history_id = max(result.last_history_id, history_id)
