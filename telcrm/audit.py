@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.apps import apps
 from django.conf import settings
@@ -21,6 +21,8 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from .roles import ROLES
 
@@ -96,6 +98,17 @@ def _display(model_field: models.Field, value, related: dict) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return date_format(local, "DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value, "DATE_FORMAT")
+    if isinstance(value, dict):  # outputs, characteristics: name: value, as a form shows them
+        return (
+            ", ".join(f"{k}: {_display(model_field, v, related)}" for k, v in value.items()) or "—"
+        )
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
     return str(value)
 
 
