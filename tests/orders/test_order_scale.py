@@ -82,9 +82,9 @@ def _count(action) -> int:
 # insert 2), lines started (the new state 1, each its inventory 1, history 1), domain
 # orders (read 1, sequence 4, insert 2), dependencies (read 1, insert 2), child lines
 # (read 1, insert 2); the order marked decomposed (its references checked 7, saved 2);
-# savepoints around each write (18); the audit chain (10): each history write reads its
-# records' newest hashes, and a change (not a creation) first locks their chains.
-APPROVE_QUERIES = 76
+# savepoints around each write (18); the audit chain (6): each change's history write
+# locks its records' chains and reads their newest hashes (a creation begins its chain).
+APPROVE_QUERIES = 72
 
 
 @pytest.mark.parametrize("lines", [5, 60])
@@ -167,8 +167,9 @@ def _approved(users, large, lines: int):
 # (insert 2); the special project's check (1); the inventory started (lines 1, lock 1,
 # update 2); the tasks that may start (1; the new state 1, each its due time 1, history 1)
 # and their domain orders (1, update 2); savepoints around each write (19); the audit chain
-# (10): each history write reads its records' newest hashes, a change locks their chains.
-START_QUERIES = 67
+# (6): each change's history write locks its records' chains and reads their newest hashes
+# (a creation begins its chain).
+START_QUERIES = 63
 
 
 @pytest.mark.parametrize("lines", [5, 60])
